@@ -1,0 +1,3 @@
+from pmsync.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""The `pmsync` command line: global options, then one module per command.
+
+Each module in ``pmsync.commands`` exposes ``register(subparsers, common)``, which adds
+its sub-command and sets ``func`` (``args -> exit code``) on the parsed arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from pmsync import __version__
+from pmsync.errors import PmsyncError
+
+# Sub-command modules, in the order `pmsync --help` lists them.
+COMMAND_MODULES: list[str] = []
+
+
+def parse_now(text: str) -> datetime:
+    """`--now` accepts any ISO 8601 time; a time without a zone is taken as UTC."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO time; use e.g. 2026-12-08T09:00:00Z"
+        ) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every command shares; accepted before or after the command name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="configuration file (default: $PMSYNC_CONFIG, config/pmsync.yml, .github/pmsync.yml)",
+    )
+    common.add_argument(
+        "--now",
+        metavar="ISO-TIME",
+        type=parse_now,
+        default=argparse.SUPPRESS,
+        help="run as of this moment (planning and tests)",
+    )
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log more"
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_options()
+    parser = argparse.ArgumentParser(
+        prog="pmsync",
+        description="Post-mortem action items as Jira tickets, kept in step with GitHub.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"pmsync {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name, default in (("config", None), ("now", None), ("verbose", False)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    if args.now is None:
+        args.now = datetime.now(UTC)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        code: int = args.func(args)
+    except PmsyncError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return code

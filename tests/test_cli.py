@@ -1,0 +1,26 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from pmsync.cli import main, parse_now
+
+
+def test_now_without_zone_is_utc() -> None:
+    assert parse_now("2026-12-08T09:00") == datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
+
+
+def test_now_with_z_suffix() -> None:
+    assert parse_now("2026-12-08T09:00:00Z") == datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
+
+
+def test_version_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert "pmsync" in capsys.readouterr().out
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["no-such-command"])
+    assert exc.value.code == 2
