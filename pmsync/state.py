@@ -1,0 +1,69 @@
+"""What GitHub and Jira hold, as the adapters read it.
+
+Adapters turn library objects (PyGithub, jira) into these models and nothing else crosses
+into the core. The planner compares them with the parsed post-mortem.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pmsync.model import Frozen
+
+StatusCategory = Literal["new", "indeterminate", "done"]
+
+
+class IssueState(Frozen):
+    repo: str  # owner/name
+    number: int
+    title: str
+    body: str
+    state: Literal["open", "closed"]
+    labels: tuple[str, ...]
+    author: str
+    author_association: str
+    created_at: datetime
+    updated_at: datetime
+    html_url: str
+
+    @property
+    def ref(self) -> str:
+        return f"{self.repo}#{self.number}"
+
+
+class CommentState(Frozen):
+    id: int
+    author: str
+    body: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class TicketState(Frozen):
+    key: str
+    summary: str
+    status: str
+    status_category: StatusCategory
+    resolution: str | None = None
+    priority: str | None = None
+    assignee: str | None = None  # accountId on Cloud, username on Data Center
+    due: date | None = None
+    labels: tuple[str, ...] = ()
+    created: datetime
+    updated: datetime
+    resolved: datetime | None = None
+    url: str  # the ticket's page in the browser (…/browse/KEY)
+
+
+class ObservedPostMortem(Frozen):
+    """Everything the planner needs to know about one post-mortem, read in one go.
+
+    ``bot_comments`` holds only comments written by pmsync's own identity, so a comment
+    someone else forged with a pmsync marker is never mistaken for ours.
+    """
+
+    issue: IssueState
+    bot_comments: tuple[CommentState, ...] = ()
+    tickets: tuple[TicketState, ...] = ()  # every ticket carrying this post-mortem's label
+    remote_linked: tuple[str, ...] = ()  # keys known to carry the link back to the issue
