@@ -1,0 +1,469 @@
+"""Jira, through the ``jira`` library, in pmsync's terms: tickets in and out as ``TicketState``.
+
+The library provides the session (authentication, error parsing); every request is sent
+here explicitly, one request per wrapped call, so the retry policy and the request counts
+see each one. Library traps avoided (see DESIGN.md): the session's own retries are off
+(``max_retries=0``), ``serverInfo`` is read at most once per run, tickets are created in
+bulk without the re-read ``create_issue`` does, and remote links are posted directly
+(``add_remote_link`` calls the admin-only application-links endpoint first). Searches are
+sent as plain GETs rather than through ``search_issues``, which first downloads the whole
+field list to translate field names.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Literal, TypeVar
+
+from jira import JIRA, JIRAError
+
+from pmsync.adapters.jql import jql_list
+from pmsync.adapters.retry import Failure, Remote, connection_failure
+from pmsync.changes import NewTicket
+from pmsync.errors import RemoteError
+from pmsync.identity import DUPLICATE_LABEL, item_ids_in, item_label
+from pmsync.state import StatusCategory, TicketState
+
+log = logging.getLogger(__name__)
+
+Deployment = Literal["cloud", "datacenter"]
+
+SERVICE = "jira"
+PAGE_SIZE = 100  # the most Jira returns per search page; also the batch size of JQL lists
+BULK_SIZE = 50  # the most /rest/api/2/issue/bulk accepts in one request
+TICKET_FIELDS = (
+    "summary",
+    "status",
+    "resolution",
+    "priority",
+    "assignee",
+    "duedate",
+    "labels",
+    "created",
+    "updated",
+    "resolutiondate",
+)
+_DUPLICATE_RESOLUTIONS = ("Duplicate", "Won't Do")
+_CATEGORIES: tuple[StatusCategory, ...] = ("new", "indeterminate", "done")
+BULK_PATH = "/rest/api/2/issue/bulk"
+
+T = TypeVar("T")
+
+
+def classify(exc: BaseException) -> Failure | None:
+    """The retry policy's view of what the ``jira`` session raised."""
+    if isinstance(exc, JIRAError):
+        response = exc.response
+        headers = {} if response is None else {k.lower(): v for k, v in response.headers.items()}
+        return Failure(exc.status_code, headers, error_detail(response))
+    return connection_failure(exc)
+
+
+def error_detail(response: Any) -> str:
+    """Jira's own message from an error body; HTML pages (429s often are) are named, not
+    quoted. Never the request, whose headers hold the token."""
+    if response is None:
+        return "no response"
+    try:
+        body = response.json()
+    except ValueError:
+        return "an HTML error page" if "<html" in response.text[:500].lower() else "no details"
+    messages: list[str] = []
+    if isinstance(body, dict):
+        found = body.get("errorMessages") or body.get("message") or body.get("errorMessage")
+        messages += [found] if isinstance(found, str) else list(found or [])
+        errors = body.get("errors")
+        if isinstance(errors, dict):
+            messages += [f"{name}: {text}" for name, text in errors.items()]
+        elif isinstance(errors, list):
+            messages.append(_bulk_errors([e for e in errors if isinstance(e, dict)]))
+    return "; ".join(str(m) for m in messages)[:500] or "no details"
+
+
+def _chunks(values: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _moment(text: str) -> datetime:
+    # Jira writes offsets without a colon (…+0100); fromisoformat reads both forms.
+    return datetime.fromisoformat(text)
+
+
+def _item_of(ticket: TicketState) -> str | None:
+    items = item_ids_in(ticket.labels)
+    return items[0] if items else None
+
+
+class JiraAdapter:
+    def __init__(
+        self, client: JIRA, remote: Remote, deployment: Deployment, server_url: str
+    ) -> None:
+        self._client = client
+        self._remote = remote
+        self.deployment = deployment
+        self._server = server_url.rstrip("/")
+        self._accounts: dict[str, str | None] = {}  # e-mail -> account, for this run
+        self._created_ids: list[str] = []  # handed to Cloud search for read-after-write
+
+    @classmethod
+    def connect(
+        cls,
+        url: str,
+        token: str,
+        *,
+        email: str | None,
+        deployment: Literal["auto", "cloud", "datacenter"],
+        remote: Remote,
+        timeout: float = 30,
+    ) -> JiraAdapter:
+        """A client for one run: basic auth with an e-mail (Cloud), else a personal access
+        token (Data Center). ``auto`` asks serverInfo once which of the two it is."""
+        auth: dict[str, Any] = {"basic_auth": (email, token)} if email else {"token_auth": token}
+        client = JIRA(
+            server=url,
+            max_retries=0,
+            get_server_info=False,
+            timeout=timeout,
+            options={"check_update": False},
+            **auth,
+        )
+        adapter = cls(client, remote, "cloud", url)
+        if deployment == "auto":
+            info = adapter._read("GET", "/rest/api/2/serverInfo")
+            deployment = "cloud" if info.get("deploymentType") == "Cloud" else "datacenter"
+        adapter.deployment = deployment
+        log.debug("Jira at %s is %s", url, deployment)
+        return adapter
+
+    # -- requests -------------------------------------------------------------------------
+
+    def _send(self, method: str, path: str, params: Mapping[str, Any] | None, body: Any) -> Any:
+        response = self._client._session.request(
+            method,
+            self._server + path,
+            params=params,
+            data=json.dumps(body) if body is not None else None,
+        )
+        return response.json() if response.content else None
+
+    def _read(self, method: str, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self._remote.read(method, path, lambda: self._send(method, path, params, None))
+
+    def _write(self, method: str, path: str, body: Any) -> Any:
+        return self._remote.write(method, path, lambda: self._send(method, path, None, body))
+
+    def _create(
+        self, method: str, path: str, body: Any, took_effect: Callable[[], T | None]
+    ) -> Any:
+        return self._remote.create(
+            method, path, lambda: self._send(method, path, None, body), took_effect
+        )
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def tickets_with_labels(self, labels: Sequence[str]) -> tuple[TicketState, ...]:
+        """Every ticket carrying any of ``labels``, oldest first; one query per 100 labels.
+        Tickets closed as duplicates by an earlier run are left out."""
+        found = [
+            ticket
+            for batch in _chunks(sorted(set(labels)), PAGE_SIZE)
+            for ticket in self._search(f"labels in {jql_list(batch)} ORDER BY created ASC")
+        ]
+        return tuple(t for t in _unique(found) if DUPLICATE_LABEL not in t.labels)
+
+    def tickets_by_keys(self, keys: Sequence[str]) -> tuple[TicketState, ...]:
+        found = [
+            ticket
+            for batch in _chunks(sorted(set(keys)), PAGE_SIZE)
+            for ticket in self._search(f"key in {jql_list(batch)} ORDER BY created ASC")
+        ]
+        return tuple(_unique(found))
+
+    def _search(self, jql: str) -> Iterator[TicketState]:
+        if self.deployment == "cloud":
+            yield from self._search_cloud(jql)
+        else:
+            yield from self._search_datacenter(jql)
+
+    def _search_cloud(self, jql: str) -> Iterator[TicketState]:
+        token: str | None = None
+        while True:
+            params: dict[str, Any] = {
+                "jql": jql,
+                "fields": ",".join(TICKET_FIELDS),
+                "maxResults": PAGE_SIZE,
+            }
+            if self._created_ids:
+                params["reconcileIssues"] = list(self._created_ids)
+            if token:
+                params["nextPageToken"] = token
+            page = self._read("GET", "/rest/api/3/search/jql", params)
+            yield from (self._ticket(raw) for raw in page.get("issues", []))
+            token = page.get("nextPageToken")
+            if page.get("isLast", True) or not token:
+                return
+
+    def _search_datacenter(self, jql: str) -> Iterator[TicketState]:
+        start = 0
+        while True:
+            params = {
+                "jql": jql,
+                "fields": ",".join(TICKET_FIELDS),
+                "startAt": start,
+                "maxResults": PAGE_SIZE,
+            }
+            page = self._read("GET", "/rest/api/2/search", params)
+            issues = page.get("issues", [])
+            yield from (self._ticket(raw) for raw in issues)
+            start += len(issues)
+            if not issues or start >= int(page.get("total", 0)):
+                return
+
+    def _ticket(self, raw: Mapping[str, Any]) -> TicketState:
+        fields = raw.get("fields", {})
+        status = fields.get("status") or {}
+        resolution = (fields.get("resolution") or {}).get("name")
+        category = _category((status.get("statusCategory") or {}).get("key"), resolution)
+        assignee = fields.get("assignee") or {}
+        account = assignee.get("accountId") if self.deployment == "cloud" else assignee.get("name")
+        due = fields.get("duedate")
+        resolved = fields.get("resolutiondate")
+        return TicketState(
+            key=raw["key"],
+            summary=fields.get("summary") or "",
+            status=status.get("name", ""),
+            status_category=category,
+            resolution=resolution,
+            priority=(fields.get("priority") or {}).get("name"),
+            assignee=account or None,
+            due=date.fromisoformat(due) if due else None,
+            labels=tuple(fields.get("labels") or ()),
+            created=_moment(fields["created"]),
+            updated=_moment(fields["updated"]),
+            resolved=_moment(resolved) if resolved else None,
+            url=f"{self._server}/browse/{raw['key']}",
+        )
+
+    def account_for_email(self, email: str) -> str | None:
+        """The Jira account (accountId on Cloud, username on Data Center) with this
+        e-mail address; one user search per address and run."""
+        if email not in self._accounts:
+            key = "query" if self.deployment == "cloud" else "username"
+            users = self._read("GET", "/rest/api/2/user/search", {key: email}) or []
+            field = "accountId" if self.deployment == "cloud" else "name"
+            self._accounts[email] = next((u[field] for u in users if u.get(field)), None)
+        return self._accounts[email]
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def create_tickets(self, tickets: Sequence[NewTicket]) -> tuple[TicketState, ...]:
+        """Create ``tickets`` in bulk (50 per request) and return them as Jira now holds
+        them. The identity labels travel in the create request itself. A create whose
+        answer was lost is followed by a search for its item labels, and only what is
+        still missing is sent again; a second ticket for an item that appears meanwhile
+        (another run at the same time) is closed as a duplicate of the older one."""
+        labels = [item_label(ticket.item_id) for ticket in tickets]
+        for batch in _chunks(list(tickets), BULK_SIZE):
+            self._create_batch(batch)
+        found = self.tickets_with_labels(labels)
+        return self._settle_duplicates(found)
+
+    def _create_batch(self, batch: Sequence[NewTicket]) -> None:
+        landed: set[str] = set()  # item ids known to have a ticket
+
+        def missing() -> list[NewTicket]:
+            return [t for t in batch if t.item_id not in landed]
+
+        def post() -> dict[str, Any]:
+            body = {"issueUpdates": [{"fields": self._create_fields(t)} for t in missing()]}
+            answer: dict[str, Any] = self._send("POST", BULK_PATH, None, body) or {}
+            self._created_ids += [issue["id"] for issue in answer.get("issues", [])]
+            return answer
+
+        def took_effect() -> dict[str, Any] | None:
+            present = self.tickets_with_labels([item_label(t.item_id) for t in batch])
+            landed.update(item for t in present for item in item_ids_in(t.labels))
+            return {} if not missing() else None
+
+        answer = self._remote.create("POST", BULK_PATH, post, took_effect)
+        if answer.get("errors"):
+            # Jira creates the valid tickets of a batch and refuses the rest (201 anyway).
+            raise RemoteError(SERVICE, "POST", BULK_PATH, 400, _bulk_errors(answer["errors"]))
+
+    def _create_fields(self, ticket: NewTicket) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "project": {"key": ticket.project},
+            "issuetype": {"name": ticket.issue_type},
+            "summary": ticket.summary,
+            "description": ticket.description,
+            "duedate": ticket.due.isoformat(),
+            "labels": list(ticket.labels),
+        }
+        if ticket.priority:
+            fields["priority"] = {"name": ticket.priority}
+        if ticket.assignee:
+            fields["assignee"] = self._user(ticket.assignee)
+        return fields
+
+    def _user(self, account: str | None) -> dict[str, str] | None:
+        if account is None:
+            return None
+        return {"accountId": account} if self.deployment == "cloud" else {"name": account}
+
+    def _settle_duplicates(self, tickets: Sequence[TicketState]) -> tuple[TicketState, ...]:
+        """One ticket per item: the oldest stays, any later one is closed as its duplicate."""
+        kept: dict[str, TicketState] = {}
+        result: list[TicketState] = []
+        for ticket in sorted(tickets, key=_age):
+            item = _item_of(ticket)
+            if item is None or item not in kept:
+                if item is not None:
+                    kept[item] = ticket
+                result.append(ticket)
+                continue
+            log.warning("%s duplicates %s; closing it", ticket.key, kept[item].key)
+            self.close_as_duplicate(ticket, kept[item])
+        return tuple(result)
+
+    def close_as_duplicate(self, ticket: TicketState, original: TicketState) -> None:
+        self.comment_and_label(
+            ticket.key,
+            f"Duplicate of {original.key}: two runs of pmsync created a ticket for the same "
+            "action item at the same time. The older ticket is kept.",
+            (DUPLICATE_LABEL,),
+        )
+        self._transition_to_done(ticket.key)
+
+    def _transition_to_done(self, key: str) -> None:
+        path = f"/rest/api/2/issue/{key}/transitions"
+        answer = self._read("GET", path, {"expand": "transitions.fields"})
+        transitions = answer.get("transitions", [])
+        done = next((t for t in transitions if _target_category(t) == "done"), None)
+        if done is None:
+            log.warning("%s has no transition to a done status; left open", key)
+            return
+        body: dict[str, Any] = {"transition": {"id": done["id"]}}
+        resolution = _pick_resolution(done.get("fields", {}).get("resolution"))
+        if resolution:
+            body["fields"] = {"resolution": {"name": resolution}}
+
+        def closed() -> bool | None:
+            return True if self._status_category(key) == "done" else None
+
+        self._create("POST", path, body, closed)
+
+    def _status_category(self, key: str) -> str | None:
+        raw = self._read("GET", f"/rest/api/2/issue/{key}", {"fields": "status"})
+        status = raw.get("fields", {}).get("status") or {}
+        category: str | None = (status.get("statusCategory") or {}).get("key")
+        return category
+
+    def add_remote_link(self, key: str, url: str, title: str) -> None:
+        """Link ``key`` back to ``url``. The ``globalId`` makes a repeat update the same
+        link instead of adding a second one, so this write may be retried."""
+        body = {"globalId": url, "object": {"url": url, "title": title}}
+        self._write("POST", f"/rest/api/2/issue/{key}/remotelink", body)
+
+    def edit_ticket(self, ticket: TicketState, fields: Mapping[str, str | None]) -> TicketState:
+        """Set fields (summary, description, priority, duedate, assignee) and return the
+        ticket as it now stands."""
+        payload: dict[str, Any] = {}
+        for name, value in fields.items():
+            if name == "priority":
+                payload[name] = {"name": value} if value else None
+            elif name == "assignee":
+                payload[name] = self._user(value)
+            else:
+                payload[name] = value
+        self._write("PUT", f"/rest/api/2/issue/{ticket.key}", {"fields": payload})
+        changes: dict[str, Any] = {}
+        for name, value in fields.items():
+            if name == "duedate":
+                changes["due"] = date.fromisoformat(value) if value else None
+            elif name in ("summary", "priority", "assignee"):
+                changes[name] = value
+        return ticket.model_copy(update=changes)
+
+    def comment_and_label(self, key: str, body: str, add_labels: Sequence[str]) -> None:
+        """A comment and labels in one edit: the labels record that the comment was written,
+        so a lost answer is checked by re-reading the labels, never by commenting twice."""
+        path = f"/rest/api/2/issue/{key}"
+        update = {
+            "comment": [{"add": {"body": body}}],
+            "labels": [{"add": label} for label in add_labels],
+        }
+
+        def labelled() -> bool | None:
+            raw = self._read("GET", path, {"fields": "labels"})
+            present = set(raw.get("fields", {}).get("labels") or ())
+            return True if set(add_labels) <= present else None
+
+        self._create("PUT", path, {"update": update}, labelled)
+
+    def link_tickets(self, inward: str, outward: str, link_type: str) -> None:
+        body = {
+            "type": {"name": link_type},
+            "inwardIssue": {"key": inward},
+            "outwardIssue": {"key": outward},
+        }
+
+        def linked() -> bool | None:
+            raw = self._read("GET", f"/rest/api/2/issue/{inward}", {"fields": "issuelinks"})
+            for link in raw.get("fields", {}).get("issuelinks") or ():
+                other = link.get("outwardIssue") or link.get("inwardIssue") or {}
+                same_type = (link.get("type") or {}).get("name") == link_type
+                if same_type and other.get("key") == outward:
+                    return True
+            return None
+
+        self._create("POST", "/rest/api/2/issueLink", body, linked)
+
+
+def _unique(tickets: Sequence[TicketState]) -> list[TicketState]:
+    seen: dict[str, TicketState] = {}
+    for ticket in tickets:
+        seen.setdefault(ticket.key, ticket)
+    return sorted(seen.values(), key=_age)
+
+
+def _age(ticket: TicketState) -> tuple[datetime, int, str]:
+    """Oldest first; the key's number breaks ties between tickets made in one second."""
+    number = ticket.key.rpartition("-")[2]
+    return (ticket.created, int(number) if number.isdigit() else 0, ticket.key)
+
+
+def _target_category(transition: Mapping[str, Any]) -> Any:
+    return ((transition.get("to") or {}).get("statusCategory") or {}).get("key")
+
+
+def _category(key: str | None, resolution: str | None) -> StatusCategory:
+    """Jira's status category; answers without one count as done when resolved."""
+    for known in _CATEGORIES:
+        if key == known:
+            return known
+    return "done" if resolution else "new"
+
+
+def _pick_resolution(field: Mapping[str, Any] | None) -> str | None:
+    if not field:
+        return None
+    allowed = {value.get("name") for value in field.get("allowedValues", [])}
+    return next((name for name in _DUPLICATE_RESOLUTIONS if name in allowed), None)
+
+
+def _bulk_errors(errors: Sequence[Mapping[str, Any]]) -> str:
+    parts = []
+    for error in errors:
+        if "elementErrors" not in error:
+            parts.append(str(error.get("message", "")))
+            continue
+        element = error.get("elementErrors") or {}
+        details = list(element.get("errorMessages") or []) + [
+            f"{field}: {text}" for field, text in (element.get("errors") or {}).items()
+        ]
+        parts.append(f"ticket {error.get('failedElementNumber', '?')}: {'; '.join(details)}")
+    return " | ".join(parts)
