@@ -1,0 +1,248 @@
+"""Security properties of the workflows and of action.yml that zizmor and actionlint do not check.
+
+Every workflow here runs with a token that can write issues and with the Jira secrets, on
+repositories where anyone may open an issue. These tests pin what keeps that safe, and
+run the action's own shell step to show how inputs become pmsync's arguments.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pmsync.actions_env import write_run_outputs
+
+ROOT = Path(__file__).resolve().parent.parent
+COPYABLE = sorted((ROOT / "workflows").glob("*.yml"))
+OWN = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+WORKFLOWS = COPYABLE + OWN
+ACTION = ROOT / "action.yml"
+
+# What a job may be granted: read the code, write issues and comments. Nothing else.
+ALLOWED_PERMISSIONS = {"contents": {"read"}, "issues": {"read", "write"}}
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+VERSION_COMMENT = re.compile(r"uses:\s*\S+@[0-9a-f]{40}\s+#\s*\S")
+PLACEHOLDER = "YOUR_ORG/pmsync@0000000000000000000000000000000000000000"
+SECRET_NAMES = {"GITHUB_TOKEN", "JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_TOKEN"}
+
+
+def load(path: Path) -> dict[str, Any]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(document, dict), f"{path} is not a YAML mapping"
+    return document
+
+
+def triggers(workflow: dict[str, Any]) -> dict[str, Any]:
+    # YAML 1.1 reads the bare key `on` as the boolean True.
+    on = workflow.get("on", workflow.get(True))
+    return {name: None for name in on} if isinstance(on, list) else dict(on)
+
+
+def jobs(workflow: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return dict(workflow["jobs"])
+
+
+def all_steps(path: Path) -> list[dict[str, Any]]:
+    document = load(path)
+    if path == ACTION:
+        return list(document["runs"]["steps"])
+    return [step for job in jobs(document).values() for step in job.get("steps", [])]
+
+
+def test_there_are_workflows_to_check() -> None:
+    names = {path.name for path in COPYABLE}
+    assert {"postmortem.yml", "postmortem-sync.yml", "postmortem-digest.yml"} <= names
+    assert OWN, "this repository's CI workflow is missing"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_permissions_are_empty_by_default_and_minimal_per_job(path: Path) -> None:
+    workflow = load(path)
+    assert workflow.get("permissions") == {}, "grant nothing at the top; each job asks"
+    for name, job in jobs(workflow).items():
+        granted = job.get("permissions")
+        assert isinstance(granted, dict), f"job {name} must list its permissions"
+        for scope, level in granted.items():
+            assert level in ALLOWED_PERMISSIONS.get(scope, set()), (
+                f"job {name} asks for {scope}: {level}"
+            )
+
+
+@pytest.mark.parametrize("path", [*WORKFLOWS, ACTION], ids=lambda p: p.name)
+def test_every_action_is_pinned_to_a_commit_with_its_version(path: Path) -> None:
+    for step in all_steps(path):
+        if "uses" in step:
+            assert PINNED.match(step["uses"]), f"{step['uses']} is not pinned to a full commit"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if re.match(r"\s*(-\s*)?uses:", line):
+            assert VERSION_COMMENT.search(line), f"say which version is pinned: {line.strip()}"
+
+
+@pytest.mark.parametrize("path", [*WORKFLOWS, ACTION], ids=lambda p: p.name)
+def test_no_expression_inside_a_shell_script(path: Path) -> None:
+    # Stricter than "no github.event.*": every value reaches a script through env, where
+    # the shell sees it as data and never as code.
+    for step in all_steps(path):
+        if "run" in step:
+            assert "${{" not in step["run"], f"step {step.get('name')!r} expands an expression"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_checkout_keeps_no_credentials_and_takes_no_foreign_ref(path: Path) -> None:
+    for step in all_steps(path):
+        if str(step.get("uses", "")).startswith("actions/checkout@"):
+            options = step.get("with", {})
+            assert options.get("persist-credentials") is False
+            assert "ref" not in options and "repository" not in options
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_no_trigger_that_runs_untrusted_code_with_secrets(path: Path) -> None:
+    assert not {"pull_request_target", "workflow_run"} & set(triggers(load(path)))
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_secrets_reach_only_the_step_that_needs_them(path: Path) -> None:
+    workflow = load(path)
+    assert "secrets." not in str(workflow.get("env", "")), "no secrets in workflow-wide env"
+    for name, job in jobs(workflow).items():
+        assert "secrets." not in str(job.get("env", "")), f"job {name}: secrets in job env"
+        for step in job.get("steps", []):
+            assert "secrets." not in str(step.get("with", "")), "secrets go through env"
+            if "secrets." in str(step.get("env", "")):
+                assert str(step.get("uses", "")).startswith("YOUR_ORG/pmsync@")
+
+
+def test_comment_events_skip_pull_requests() -> None:
+    workflow = load(ROOT / "workflows" / "postmortem.yml")
+    assert "issue_comment" in triggers(workflow)
+    for name, job in jobs(workflow).items():
+        condition = " ".join(str(job.get("if", "")).split())
+        assert "github.event.issue.pull_request == null" in condition, name
+        assert "startsWith(github.event.comment.body, '/pmsync')" in condition, name
+
+
+def test_events_for_one_issue_never_run_at_once() -> None:
+    concurrency = load(ROOT / "workflows" / "postmortem.yml")["concurrency"]
+    assert "${{ github.event.issue.number }}" in concurrency["group"]
+    assert concurrency["cancel-in-progress"] is False
+
+
+@pytest.mark.parametrize("name", ["postmortem-sync.yml", "postmortem-digest.yml"])
+def test_scheduled_runs_never_overlap(name: str) -> None:
+    workflow = load(ROOT / "workflows" / name)
+    assert "${{" not in workflow["concurrency"]["group"], "one group for every run"
+    assert workflow["concurrency"]["cancel-in-progress"] is False
+    assert {"schedule", "workflow_dispatch"} <= set(triggers(workflow))
+
+
+def test_sync_keeps_its_cache_between_runs() -> None:
+    steps = all_steps(ROOT / "workflows" / "postmortem-sync.yml")
+    cache = next(s for s in steps if str(s.get("uses", "")).startswith("actions/cache@"))
+    assert cache["with"]["path"] == ".pmsync-cache"
+    assert cache["with"]["restore-keys"] and "${{ github.run_id }}" in cache["with"]["key"]
+
+
+@pytest.mark.parametrize("path", COPYABLE, ids=lambda p: p.name)
+def test_copyable_workflows_run_pmsync_with_the_documented_placeholder(path: Path) -> None:
+    steps = [s for s in all_steps(path) if str(s.get("uses", "")).startswith("YOUR_ORG/")]
+    assert [s["uses"] for s in steps] == [PLACEHOLDER]
+    assert set(steps[0]["env"]) == SECRET_NAMES
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "YOUR_ORG" in readme, "the README must say how to replace the placeholder"
+
+
+# -- action.yml --------------------------------------------------------------------------
+
+
+def test_action_outputs_read_what_pmsync_writes(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    write_run_outputs(tickets_created=1, comments_written=2, environ={"GITHUB_OUTPUT": str(output)})
+    written = set(re.findall(r"^(\w+)<<", output.read_text(encoding="utf-8"), re.MULTILINE))
+    outputs = load(ACTION)["outputs"]
+    read = {re.sub(r".*steps\.run\.outputs\.(\w+).*", r"\1", o["value"]) for o in outputs.values()}
+    assert set(outputs) == {"tickets-created", "comments-written"}
+    assert read == written
+
+
+def test_action_installs_from_its_own_checkout() -> None:
+    install = next(s for s in all_steps(ACTION) if s.get("name") == "Install pmsync")
+    assert install["env"]["PMSYNC_SOURCE"] == "${{ github.action_path }}"
+    assert '"$PMSYNC_SOURCE"' in install["run"]
+
+
+def run_step(tmp_path: Path, inputs: dict[str, str]) -> tuple[int, list[str], str]:
+    """Run the action's "Run pmsync" script with a stand-in pmsync that records its argv."""
+    step = next(s for s in all_steps(ACTION) if s.get("id") == "run")
+    defaults = {name: str(spec.get("default", "")) for name, spec in load(ACTION)["inputs"].items()}
+    given = {**defaults, **inputs}
+    venv_bin = tmp_path / "venv" / "bin"
+    venv_bin.mkdir(parents=True, exist_ok=True)
+    argv_file = tmp_path / "argv"
+    fake = venv_bin / "pmsync"
+    fake.write_text(f'#!/usr/bin/env bash\nprintf "%s\\n" "$@" > "{argv_file}"\n', encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    env = {"PATH": os.environ["PATH"]}
+    for name, value in step["env"].items():
+        match = re.fullmatch(r"\$\{\{ inputs\.([\w-]+) \}\}", value)
+        env[name] = given[match.group(1)] if match else str(tmp_path / "venv")
+    bash = shutil.which("bash")
+    assert bash is not None
+    done = subprocess.run(
+        [bash, "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    argv = argv_file.read_text(encoding="utf-8").splitlines() if argv_file.exists() else []
+    return done.returncode, argv, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("inputs", "argv"),
+    [
+        ({}, ["handle-event"]),
+        ({"dry-run": "true"}, ["handle-event", "--dry-run"]),
+        (
+            {"command": "sync", "config": "ops/pm sync.yml", "dry-run": "true"},
+            ["sync", "--config", "ops/pm sync.yml", "--dry-run"],
+        ),
+        ({"command": "report"}, ["report"]),
+        ({"command": "report", "publish": "true"}, ["report", "--publish"]),
+        ({"command": "report", "publish": "true", "dry-run": "true"}, ["report"]),
+        ({"config": "$(touch pwned); `id`"}, ["--config", "$(touch pwned); `id`"]),
+    ],
+)
+def test_inputs_become_arguments(tmp_path: Path, inputs: dict[str, str], argv: list[str]) -> None:
+    code, got, log = run_step(tmp_path, inputs)
+    assert code == 0, log
+    expected = argv if argv[0] != "--config" else ["handle-event", *argv]
+    assert got == expected
+    assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize(
+    ("inputs", "problem"),
+    [
+        ({"command": "sync; rm -rf ~"}, "input command must be handle-event, sync or report"),
+        ({"dry-run": "yes"}, "input dry-run must be true or false"),
+        ({"publish": "1"}, "input publish must be true or false"),
+    ],
+)
+def test_bad_inputs_stop_with_an_annotation(
+    tmp_path: Path, inputs: dict[str, str], problem: str
+) -> None:
+    code, argv, log = run_step(tmp_path, inputs)
+    assert code == 2
+    assert argv == []
+    assert f"::error title=pmsync action::{problem}" in log
