@@ -165,10 +165,12 @@ def find_form(configured: Path | None, root: Path) -> Path:
 
 
 def normalise_label(label: str) -> str:
-    """Case, spacing, hyphens and trailing punctuation do not matter in a heading."""
-    text = label.replace("*", " ").replace("`", " ").replace("-", " ").replace("_", " ")
-    text = " ".join(text.casefold().split())
-    return text.rstrip(" .:;,!?*")
+    """Case, spacing, hyphens, remarks in brackets and trailing punctuation do not matter."""
+    without_remarks = re.sub(r"\([^()]*\)", " ", label)
+    text = without_remarks if without_remarks.strip() else label
+    for mark in "*`-_":
+        text = text.replace(mark, " ")
+    return " ".join(text.casefold().split()).rstrip(" .:;,!?")
 
 
 def _resembles(heading: str, label: str) -> bool:
@@ -176,14 +178,16 @@ def _resembles(heading: str, label: str) -> bool:
     if not heading or not label:
         return False
     shorter, longer = sorted((heading, label), key=len)
-    if longer.startswith(shorter + " ") and len(shorter) >= 0.6 * len(longer):
+    if len(shorter) < 0.6 * len(longer):
+        return False  # too different in length for either test (and keeps long lines cheap)
+    if longer.startswith(shorter + " "):
         return True
     return SequenceMatcher(None, heading, label).ratio() >= 0.85
 
 
 # --- splitting a body ---------------------------------------------------------------------
 
-_HEADING = re.compile(r"^ {0,3}###[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_HEADING = re.compile(r"^ {0,3}###[ \t]+(\S.*?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
