@@ -15,9 +15,16 @@ from datetime import UTC, datetime
 
 from pmsync import __version__
 from pmsync.errors import PmsyncError
+from pmsync.redact import install_redaction
+from pmsync.settings import Settings
+
+# Exit code for a failure pmsync did not foresee (sysexits' EX_SOFTWARE).
+INTERNAL_ERROR = 70
 
 # Sub-command modules, in the order `pmsync --help` lists them.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "pmsync.commands.config_check",
+]
 
 
 def parse_now(text: str) -> datetime:
@@ -80,12 +87,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # Error texts can quote requests and responses; mask every known secret before printing.
+    redactor = install_redaction(Settings.from_env())
     try:
         code: int = args.func(args)
     except PmsyncError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {redactor.redact(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        logging.getLogger(__name__).debug("unexpected failure", exc_info=True)
+        detail = redactor.redact(f"{type(exc).__name__}: {exc}")
+        print(f"error: unexpected {detail} (run with -v for the traceback)", file=sys.stderr)
+        return INTERNAL_ERROR
     return code

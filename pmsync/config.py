@@ -402,7 +402,7 @@ def find_config_file(
     """
     env = os.environ if environ is None else environ
     if path is not None:
-        named, origin = Path(path), "--config"
+        named, origin = Path(path), "the command line"
     elif env.get(CONFIG_ENV_VAR):
         named, origin = Path(env[CONFIG_ENV_VAR]), f"${CONFIG_ENV_VAR}"
     else:

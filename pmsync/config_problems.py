@@ -25,6 +25,8 @@ _SECRET_KEY = re.compile(
     r"(token|password|passwd|secret|private_?key|api_?key|credentials?|pat)$", re.IGNORECASE
 )
 _FOUND_MAX = 80
+# user:password@ in a URL; never echoed back
+_URL_USERINFO = re.compile(r"//[^/@\s]+@")
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def problems_from_validation(
 def _clean(
     root: type[BaseModel],
     node: dict[Any, Any],
-    path: tuple[str, ...],
+    path: tuple[str | int, ...],
     document: YamlDocument,
     problems: list[ConfigProblem],
 ) -> dict[Any, Any]:
@@ -107,7 +109,7 @@ def _clean(
 def _clean_value(
     root: type[BaseModel],
     value: Any,
-    path: tuple[str, ...],
+    path: tuple[str | int, ...],
     document: YamlDocument,
     problems: list[ConfigProblem],
 ) -> Any:
@@ -115,14 +117,14 @@ def _clean_value(
         return _clean(root, value, path, document, problems)
     if isinstance(value, list):
         return [
-            _clean_value(root, item, (*path, str(index)), document, problems)
+            _clean_value(root, item, (*path, index), document, problems)
             for index, item in enumerate(value)
         ]
     return value
 
 
-def _secret_problem(path: tuple[str, ...], document: YamlDocument) -> ConfigProblem:
-    name = path[-1].lower()
+def _secret_problem(path: tuple[str | int, ...], document: YamlDocument) -> ConfigProblem:
+    name = str(path[-1]).lower()
     if "private" in name:
         variable = "GITHUB_APP_PRIVATE_KEY (with GITHUB_APP_ID)"
     elif path[0] == "github":
@@ -138,7 +140,7 @@ def _secret_problem(path: tuple[str, ...], document: YamlDocument) -> ConfigProb
         "secrets do not belong in the configuration file, which is committed and readable; "
         f"remove this key and set {variable} in the environment instead"
     )
-    return ConfigProblem(_dotted(path), message, document.line_of(path))
+    return ConfigProblem(_dotted(path), message, _line(document, path))
 
 
 # --- pydantic errors --------------------------------------------------------------------------
@@ -148,7 +150,7 @@ def _problem(root: type[BaseModel], error: ErrorDetails, document: YamlDocument)
     loc = error["loc"]
     is_key = bool(loc) and loc[-1] == "[key]"
     parts = tuple(part for part in loc if part != "[key]")
-    line = document.line_of(tuple(str(part) for part in parts))
+    line = _line(document, parts)
     if error["type"] == "extra_forbidden":
         return ConfigProblem(_dotted(parts), f"unknown key{_suggestion(root, parts)}", line)
     expected = _expected(error["msg"])
@@ -207,12 +209,12 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return repr(value)
+        return repr(_URL_USERINFO.sub("//***@", value))
     return str(value)
 
 
 def _suggestion(root: type[BaseModel], parts: tuple[str | int, ...]) -> str:
-    parent = _type_at(root, tuple(str(part) for part in parts[:-1]))
+    parent = _type_at(root, parts[:-1])
     if not _is_model(parent):
         return ""
     allowed = list(parent.model_fields)
@@ -221,6 +223,10 @@ def _suggestion(root: type[BaseModel], parts: tuple[str | int, ...]) -> str:
     if close:
         return f"; did you mean {close[0]!r}?"
     return f"; expected one of {', '.join(allowed)}"
+
+
+def _line(document: YamlDocument, parts: Sequence[str | int]) -> int | None:
+    return document.line_of(tuple(str(part) for part in parts))
 
 
 def _dotted(parts: Sequence[str | int]) -> str:
@@ -236,13 +242,13 @@ def _dotted(parts: Sequence[str | int]) -> str:
 # --- walking the model's types ----------------------------------------------------------------
 
 
-def _type_at(root: type[BaseModel], path: tuple[str, ...]) -> Any:
+def _type_at(root: type[BaseModel], path: Sequence[str | int]) -> Any:
     """The declared type at ``path`` (dict keys and list indexes step into values), or None."""
     current: Any = root
     for part in path:
         current = _unwrap(current)
         if _is_model(current):
-            field = current.model_fields.get(part)
+            field = current.model_fields.get(str(part))
             if field is None:
                 return None
             current = field.annotation

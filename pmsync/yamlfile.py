@@ -70,6 +70,8 @@ def load_yaml(text: str) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "not valid YAML"
+        if exc.context and problem.startswith("but "):
+            problem = f"{exc.context}, {problem}"  # "expected a single document ..., but found"
         raise YamlProblem(_hint(problem), mark.line + 1 if mark else None) from exc
     except yaml.YAMLError as exc:
         raise YamlProblem(str(exc), None) from exc
