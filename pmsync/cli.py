@@ -88,7 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     # Error texts can quote requests and responses; mask every known secret before printing.
-    redactor = install_redaction(Settings.from_env())
+    # Commands use args.settings, and add secrets minted at run time to args.redactor.
+    args.settings = Settings.from_env()
+    args.redactor = redactor = install_redaction(args.settings)
     try:
         code: int = args.func(args)
     except PmsyncError as exc:

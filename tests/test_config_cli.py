@@ -279,3 +279,23 @@ def test_unexpected_failure_is_masked_and_logged_with_verbose(
     assert "run with -v for the traceback" in err
     assert "Traceback" in caplog.text and "authenticating with ***" in caplog.text
     assert JIRA_API_TOKEN not in out + err + caplog.text
+
+
+def test_commands_get_settings_and_can_mask_tokens_minted_at_run_time(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    fake_command: Callable[[Callable[[argparse.Namespace], int]], None],
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    minted = "ghs_InstallationTokenMintedDuringTheRun"
+
+    def use_settings(args: argparse.Namespace) -> int:
+        assert args.settings.require_github().token.get_secret_value() == TOKEN
+        args.redactor.add(minted)
+        raise RemoteError("GitHub", "POST", "/app/installations/1/access_tokens", 201, minted)
+
+    fake_command(use_settings)
+    code, out, err = run(capsys, "leak")
+    assert code == 4
+    assert minted not in out + err
+    assert err.endswith("answered 201: ***\n")

@@ -55,7 +55,7 @@ def run_check(args: argparse.Namespace) -> int:
         print("no configuration file found; every setting takes its default")
     else:
         print(f"{source} is valid")
-    for line in summary(config, Settings.from_env()):
+    for line in summary(config, args.settings):
         print(f"  {line}")
     return 0
 
