@@ -1,0 +1,289 @@
+"""GitHub, through PyGithub, in pmsync's terms: issues and comments in and out as state models.
+
+No PyGithub object leaves this module. The client never retries by itself (PyGithub's
+default policy repeats POSTs, so a comment whose answer was lost would be posted twice);
+the retry wrapper decides, and every call it runs is one request: repositories and issues
+are lazy, lists are read page by page, and objects are converted to models inside the call
+that fetched them, so completing a lazy object can never send an uncounted request.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from typing import Any, Literal, TypeVar
+
+from github import Auth, Github, GithubException, GithubIntegration
+from github.Issue import Issue
+from github.IssueComment import IssueComment
+from github.Repository import Repository
+
+from pmsync.action_items import set_ticket_cells
+from pmsync.adapters.retry import Failure, Remote, connection_failure
+from pmsync.errors import ConfigError, RemoteError
+from pmsync.form import Form
+from pmsync.markers import find_comment
+from pmsync.settings import GitHubAppAuth, GitHubAuth
+from pmsync.state import CommentState, IssueState
+
+log = logging.getLogger(__name__)
+
+SERVICE = "github"
+PAGE_SIZE = 100
+# The login an Actions token posts as; GET /user is refused to installation tokens.
+ACTIONS_BOT = "github-actions[bot]"
+# PyGithub's own pauses, which GitHub asks integrations to keep (off for the sandbox).
+SECONDS_BETWEEN_REQUESTS = 0.25
+SECONDS_BETWEEN_WRITES = 1.0
+
+T = TypeVar("T")
+
+
+def classify(exc: BaseException) -> Failure | None:
+    """The retry policy's view of what PyGithub raised."""
+    if isinstance(exc, GithubException):
+        headers = {k.lower(): str(v) for k, v in (exc.headers or {}).items()}
+        return Failure(exc.status, headers, _detail(exc.data))
+    return connection_failure(exc)
+
+
+def _detail(data: Any) -> str:
+    """GitHub's own message, with the field errors of a 422."""
+    if not isinstance(data, dict):
+        return "no details"
+    parts = [str(data.get("message") or "")]
+    for error in data.get("errors") or ():
+        if isinstance(error, dict):
+            parts.append(str(error.get("message") or error.get("code") or ""))
+    return "; ".join(part for part in parts if part)[:500] or "no details"
+
+
+def issue_state(repo: str, issue: Issue) -> IssueState:
+    return IssueState(
+        repo=repo,
+        number=issue.number,
+        title=issue.title,
+        body=issue.body or "",
+        state="closed" if issue.state == "closed" else "open",
+        labels=tuple(label.name for label in issue.labels),
+        author=issue.user.login,
+        author_association=issue.author_association or "NONE",
+        created_at=issue.created_at,
+        updated_at=issue.updated_at,
+        html_url=issue.html_url,
+    )
+
+
+def comment_state(comment: IssueComment) -> CommentState:
+    return CommentState(
+        id=comment.id,
+        author=comment.user.login,
+        body=comment.body or "",
+        created_at=comment.created_at,
+        updated_at=comment.updated_at,
+    )
+
+
+class GitHubAdapter:
+    def __init__(self, client: Github, remote: Remote, identity: str | None = None) -> None:
+        self._client = client
+        self._remote = remote
+        self._identity = identity
+        self._repos: dict[str, Repository] = {}
+
+    @classmethod
+    def connect(
+        cls,
+        auth: GitHubAuth,
+        *,
+        remote: Remote,
+        throttle: bool = True,
+        identity: str | None = None,
+        timeout: int = 30,
+    ) -> GitHubAdapter:
+        """A client for one run. ``identity`` names the login whose comments are pmsync's;
+        by default it is asked of GitHub once."""
+        client = Github(
+            auth=_auth(auth),
+            base_url=auth.api_url,
+            timeout=timeout,
+            per_page=PAGE_SIZE,
+            retry=None,
+            seconds_between_requests=SECONDS_BETWEEN_REQUESTS if throttle else None,
+            seconds_between_writes=SECONDS_BETWEEN_WRITES if throttle else None,
+            lazy=True,
+        )
+        return cls(client, remote, identity)
+
+    def _repo(self, repo: str) -> Repository:
+        if repo not in self._repos:
+            self._repos[repo] = self._client.get_repo(repo)  # lazy client: no request
+        return self._repos[repo]
+
+    def _issue(self, repo: str, number: int) -> Issue:
+        return self._repo(repo).get_issue(number)  # lazy: no request yet
+
+    def _paths(self, repo: str, number: int | None = None) -> str:
+        base = f"/repos/{repo}"
+        return base if number is None else f"{base}/issues/{number}"
+
+    def _pages(self, method: str, path: str, fetch: Callable[[int], list[T]]) -> Iterator[T]:
+        """Page after page until a short one; each page is one counted request."""
+        page = 0
+        while True:
+            items = self._remote.read(method, path, partial(fetch, page))
+            yield from items
+            if len(items) < PAGE_SIZE:
+                return
+            page += 1
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def identity(self) -> str:
+        """pmsync's own login, asked once per run: ``GET /user``, or the Actions bot for an
+        installation token, which may not ask."""
+        if self._identity is None:
+            try:
+                self._identity = self._remote.read(
+                    "GET", "/user", lambda: self._client.get_user().login
+                )
+            except RemoteError as exc:
+                if exc.status != 403:
+                    raise
+                log.info("GET /user is refused to this token; acting as %s", ACTIONS_BOT)
+                self._identity = ACTIONS_BOT
+        return self._identity
+
+    def issue(self, repo: str, number: int) -> IssueState:
+        path = self._paths(repo, number)
+        return self._remote.read("GET", path, lambda: issue_state(repo, self._issue(repo, number)))
+
+    def open_postmortems(self, repo: str, label: str) -> tuple[IssueState, ...]:
+        """Open issues (not pull requests) carrying ``label``, 100 per request."""
+        listing = self._repo(repo).get_issues(state="open", labels=[label])
+
+        def page(number: int) -> list[IssueState]:
+            return [
+                issue_state(repo, issue)
+                for issue in listing.get_page(number)
+                if "/pull/" not in issue.html_url  # the issues list includes pull requests
+            ]
+
+        return tuple(self._pages("GET", f"/repos/{repo}/issues", page))
+
+    def bot_comments(self, repo: str, number: int) -> tuple[CommentState, ...]:
+        """The issue's comments written by pmsync's own identity, oldest first."""
+        me = self.identity()
+        listing = self._issue(repo, number).get_comments()
+
+        def page(index: int) -> list[CommentState]:
+            return [comment_state(comment) for comment in listing.get_page(index)]
+
+        path = f"{self._paths(repo, number)}/comments"
+        return tuple(c for c in self._pages("GET", path, page) if c.author == me)
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def create_comment(self, repo: str, number: int, body: str, marker: str) -> CommentState:
+        """Post a comment that begins with ``marker``. If the answer is lost, the comments
+        are read again and one already carrying the marker is taken as this one."""
+        path = f"{self._paths(repo, number)}/comments"
+
+        def post() -> CommentState:
+            return comment_state(self._issue(repo, number).create_comment(body))
+
+        def took_effect() -> CommentState | None:
+            return find_comment(self.bot_comments(repo, number), marker)
+
+        return self._remote.create("POST", path, post, took_effect)
+
+    def edit_comment(self, repo: str, number: int, comment_id: int, body: str) -> CommentState:
+        def patch() -> CommentState:
+            comment = self._issue(repo, number).get_comment(comment_id)  # lazy
+            comment.edit(body)
+            return comment_state(comment)
+
+        return self._remote.write("PATCH", f"/repos/{repo}/issues/comments/{comment_id}", patch)
+
+    def set_ticket_cells(
+        self, repo: str, number: int, cells: dict[int, str], form: Form | None = None
+    ) -> IssueState:
+        """Fill the Ticket column. The body is read right before the edit, so an edit the
+        author made since the run began is kept; nothing is sent when no cell changes."""
+        current = self.issue(repo, number)
+        body = set_ticket_cells(current.body, cells, form)
+        if body == current.body:
+            return current
+        return self._edit_issue(repo, number, lambda issue: issue.edit(body=body))
+
+    def set_state(self, repo: str, number: int, state: Literal["open", "closed"]) -> IssueState:
+        return self._edit_issue(repo, number, lambda issue: issue.edit(state=state))
+
+    def _edit_issue(self, repo: str, number: int, edit: Callable[[Issue], None]) -> IssueState:
+        def patch() -> IssueState:
+            issue = self._issue(repo, number)
+            edit(issue)  # PATCH; PyGithub takes the issue as GitHub answers it
+            return issue_state(repo, issue)
+
+        return self._remote.write("PATCH", self._paths(repo, number), patch)
+
+    def add_labels(self, issue: IssueState, labels: Sequence[str]) -> IssueState:
+        """Adding labels an issue already has changes nothing, so this may be retried."""
+        if not labels:
+            return issue
+        path = f"{self._paths(issue.repo, issue.number)}/labels"
+        self._remote.write(
+            "POST", path, lambda: self._issue(issue.repo, issue.number).add_to_labels(*labels)
+        )
+        added = tuple(name for name in labels if name not in issue.labels)
+        return issue.model_copy(update={"labels": issue.labels + added})
+
+    def remove_label(self, issue: IssueState, label: str) -> IssueState:
+        """A label already gone (404) counts as removed."""
+        path = f"{self._paths(issue.repo, issue.number)}/labels/{label}"
+        try:
+            self._remote.write(
+                "DELETE",
+                path,
+                lambda: self._issue(issue.repo, issue.number).remove_from_labels(label),
+            )
+        except RemoteError as exc:
+            if exc.status != 404:
+                raise
+        return issue.model_copy(update={"labels": tuple(n for n in issue.labels if n != label)})
+
+    def ensure_repo_label(self, repo: str, name: str, color: str, description: str) -> bool:
+        """Create a repository label; True if created, False if it already existed (422)."""
+        try:
+            self._remote.write(
+                "POST",
+                f"/repos/{repo}/labels",
+                lambda: self._repo(repo).create_label(name, color, description),
+            )
+        except RemoteError as exc:
+            if exc.status != 422:
+                raise
+            return False
+        return True
+
+
+def _auth(auth: GitHubAuth) -> Auth.Auth:
+    if isinstance(auth, GitHubAppAuth):
+        app = Auth.AppAuth(auth.app_id, auth.private_key.get_secret_value())
+        if auth.installation_id is not None:
+            return app.get_installation_auth(auth.installation_id)
+        return _installation_for_any_repo(app, auth.api_url)
+    return Auth.Token(auth.token.get_secret_value())
+
+
+def _installation_for_any_repo(app: Auth.AppAuth, api_url: str) -> Auth.Auth:
+    """An App installed once: its only installation. With several, the id must be given."""
+    integration = GithubIntegration(auth=app, base_url=api_url)
+    installations = list(integration.get_installations())
+    if len(installations) != 1:
+        raise ConfigError(
+            f"the GitHub App has {len(installations)} installations; set "
+            "GITHUB_APP_INSTALLATION_ID to the one pmsync should act as"
+        )
+    return app.get_installation_auth(installations[0].id)

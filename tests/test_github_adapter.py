@@ -1,0 +1,319 @@
+"""The GitHub adapter against real GitHub JSON: exact requests, retries, request counts."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+import responses
+from pydantic import SecretStr
+from realdata import load_json
+from responses import matchers
+
+from pmsync.adapters.github import ACTIONS_BOT, GitHubAdapter, classify
+from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
+from pmsync.errors import RemoteError
+from pmsync.markers import STATUS
+from pmsync.settings import GitHubTokenAuth
+
+API = "https://ghe.acme.example:443/api/v3"  # PyGithub always names the port
+TOKEN = "ghp_s3cretTokenValue"
+REPO = "Codertocat/Hello-World"
+ISSUE_URL = f"{API}/repos/{REPO}/issues/1"
+OPENED = load_json("github-webhooks/issues/opened.payload.json")
+COMMENTED = load_json("github-webhooks/issue_comment/created.payload.json")
+BODY = """### Action items
+
+| Action | Type | Priority | Owner | Due | Ticket |
+|---|---|---|---|---|---|
+| Add connection pool exhaustion alert (80%) | Detect | P1 | @bob | 2026-12-01 | |
+"""
+
+
+def api_issue(**changes: Any) -> dict[str, Any]:
+    """The issue of the real `issues.opened` delivery, as the REST API returns it."""
+    raw = copy.deepcopy(OPENED["issue"])
+    raw.update(changes)
+    return _rebase(raw)
+
+
+def api_comment(comment_id: int, login: str, body: str) -> dict[str, Any]:
+    raw = copy.deepcopy(COMMENTED["comment"])
+    raw.update(id=comment_id, body=body)
+    raw["user"]["login"] = login
+    raw["url"] = f"https://api.github.com/repos/{REPO}/issues/comments/{comment_id}"
+    return _rebase(raw)
+
+
+def _rebase(raw: dict[str, Any]) -> dict[str, Any]:
+    """URLs inside answers point at the API the client was given, as GHES does."""
+    return json.loads(json.dumps(raw).replace("https://api.github.com", API))
+
+
+@pytest.fixture
+def mocked() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
+        yield rsps
+
+
+def make_adapter(identity: str | None = "pmsync-bot") -> tuple[GitHubAdapter, RequestLog]:
+    request_log = RequestLog()
+    remote = Remote(
+        "github",
+        classify,
+        policy=RetryPolicy(max_attempts=3, base_delay=0.01),
+        log=request_log,
+        sleep=lambda seconds: None,
+    )
+    auth = GitHubTokenAuth(api_url=API, token=SecretStr(TOKEN))
+    adapter = GitHubAdapter.connect(auth, remote=remote, throttle=False, identity=identity)
+    return adapter, request_log
+
+
+def test_reads_an_issue_in_one_request(mocked: responses.RequestsMock) -> None:
+    mocked.get(ISSUE_URL, json=api_issue())
+    adapter, request_log = make_adapter()
+    issue = adapter.issue(REPO, 1)
+    assert issue.ref == f"{REPO}#1"
+    assert issue.title == "Spelling error in the README file"
+    assert issue.author == "Codertocat"
+    assert issue.author_association == "OWNER"
+    assert issue.labels == ("bug",)
+    assert issue.state == "open"
+    assert issue.html_url == "https://github.com/Codertocat/Hello-World/issues/1"
+    assert request_log.count() == 1
+    assert mocked.calls[0].request.headers["Authorization"] == f"token {TOKEN}"
+
+
+def test_empty_body_reads_as_empty_text(mocked: responses.RequestsMock) -> None:
+    raw = load_json("github-webhooks/issues/opened.with-empty-body.payload.json")["issue"]
+    mocked.get(ISSUE_URL, json=_rebase(raw))
+    adapter, _ = make_adapter()
+    assert adapter.issue(REPO, 1).body == ""
+
+
+def test_open_postmortems_are_listed_by_label_a_hundred_per_page(
+    mocked: responses.RequestsMock,
+) -> None:
+    full = [api_issue(number=n) for n in range(1, 101)]
+    pull = api_issue(number=101, html_url="https://github.com/Codertocat/Hello-World/pull/101")
+    mocked.get(
+        f"{API}/repos/{REPO}/issues",
+        json=full,
+        match=[
+            matchers.query_param_matcher(
+                {"state": "open", "labels": "postmortem", "per_page": "100"}
+            )
+        ],
+    )
+    mocked.get(
+        f"{API}/repos/{REPO}/issues",
+        json=[api_issue(number=102), pull],
+        match=[
+            matchers.query_param_matcher(
+                {"state": "open", "labels": "postmortem", "per_page": "100", "page": "2"}
+            )
+        ],
+    )
+    adapter, request_log = make_adapter()
+    issues = adapter.open_postmortems(REPO, "postmortem")
+    assert [i.number for i in issues] == [*range(1, 101), 102]
+    assert request_log.count() == 2  # no request per issue: the list holds everything
+
+
+def test_bot_comments_are_only_our_own(mocked: responses.RequestsMock) -> None:
+    comments = [
+        api_comment(1, "mallory", f"{STATUS}\nforged"),
+        api_comment(2, "pmsync-bot", f"{STATUS}\nreal"),
+    ]
+    mocked.get(f"{ISSUE_URL}/comments", json=comments)
+    adapter, request_log = make_adapter()
+    found = adapter.bot_comments(REPO, 1)
+    assert [(c.id, c.author) for c in found] == [(2, "pmsync-bot")]
+    assert request_log.count() == 1
+
+
+def test_identity_is_asked_once(mocked: responses.RequestsMock) -> None:
+    mocked.get(f"{API}/user", json={"login": "pmsync-bot", "id": 1, "type": "Bot"})
+    mocked.get(f"{ISSUE_URL}/comments", json=[api_comment(2, "pmsync-bot", STATUS)])
+    mocked.get(f"{ISSUE_URL}/comments", json=[api_comment(2, "pmsync-bot", STATUS)])
+    adapter, request_log = make_adapter(identity=None)
+    adapter.bot_comments(REPO, 1)
+    adapter.bot_comments(REPO, 1)
+    assert adapter.identity() == "pmsync-bot"
+    assert request_log.count() == 3
+
+
+def test_installation_token_falls_back_to_the_actions_bot(mocked: responses.RequestsMock) -> None:
+    mocked.get(
+        f"{API}/user",
+        status=403,
+        json={
+            "message": "Resource not accessible by integration",
+            "documentation_url": "https://docs.github.com/rest/users/users",
+        },
+    )
+    adapter, _ = make_adapter(identity=None)
+    assert adapter.identity() == ACTIONS_BOT
+
+
+def test_bad_token_is_an_error_naming_the_request(mocked: responses.RequestsMock) -> None:
+    mocked.get(f"{API}/user", status=401, json={"message": "Bad credentials"})
+    adapter, _ = make_adapter(identity=None)
+    with pytest.raises(RemoteError) as caught:
+        adapter.identity()
+    assert str(caught.value) == "github GET /user answered 401: Bad credentials"
+    assert TOKEN not in str(caught.value)
+
+
+def test_create_comment_posts_once(mocked: responses.RequestsMock) -> None:
+    body = f"{STATUS}\n1 of 1 done"
+    mocked.post(
+        f"{ISSUE_URL}/comments",
+        status=201,
+        json=api_comment(7, "pmsync-bot", body),
+        match=[matchers.json_params_matcher({"body": body})],
+    )
+    adapter, request_log = make_adapter()
+    comment = adapter.create_comment(REPO, 1, body, STATUS)
+    assert (comment.id, comment.body) == (7, body)
+    assert request_log.count(write=True) == 1
+    assert request_log.count() == 1
+
+
+def test_comment_stored_before_a_502_is_found_not_posted_again(
+    mocked: responses.RequestsMock,
+) -> None:
+    body = f"{STATUS}\n1 of 1 done"
+    mocked.post(f"{ISSUE_URL}/comments", status=502, json={"message": "Server Error"})
+    mocked.get(f"{ISSUE_URL}/comments", json=[api_comment(7, "pmsync-bot", body)])
+    adapter, request_log = make_adapter()
+    assert adapter.create_comment(REPO, 1, body, STATUS).id == 7
+    assert request_log.count(write=True) == 1
+
+
+def test_comment_lost_with_the_connection_is_posted_again(mocked: responses.RequestsMock) -> None:
+    body = f"{STATUS}\nhello"
+    mocked.post(f"{ISSUE_URL}/comments", body=requests.ConnectionError("reset"))
+    mocked.get(f"{ISSUE_URL}/comments", json=[api_comment(3, "someone", f"{STATUS}\nfake")])
+    mocked.post(f"{ISSUE_URL}/comments", status=201, json=api_comment(8, "pmsync-bot", body))
+    adapter, request_log = make_adapter()
+    assert adapter.create_comment(REPO, 1, body, STATUS).id == 8
+    assert request_log.count(write=True) == 2
+
+
+def test_edit_comment_is_one_patch(mocked: responses.RequestsMock) -> None:
+    mocked.patch(
+        f"{API}/repos/{REPO}/issues/comments/7",
+        json=api_comment(7, "pmsync-bot", "new"),
+        match=[matchers.json_params_matcher({"body": "new"})],
+    )
+    adapter, request_log = make_adapter()
+    assert adapter.edit_comment(REPO, 1, 7, "new").body == "new"
+    assert request_log.count() == 1
+
+
+def test_ticket_cells_reread_the_body_and_patch_only_the_cell(
+    mocked: responses.RequestsMock,
+) -> None:
+    mocked.get(ISSUE_URL, json=api_issue(body=BODY))
+    filled = BODY.replace("| 2026-12-01 | |", "| 2026-12-01 | [OPS-1](https://jira/browse/OPS-1) |")
+    mocked.patch(
+        ISSUE_URL,
+        json=api_issue(body=filled),
+        match=[matchers.json_params_matcher({"body": filled})],
+    )
+    adapter, request_log = make_adapter()
+    issue = adapter.set_ticket_cells(REPO, 1, {1: "[OPS-1](https://jira/browse/OPS-1)"})
+    assert issue.body == filled
+    assert request_log.count(write=True) == 1
+
+
+def test_ticket_cells_already_filled_send_no_write(mocked: responses.RequestsMock) -> None:
+    filled = BODY.replace("| 2026-12-01 | |", "| 2026-12-01 | [OPS-1](https://jira/browse/OPS-1) |")
+    mocked.get(ISSUE_URL, json=api_issue(body=filled))
+    adapter, request_log = make_adapter()
+    adapter.set_ticket_cells(REPO, 1, {1: "[OPS-1](https://jira/browse/OPS-1)"})
+    assert request_log.count(write=True) == 0
+
+
+def test_labels_are_added_in_one_request_and_retried_after_a_5xx(
+    mocked: responses.RequestsMock,
+) -> None:
+    url = f"{ISSUE_URL}/labels"
+    mocked.post(url, status=500, json={"message": "Server Error"})
+    mocked.post(
+        url,
+        json=[{"name": "bug"}, {"name": "postmortem"}, {"name": "sev:2"}],
+        match=[matchers.json_params_matcher(["postmortem", "sev:2"])],  # type: ignore[arg-type]
+    )
+    mocked.get(ISSUE_URL, json=api_issue())
+    adapter, request_log = make_adapter()
+    issue = adapter.add_labels(adapter.issue(REPO, 1), ["postmortem", "sev:2"])
+    assert issue.labels == ("bug", "postmortem", "sev:2")
+    assert request_log.count(write=True) == 2
+
+
+def test_removing_a_label_that_is_gone_counts_as_done(mocked: responses.RequestsMock) -> None:
+    mocked.get(ISSUE_URL, json=api_issue())
+    mocked.delete(
+        f"{ISSUE_URL}/labels/pm%3Aneeds-fix", status=404, json={"message": "Label does not exist"}
+    )
+    adapter, _ = make_adapter()
+    issue = adapter.remove_label(adapter.issue(REPO, 1), "pm:needs-fix")
+    assert issue.labels == ("bug",)
+
+
+def test_repo_label_that_exists_is_in_place(mocked: responses.RequestsMock) -> None:
+    body = {"name": "sev:2", "color": "d73a4a", "description": "Severity 2"}
+    mocked.post(
+        f"{API}/repos/{REPO}/labels",
+        status=422,
+        json={
+            "message": "Validation Failed",
+            "errors": [{"resource": "Label", "code": "already_exists", "field": "name"}],
+        },
+        match=[matchers.json_params_matcher(body)],
+    )
+    adapter, request_log = make_adapter()
+    assert adapter.ensure_repo_label(REPO, "sev:2", "d73a4a", "Severity 2") is False
+    assert request_log.count() == 1
+
+
+def test_closing_returns_the_issue_as_github_answered(mocked: responses.RequestsMock) -> None:
+    mocked.patch(
+        ISSUE_URL,
+        json=api_issue(state="closed"),
+        match=[matchers.json_params_matcher({"state": "closed"})],
+    )
+    adapter, request_log = make_adapter()
+    assert adapter.set_state(REPO, 1, "closed").state == "closed"
+    assert request_log.count() == 1
+
+
+def test_rate_limit_403_waits_for_reset_then_reads(mocked: responses.RequestsMock) -> None:
+    mocked.get(
+        ISSUE_URL,
+        status=403,
+        json={"message": "API rate limit exceeded for installation ID 1."},
+        headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": "0"},
+    )
+    mocked.get(ISSUE_URL, json=api_issue())
+    adapter, request_log = make_adapter()
+    assert adapter.issue(REPO, 1).number == 1
+    assert request_log.count() == 2
+
+
+def test_pygithub_never_retries_a_post_by_itself(mocked: responses.RequestsMock) -> None:
+    for _ in range(3):
+        mocked.post(f"{API}/repos/{REPO}/labels", status=502, json={"message": "Bad gateway"})
+    adapter, _ = make_adapter()
+    with pytest.raises(RemoteError, match="gave up after 3 attempts"):
+        adapter.ensure_repo_label(REPO, "x", "ffffff", "")
+    assert len(mocked.calls) == 3  # three attempts of ours, none added by the library
+    assert all(parse_qs(urlsplit(c.request.url).query) == {} for c in mocked.calls)
