@@ -407,6 +407,8 @@ def find_config_file(
         named, origin = Path(env[CONFIG_ENV_VAR]), f"${CONFIG_ENV_VAR}"
     else:
         return next((p for p in DEFAULT_CONFIG_PATHS if p.is_file()), None)
+    if named.is_dir():
+        raise ConfigError(f"{named} (from {origin}) is a folder; expected a configuration file")
     if not named.is_file():
         raise ConfigError(f"configuration file {named} (from {origin}) does not exist")
     return named

@@ -233,6 +233,11 @@ def test_missing_file_named_by_environment_names_the_variable(workdir: Path) -> 
         find_config_file(None, {"PMSYNC_CONFIG": "gone.yml"})
 
 
+def test_folder_instead_of_file_is_an_error(workdir: Path) -> None:
+    with pytest.raises(ConfigError, match=r"config \(from \$PMSYNC_CONFIG\) is a folder"):
+        load_config(None, environ={"PMSYNC_CONFIG": "config"})
+
+
 def test_problems_name_the_file(workdir: Path) -> None:
     path = workdir / "config/pmsync.yml"
     path.write_text("jira:\n  project: ops\n")
