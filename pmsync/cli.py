@@ -23,6 +23,7 @@ INTERNAL_ERROR = 70
 
 # Sub-command modules, in the order `pmsync --help` lists them.
 COMMAND_MODULES: list[str] = [
+    "pmsync.commands.validate",
     "pmsync.commands.config_check",
 ]
 
