@@ -109,6 +109,10 @@ class JiraAdapter:
         self._accounts: dict[str, str | None] = {}  # e-mail -> account, for this run
         self._created_ids: list[str] = []  # handed to Cloud search for read-after-write
 
+    @property
+    def server_url(self) -> str:
+        return self._server
+
     @classmethod
     def connect(
         cls,

@@ -1,0 +1,52 @@
+"""`pmsync sync [--repo OWNER/NAME …] [--dry-run]`: reconcile every open post-mortem."""
+
+from __future__ import annotations
+
+import argparse
+
+from pmsync import reconcile
+from pmsync.config import load_config
+from pmsync.run import repositories, start_run
+
+
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    parser = subparsers.add_parser(
+        "sync",
+        parents=[common],
+        help="bring every open post-mortem and its Jira tickets in step",
+        description="Reconcile every open post-mortem issue of the repositories with Jira: "
+        "create missing tickets, push table edits, pull ticket status into the status comment.",
+    )
+    add_run_options(parser)
+    parser.add_argument(
+        "--repo",
+        action="append",
+        metavar="OWNER/NAME",
+        help="repository to sync (repeatable; default: github.repositories, else "
+        "$GITHUB_REPOSITORY)",
+    )
+    parser.set_defaults(func=run)
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Options `sync` and `handle-event` share."""
+    parser.add_argument("--dry-run", action="store_true", help="print the plan and change nothing")
+    parser.add_argument(
+        "--bot-login",
+        metavar="LOGIN",
+        help="the GitHub login pmsync comments as (default: $PMSYNC_BOT_LOGIN, else asked "
+        "of GitHub, else github-actions[bot])",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    repos = repositories(args.repo, config)
+    session = start_run(
+        args.settings, config, now=args.now, dry_run=args.dry_run, bot_login=args.bot_login
+    )
+    reconcile.sync(repos, session.engine)
+    return session.finish()

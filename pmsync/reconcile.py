@@ -1,0 +1,192 @@
+"""Observe, plan, apply, repeat (ADR 1): one post-mortem at a time, then a whole run.
+
+A post-mortem settles in a few rounds: round one creates tickets, round two fills the
+Ticket column, links them back and writes the status comment with the new keys. A plan
+that is still not empty after ``MAX_ROUNDS`` rounds is a bug; it is reported with the
+post-mortem it concerns and the changes still planned.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pmsync import identity
+from pmsync.adapters.github import GitHubAdapter
+from pmsync.adapters.jira import JiraAdapter
+from pmsync.apply import Applier, Outcome, RemoteApplier, RunSummary, refused
+from pmsync.changes import Change, Plan
+from pmsync.config import Config
+from pmsync.errors import PmsyncError, RemoteError
+from pmsync.form import Form
+from pmsync.lint import check_postmortem
+from pmsync.model import ParseResult
+from pmsync.plan import PlanContext, plan
+from pmsync.simulate import Simulator
+from pmsync.state import IssueState, ObservedPostMortem
+
+log = logging.getLogger(__name__)
+
+MAX_ROUNDS = 4
+
+
+class NotSettling(PmsyncError):
+    """The plan for a post-mortem did not become empty: a bug in pmsync, named precisely."""
+
+
+@dataclass
+class Engine:
+    """Everything a run needs, built once by the command and passed down."""
+
+    github: GitHubAdapter
+    jira: JiraAdapter
+    config: Config
+    form: Form
+    now: datetime
+    dry_run: bool = False
+    summary: RunSummary = field(default_factory=RunSummary)
+    show: Callable[[str], None] = print  # where a dry run's plan goes
+    failures: list[str] = field(default_factory=list)  # post-mortems that could not be done
+
+    def applier(self) -> Applier:
+        if self.dry_run:
+            return SimulatedApplier(Simulator(self.now, self.jira_url, self.form))
+        return RemoteApplier(self.github, self.jira, self.form)
+
+    @property
+    def jira_url(self) -> str:
+        return self.jira.server_url
+
+
+class SimulatedApplier:
+    """The dry run's applier: folds invented answers in and writes nothing."""
+
+    def __init__(self, simulator: Simulator) -> None:
+        self._simulator = simulator
+
+    def apply(
+        self, change: Change, observed: ObservedPostMortem
+    ) -> tuple[ObservedPostMortem, Outcome]:
+        return self._simulator.apply(change, observed), Outcome(change, "applied")
+
+
+def is_trusted(issue: IssueState, config: Config) -> bool:
+    """Whose post-mortems may create tickets: trusted authors, or any once approved.
+
+    The approved label is taken as given; checking that whoever added it has write
+    access is left to the approval feature (issue 7).
+    """
+    return (
+        issue.author_association in config.trust.author_associations
+        or config.labels.approved in issue.labels
+    )
+
+
+def observe(issue: IssueState, engine: Engine) -> ObservedPostMortem:
+    """The issue's own comments and every ticket carrying its post-mortem label."""
+    label = identity.postmortem_label(issue.repo, issue.number)
+    return ObservedPostMortem(
+        issue=issue,
+        bot_comments=engine.github.bot_comments(issue.repo, issue.number),
+        tickets=engine.jira.tickets_with_labels([label]),
+    )
+
+
+def accounts_for(parsed: ParseResult, engine: Engine) -> dict[str, str | None]:
+    """Owner handle -> Jira account: the people map, else a user search by its e-mail
+    (once per address and run), else None."""
+    if parsed.postmortem is None:
+        return {}
+    accounts: dict[str, str | None] = {}
+    for item in parsed.postmortem.action_items:
+        person = engine.config.people.get(item.owner)
+        if person is None:
+            accounts[item.owner] = None
+        elif person.jira_account:
+            accounts[item.owner] = person.jira_account
+        else:
+            accounts[item.owner] = (
+                engine.jira.account_for_email(person.email) if person.email else None
+            )
+    return accounts
+
+
+def plan_context(issue: IssueState, parsed: ParseResult, engine: Engine) -> PlanContext:
+    return PlanContext(
+        config=engine.config,
+        now=engine.now,
+        accounts=accounts_for(parsed, engine),
+        trusted=is_trusted(issue, engine.config),
+        field_labels={f.id: f.label for f in engine.form.fields},
+    )
+
+
+def reconcile(issue: IssueState, engine: Engine) -> ObservedPostMortem:
+    """Bring one post-mortem and its tickets in step; return the state it ends in."""
+    observed = observe(issue, engine)
+    applier = engine.applier()
+    parsed = parse(observed.issue, engine)
+    ctx = plan_context(observed.issue, parsed, engine)
+    for round_number in range(1, MAX_ROUNDS + 1):
+        current = plan(observed, parsed, ctx)
+        if current.empty:
+            if round_number == 1:
+                log.info("%s: nothing to do", issue.ref)
+            return observed
+        if engine.dry_run:
+            engine.show(f"{issue.ref}, round {round_number}:\n{_indented(current)}")
+        failed = False
+        for change in current.changes:
+            observed, outcome = applier.apply(change, observed)
+            engine.summary.add(outcome)
+            failed = failed or outcome.status == "failed"
+        if failed:
+            # The next round would plan the refused change again; the next run retries it.
+            engine.failures.append(f"{issue.ref}: a change was refused (see above)")
+            return observed
+        if observed.issue.body != issue.body:
+            parsed = parse(observed.issue, engine)
+            issue = observed.issue
+    remaining = plan(observed, parsed, ctx)
+    raise NotSettling(
+        f"{issue.ref}: the plan did not settle after {MAX_ROUNDS} rounds; still planned:\n"
+        + _indented(remaining)
+    )
+
+
+def parse(issue: IssueState, engine: Engine) -> ParseResult:
+    return check_postmortem(issue.body, engine.form, engine.config, title=issue.title)
+
+
+def reconcile_all(issues: Iterable[IssueState], engine: Engine) -> None:
+    """Reconcile each post-mortem; one that fails is reported and the others go on. A
+    service that stays unreachable (5xx or no answer after retries) ends the run."""
+    for issue in issues:
+        try:
+            reconcile(issue, engine)
+        except RemoteError as exc:
+            if not refused(exc):
+                raise
+            _failed(engine, issue, exc)
+        except PmsyncError as exc:
+            _failed(engine, issue, exc)
+
+
+def sync(repositories: Iterable[str], engine: Engine) -> None:
+    """Every open post-mortem of each repository."""
+    label = engine.config.labels.postmortem
+    for repo in repositories:
+        issues = engine.github.open_postmortems(repo, label)
+        log.info("%s: %d open post-mortem(s)", repo, len(issues))
+        reconcile_all(issues, engine)
+
+
+def _failed(engine: Engine, issue: IssueState, exc: PmsyncError) -> None:
+    log.error("%s: %s", issue.ref, exc)
+    engine.failures.append(f"{issue.ref}: {exc}")
+
+
+def _indented(current: Plan) -> str:
+    return "\n".join(f"  {line}" for line in current.describe().splitlines())

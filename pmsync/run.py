@@ -1,0 +1,118 @@
+"""Setting up a run of the engine (clients, config, form) and closing it with a summary.
+
+The commands and the end-to-end tests build an engine the same way: settings and config
+in, adapters sharing one request log out. Nothing here is global.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from pmsync import actions_env
+from pmsync.adapters import github as github_adapter
+from pmsync.adapters import jira as jira_adapter
+from pmsync.adapters.github import GitHubAdapter
+from pmsync.adapters.jira import JiraAdapter
+from pmsync.adapters.retry import Classifier, Remote, RequestLog, RetryPolicy
+from pmsync.config import Config
+from pmsync.errors import UsageError
+from pmsync.form import find_form, load_form
+from pmsync.reconcile import Engine
+from pmsync.settings import JiraCloudAuth, Settings
+
+log = logging.getLogger(__name__)
+
+# Set in a workflow when pmsync posts as another login than the one its token names.
+BOT_LOGIN_VARIABLE = "PMSYNC_BOT_LOGIN"
+
+
+@dataclass
+class Run:
+    engine: Engine
+    requests: RequestLog
+
+    def finish(self) -> int:
+        """Print what was done and how many requests it took; 1 if anything failed."""
+        summary = self.engine.summary
+        verb = "would apply" if self.engine.dry_run else "done"
+        lines = [f"{verb}: {line}" for line in summary.lines()]
+        lines.append(f"requests: {self.requests.summary()}")
+        lines += [f"failed: {failure}" for failure in self.engine.failures]
+        text = "\n".join(lines)
+        print(actions_env.neutralise_commands(text))
+        dry = self.engine.dry_run
+        actions_env.write_run_outputs(
+            tickets_created=0 if dry else summary.tickets_created,
+            comments_written=0 if dry else summary.comments_written,
+        )
+        actions_env.append_step_summary(f"### pmsync\n\n```\n{text}\n```\n")
+        return 1 if self.engine.failures or summary.failed else 0
+
+
+def start_run(
+    settings: Settings,
+    config: Config,
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    bot_login: str | None = None,
+    requests: RequestLog | None = None,
+    policy: RetryPolicy | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    show: Callable[[str], None] = print,
+    root: Path | None = None,
+) -> Run:
+    """Clients for GitHub and Jira (checked settings first), the form, and the engine."""
+    github_auth = settings.require_github(config.github)
+    jira_auth = settings.require_jira(config.jira)
+    request_log = requests if requests is not None else RequestLog()
+
+    def remote(service: str, classify: Classifier) -> Remote:
+        return Remote(service, classify, policy=policy, log=request_log, sleep=sleep)
+
+    github = GitHubAdapter.connect(
+        github_auth,
+        remote=remote("github", github_adapter.classify),
+        throttle=config.github.throttle,
+        identity=bot_login or os.environ.get(BOT_LOGIN_VARIABLE) or None,
+    )
+    if isinstance(jira_auth, JiraCloudAuth):
+        token, email = jira_auth.api_token.get_secret_value(), jira_auth.email
+    else:
+        token, email = jira_auth.token.get_secret_value(), None
+    jira = JiraAdapter.connect(
+        jira_auth.url,
+        token,
+        email=email,
+        deployment=config.jira.deployment,
+        remote=remote("jira", jira_adapter.classify),
+    )
+    form = load_form(find_form(config.form, root or Path.cwd()))
+    engine = Engine(github, jira, config, form, now, dry_run=dry_run, show=show)
+    return Run(engine, request_log)
+
+
+def repositories(given: list[str] | None, config: Config) -> list[str]:
+    """``--repo`` values, else the configured repositories, else the workflow's own."""
+    repos = given or config.github.repositories or _workflow_repository()
+    if not repos:
+        raise UsageError(
+            "no repository to sync: pass --repo OWNER/NAME, list github.repositories in the "
+            "configuration, or run inside GitHub Actions (GITHUB_REPOSITORY)"
+        )
+    for repo in repos:
+        owner, _, name = repo.partition("/")
+        if not owner or not name or "/" in name:
+            raise UsageError(f"--repo {repo!r} is not of the form OWNER/NAME")
+    return repos
+
+
+def _workflow_repository() -> list[str]:
+    repo = os.environ.get("GITHUB_REPOSITORY", "").strip()
+    return [repo] if repo else []
