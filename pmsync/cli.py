@@ -25,6 +25,9 @@ INTERNAL_ERROR = 70
 COMMAND_MODULES: list[str] = [
     "pmsync.commands.validate",
     "pmsync.commands.config_check",
+    "pmsync.commands.sync",
+    "pmsync.commands.handle_event",
+    "pmsync.commands.sandbox",
 ]
 
 
