@@ -82,6 +82,7 @@ class FieldInfo:
     navigable: bool = True
     orderable: bool = True
     searchable: bool = True
+    on_issue: bool = True  # False for the JQL-only pseudo-fields (issuekey, statusCategory)
 
 
 UNDEFINED = StatusCategory(1, "undefined", "No Category", "medium-gray")
@@ -233,19 +234,124 @@ FIELDS = (
         ("comment",),
         navigable=False,
     ),
-    FieldInfo("issuekey", "Key", {}, ("id", "issue", "issuekey", "key"), orderable=False),
+    FieldInfo(
+        "issuekey",
+        "Key",
+        {},
+        ("id", "issue", "issuekey", "key"),
+        orderable=False,
+        on_issue=False,
+    ),
     FieldInfo(
         "statusCategory",
         "Status Category",
         _system("statusCategory", "statusCategory"),
         ("statusCategory",),
         orderable=False,
+        on_issue=False,
+    ),
+    FieldInfo("watches", "Watchers", _system("watches", "watches"), ("watchers",)),
+    FieldInfo("votes", "Votes", _system("votes", "votes"), ("votes",)),
+    # Always returned, never modelled: their values are NEUTRAL_FIELDS below.
+    FieldInfo("timespent", "Time Spent", _system("number", "timespent"), ("timespent",)),
+    FieldInfo(
+        "fixVersions",
+        "Fix versions",
+        _system("array", "fixVersions", items="version"),
+        ("fixVersion",),
+    ),
+    FieldInfo(
+        "aggregatetimespent",
+        "Σ Time Spent",
+        _system("number", "aggregatetimespent"),
+        (),
+        searchable=False,
+    ),
+    FieldInfo("workratio", "Work Ratio", _system("number", "workratio"), ("workratio",)),
+    FieldInfo("lastViewed", "Last Viewed", _system("datetime", "lastViewed"), ("lastViewed",)),
+    FieldInfo(
+        "aggregatetimeoriginalestimate",
+        "Σ Original Estimate",
+        _system("number", "aggregatetimeoriginalestimate"),
+        (),
+        searchable=False,
+    ),
+    FieldInfo(
+        "timeestimate",
+        "Remaining Estimate",
+        _system("number", "timeestimate"),
+        ("remainingEstimate",),
+    ),
+    FieldInfo(
+        "versions",
+        "Affects versions",
+        _system("array", "versions", items="version"),
+        ("affectedVersion",),
+    ),
+    FieldInfo(
+        "components",
+        "Components",
+        _system("array", "components", items="component"),
+        ("component",),
+    ),
+    FieldInfo(
+        "timeoriginalestimate",
+        "Original estimate",
+        _system("number", "timeoriginalestimate"),
+        ("originalEstimate",),
+    ),
+    FieldInfo("security", "Security Level", _system("securitylevel", "security"), ("level",)),
+    FieldInfo(
+        "attachment",
+        "Attachment",
+        _system("array", "attachment", items="attachment"),
+        ("attachments",),
+    ),
+    FieldInfo(
+        "aggregatetimeestimate",
+        "Σ Remaining Estimate",
+        _system("number", "aggregatetimeestimate"),
+        (),
+        searchable=False,
+    ),
+    FieldInfo(
+        "subtasks",
+        "Sub-tasks",
+        _system("array", "subtasks", items="issuelinks"),
+        ("subtasks",),
+    ),
+    FieldInfo(
+        "aggregateprogress",
+        "Σ Progress",
+        _system("progress", "aggregateprogress"),
+        (),
+        searchable=False,
+    ),
+    FieldInfo("environment", "Environment", _system("string", "environment"), ("environment",)),
+    FieldInfo("progress", "Progress", _system("progress", "progress"), ("progress",)),
+    FieldInfo(
+        "timetracking",
+        "Time tracking",
+        _system("timetracking", "timetracking"),
+        (),
+        navigable=False,
+        searchable=False,
+    ),
+    FieldInfo(
+        "worklog",
+        "Log Work",
+        _system("array", "worklog", items="worklog"),
+        (),
+        navigable=False,
+        searchable=False,
     ),
 )
 
 # The fields an issue answer carries that the sandbox does not model: Jira always returns
 # them, with these neutral values, so clients that read them find what they expect.
 NEUTRAL_FIELDS: dict[str, object] = {
+    "timetracking": {},
+    "worklog": {"startAt": 0, "maxResults": 20, "total": 0, "worklogs": []},
     "timespent": None,
     "fixVersions": [],
     "aggregatetimespent": None,
@@ -264,10 +370,9 @@ NEUTRAL_FIELDS: dict[str, object] = {
     "environment": None,
     "progress": {"progress": 0, "total": 0},
 }
-NEUTRAL_NON_NAVIGABLE_FIELDS: dict[str, object] = {
-    "timetracking": {},
-    "worklog": {"startAt": 0, "maxResults": 20, "total": 0, "worklogs": []},
-}
+
+
+FIELDS_BY_ID = {f.id: f for f in FIELDS}
 
 
 class _Entry(Protocol):
