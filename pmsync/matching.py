@@ -1,0 +1,115 @@
+"""Which Jira ticket belongs to which row of the action-item table.
+
+Each ticket is claimed by at most one row, in two passes over the rows (ADR 1):
+
+1. the key in the row's Ticket column, when that ticket is one of this post-mortem's;
+2. the item label, for rows still without a ticket (the oldest ticket wins if a crash ever
+   left two).
+
+A row whose Ticket cell names a key that is not one of ours is left alone (no ticket is
+created for it: it may be a ticket Jira search does not show yet, or one a person made by
+hand). Tickets no row claims are *removed*, unless they are just extra tickets for an item
+that has one (duplicates), which are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from pmsync import identity
+from pmsync.model import ActionItem, Frozen
+from pmsync.state import TicketState
+
+
+class Entry(Frozen):
+    """One row of the table and what it was matched to."""
+
+    item: ActionItem
+    item_id: str
+    ticket: TicketState | None = None
+    unknown_key: str | None = None  # the Ticket cell names a key that is not ours
+
+
+class Board(Frozen):
+    entries: tuple[Entry, ...]  # in row order
+    removed: tuple[TicketState, ...] = ()  # oldest first
+
+    @property
+    def to_create(self) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.ticket is None and e.unknown_key is None)
+
+    @property
+    def tracked(self) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.ticket is not None)
+
+
+def item_ids(repo: str, number: int, items: Iterable[ActionItem]) -> dict[int, str]:
+    """Row -> item id; rows with the same normalised action are numbered in row order."""
+    seen: Counter[str] = Counter()
+    ids = {}
+    for item in sorted(items, key=lambda item: item.row):
+        text = identity.normalise_action(item.action)
+        seen[text] += 1
+        ids[item.row] = identity.item_id(repo, number, item.action, seen[text])
+    return ids
+
+
+def ticket_order(ticket: TicketState) -> tuple[object, ...]:
+    """Oldest first; the key's number breaks ties of equal creation times."""
+    number = re.search(r"(\d+)$", ticket.key)
+    return (ticket.created, int(number.group(1)) if number else 0, ticket.key)
+
+
+def match_items(
+    repo: str, number: int, items: Iterable[ActionItem], tickets: Iterable[TicketState]
+) -> Board:
+    rows = sorted(items, key=lambda item: item.row)
+    ids = item_ids(repo, number, rows)
+    ours = sorted(
+        (t for t in tickets if identity.DUPLICATE_LABEL not in t.labels), key=ticket_order
+    )
+    by_key = {ticket.key: ticket for ticket in ours}
+    claimed: dict[int, TicketState] = {}
+    claimed_keys: set[str] = set()
+
+    for item in rows:  # pass 1: the Ticket column
+        found = by_key.get(item.ticket) if item.ticket else None
+        if found is not None and found.key not in claimed_keys:
+            claimed[item.row] = found
+            claimed_keys.add(found.key)
+
+    for item in rows:  # pass 2: the item label
+        if item.row in claimed or item.ticket:
+            continue
+        label = identity.item_label(ids[item.row])
+        found = next((t for t in ours if t.key not in claimed_keys and label in t.labels), None)
+        if found is not None:
+            claimed[item.row] = found
+            claimed_keys.add(found.key)
+
+    entries = tuple(
+        Entry(
+            item=item,
+            item_id=ids[item.row],
+            ticket=claimed.get(item.row),
+            unknown_key=item.ticket if item.row not in claimed and item.ticket else None,
+        )
+        for item in rows
+    )
+    claimed_ids = {
+        item_id for ticket in claimed.values() for item_id in identity.item_ids_in(ticket.labels)
+    }
+    removed = tuple(
+        sorted(
+            (
+                t
+                for t in ours
+                if t.key not in claimed_keys
+                and not claimed_ids & set(identity.item_ids_in(t.labels))
+            ),
+            key=ticket_order,
+        )
+    )
+    return Board(entries=entries, removed=removed)
