@@ -49,9 +49,8 @@ def test_unlabeled_is_ignored_with_one_line(caplog: pytest.LogCaptureFixture) ->
 
 
 def test_other_events_are_ignored() -> None:
-    assert (
-        hint_from_event("workflow_dispatch", payload("workflow_dispatch/payload"), CONFIG) is None
-    )
+    dispatch = load_json("github-webhooks/workflow_dispatch/payload.json")
+    assert hint_from_event("workflow_dispatch", dispatch, CONFIG) is None
     assert hint_from_event("issues", payload("issues/closed.codinasion-bot"), CONFIG) is None
 
 
