@@ -325,8 +325,9 @@ def _fill_list(items: tuple[RawItem, ...], cells: Mapping[int, str], lines: list
             continue
         text = " ".join(text.split())
         line, current = lines[item.line], item.values.get("ticket", "")
-        if current == text:
-            continue
+        given = [token.strip() for token in _split_attributes(line)[1].split(",")]
+        if text in (current, *given):
+            continue  # already there (a text without a Jira key is not read as a ticket)
         if current:
             at = line.rfind(current)
             lines[item.line] = line[:at] + text + line[at + len(current) :]

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from postmortem_bodies import ACTION_HEADER, EXAMPLES, FIXTURES, GOOD, actions, good_body, render
 
+from pmsync.action_items import set_ticket_cells
 from pmsync.form import form_from_yaml
 from pmsync.model import ActionType, Finding, ParseResult, Priority, TimelineEntry
 from pmsync.parse import MAX_BODY_CHARACTERS, parse_postmortem
@@ -566,3 +567,158 @@ def test_parse_accepts_none() -> None:
 
 def test_fixture_directory_is_present() -> None:
     assert len(list(Path(FIXTURES).glob("*.md"))) >= 4
+
+
+# --- filling the Ticket column ------------------------------------------------------------
+
+LINK = "[OPS-12](https://acme.atlassian.net/browse/OPS-12)"
+
+
+def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
+    old, new = before.split("\n"), after.split("\n")
+    assert len(old) == len(new)
+    return [(a, b) for a, b in zip(old, new, strict=True) if a != b]
+
+
+def test_set_ticket_cells_fills_only_the_given_cells() -> None:
+    body = good_body()
+    filled = set_ticket_cells(body, {2: LINK})
+    assert changed_lines(body, filled) == [
+        (
+            "| Cap report queries at 20 connections | Prevent | P2 | @alice | 2 weeks | |",
+            f"| Cap report queries at 20 connections | Prevent | P2 | @alice | 2 weeks | {LINK} |",
+        )
+    ]
+    pm = parse_postmortem(filled).postmortem
+    assert pm is not None and [i.ticket for i in pm.action_items] == [None, "OPS-12"]
+
+
+def test_set_ticket_cells_is_idempotent_and_keeps_unchanged_lines_byte_for_byte() -> None:
+    body = good_body()
+    once = set_ticket_cells(body, {1: "OPS-1", 2: LINK})
+    assert set_ticket_cells(once, {1: "OPS-1", 2: LINK}) == once
+    assert set_ticket_cells(body, {}) == body
+
+
+def test_set_ticket_cells_replaces_an_existing_key() -> None:
+    row = "| Add alert at 80% | Detect | P1 | @bob | 1w |OPS-1|"
+    filled = set_ticket_cells(good_body(action_items=actions(row)), {1: LINK})
+    assert f"| @bob | 1w | {LINK} |" in filled
+
+
+def test_set_ticket_cells_adds_a_missing_ticket_column() -> None:
+    table = (
+        "| Action | Type | Priority | Owner | Due |\n|---|---|---|---|---|\n"
+        "| A at 1% | Detect | P1 | @bob | 1w |\n"
+        "B at 2% | Detect | P1 | @bob | 1w\n"
+        "| C at 3% | Detect | P1 | @bob | 1w |"
+    )
+    filled = set_ticket_cells(good_body(action_items=table), {2: "OPS-3"})
+    assert "| Action | Type | Priority | Owner | Due | Ticket |" in filled
+    assert "|---|---|---|---|---| --- |" in filled
+    assert "B at 2% | Detect | P1 | @bob | 1w | OPS-3 |" in filled
+    pm = parse_postmortem(filled).postmortem
+    assert pm is not None and [i.ticket for i in pm.action_items] == [None, "OPS-3", None]
+
+
+def test_set_ticket_cells_pads_short_rows() -> None:
+    row = "| Add alert at 80% | Detect | P1 | @bob | 1w |"
+    filled = set_ticket_cells(good_body(action_items=actions(row)), {1: "OPS-4"})
+    assert "| Add alert at 80% | Detect | P1 | @bob | 1w | OPS-4 |" in filled
+
+
+def test_set_ticket_cells_keeps_crlf() -> None:
+    body = good_body().replace("\n", "\r\n")
+    filled = set_ticket_cells(body, {1: LINK})
+    assert filled.count("\r\n") == body.count("\r\n") and "\n" not in filled.replace("\r\n", "")
+    assert filled.replace(f" {LINK} ", " ") == body
+
+
+def test_set_ticket_cells_escapes_pipes_and_line_breaks() -> None:
+    filled = set_ticket_cells(good_body(), {1: "a|b\nc"})
+    assert "| a\\|b c |" in filled
+    assert set_ticket_cells(filled, {1: "a|b\nc"}) == filled
+
+
+def test_set_ticket_cells_on_a_task_list() -> None:
+    items = (
+        "- [ ] Add pool alert at 80% — Detect, P1, @bob, due 1 week\n"
+        "- [ ] Cap queries at 20 — Prevent, P2, @alice, 2w, OPS-1\n"
+        "- [ ] No attributes yet"
+    )
+    filled = set_ticket_cells(good_body(action_items=items), {1: LINK, 2: "[OPS-1](u)", 3: "X-1"})
+    assert f"- [ ] Add pool alert at 80% — Detect, P1, @bob, due 1 week, {LINK}\n" in filled
+    assert "- [ ] Cap queries at 20 — Prevent, P2, @alice, 2w, [OPS-1](u)\n" in filled
+    assert "- [ ] No attributes yet — X-1" in filled
+    valid = items.rsplit("\n", 1)[0]
+    pm = parse_postmortem(set_ticket_cells(good_body(action_items=valid), {1: LINK})).postmortem
+    assert pm is not None and pm.action_items[0].ticket == "OPS-12"
+
+
+def test_set_ticket_cells_without_action_items_changes_nothing() -> None:
+    assert set_ticket_cells("no sections here", {1: LINK}) == "no sections here"
+    body = good_body(action_items="")
+    assert set_ticket_cells(body, {1: LINK}) == body
+
+
+_words = st.text(
+    alphabet=st.characters(
+        blacklist_categories=["Cs", "Cc", "Zl", "Zp"], blacklist_characters="|\\"
+    ),
+    min_size=1,
+    max_size=20,
+).filter(lambda text: text.strip() != "")
+_columns = st.permutations(["Action", "Type", "Priority", "Owner", "Due", "Ticket", "Notes"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    columns=_columns,
+    drop_ticket=st.booleans(),
+    actions_text=st.lists(_words, min_size=1, max_size=8),
+    chosen=st.sets(st.integers(min_value=1, max_value=8)),
+    crlf=st.booleans(),
+)
+def test_set_ticket_cells_round_trips(
+    columns: list[str], drop_ticket: bool, actions_text: list[str], chosen: set[int], crlf: bool
+) -> None:
+    if drop_ticket:
+        columns = [c for c in columns if c != "Ticket"]
+    cells = {"Type": "Detect", "Priority": "P1", "Owner": "@bob", "Due": "1w", "Ticket": ""}
+    rows = [
+        "| " + " | ".join(action if c == "Action" else cells.get(c, "n") for c in columns) + " |"
+        for action in actions_text
+    ]
+    table = "\n".join(["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns), *rows])
+    body = good_body(action_items=table)
+    if crlf:
+        body = body.replace("\n", "\r\n")
+    wanted = {row: f"[OPS-{row}](https://acme.atlassian.net/browse/OPS-{row})" for row in chosen}
+    wanted = {row: text for row, text in wanted.items() if row <= len(rows)}
+    filled = set_ticket_cells(body, wanted)
+
+    assert set_ticket_cells(filled, wanted) == filled
+    before, after = parse_postmortem(body), parse_postmortem(filled)
+    assert after.postmortem is not None and before.postmortem is not None
+    assert [i.ticket for i in after.postmortem.action_items] == [
+        f"OPS-{i.row}" if i.row in wanted else None for i in before.postmortem.action_items
+    ]
+    untouched = after.postmortem.model_copy(update={"action_items": ()})
+    assert untouched == before.postmortem.model_copy(update={"action_items": ()})
+    ending = "\r\n" if crlf else "\n"
+    old, new = body.split(ending), filled.split(ending)
+    table_lines = {i for i, line in enumerate(old) if line.startswith("|")}
+    assert [line for i, line in enumerate(new) if i not in table_lines] == [
+        line for i, line in enumerate(old) if i not in table_lines
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("|-: aO\r\n#`[]x@")), max_size=200),
+    st.dictionaries(st.integers(min_value=-1, max_value=6), st.text(max_size=10), max_size=4),
+)
+def test_set_ticket_cells_never_raises(noise: str, cells: dict[int, str]) -> None:
+    for body in (noise, good_body(action_items=noise)):
+        filled = set_ticket_cells(body, cells)
+        assert set_ticket_cells(filled, cells) == filled

@@ -1,0 +1,202 @@
+"""Warnings: each one fires on the content it targets, stays quiet otherwise, and can be off."""
+
+from __future__ import annotations
+
+import pytest
+from postmortem_bodies import EXAMPLES, FIXTURES, actions, good_body
+
+from pmsync.config import Config, LintConfig
+from pmsync.lint import blame_findings, check_postmortem
+from pmsync.model import ParseResult
+
+ROW = "| {action} | Detect | P1 | {owner} | {due} | |"
+
+
+def row(action: str = "Alert at 80%", owner: str = "@bob", due: str = "1w") -> str:
+    return ROW.format(action=action, owner=owner, due=due)
+
+
+def check(body: str, **lint: object) -> ParseResult:
+    return check_postmortem(body, None, Config(lint=LintConfig.model_validate(lint)))
+
+
+def codes(result: ParseResult) -> list[tuple[str, str, int | None]]:
+    return [(f.code, f.field, f.row) for f in result.warnings]
+
+
+def test_good_bodies_draw_no_warnings() -> None:
+    assert check(good_body()).warnings == ()
+    example = check((EXAMPLES / "postmortem.md").read_text(encoding="utf-8"))
+    assert example.ok and example.warnings == ()
+
+
+def test_warnings_never_stop_a_post_mortem() -> None:
+    result = check(good_body(action_items=actions(row("Improve monitoring", "@acme/sre"))))
+    assert result.ok and result.postmortem is not None and len(result.warnings) == 2
+    assert all(f.level == "warning" for f in result.warnings)
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "Improve monitoring",
+        "Look into the Redis timeouts",
+        "Be more careful with deploys",
+        "Better monitoring of OOM in pods.",
+        "Investigate flaky health checks",
+        "Review access permissions",
+    ],
+)
+def test_vague_actions(action: str) -> None:
+    result = check(good_body(action_items=actions(row(), row(action))))
+    assert codes(result) == [("vague-action", "action_items", 2)]
+    assert repr(action) in result.warnings[0].message
+    assert "measurable" in result.warnings[0].message
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "Alert when pool usage stays above 80% for 5 minutes",
+        "Improve p99 latency of search to under 200 ms",
+        "Review access permissions quarterly",
+        "Add a runbook for the failover",
+    ],
+)
+def test_specific_actions_are_fine(action: str) -> None:
+    assert check(good_body(action_items=actions(row(action)))).warnings == ()
+
+
+def test_rows_with_errors_still_get_advice() -> None:
+    result = check(good_body(action_items=actions(row("Improve monitoring", due="later"))))
+    assert [f.code for f in result.errors] == ["action-due-invalid"]
+    assert codes(result) == [("vague-action", "action_items", 1)]
+
+
+def test_team_owner() -> None:
+    result = check(good_body(action_items=actions(row(owner="@acme/payments-sre"))))
+    assert codes(result) == [("team-owner", "action_items", 1)]
+    assert "@acme/payments-sre is a team" in result.warnings[0].message
+
+
+@pytest.mark.parametrize(("due", "warned"), [("30d", False), ("31d", True), ("2027-01-31", True)])
+def test_due_far(due: str, warned: bool) -> None:
+    result = check(good_body(action_items=actions(row(due=due))))
+    assert codes(result) == ([("due-far", "action_items", 1)] if warned else [])
+
+
+def test_due_far_threshold_from_config() -> None:
+    body = good_body(action_items=actions(row(due="10d")))
+    assert codes(check(body, due_far_days=7)) == [("due-far", "action_items", 1)]
+    assert "10 days after the incident" in check(body, due_far_days=7).warnings[0].message
+
+
+@pytest.mark.parametrize(("count", "warned"), [(5, False), (6, True), (10, True), (11, False)])
+def test_many_action_items(count: int, warned: bool) -> None:
+    result = check(good_body(action_items=actions(*[row()] * count)))
+    assert codes(result) == ([("many-action-items", "action_items", None)] if warned else [])
+    if count == 11:  # over the limit: an error, and no warning on top
+        assert [f.code for f in result.errors] == ["action-items-too-many"]
+
+
+def test_many_action_items_threshold_from_config() -> None:
+    body = good_body(action_items=actions(row(), row(), row()))
+    assert codes(check(body, many_action_items_threshold=2)) == [
+        ("many-action-items", "action_items", None)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("root_cause", "phrase"),
+    [
+        ("Human error during the deploy.", "Human error"),
+        ("Dave should have checked the alias.", "Dave should have"),
+        ("It was Alice's mistake.", "Alice's mistake"),
+        ("@carol pushed the wrong config.", "@carol"),
+        ("The on-call engineer forgot to drain the node.", "on-call engineer forgot to"),
+        ("Someone failed to renew the certificate.", "Someone failed to"),
+        ("Operator error in the runbook step.", "Operator error"),
+    ],
+)
+def test_blame_language(root_cause: str, phrase: str) -> None:
+    result = check(good_body(root_cause=root_cause))
+    assert codes(result) == [("blame-language", "root_cause", None)]
+    assert phrase in result.warnings[0].message
+    assert "describe the conditions" in result.warnings[0].message
+
+
+@pytest.mark.parametrize(
+    "root_cause",
+    [
+        "The deploy tool allowed a config change without review.",
+        "The retry logic should have backed off, but it had no circuit breaker.",
+        "It should have been caught by the canary, which covers only 1% of traffic.",
+        "Alerts go to ops@example.com, a list nobody reads.",
+    ],
+)
+def test_system_focused_root_causes_are_fine(root_cause: str) -> None:
+    assert blame_findings(root_cause) == []
+
+
+def test_timeline_without_detection() -> None:
+    table = "| Time | Event |\n|---|---|\n| 14:02 | Deploy |\n| 15:00 | Rolled back |"
+    result = check(good_body(timeline=table))
+    assert codes(result) == [("timeline-detection", "timeline", None)]
+    assert "when it was detected" in result.warnings[0].message
+
+
+def test_empty_timeline_has_no_detection_either() -> None:
+    result = check(good_body(timeline=""))
+    assert codes(result) == [("timeline-detection", "timeline", None)]
+    assert "the timeline is empty" in result.warnings[0].message
+
+
+@pytest.mark.parametrize(
+    "event",
+    ["Alert fired", "Customer support reports errors", "Paged on-call", "We noticed 5xx"],
+)
+def test_detection_words(event: str) -> None:
+    table = f"| Time | Event |\n|---|---|\n| 14:02 | {event} |"
+    assert check(good_body(timeline=table)).warnings == ()
+
+
+SWITCHES = {
+    "vague_action": "vague-action",
+    "team_owner": "team-owner",
+    "due_far": "due-far",
+    "many_action_items": "many-action-items",
+    "blame_language": "blame-language",
+    "timeline_detection": "timeline-detection",
+}
+
+
+def _body_with_every_warning() -> str:
+    rows = [row("Improve monitoring", "@acme/sre", "2027-06-01"), *[row()] * 5]
+    return good_body(action_items=actions(*rows), root_cause="Human error.", timeline="")
+
+
+def test_every_warning_fires_on_one_body() -> None:
+    assert {f.code for f in check(_body_with_every_warning()).warnings} == set(SWITCHES.values())
+
+
+@pytest.mark.parametrize(("switch", "code"), sorted(SWITCHES.items()))
+def test_each_warning_can_be_switched_off(switch: str, code: str) -> None:
+    result = check(_body_with_every_warning(), **{switch: False})
+    assert {f.code for f in result.warnings} == set(SWITCHES.values()) - {code}
+
+
+def test_public_post_mortems_get_the_advice_they_deserve() -> None:
+    def warnings(name: str) -> list[tuple[str, str, int | None]]:
+        return codes(check((FIXTURES / name).read_bytes().decode("utf-8")))
+
+    assert warnings("dfds-pm2020-004-coredns.md") == [("timeline-detection", "timeline", None)]
+    assert warnings("dfds-pm2022-006-alb-502.md") == [
+        ("vague-action", "action_items", 1),
+        ("vague-action", "action_items", 2),
+        ("vague-action", "action_items", 3),
+    ]
+    assert warnings("learningequality-004-sushibar.md") == [("team-owner", "action_items", 2)]
+    assert warnings("posthog-2025-09-29-flags.md") == [
+        ("due-far", "action_items", 5),
+        ("timeline-detection", "timeline", None),
+    ]
