@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,6 +38,7 @@ from pmsync.changes import (
     UpsertComment,
 )
 from pmsync.config import Config
+from pmsync.lint import check_postmortem
 from pmsync.model import ActionItem, ParseResult, Priority
 from pmsync.plan import PlanContext, plan
 from pmsync.simulate import Simulator
@@ -568,3 +570,64 @@ def test_change_keys_are_unique_within_a_plan() -> None:
 def test_plans_are_deterministic(tickets: tuple[TicketState, ...]) -> None:
     state = observed(tickets=tickets, issue=issue(labels=("postmortem", "pm:complete")))
     assert plan(state, parse_result(), context()) == plan(state, parse_result(), context())
+
+
+# --- over real bodies, through the real parser ---------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def converge_body(
+    state: ObservedPostMortem, ctx: PlanContext, rounds: int = 4
+) -> tuple[ObservedPostMortem, list[Plan]]:
+    """The reconcile loop in miniature: parse the body, plan, simulate, parse again."""
+    simulator = Simulator(now=ctx.now, jira_url=JIRA)
+    plans = []
+    for _ in range(rounds):
+        parsed = check_postmortem(state.issue.body, None, ctx.config, title=state.issue.title)
+        result = plan(state, parsed, ctx)
+        if result.empty:
+            return state, plans
+        plans.append(result)
+        state = simulator.apply_plan(result, state)
+    raise AssertionError("no empty plan after {rounds} rounds")
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"])
+def test_example_post_mortem_from_body_to_settled(line_end: str) -> None:
+    body = (EXAMPLES / "postmortem.md").read_text().replace("\n", line_end)
+    accounts = {"alice": "acc-alice", "bob": "acc-bob"}
+    ctx = context(accounts=accounts)
+    state, plans = converge_body(observed(issue=issue(body=body)), ctx)
+    assert len(plans) == 2 and len(state.tickets) == 4
+    parsed = check_postmortem(state.issue.body, None, ctx.config)
+    assert parsed.postmortem is not None
+    assert [i.ticket for i in parsed.postmortem.action_items] == [
+        "NEW-1",
+        "NEW-2",
+        "NEW-3",
+        "NEW-4",
+    ]
+    assert f"| [NEW-1]({JIRA}/browse/NEW-1) |" in state.issue.body
+    assert state.issue.body.count("\r\n") == (body.count("\r\n"))
+    # Drop the second row from the table: its ticket is told once, nothing is created.
+    second = next(line for line in state.issue.body.splitlines() if "[NEW-2]" in line)
+    edited_body = state.issue.body.replace(second + line_end, "")
+    state = state.model_copy(update={"issue": state.issue.model_copy(update={"body": edited_body})})
+    state, plans = converge_body(state, ctx)
+    assert [type(c) for c in plans[0].changes] == [CommentOnTicket, UpsertComment]
+    assert len(state.tickets) == 4
+
+
+def test_invalid_example_then_fixed_through_the_parser() -> None:
+    ctx = context(accounts={"alice": "acc-alice", "bob": "acc-bob"})
+    broken = (EXAMPLES / "postmortem-invalid.md").read_text()
+    state, plans = converge_body(observed(issue=issue(body=broken)), ctx)
+    assert len(plans) == 1 and not state.tickets
+    assert "pm:needs-fix" in state.issue.labels
+    fixed = (EXAMPLES / "postmortem.md").read_text()
+    state = state.model_copy(update={"issue": state.issue.model_copy(update={"body": fixed})})
+    state, plans = converge_body(state, ctx)
+    assert len(state.tickets) == 4 and "pm:needs-fix" not in state.issue.labels
+    feedback = markers.find_comment(state.bot_comments, markers.FEEDBACK)
+    assert feedback is not None and "Fixed, thank you" in feedback.body
