@@ -284,10 +284,19 @@ class FollowupConfig(Section):
         default=True, description="A milestone on a Saturday or Sunday moves to Monday."
     )
     nudge_overdue: bool = Field(
-        default=False, description="Mention the owner of an overdue item in the status comment."
+        default=False,
+        description="Post one comment per overdue item and due date, mentioning its owner.",
     )
     close_when_complete: bool = Field(
-        default=False, description="Close the issue once every action item is done."
+        default=False,
+        description="Close the issue with a closing comment once every action item is done "
+        "and the last follow-up review has been posted.",
+    )
+    completion_target_percent: int = Field(
+        default=90,
+        ge=1,
+        le=100,
+        description="Share of action items that should be done by the last review, in percent.",
     )
 
     @field_validator("milestones_days")
@@ -298,6 +307,17 @@ class FollowupConfig(Section):
         if any(later <= earlier for earlier, later in itertools.pairwise(value)):
             raise ValueError("expected days in ascending order without repeats, e.g. [14, 28]")
         return value
+
+
+class WorkerConfig(Section):
+    sync_every_minutes: int = Field(
+        default=60, ge=1, description="How often `pmsync worker` runs a sync, in minutes."
+    )
+    report_every_minutes: int = Field(
+        default=1440,
+        ge=1,
+        description="How often `pmsync worker` runs the report job, in minutes.",
+    )
 
 
 class RepeatsConfig(Section):
@@ -372,6 +392,9 @@ class Config(Section):
     )
     trust: TrustConfig = Field(
         default_factory=TrustConfig, description="Who may trigger pmsync from GitHub."
+    )
+    worker: WorkerConfig = Field(
+        default_factory=WorkerConfig, description="Schedules of the long-running `pmsync worker`."
     )
     lint: LintConfig = Field(
         default_factory=LintConfig, description="Errors and warnings about post-mortem bodies."
