@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
-from pmsync.form import Form, SplitBody, default_form, fenced_lines, split_sections
+from pmsync.form import (
+    Form,
+    SplitBody,
+    default_form,
+    fenced_lines,
+    normalise_label,
+    split_sections,
+)
 from pmsync.mdtable import Table, find_tables, with_cell
 from pmsync.model import ActionItem, Finding
 from pmsync.values import (
@@ -49,7 +56,7 @@ _HEADER_NAMES = {
 class RawItem:
     row: int  # 1-based, as the author counts rows
     line: int  # index of its line in the body
-    values: dict[str, str]  # attribute -> text as written ("" when absent)
+    values: dict[str, str]  # attribute -> text as written; no key when the table lacks it
     problems: tuple[Finding, ...] = ()  # found while taking the line apart
 
 
@@ -83,14 +90,10 @@ def read_block(split: SplitBody) -> ActionBlock:
     return ActionBlock(items=tuple(_list_items(split.lines, indexes)))
 
 
-def _header_key(text: str) -> str:
-    return " ".join(plain(text).casefold().replace("-", " ").replace("_", " ").split()).rstrip(":")
-
-
 def _columns(table: Table) -> dict[str, int]:
     columns: dict[str, int] = {}
     for index, cell in enumerate(table.header.cells):
-        key = _header_key(cell.text)
+        key = normalise_label(cell.text)
         for attribute, names in _HEADER_NAMES.items():
             if key in names and attribute not in columns:
                 columns[attribute] = index
@@ -121,7 +124,7 @@ def _table_block(table: Table) -> ActionBlock:
     return ActionBlock(items=items, table=table, columns=columns, problems=problems)
 
 
-_LIST_ITEM = re.compile(r"^(?P<lead>[-*+]\s+(?:\[[ xX]?\]\s+)?)(?P<text>\S.*)$")
+_LIST_ITEM = re.compile(r"^[-*+]\s+(?:\[[ xX]?\]\s+)?(?P<text>\S.*)$")
 _ATTRIBUTE_SEPARATORS = (" — ", " – ", " -- ", " - ")
 
 

@@ -161,6 +161,11 @@ def find_form(configured: Path | None, root: Path) -> Path:
     return in_repository if in_repository.is_file() else packaged_form_path()
 
 
+def form_for(configured: Path | None, root: Path) -> Form:
+    """Read the form ``find_form`` picks (``configured`` is ``Config.form``)."""
+    return load_form(find_form(configured, root))
+
+
 # --- matching headings to fields ----------------------------------------------------------
 
 

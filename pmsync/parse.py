@@ -146,15 +146,17 @@ def read_draft(
                 field_id="incident_end",
             )
         )
+    severity = _read(values, "severity", read_severity, "invalid-severity", errors)
+    category = _category(values, form, errors)
     rows = read_block(split)
     items = _action_items(rows, bool(split.value(ACTIONS)), start, max_action_items, errors)
     draft = Draft(
         title=title,
         incident_start=start,
         incident_end=end,
-        severity=_read(values, "severity", read_severity, "invalid-severity", errors),
+        severity=severity,
         services=read_services(values.get("services") or ""),
-        root_cause_category=_category(values, form, errors),
+        root_cause_category=category,
         texts={field_id: values.get(field_id) or "" for field_id in _TEXT_FIELDS},
         timeline=read_timeline(split),
         action_items=items,

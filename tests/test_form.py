@@ -16,6 +16,7 @@ from pmsync.form import (
     checked_options,
     default_form,
     find_form,
+    form_for,
     form_from_yaml,
     load_form,
     normalise_label,
@@ -381,3 +382,11 @@ def test_stefanbuck_blank_form() -> None:
     form = load_form(STEFANBUCK / "blank" / "form.yml")
     assert [f.id for f in form.fields] == ["textarea-one", "textarea-two"]
     assert split_sections("", form).sections == ()
+
+
+def test_form_for_reads_the_form_find_form_picks(tmp_path: Path) -> None:
+    assert form_for(None, tmp_path) == default_form()
+    (tmp_path / "ours.yml").write_text(
+        "body:\n  - {type: input, id: x, attributes: {label: X}}\n", encoding="utf-8"
+    )
+    assert [f.id for f in form_for(Path("ours.yml"), tmp_path).fields] == ["x"]

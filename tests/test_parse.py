@@ -722,3 +722,17 @@ def test_set_ticket_cells_never_raises(noise: str, cells: dict[int, str]) -> Non
     for body in (noise, good_body(action_items=noise)):
         filled = set_ticket_cells(body, cells)
         assert set_ticket_cells(filled, cells) == filled
+
+
+def test_column_headers_with_remarks_and_emphasis() -> None:
+    table = (
+        "| **Action** | Type: | Priority (P0-P3) | Owner | Due (date or span) |\n"
+        "|---|---|---|---|---|\n| Add alert at 80% | Detect | P1 | @bob | 1w |"
+    )
+    pm = parse_postmortem(good_body(action_items=table)).postmortem
+    assert pm is not None and pm.action_items[0].due == date(2026, 11, 27)
+
+
+def test_errors_come_in_form_order() -> None:
+    body = good_body(severity="SEV9", action_items=actions("| x | Fix | P1 | @bob | 1w | |"))
+    assert [f.field for f in parse_postmortem(body).errors] == ["severity", "action_items"]

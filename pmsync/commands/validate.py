@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pmsync.config import load_config
 from pmsync.errors import UsageError
-from pmsync.form import find_form, load_form
+from pmsync.form import form_for
 from pmsync.lint import check_postmortem
 from pmsync.model import Finding, ParseResult
 
@@ -39,7 +39,7 @@ def register(
 def run(args: argparse.Namespace) -> int:
     body = read_body(args.path)
     config = load_config(args.config)
-    form = load_form(find_form(config.form, Path.cwd()))
+    form = form_for(config.form, Path.cwd())
     result = check_postmortem(body, form, config, title=args.title)
     print(as_json(result) if args.format == "json" else as_text(result))
     return 0 if not result.errors else 1
