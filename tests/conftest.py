@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import jira
 import pytest
+from github import Auth, Github
+
+from pmsync.sandbox.runner import Sandbox, running_sandbox
+
+# Where the test sandbox's clock stands after every reset: tests see exact timestamps.
+SANDBOX_START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 # Variables a CI runner (GitHub Actions sets most of them for every step) or a developer's
 # shell may carry that change what pmsync does: tests start without them, so they behave
@@ -31,3 +41,43 @@ _OUTSIDE_STATE = (
 def _no_outside_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in _OUTSIDE_STATE:
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def sandbox_server() -> Iterator[Sandbox]:
+    """One sandbox (GitHub + Jira Cloud emulator) per test process; see docs/sandbox.md."""
+    with running_sandbox(now=SANDBOX_START) as server:
+        yield server
+
+
+@pytest.fixture
+def sandbox(sandbox_server: Sandbox) -> Sandbox:
+    """The shared sandbox, reset to its fresh seed (clock at SANDBOX_START) for this test."""
+    sandbox_server.reset()
+    return sandbox_server
+
+
+@pytest.fixture
+def github_client(sandbox: Sandbox) -> Iterator[Github]:
+    """PyGithub as alice (OWNER of acme/payments), without retries or self-throttling."""
+    client = Github(
+        base_url=sandbox.github_url,
+        auth=Auth.Token(sandbox.github_token),
+        retry=None,
+        seconds_between_requests=0,
+        seconds_between_writes=0,
+    )
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def jira_client(sandbox: Sandbox) -> Iterator[jira.JIRA]:
+    """The `jira` library as alice on the Jira Cloud emulator, without retries."""
+    client = jira.JIRA(
+        server=sandbox.jira_url,
+        basic_auth=(sandbox.jira_email, sandbox.jira_token),
+        max_retries=0,
+    )
+    yield client
+    client.close()

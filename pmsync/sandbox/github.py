@@ -301,6 +301,12 @@ class GithubService:
                 self.delete_comment,
                 f"{comments}#delete-an-issue-comment",
             ),
+            (
+                "GET",
+                f"{repo}/issues/events/{{id}}",
+                self.get_issue_event,
+                f"{DOCS}/issues/events#get-an-issue-event",
+            ),
             ("GET", f"{repo}/issues/{{number}}", self.get_issue, f"{issues}#get-an-issue"),
             ("PATCH", f"{repo}/issues/{{number}}", self.edit_issue, f"{issues}#update-an-issue"),
             (
@@ -712,6 +718,14 @@ class GithubService:
         events = [e for e in repo.events if e.issue_number == issue.number]
         page, headers = self._page(call, events)
         return json_response([call.render.event(repo, e) for e in page], 200, headers)
+
+    def get_issue_event(self, call: Call) -> SandboxResponse:
+        repo = self._repo(call)
+        event_id = call.params["id"]
+        found = [e for e in repo.events if event_id.isdigit() and e.id == int(event_id)]
+        if not found:
+            raise not_found()
+        return json_response(call.render.event(repo, found[0]))
 
     def list_labels(self, call: Call) -> SandboxResponse:
         repo = self._repo(call)
