@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pmsync.model import Frozen
+from pmsync.model import Frozen, PostMortem
 
 StatusCategory = Literal["new", "indeterminate", "done"]
 
@@ -40,6 +40,13 @@ class CommentState(Frozen):
     updated_at: datetime
 
 
+class TicketLink(Frozen):
+    """A Jira issue link, seen from one ticket: the link type and the ticket at the other end."""
+
+    type: str  # the link type's name, e.g. "Relates"
+    key: str
+
+
 class TicketState(Frozen):
     key: str
     summary: str
@@ -54,6 +61,22 @@ class TicketState(Frozen):
     updated: datetime
     resolved: datetime | None = None
     url: str  # the ticket's page in the browser (…/browse/KEY)
+    links: tuple[TicketLink, ...] = ()  # Jira issue links, in either direction
+
+
+class EarlierPostMortem(Frozen):
+    """An earlier post-mortem the repeat search found, as the observe phase read it."""
+
+    issue: IssueState
+    postmortem: PostMortem  # its parsed body (candidates whose body has errors are left out)
+    tickets: tuple[TicketState, ...] = ()  # read only for candidates that are related
+    backlinked: bool = False  # carries pmsync's back-link to the post-mortem being planned
+
+
+class RepeatObservation(Frozen):
+    """What the repeat search found for one post-mortem."""
+
+    candidates: tuple[EarlierPostMortem, ...] = ()
 
 
 class ObservedPostMortem(Frozen):
@@ -67,3 +90,6 @@ class ObservedPostMortem(Frozen):
     bot_comments: tuple[CommentState, ...] = ()
     tickets: tuple[TicketState, ...] = ()  # every ticket carrying this post-mortem's label
     remote_linked: tuple[str, ...] = ()  # keys known to carry the link back to the issue
+    # Earlier post-mortems for repeat detection; None: not checked in this run, so the
+    # planner leaves the repeat label and comments as they are.
+    repeats: RepeatObservation | None = None
