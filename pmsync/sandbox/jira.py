@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
+from urllib.parse import unquote
 
 from pmsync.sandbox import jira_issues as issues
 from pmsync.sandbox import jira_meta as meta
@@ -112,7 +113,7 @@ class JiraService:
         display_name: str,
         email: str,
         token: str | None = None,
-    ) -> JiraUser:
+    ) -> None:
         """Add or update a user; ``token`` defaults to ``jira-token-<account_id>``."""
         existing = self.store.user(account_id)
         user = JiraUser(
@@ -123,7 +124,6 @@ class JiraService:
             token=token or (existing.token if existing else default_token(account_id)),
         )
         self.store.add_user(user)
-        return user
 
     def add_project(self, key: str, name: str) -> None:
         """Add a project (or rename an existing one); raises ValueError for a bad key."""
@@ -141,6 +141,10 @@ class JiraService:
         if user is None:
             raise KeyError(f"no Jira user {account_id!r}")
         return user.email, user.token
+
+    def error_response(self, status: int, message: str) -> SandboxResponse:
+        """Jira's error shape, for the faults the server injects."""
+        return respond(status, error_body([message]))
 
     # ---- requests -----------------------------------------------------------------------
 
@@ -182,7 +186,7 @@ class JiraService:
             if found is None or (handler in _CLOUD_ONLY and not self.cloud):
                 continue
             if route_method == method:
-                return handler, found.groups()
+                return handler, tuple(unquote(group) for group in found.groups())
             allowed = True
         if allowed:
             raise JiraHttpError(405, error_body([f"Method {method} is not allowed here."]))

@@ -196,7 +196,7 @@ class _Compiler:
 
     def _values(self, name: str, kind: str) -> Callable[[Ticket], set[str]]:
         if kind == "labels":
-            return lambda t: {label.casefold() for label in t.labels}
+            return lambda t: {label.lower() for label in t.labels}
         if kind == "key":
             return lambda t: {t.id}
         getter: Callable[[Ticket], str | None] = {
@@ -226,8 +226,8 @@ class _Compiler:
                 return {self.context.actor.account_id}
             raise JqlValidationError([f"Unable to find JQL function '{item.name}()'."])
         text = item.text
-        if kind == "labels":
-            return {text.casefold()}
+        if kind == "labels":  # Jira's label search lower-cases both sides
+            return {text.lower()}
         if kind == "key":
             return self._resolve_key(text)
         if name == "resolution" and text.casefold() == "unresolved" and not item.quoted:

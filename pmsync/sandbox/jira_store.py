@@ -101,7 +101,7 @@ class Ticket(Record):
 class JiraState(Record):
     users: dict[str, JiraUser] = Field(default_factory=dict)  # by account id
     projects: dict[str, JiraProject] = Field(default_factory=dict)  # by key
-    tickets: dict[str, Ticket] = Field(default_factory=dict)  # by id, in creation order
+    issues: dict[str, Ticket] = Field(default_factory=dict)  # by key, in creation order
     links: list[IssueLink] = Field(default_factory=list)
     next_project_id: int = 10000
     next_ticket_id: int = 10000
@@ -124,16 +124,16 @@ class JiraStore:
 
     def __init__(self, state: JiraState | None = None) -> None:
         self.state = state if state is not None else seed_state()
-        self._by_key = {t.key.upper(): t for t in self.state.tickets.values()}
+        self._by_id = {t.id: t for t in self.state.issues.values()}
 
     # ---- lookups ------------------------------------------------------------------------
 
     def ticket(self, ref: str) -> Ticket | None:
         """A ticket by id or by key (keys are matched ignoring case, as Jira does)."""
-        return self.state.tickets.get(ref) or self._by_key.get(ref.upper())
+        return self.state.issues.get(ref.upper()) or self._by_id.get(ref)
 
     def tickets(self) -> list[Ticket]:
-        return list(self.state.tickets.values())
+        return list(self.state.issues.values())
 
     def user(self, account_id: str) -> JiraUser | None:
         return self.state.users.get(account_id)
@@ -178,8 +178,8 @@ class JiraStore:
         )
         self.state.next_ticket_id += 1
         project.next_number += 1
-        self.state.tickets[ticket.id] = ticket
-        self._by_key[ticket.key.upper()] = ticket
+        self.state.issues[ticket.key] = ticket
+        self._by_id[ticket.id] = ticket
         return ticket
 
     def next_comment_id(self) -> str:
