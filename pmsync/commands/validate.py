@@ -32,7 +32,9 @@ def register(
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
     )
-    parser.add_argument("--title", default="", help="the issue title, if it should be reported")
+    parser.add_argument(
+        "--title", default="", help="the issue title (reported as postmortem.title in JSON)"
+    )
     parser.set_defaults(func=run)
 
 
