@@ -29,6 +29,7 @@ from pmsync.changes import (
     UpsertComment,
 )
 from pmsync.config import Config
+from pmsync.followup import followups
 from pmsync.issue_labels import label_changes
 from pmsync.markers import Snapshot
 from pmsync.matching import Board, Entry, match_items
@@ -44,6 +45,7 @@ from pmsync.merge import (
 from pmsync.model import Frozen, ParseResult, PostMortem
 from pmsync.render import (
     DescriptionView,
+    StatusView,
     finding_views,
     render_approval,
     render_feedback,
@@ -182,7 +184,7 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
     outcomes = merge_outcomes(board, snapshot, ctx)
     linked = frozenset(observed.remote_linked) | frozenset(snapshot.linked)
     link_part = remote_link_part(observed, board, linked)
-    removal = removal_part(observed, board, snapshot)
+    removal = removal_part(observed, board, snapshot, ctx)
     inputs = StatusInputs(
         board=board,
         outcomes=outcomes,
@@ -202,7 +204,23 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
         cells_part(observed, board),
         Part(changes=upsert_comment(observed, markers.STATUS, body, status)),
         Part(labels={ctx.config.labels.complete: is_complete(view)}),
+        followup_part(observed, pm, view, ctx),
     ]
+
+
+def followup_part(
+    observed: ObservedPostMortem, pm: PostMortem, view: StatusView, ctx: PlanContext
+) -> Part:
+    """Follow-up reviews, nudges, closing and the overdue label (pmsync.followup)."""
+    found = followups(
+        observed,
+        view,
+        incident_start=pm.incident_start,
+        config=ctx.config,
+        today=ctx.today,
+        template_dir=ctx.template_dir,
+    )
+    return Part(changes=found.changes, labels=found.labels)
 
 
 def _removed_keys(board: Board, removal: Part) -> frozenset[str]:
@@ -287,15 +305,23 @@ def edit_part(board: Board, outcomes: Mapping[str, MergeOutcome]) -> Part:
     return Part(changes=tuple(changes))
 
 
-def removal_part(observed: ObservedPostMortem, board: Board, snapshot: Snapshot) -> Part:
+def removal_part(
+    observed: ObservedPostMortem, board: Board, snapshot: Snapshot, ctx: PlanContext
+) -> Part:
     """One Jira comment per ticket whose row left the table; the label sent with it
     records that it was written."""
-    issue = observed.issue
-    body = render_ticket_removed(issue.ref, issue.html_url)
-    changes = tuple(
-        CommentOnTicket(ticket=ticket.key, body=body, add_labels=(identity.REMOVED_LABEL,))
+    untold = [
+        ticket
         for ticket in board.removed
         if identity.REMOVED_LABEL not in ticket.labels and ticket.key not in snapshot.removed
+    ]
+    if not untold:
+        return Part()
+    issue = observed.issue
+    body = render_ticket_removed(issue.ref, issue.html_url, ctx.template_dir)
+    changes = tuple(
+        CommentOnTicket(ticket=ticket.key, body=body, add_labels=(identity.REMOVED_LABEL,))
+        for ticket in untold
     )
     return Part(changes=changes)
 
