@@ -5,7 +5,8 @@ table says now, what Jira says now, and what both said at the last sync (the sna
 
 - ``both`` (default): a change only in the table is pushed to Jira; a change only in Jira
   stands; a change on both sides is a conflict: Jira's value stands and the status comment
-  says so until the two agree. Without a snapshot entry, a disagreement counts as a conflict.
+  says so until the two agree. Without a snapshot entry (a ticket just created, whose Jira
+  may have adjusted a value, or a lost snapshot) Jira's values are taken as the base.
 - ``github``: the table wins whenever it differs from Jira.
 - ``jira``: table edits after the ticket exists are ignored.
 
@@ -118,8 +119,7 @@ def merge_item(
             push[field] = wanted[field]
         elif direction == "both":
             if base is None:
-                conflicts.append(field)
-                continue
+                continue  # no record of the last sync: Jira's value is the base
             table_changed = _table_changed(table, base.github, field)
             jira_changed = _value(jira, field) != _value(base.jira, field)
             if table_changed and not jira_changed:

@@ -347,7 +347,7 @@ def test_direction_jira_ignores_table_edits_after_creation() -> None:
     assert "Add connection pool alert number 1" in body and "2027-03-01" not in body
 
 
-def test_without_a_snapshot_disagreements_are_conflicts_and_nothing_is_pushed() -> None:
+def test_without_a_snapshot_jira_is_the_base_and_nothing_is_pushed() -> None:
     state, parsed, ctx = synced()
     state = state.model_copy(update={"bot_comments": ()})  # the status comment was deleted
     parsed = edited(parsed, 1, due=date(2026, 12, 24))
@@ -355,7 +355,21 @@ def test_without_a_snapshot_disagreements_are_conflicts_and_nothing_is_pushed() 
     assert not of_kind(result, EditTicket)
     (status,) = of_kind(result, UpsertComment)
     assert status.comment_id is None
-    assert "the due was changed both" in status.body
+    assert "| 2026-12-01 |" in status.body and "changed both" not in status.body
+    # From the new snapshot on, a table edit is pushed again.
+    state, parsed, _ = converge(state, parsed, ctx)
+    (edit,) = of_kind(plan(state, edited(parsed, 1, due=date(2026, 12, 27)), ctx), EditTicket)
+    assert edit.fields == {"duedate": "2026-12-27"}
+
+
+def test_values_jira_adjusted_on_create_are_not_conflicts() -> None:
+    ctx = context()
+    parsed = parse_result()
+    state = Simulator(NOW, JIRA).apply_plan(plan(observed(), parsed, ctx), observed())
+    state = set_ticket(state, "NEW-1", priority="Medium")  # the project has its own scheme
+    final, _, _ = converge(state, parsed, ctx)
+    body = status_body(final)
+    assert "changed both" not in body and "| P2 |" in body
 
 
 def test_status_is_never_pushed_to_jira() -> None:
