@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import jira
 import pytest
 import requests
 from github import Auth, Github, GithubException
@@ -52,8 +53,10 @@ class RecordingJira:
         self.calls.append(("reset",))
         self.data = {"tickets": 0}
 
-    def add_user(self, account_id: str, name: str, display_name: str, email: str) -> None:
-        self.calls.append(("add_user", account_id, name, display_name, email))
+    def add_user(
+        self, account_id: str, name: str, display_name: str, email: str, token: str | None = None
+    ) -> None:
+        self.calls.append(("add_user", account_id, name, display_name, email, token))
 
     def add_project(self, key: str, name: str) -> None:
         self.calls.append(("add_project", key, name))
@@ -347,7 +350,7 @@ def test_jira_seeding_reaches_the_jira_service(core: Sandbox) -> None:
     core.add_jira_user("carol")
     assert FAKE_JIRA.calls == [
         ("add_project", "PAY", "Payments"),
-        ("add_user", "carol", "carol", "carol", "carol@example.com"),
+        ("add_user", "carol", "carol", "carol", "carol@example.com", None),
     ]
     with pytest.raises(SandboxControlError, match="key"):
         core.add_jira_project("lower", "Bad key")
@@ -449,3 +452,32 @@ def test_serve_refuses_a_bad_port() -> None:
     )
     assert done.returncode == 2
     assert "--port 70000 is not a port" in done.stderr
+
+
+# --- the same controls on the full sandbox (real Jira emulator) -------------------------
+
+
+def test_seeded_jira_user_and_project_work_through_the_jira_client(
+    sandbox: Sandbox, jira_client: jira.JIRA
+) -> None:
+    sandbox.add_jira_project("PAY", "Payments")
+    sandbox.add_jira_user("carol", email="carol@example.com", token="carol-secret")
+    assert jira_client.project("PAY").name == "Payments"
+    carol = jira.JIRA(
+        server=sandbox.jira_url, basic_auth=("carol@example.com", "carol-secret"), max_retries=0
+    )
+    assert carol.myself()["accountId"] == "carol"
+    carol.close()
+
+
+def test_jira_faults_and_log_on_the_full_sandbox(sandbox: Sandbox, jira_client: jira.JIRA) -> None:
+    sandbox.clear_requests()
+    sandbox.add_fault(service="jira", path_regex=r"^/rest/api/\d/myself$", status=503)
+    with pytest.raises(jira.JIRAError) as raised:
+        jira_client.myself()
+    assert raised.value.status_code == 503
+    assert jira_client.myself()["accountId"] == "alice"
+    assert [(e["path"], e["status"]) for e in sandbox.requests("jira")][-2:] == [
+        ("/rest/api/2/myself", 503),
+        ("/rest/api/2/myself", 200),
+    ]

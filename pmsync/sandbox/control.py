@@ -63,6 +63,7 @@ class JiraUserBody(_Body):
     name: str | None = None
     display_name: str | None = Field(default=None, alias="displayName")
     email: str | None = Field(default=None, alias="emailAddress")
+    token: str | None = Field(default=None, min_length=1)
 
 
 class BadBody(Exception):
@@ -213,7 +214,7 @@ class ControlApi:
         name = body.name or body.account_id
         display_name = body.display_name or name
         email = body.email or f"{name}@example.com"
-        self.app.jira.add_user(body.account_id, name, display_name, email)
+        self.app.jira.add_user(body.account_id, name, display_name, email, token=body.token)
         return ok(
             {
                 "accountId": body.account_id,

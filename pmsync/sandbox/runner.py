@@ -185,12 +185,14 @@ class SandboxControl:
         name: str | None = None,
         display_name: str | None = None,
         email: str | None = None,
+        token: str | None = None,
     ) -> None:
         body = {
             "accountId": account_id,
             "name": name,
             "displayName": display_name,
             "emailAddress": email,
+            "token": token,
         }
         self.call("POST", "/jira/users", body)
 
