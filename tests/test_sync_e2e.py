@@ -1,0 +1,431 @@
+"""The engine end to end: the real PyGithub and `jira` clients against the sandbox.
+
+A post-mortem is opened on the emulated GitHub, pmsync syncs it, and the test reads what
+GitHub and Jira then hold. The kill test stops or breaks a full create-and-sync at every
+request in turn, runs it again, and checks that nothing was lost or made twice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import jira
+import pytest
+from github import Auth, Github
+from pydantic import SecretStr
+from realdata import load_json
+
+from pmsync import identity, markers, reconcile
+from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
+from pmsync.cli import main
+from pmsync.config import Config, GitHubConfig, JiraConfig, Person
+from pmsync.errors import PmsyncError
+from pmsync.lint import check_postmortem
+from pmsync.run import Run, start_run
+from pmsync.sandbox.runner import Sandbox, running_sandbox
+from pmsync.settings import Settings
+
+pytestmark = pytest.mark.e2e
+
+REPO = "acme/payments"
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # the sandbox clock after a reset
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "postmortem.md"
+# One vague action: the post-mortem is valid and gets a feedback comment with a warning.
+BODY = EXAMPLE.read_text(encoding="utf-8").replace(
+    "| Make the pool size a runtime setting that needs no restart |", "| Improve monitoring |"
+)
+ACTIONS = [
+    "Alert when payments-db pool usage stays above 80% for 5 minutes",
+    "Give report queries their own pool, capped at 20 connections",
+    "Improve monitoring",
+    "Add database connections to the capacity checklist run 5 days before each campaign",
+]
+FAST = RetryPolicy(max_attempts=4, base_delay=0.0)
+
+
+@pytest.fixture(scope="module")
+def datacenter_server() -> Iterator[Sandbox]:
+    with running_sandbox(now=NOW, jira_deployment="Server") as server:
+        yield server
+
+
+@pytest.fixture(params=["cloud", "datacenter"])
+def world(request: pytest.FixtureRequest, sandbox: Sandbox, datacenter_server: Sandbox) -> World:
+    if request.param == "cloud":
+        return World(sandbox, "cloud")
+    datacenter_server.reset()
+    return World(datacenter_server, "datacenter")
+
+
+@pytest.fixture
+def cloud(sandbox: Sandbox) -> World:
+    return World(sandbox, "cloud")
+
+
+class Killed(Exception):
+    """Stands for the process dying after a request."""
+
+
+@dataclass
+class World:
+    """A sandbox with one post-mortem, and pmsync configured for it."""
+
+    sandbox: Sandbox
+    deployment: str
+
+    def __post_init__(self) -> None:
+        self.github = Github(
+            base_url=self.sandbox.github_url,
+            auth=Auth.Token(self.sandbox.github_token),
+            retry=None,
+            seconds_between_requests=None,
+            seconds_between_writes=None,
+        )
+        variables = self.sandbox.env()
+        cloud = self.deployment == "cloud"
+        self.settings = Settings(
+            github_token=SecretStr(self.sandbox.github_token),
+            github_api_url=self.sandbox.github_url,
+            jira_url=self.sandbox.jira_url,
+            jira_email=variables["JIRA_EMAIL"] if cloud else None,
+            jira_api_token=SecretStr(variables["JIRA_API_TOKEN"]) if cloud else None,
+            jira_token=None if cloud else SecretStr(variables["JIRA_API_TOKEN"]),
+        )
+        self.config = Config(
+            github=GitHubConfig(repositories=[REPO], throttle=False),
+            jira=JiraConfig(deployment=self.deployment),  # type: ignore[arg-type]
+            people={"bob": Person(jira_account="bob"), "alice": Person(email="alice@example.com")},
+        )
+        self.number = 0
+
+    def jira(self) -> jira.JIRA:
+        if self.deployment == "cloud":
+            return jira.JIRA(
+                server=self.sandbox.jira_url,
+                basic_auth=(self.settings.jira_email, self.sandbox.jira_token),
+                max_retries=0,
+            )
+        return jira.JIRA(
+            server=self.sandbox.jira_url, token_auth=self.sandbox.jira_token, max_retries=0
+        )
+
+    def open_postmortem(self, body: str = BODY) -> int:
+        repo = self.github.get_repo(REPO)
+        created = repo.create_issue("Payments DB pool exhausted", body=body, labels=["postmortem"])
+        self.number = created.number
+        return self.number
+
+    def run(self, requests: RequestLog | None = None) -> Run:
+        session = start_run(
+            self.settings,
+            self.config,
+            now=NOW,
+            requests=requests,
+            policy=FAST,
+            sleep=lambda seconds: None,
+            show=lambda text: None,
+        )
+        reconcile.sync([REPO], session.engine)
+        return session
+
+    # -- what GitHub and Jira hold ---------------------------------------------------------
+
+    def body(self) -> str:
+        return self.github.get_repo(REPO).get_issue(self.number).body
+
+    def labels(self) -> list[str]:
+        return sorted(
+            label.name for label in self.github.get_repo(REPO).get_issue(self.number).labels
+        )
+
+    def comments(self) -> list[str]:
+        return [c.body for c in self.github.get_repo(REPO).get_issue(self.number).get_comments()]
+
+    def comment(self, marker: str) -> str:
+        found = [body for body in self.comments() if markers.has_marker(body, marker)]
+        assert len(found) == 1, f"{len(found)} comments carry {marker}"
+        return found[0]
+
+    def tickets(self) -> dict[str, dict[str, Any]]:
+        """Every Jira ticket of this post-mortem, by key, as the emulator stores it."""
+        label = identity.postmortem_label(REPO, self.number)
+        issues: dict[str, dict[str, Any]] = self.sandbox.state()["jira"]["issues"]
+        return {key: raw for key, raw in issues.items() if label in raw["labels"]}
+
+    def writes(self) -> list[dict[str, Any]]:
+        return [r for r in self.sandbox.requests() if r["method"] != "GET"]
+
+    def end_state(self) -> dict[str, Any]:
+        """What a user sees, without ids and times: for comparing two histories."""
+        tickets = self.tickets()
+        return {
+            "body": self.body(),
+            "labels": self.labels(),
+            "comments": sorted(self.comments()),
+            "tickets": sorted(
+                (t["key"], t["summary"], t["due"], t["assignee"], tuple(sorted(t["labels"])))
+                for t in tickets.values()
+            ),
+            "remote_links": sorted(
+                (t["key"], link["global_id"])
+                for t in tickets.values()
+                for link in t["remote_links"]
+            ),
+        }
+
+
+def ticket_cells(world: World) -> dict[int, str | None]:
+    parsed = check_postmortem(world.body(), None, world.config)
+    assert parsed.postmortem is not None
+    return {item.row: item.ticket for item in parsed.postmortem.action_items}
+
+
+# -- one sync -----------------------------------------------------------------------------
+
+
+def test_first_sync_creates_tickets_with_every_field(world: World) -> None:
+    number = world.open_postmortem()
+    assert world.run().finish() == 0
+
+    tickets = world.tickets()
+    by_summary = {t["summary"]: t for t in tickets.values()}
+    assert sorted(by_summary) == sorted(ACTIONS)
+    client = world.jira()
+    issue_url = world.github.get_repo(REPO).get_issue(number).html_url
+    expected = {
+        ACTIONS[0]: ("High", "2026-11-27", "bob", "pm-type-detect"),
+        ACTIONS[1]: ("High", "2026-12-04", "alice", "pm-type-prevent"),
+        ACTIONS[2]: ("Medium", "2026-12-11", "bob", "pm-type-mitigate"),
+        ACTIONS[3]: ("Medium", "2026-12-04", "alice", "pm-type-process"),
+    }
+    for summary, (priority, due, assignee, type_label) in expected.items():
+        raw = by_summary[summary]
+        ticket = client.issue(raw["key"])
+        assert ticket.fields.priority.name == priority
+        assert ticket.fields.duedate == due
+        assert raw["assignee"] == assignee
+        assert set(ticket.fields.labels) >= {
+            "postmortem",
+            type_label,
+            identity.postmortem_label(REPO, number),
+        }
+        assert any(identity.is_item_label(label) for label in ticket.fields.labels)
+        assert issue_url in json.dumps(raw["description"])
+        assert [link["object"]["url"] for link in raw["remote_links"]] == [issue_url]
+    client.close()
+
+    keys = [by_summary[action]["key"] for action in ACTIONS]
+    assert ticket_cells(world) == dict(enumerate(keys, start=1))
+    body = world.body()
+    assert all(f"[{key}]({world.sandbox.jira_url}/browse/{key})" in body for key in keys)
+    status = world.comment(markers.STATUS)
+    assert "0 of 4 done" in status
+    assert all(key in status for key in tickets)
+    assert "vague" in world.comment(markers.FEEDBACK)
+
+
+def test_second_run_writes_nothing(world: World) -> None:
+    world.open_postmortem()
+    world.run()
+    before = world.end_state()
+    world.sandbox.clear_requests()
+    second = world.run()
+    assert world.writes() == []
+    assert second.requests.count(write=True) == 0
+    assert second.engine.summary.lines() == ["nothing to do"]
+    assert world.end_state() == before
+
+
+def test_status_comment_follows_jira_transitions(world: World) -> None:
+    world.open_postmortem()
+    world.run()
+    keys = sorted(world.tickets(), key=lambda key: int(key.split("-")[1]))
+    client = world.jira()
+    done = _transition_to_done(client, keys[1], None)
+    dropped = _transition_to_done(client, keys[2], "Won't Do")
+    client.close()
+    assert done and dropped
+
+    world.sandbox.clear_requests()
+    world.run()
+    status = world.comment(markers.STATUS)
+    assert "1 of 4 done" in status
+    assert "1 dropped" in status
+    # Only the status comment changed: one write, and a rerun writes nothing more.
+    assert [(w["method"], w["path"]) for w in world.writes()] == [
+        ("PATCH", f"/repos/{REPO}/issues/comments/{_status_id(world)}")
+    ]
+    world.sandbox.clear_requests()
+    world.run()
+    assert world.writes() == []
+
+
+def _transition_to_done(client: jira.JIRA, key: str, resolution: str | None) -> bool:
+    for transition in client.transitions(key, expand="transitions.fields"):
+        if transition["to"]["statusCategory"]["key"] == "done":
+            fields = {"resolution": {"name": resolution}} if resolution else None
+            client.transition_issue(key, transition["id"], fields=fields)
+            return True
+    return False
+
+
+def _status_id(world: World) -> int:
+    issue = world.github.get_repo(REPO).get_issue(world.number)
+    return next(c.id for c in issue.get_comments() if markers.has_marker(c.body, markers.STATUS))
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(cloud: World) -> None:
+    cloud.open_postmortem()
+    shown: list[str] = []
+    cloud.sandbox.clear_requests()
+    session = start_run(
+        cloud.settings, cloud.config, now=NOW, dry_run=True, policy=FAST, show=shown.append
+    )
+    reconcile.sync([REPO], session.engine)
+    assert cloud.writes() == []
+    plan_text = "\n".join(shown)
+    assert "create 4 Jira ticket(s)" in plan_text
+    assert "fill the Ticket column" in plan_text
+    assert "NEW-1" in plan_text
+    assert cloud.tickets() == {}
+
+
+# -- handle-event -------------------------------------------------------------------------
+
+
+def _event_file(tmp_path: Path, name: str, number: int, **changes: Any) -> Path:
+    payload = load_json(f"github-webhooks/{name}.payload.json")
+    payload["issue"]["number"] = number
+    payload["repository"]["full_name"] = REPO
+    for key, value in changes.items():
+        payload[key].update(value)
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    return path
+
+
+def _environment(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    variables = world.sandbox.env()
+    for name in ("GITHUB_API_URL", "GITHUB_TOKEN", "JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN"):
+        monkeypatch.setenv(name, variables[name])
+
+
+def test_handle_event_reads_the_issue_again_and_syncs_it(
+    cloud: World,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    number = cloud.open_postmortem()
+    _environment(cloud, monkeypatch)
+    config = tmp_path / "pmsync.yml"
+    config.write_text("github:\n  throttle: false\njira:\n  deployment: cloud\n", encoding="utf-8")
+    # The real `issues.opened` delivery: its stale body and labels are not what counts.
+    event = _event_file(tmp_path, "issues/opened", number)
+    args = [
+        "handle-event",
+        "--config",
+        str(config),
+        "--event-name",
+        "issues",
+        "--event-path",
+        str(event),
+    ]
+    assert main(args) == 0
+    assert len(cloud.tickets()) == 4
+    assert "requests: github:" in capsys.readouterr().out
+
+    comment = {"comment": {"body": "/pmsync plan", "author_association": "MEMBER"}}
+    plan_event = _event_file(tmp_path, "issue_comment/created", number, **comment)
+    cloud.sandbox.clear_requests()
+    plan_args = [*args[:-4], "--event-name", "issue_comment", "--event-path", str(plan_event)]
+    assert main(plan_args) == 0
+    assert cloud.writes() == []
+
+
+def test_handle_event_ignores_an_issue_without_the_label(
+    cloud: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = cloud.github.get_repo(REPO).create_issue("Broken link in README", body="x").number
+    _environment(cloud, monkeypatch)
+    event = _event_file(tmp_path, "issues/labeled", number)
+    cloud.sandbox.clear_requests()
+    assert main(["handle-event", "--event-name", "issues", "--event-path", str(event)]) == 0
+    assert cloud.writes() == []
+    assert cloud.sandbox.state()["jira"]["issues"] == {}
+
+
+# -- crash safety -------------------------------------------------------------------------
+
+
+def _baseline(world: World) -> tuple[int, dict[str, Any]]:
+    """Requests of a full create-and-sync, and the end state it leaves."""
+    world.sandbox.reset()
+    world.open_postmortem()
+    first = world.run()
+    count = first.requests.count()
+    world.run()
+    return count, world.end_state()
+
+
+def _stop_after(index: int) -> RequestLog:
+    requests = RequestLog()
+
+    def listener(entry: RequestRecord) -> None:
+        if len(requests.records) == index:
+            raise Killed(f"stopped after request {index}: {entry.method} {entry.path}")
+
+    requests.listeners.append(listener)
+    return requests
+
+
+def _interrupted_then_completed(world: World, fault: str, index: int) -> dict[str, Any]:
+    world.sandbox.reset()
+    world.open_postmortem()
+    requests: RequestLog | None = None
+    if fault == "killed":
+        requests = _stop_after(index)
+    else:
+        world.sandbox.add_fault("reset" if fault == "dropped" else "status", nth=index, status=500)
+    try:
+        world.run(requests).finish()
+        stopped = False
+    except (Killed, PmsyncError):
+        stopped = True
+    if fault == "killed":
+        assert stopped, f"the run was not stopped after request {index}"
+    else:
+        assert [f["fired"] for f in world.sandbox.faults()] == [1], f"no {fault} at {index}"
+    world.sandbox.clear_faults()
+    completed = world.run()
+    assert completed.engine.failures == []
+    again = RequestLog()
+    world.run(again)
+    assert again.count(write=True) == 0, f"{fault} at request {index}: a third run still writes"
+    return world.end_state()
+
+
+@pytest.mark.parametrize("fault", ["killed", "500", "dropped"])
+def test_a_run_broken_at_any_request_converges_on_the_same_end_state(
+    cloud: World, fault: str
+) -> None:
+    total, expected = _baseline(cloud)
+    assert total > 10
+    for index in range(1, total + 1):
+        state = _interrupted_then_completed(cloud, fault, index)
+        label = f"{fault} at request {index} of {total}"
+        assert len(state["tickets"]) == len(ACTIONS), label
+        assert sum(markers.has_marker(c, markers.STATUS) for c in state["comments"]) == 1, label
+        assert sum(markers.has_marker(c, markers.FEEDBACK) for c in state["comments"]) == 1, label
+        assert all(re.search(r"\[OPS-\d+\]", line) for line in _rows(state["body"])), label
+        assert state == expected, label
+
+
+def _rows(body: str) -> list[str]:
+    return [line for line in body.splitlines() if any(action in line for action in ACTIONS)]
