@@ -226,6 +226,7 @@ def test_defaults_priority_medium_and_no_assignee(jira: Jira) -> None:
     assert fields["duedate"] is None
 
 
+NOT_ON_SCREEN = "Field '{}' cannot be set. It is not on the appropriate screen, or unknown."
 CREATE_ERRORS = [
     ({"summary": None}, {"summary": "Operation value must be a string"}),
     ({"summary": "   "}, {"summary": "You must specify a summary of the issue."}),
@@ -253,16 +254,11 @@ CREATE_ERRORS = [
     ({"duedate": "1st of May"}, {"duedate": "Error parsing date string: 1st of May"}),
     (
         {"customfield_10000": "x"},
-        {
-            "customfield_10000": "Field 'customfield_10000' cannot be set. It is not on the "
-            "appropriate screen, or unknown."
-        },
+        {"customfield_10000": NOT_ON_SCREEN.format("customfield_10000")},
     ),
     (
         {"status": {"name": "Done"}},
-        {
-            "status": "Field 'status' cannot be set. It is not on the appropriate screen, or unknown."
-        },
+        {"status": NOT_ON_SCREEN.format("status")},
     ),
 ]
 
@@ -697,7 +693,10 @@ def test_user_search_on_cloud_and_data_center(jira: Jira, server: Jira) -> None:
     assert [u["accountId"] for u in jira.get("/rest/api/2/user/search", query="Baker")] == ["bob"]
     assert jira.get("/rest/api/2/user/search", query="nobody") == []
     status, body, _ = jira.request("GET", "/rest/api/2/user/search", query={"username": "bob"})
-    assert status == 400
+    assert (status, body["errorMessages"]) == (
+        400,
+        ["The query parameter 'username' is not supported in GDPR strict mode."],
+    )
     assert [u["name"] for u in server.get("/rest/api/2/user/search", username="alice")] == ["alice"]
     assert server.request("GET", "/rest/api/2/user/search")[0] == 400
     assert jira.get("/rest/api/2/user", accountId="bob")["displayName"] == "Bob Baker"
