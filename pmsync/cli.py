@@ -14,6 +14,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from pmsync import __version__
+from pmsync.actions_env import (
+    CommandSafeFormatter,
+    error_title,
+    in_github_actions,
+    report_problem,
+)
 from pmsync.errors import PmsyncError
 from pmsync.redact import install_redaction
 from pmsync.settings import Settings
@@ -86,10 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             setattr(args, name, default)
     if args.now is None:
         args.now = datetime.now(UTC)
+    log_format = "%(levelname)s %(name)s: %(message)s"
+    log_handler = logging.StreamHandler(sys.stderr)
+    # In GitHub Actions a log line may quote issue text: keep it from starting a command.
+    formatter = CommandSafeFormatter if in_github_actions() else logging.Formatter
+    log_handler.setFormatter(formatter(log_format))
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+        level=logging.DEBUG if args.verbose else logging.INFO, handlers=[log_handler]
     )
     # Error texts can quote requests and responses; mask every known secret before printing.
     # Commands use args.settings, and add secrets minted at run time to args.redactor.
@@ -98,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except PmsyncError as exc:
-        print(f"error: {redactor.redact(str(exc))}", file=sys.stderr)
+        # An ::error:: annotation in GitHub Actions, else `error: …` on stderr.
+        report_problem("error", redactor.redact(str(exc)), title=error_title(exc))
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -106,6 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         logging.getLogger(__name__).debug("unexpected failure", exc_info=True)
         detail = redactor.redact(f"{type(exc).__name__}: {exc}")
-        print(f"error: unexpected {detail} (run with -v for the traceback)", file=sys.stderr)
+        report_problem(
+            "error",
+            f"unexpected {detail} (run with -v for the traceback)",
+            title="pmsync: unexpected failure",
+        )
         return INTERNAL_ERROR
     return code

@@ -29,6 +29,7 @@ from pmsync.actions_env import (
     set_outputs,
     write_run_outputs,
 )
+from pmsync.cli import main
 from pmsync.errors import ConfigError, PmsyncError, RemoteError, UsageError
 
 _DATA_UNESCAPES = (("%0D", "\r"), ("%0A", "\n"), ("%25", "%"))
@@ -286,3 +287,26 @@ def test_bad_output_names_are_refused(name: str) -> None:
 def test_value_holding_the_delimiter_is_refused() -> None:
     with pytest.raises(ValueError, match="delimiter"):
         output_block("a", "x pmsync_d y", "pmsync_d")
+
+
+# -- the CLI's error path -----------------------------------------------------------
+
+
+def test_cli_error_in_actions_is_one_annotation(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    path = "/missing\n::add-mask::x.yml"
+    assert main(["config", "check", path]) == ConfigError.exit_code
+    commands = runner_commands(capsys.readouterr().err)
+    assert len(commands) == 1
+    name, properties, data = commands[0]
+    assert (name, properties["title"]) == ("error", "pmsync: configuration")
+    assert path in data and data.endswith("does not exist")
+
+
+def test_cli_error_elsewhere_is_a_plain_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["config", "check", "/missing.yml"]) == ConfigError.exit_code
+    err = capsys.readouterr().err
+    assert err.startswith("error: configuration file /missing.yml")
+    assert "::" not in err
