@@ -87,7 +87,7 @@ class RunSummary:
         for outcome in self.outcomes:
             by_status.setdefault(outcome.status, Counter())[outcome.change.kind] += 1
         lines = []
-        for status in ("applied", "in_place", "failed"):
+        for status in ("applied", "in_place"):
             counts = by_status.get(status)
             if counts:
                 listed = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))

@@ -1,0 +1,167 @@
+"""The reconcile loop's own rules, with the adapters replaced by small fakes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import factories
+import pytest
+
+from pmsync import reconcile
+from pmsync.adapters.github import GitHubAdapter
+from pmsync.adapters.jira import JiraAdapter
+from pmsync.apply import Outcome, RunSummary
+from pmsync.changes import Change, Plan, SetIssueState
+from pmsync.config import Config, Person
+from pmsync.errors import RemoteError
+from pmsync.form import default_form
+from pmsync.model import ParseResult
+from pmsync.plan import PlanContext
+from pmsync.reconcile import Engine, NotSettling, accounts_for, is_trusted, reconcile_all
+from pmsync.state import ObservedPostMortem
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+CLOSE = SetIssueState(repo=factories.REPO, number=factories.NUMBER, state="closed")
+
+
+class FakeGitHub:
+    def bot_comments(self, repo: str, number: int) -> tuple[()]:
+        return ()
+
+
+class FakeJira:
+    server_url = "https://jira.example"
+
+    def __init__(self) -> None:
+        self.searched: list[str] = []
+
+    def tickets_with_labels(self, labels: list[str]) -> tuple[()]:
+        return ()
+
+    def account_for_email(self, email: str) -> str | None:
+        self.searched.append(email)
+        return f"id-of-{email}"
+
+
+class RefusingApplier:
+    def apply(self, change: Change, observed: ObservedPostMortem) -> tuple[Any, Outcome]:
+        return observed, Outcome(change, "failed", "jira PUT … answered 400")
+
+
+def engine(config: Config | None = None, *, dry_run: bool = True) -> Engine:
+    return Engine(
+        cast(GitHubAdapter, FakeGitHub()),
+        cast(JiraAdapter, FakeJira()),
+        config or Config(),
+        default_form(),
+        NOW,
+        dry_run=dry_run,
+        show=lambda text: None,
+    )
+
+
+def always(change: Change) -> Any:
+    def planner(observed: ObservedPostMortem, parsed: ParseResult, ctx: PlanContext) -> Plan:
+        return Plan(changes=(change,))
+
+    return planner
+
+
+def test_a_plan_that_never_empties_is_reported_with_its_post_mortem(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(reconcile, "plan", always(CLOSE))
+    with pytest.raises(NotSettling) as caught:
+        reconcile.reconcile(factories.issue(), engine())
+    message = str(caught.value)
+    assert message.startswith(f"{factories.REPO}#{factories.NUMBER}: the plan did not settle")
+    assert CLOSE.describe() in message
+
+
+def test_a_refused_change_ends_the_rounds_and_marks_the_run_failed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(reconcile, "plan", always(CLOSE))
+    run = engine(dry_run=False)
+    monkeypatch.setattr(Engine, "applier", lambda self: RefusingApplier())
+    reconcile.reconcile(factories.issue(), run)
+    assert len(run.summary.failed) == 1
+    assert run.failures == [
+        f"{factories.REPO}#{factories.NUMBER}: a change was refused (see above)"
+    ]
+
+
+def test_one_failing_post_mortem_does_not_stop_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[int] = []
+
+    def flaky(issue: Any, run: Engine) -> None:
+        seen.append(issue.number)
+        if issue.number == 1:
+            raise RemoteError("jira", "POST", "/rest/api/2/issue/bulk", 400, "bad field")
+
+    monkeypatch.setattr(reconcile, "reconcile", flaky)
+    run = engine()
+    reconcile_all([factories.issue(number=1), factories.issue(number=2)], run)
+    assert seen == [1, 2]
+    assert len(run.failures) == 1
+
+
+def test_an_unreachable_service_ends_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    def down(issue: Any, run: Engine) -> None:
+        raise RemoteError("github", "GET", "/user", 503, "unavailable")
+
+    monkeypatch.setattr(reconcile, "reconcile", down)
+    with pytest.raises(RemoteError):
+        reconcile_all([factories.issue(number=1), factories.issue(number=2)], engine())
+
+
+@pytest.mark.parametrize(
+    ("association", "labels", "trusted"),
+    [
+        ("MEMBER", ("postmortem",), True),
+        ("OWNER", ("postmortem",), True),
+        ("NONE", ("postmortem",), False),
+        ("CONTRIBUTOR", ("postmortem",), False),
+        ("NONE", ("postmortem", "pm:approved"), True),
+    ],
+)
+def test_trust_comes_from_the_association_or_the_approved_label(
+    association: str, labels: tuple[str, ...], trusted: bool
+) -> None:
+    issue = factories.issue(author_association=association, labels=labels)
+    assert is_trusted(issue, Config()) is trusted
+
+
+def test_accounts_come_from_the_people_map_then_one_search_per_email() -> None:
+    config = Config(
+        people={
+            "bob": Person(jira_account="acc-bob"),
+            "alice": Person(email="alice@acme.example"),
+        }
+    )
+    run = engine(config)
+    items = (
+        factories.action_item(row=1, owner="bob"),
+        factories.action_item(row=2, owner="alice"),
+        factories.action_item(row=3, owner="carol"),
+    )
+    parsed = factories.parse_result(pm=factories.postmortem(action_items=items))
+    assert accounts_for(parsed, run) == {
+        "bob": "acc-bob",
+        "alice": "id-of-alice@acme.example",
+        "carol": None,
+    }
+
+
+def test_summary_lines_count_changes_per_kind_and_name_failures() -> None:
+    summary = RunSummary()
+    assert summary.lines() == ["nothing to do"]
+    summary.add(Outcome(CLOSE, "applied"))
+    summary.add(Outcome(CLOSE, "in_place"))
+    summary.add(Outcome(CLOSE, "failed", "answered 422"))
+    assert summary.lines() == [
+        "applied: 1 set_issue_state",
+        "in place: 1 set_issue_state",
+        f"failed: {CLOSE.describe()}: answered 422",
+    ]
