@@ -372,6 +372,26 @@ def test_keep_alive_serves_many_requests_on_one_connection(core: Sandbox) -> Non
     connection.close()
 
 
+def test_chunked_request_bodies_and_head_requests(core: Sandbox) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", core.port, timeout=5)
+    headers = {"Authorization": f"token {core.github_token}", "Content-Type": "application/json"}
+    chunks = iter([b'{"title": ', b'"sent in chunks"}'])
+    connection.request(
+        "POST",
+        "/github/repos/acme/payments/issues",
+        body=chunks,
+        headers=headers,
+        encode_chunked=True,
+    )
+    answer = connection.getresponse()
+    assert (answer.status, json.loads(answer.read())["title"]) == (201, "sent in chunks")
+    connection.request("HEAD", "/github/repos/acme/payments/issues/1", headers=headers)
+    answer = connection.getresponse()
+    assert (answer.status, answer.read()) == (200, b"")
+    assert int(answer.headers["Content-Length"]) > 100  # the length a GET would get
+    connection.close()
+
+
 # --- state file -------------------------------------------------------------------------
 
 

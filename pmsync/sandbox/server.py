@@ -316,9 +316,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _answer(self, response: SandboxResponse, with_body: bool) -> None:
-        payload = response.encoded()
-        if response.status in (204, 304) or not with_body:
-            payload = b""
+        payload = b"" if response.status in (204, 304) else response.encoded()
         headers = {name.lower(): (name, value) for name, value in response.headers.items()}
         if response.body is not None and not isinstance(response.body, bytes):
             headers.setdefault("content-type", ("Content-Type", "application/json; charset=utf-8"))
@@ -330,7 +328,8 @@ class _Handler(BaseHTTPRequestHandler):
         lines = [f"HTTP/1.1 {response.status} {reason_phrase(response.status)}"]
         lines += [f"{name}: {value}" for name, value in headers.values()]
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-        self.wfile.write(head + payload)
+        # A HEAD answer announces the length of the body it leaves out.
+        self.wfile.write(head + payload if with_body else head)
 
     def _drop(self) -> None:
         # SO_LINGER 0: closing sends a reset, as a dying proxy or server would.
