@@ -174,13 +174,16 @@ def reconcile_all(issues: Iterable[IssueState], engine: Engine) -> None:
             _failed(engine, issue, exc)
 
 
-def sync(repositories: Iterable[str], engine: Engine) -> None:
-    """Every open post-mortem of each repository."""
+def sync(repositories: Iterable[str], engine: Engine) -> int:
+    """Every open post-mortem of each repository; returns how many there were."""
     label = engine.config.labels.postmortem
+    total = 0
     for repo in repositories:
         issues = engine.github.open_postmortems(repo, label)
         log.info("%s: %d open post-mortem(s)", repo, len(issues))
         reconcile_all(issues, engine)
+        total += len(issues)
+    return total
 
 
 def _failed(engine: Engine, issue: IssueState, exc: PmsyncError) -> None:
