@@ -99,7 +99,8 @@ class World:
         )
         self.config = Config(
             github=GitHubConfig(repositories=[REPO], throttle=False),
-            jira=JiraConfig(deployment=self.deployment),  # type: ignore[arg-type]
+            # Data Center is left to detection: serverInfo says which it is.
+            jira=JiraConfig(deployment="cloud" if cloud else "auto"),
             people={"bob": Person(jira_account="bob"), "alice": Person(email="alice@example.com")},
         )
         self.number = 0
@@ -347,6 +348,27 @@ def test_handle_event_reads_the_issue_again_and_syncs_it(
     plan_args = [*args[:-4], "--event-name", "issue_comment", "--event-path", str(plan_event)]
     assert main(plan_args) == 0
     assert cloud.writes() == []
+
+
+def test_a_service_that_stays_down_is_a_clear_error_and_a_non_zero_exit(
+    cloud: World,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cloud.open_postmortem()
+    _environment(cloud, monkeypatch)
+    config = tmp_path / "pmsync.yml"
+    config.write_text("github:\n  throttle: false\n", encoding="utf-8")
+    cloud.sandbox.add_fault(
+        service="jira", path_regex="/search", status=503, retry_after=0, times=100
+    )
+    assert main(["sync", "--config", str(config), "--repo", REPO]) == 4
+    error = capsys.readouterr().err
+    assert "jira GET /rest/api/3/search/jql answered 503" in error
+    assert "gave up after 5 attempts" in error
+    assert cloud.sandbox.env()["JIRA_API_TOKEN"] not in error
+    assert cloud.tickets() == {}
 
 
 def test_handle_event_ignores_an_issue_without_the_label(
