@@ -453,6 +453,7 @@ def test_exhausted_rate_limit_is_403_until_the_window_ends(
         repo.get_issue(1)
     assert raised.value.status == 403
     assert raised.value.headers["x-ratelimit-remaining"] == "0"
+    assert raised.value.headers["x-ratelimit-used"] == "100"
     sandbox.advance(timedelta(hours=1))
     assert repo.get_issues().totalCount == 0
 

@@ -216,7 +216,7 @@ class GithubService:
         except GithubError as error:
             response = json_response(error.body(doc), error.status)
         response = self._conditional(request, viewer, response)
-        if counted and response.status != 304:
+        if counted and response.status != 304 and bucket.remaining > 0:
             bucket.used += 1
         response.headers.update(bucket.headers())
         response.headers.update(self._common_headers(viewer))
