@@ -229,8 +229,8 @@ def test_ticket_cells_reread_the_body_and_patch_only_the_cell(
         match=[matchers.json_params_matcher({"body": filled})],
     )
     adapter, request_log = make_adapter()
-    issue = adapter.set_ticket_cells(REPO, 1, {1: "[OPS-1](https://jira/browse/OPS-1)"})
-    assert issue.body == filled
+    issue, written = adapter.set_ticket_cells(REPO, 1, {1: "[OPS-1](https://jira/browse/OPS-1)"})
+    assert (issue.body, written) == (filled, True)
     assert request_log.count(write=True) == 1
 
 
@@ -238,7 +238,8 @@ def test_ticket_cells_already_filled_send_no_write(mocked: responses.RequestsMoc
     filled = BODY.replace("| 2026-12-01 | |", "| 2026-12-01 | [OPS-1](https://jira/browse/OPS-1) |")
     mocked.get(ISSUE_URL, json=api_issue(body=filled))
     adapter, request_log = make_adapter()
-    adapter.set_ticket_cells(REPO, 1, {1: "[OPS-1](https://jira/browse/OPS-1)"})
+    _, written = adapter.set_ticket_cells(REPO, 1, {1: "[OPS-1](https://jira/browse/OPS-1)"})
+    assert written is False
     assert request_log.count(write=True) == 0
 
 

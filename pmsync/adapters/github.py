@@ -208,14 +208,15 @@ class GitHubAdapter:
 
     def set_ticket_cells(
         self, repo: str, number: int, cells: dict[int, str], form: Form | None = None
-    ) -> IssueState:
-        """Fill the Ticket column. The body is read right before the edit, so an edit the
-        author made since the run began is kept; nothing is sent when no cell changes."""
+    ) -> tuple[IssueState, bool]:
+        """Fill the Ticket column; True when the body was edited. The body is read right
+        before the edit, so an edit the author made since the run began is kept, and
+        nothing is sent when the cells already hold the text."""
         current = self.issue(repo, number)
         body = set_ticket_cells(current.body, cells, form)
         if body == current.body:
-            return current
-        return self._edit_issue(repo, number, lambda issue: issue.edit(body=body))
+            return current, False
+        return self._edit_issue(repo, number, lambda issue: issue.edit(body=body)), True
 
     def set_state(self, repo: str, number: int, state: Literal["open", "closed"]) -> IssueState:
         return self._edit_issue(repo, number, lambda issue: issue.edit(state=state))
