@@ -25,7 +25,7 @@ from pmsync.adapters.retry import Failure, Remote, connection_failure
 from pmsync.changes import NewTicket
 from pmsync.errors import RemoteError
 from pmsync.identity import DUPLICATE_LABEL, item_ids_in, item_label
-from pmsync.state import StatusCategory, TicketState
+from pmsync.state import StatusCategory, TicketLink, TicketState
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ TICKET_FIELDS = (
     "created",
     "updated",
     "resolutiondate",
+    "issuelinks",
 )
 _DUPLICATE_RESOLUTIONS = ("Duplicate", "Won't Do")
 _CATEGORIES: tuple[StatusCategory, ...] = ("new", "indeterminate", "done")
@@ -250,6 +251,7 @@ class JiraAdapter:
             updated=_moment(fields["updated"]),
             resolved=_moment(resolved) if resolved else None,
             url=f"{self._server}/browse/{raw['key']}",
+            links=_links(fields.get("issuelinks")),
         )
 
     def account_for_email(self, email: str) -> str | None:
@@ -438,6 +440,17 @@ def _age(ticket: TicketState) -> tuple[datetime, int, str]:
     """Oldest first; the key's number breaks ties between tickets made in one second."""
     number = ticket.key.rpartition("-")[2]
     return (ticket.created, int(number) if number.isdigit() else 0, ticket.key)
+
+
+def _links(raw: Any) -> tuple[TicketLink, ...]:
+    """``fields.issuelinks``: each link names the ticket at its other end, inward or outward."""
+    links = []
+    for link in raw or ():
+        other = link.get("outwardIssue") or link.get("inwardIssue") or {}
+        name = (link.get("type") or {}).get("name")
+        if other.get("key") and name:
+            links.append(TicketLink(type=name, key=other["key"]))
+    return tuple(links)
 
 
 def _target_category(transition: Mapping[str, Any]) -> Any:
