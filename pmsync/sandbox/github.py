@@ -528,9 +528,7 @@ class GithubService:
         ]
         ordered = _sorted_issues(selected, call.arg("sort") or "created", call.arg("direction"))
         page, headers = self._page(call, ordered)
-        return json_response(
-            [_listed(call.render.issue(repo, issue)) for issue in page], 200, headers
-        )
+        return json_response([call.render.issue(repo, issue) for issue in page], 200, headers)
 
     def get_issue(self, call: Call) -> SandboxResponse:
         repo = self._repo(call)
@@ -862,12 +860,6 @@ def _int_arg(text: str | None, default: int) -> int:
         return int(text) if text else default
     except ValueError:
         return default
-
-
-def _listed(issue: JSON) -> JSON:
-    """Lists and search results leave out ``closed_by``, as GitHub does."""
-    issue.pop("closed_by", None)
-    return issue
 
 
 def _assignee_matches(issue: Issue, wanted: str) -> bool:
