@@ -64,6 +64,7 @@ def test_seed_repository_and_roles(github_client: Github, bob: Github) -> None:
     assert (seen_by_bob.push, seen_by_bob.admin) == (True, False)
     assert repo.get_collaborator_permission("bob") == "write"
     assert repo.get_collaborator_permission("alice") == "admin"
+    assert github_client.get_repo(repo.id).full_name == "acme/payments"  # /repositories/{id}
 
 
 def test_users(github_client: Github) -> None:
