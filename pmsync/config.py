@@ -255,7 +255,7 @@ class LabelsConfig(Section):
     approved: Label = Field(
         default="pm:approved", description="A maintainer approved a post-mortem from outside."
     )
-    digest: Label = Field(default="pm:digest", description="Marks the weekly digest issue.")
+    digest: Label = Field(default="pm:digest", description="Marks the monthly digest issue.")
     service_prefix: Label = Field(default="service:", description="Prefix of service labels.")
     root_cause_prefix: Label = Field(
         default="root-cause:", description="Prefix of root-cause category labels."
@@ -331,6 +331,38 @@ class RepeatsConfig(Section):
     )
 
 
+class ReportConfig(Section):
+    completion_window_days: int = Field(
+        default=28,
+        ge=1,
+        description="`pmsync report`: an action item counts as completed in time when done "
+        "within this many days of the incident start.",
+    )
+    on_time_target_percent: int = Field(
+        default=80,
+        ge=1,
+        le=100,
+        description="`pmsync report`: target share of P0/P1 action items done by their due date.",
+    )
+    publish_target_business_days: int = Field(
+        default=5,
+        ge=0,
+        description="`pmsync report`: business days from the incident start within which "
+        "the post-mortem issue should be opened.",
+    )
+    healthy_action_items_min: int = Field(
+        default=3,
+        ge=0,
+        description="`pmsync report`: fewest action items of a healthy post-mortem (the most "
+        "is lint.many_action_items_threshold).",
+    )
+    digest_repository: GitHubRepository | None = Field(
+        default=None,
+        description="Where `pmsync report --publish` keeps the monthly digest issue; default: "
+        "$GITHUB_REPOSITORY, else the first repository reported on.",
+    )
+
+
 def _trusted_by_default() -> list[AuthorAssociation]:
     return ["OWNER", "MEMBER", "COLLABORATOR"]
 
@@ -392,6 +424,9 @@ class Config(Section):
     )
     trust: TrustConfig = Field(
         default_factory=TrustConfig, description="Who may trigger pmsync from GitHub."
+    )
+    report: ReportConfig = Field(
+        default_factory=ReportConfig, description="`pmsync report` and the monthly digest."
     )
     worker: WorkerConfig = Field(
         default_factory=WorkerConfig, description="Schedules of the long-running `pmsync worker`."

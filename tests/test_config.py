@@ -394,7 +394,7 @@ def test_unreadable_file_is_a_config_error(workdir: Path) -> None:
         (
             "- github\n- jira\n",
             "line 1: found a list; expected a mapping with the sections github, jira, people, "
-            "labels, followup, repeats, trust, worker, lint, form",
+            "labels, followup, repeats, trust, report, worker, lint, form",
         ),
     ],
 )
