@@ -37,7 +37,10 @@ USERS = load_json("jira-responses/atlassian-spec-examples/v2_GET_user_search_200
 TRANSITIONS = load_json(
     "jira-responses/atlassian-spec-examples/v2_GET_issue_issueIdOrKey_transitions_200.json"
 )
-FIELDS = "summary,status,resolution,priority,assignee,duedate,labels,created,updated,resolutiondate,issuelinks"
+FIELDS = (
+    "summary,status,resolution,priority,assignee,duedate,labels,created,updated,resolutiondate,"
+    "issuelinks"
+)
 HTML_429 = (
     '<!DOCTYPE html><html lang="en"><head><title>Oops - an error has occurred</title></head>'
     '<body class=" error-page error429"><h1>Something went wrong</h1></body></html>'
