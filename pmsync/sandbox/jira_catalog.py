@@ -330,6 +330,14 @@ FIELDS = (
     FieldInfo("environment", "Environment", _system("string", "environment"), ("environment",)),
     FieldInfo("progress", "Progress", _system("progress", "progress"), ("progress",)),
     FieldInfo(
+        "issuerestriction",
+        "Restrict to",
+        _system("issuerestriction", "issuerestriction"),
+        (),
+        orderable=False,
+        searchable=False,
+    ),
+    FieldInfo(
         "timetracking",
         "Time tracking",
         _system("timetracking", "timetracking"),
@@ -369,6 +377,7 @@ NEUTRAL_FIELDS: dict[str, object] = {
     "aggregateprogress": {"progress": 0, "total": 0},
     "environment": None,
     "progress": {"progress": 0, "total": 0},
+    "issuerestriction": {"issuerestrictions": {}, "shouldDisplay": False},
 }
 
 
