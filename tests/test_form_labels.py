@@ -1,0 +1,115 @@
+"""Labels from the form: derived from the body, removed only where pmsync set them."""
+
+from __future__ import annotations
+
+import factories as f
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pmsync.config import LabelsConfig
+from pmsync.form_labels import (
+    GITHUB_LABEL_MAX,
+    form_labels,
+    label_wishes,
+    labels_to_record,
+    prefixed,
+    prefixed_style,
+    slug,
+)
+
+LABELS = LabelsConfig()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("payments-db", "payments-db"),
+        ("Payments DB", "payments-db"),
+        ("Config change", "config-change"),
+        ("  API / Gateway v2 ", "api-gateway-v2"),
+        ("Straße", "strasse"),
+        ("!!!", ""),
+    ],
+)
+def test_slug(text: str, expected: str) -> None:
+    assert slug(text) == expected
+
+
+def test_a_postmortem_carries_service_root_cause_and_severity_labels() -> None:
+    pm = f.postmortem(services=("payments-db", "Checkout API"), severity=1)
+    assert form_labels(pm, LABELS) == (
+        "service:payments-db",
+        "service:checkout-api",
+        "root-cause:capacity",
+        "sev:1",
+    )
+
+
+def test_prefixes_come_from_the_configuration() -> None:
+    labels = LabelsConfig(service_prefix="svc/", root_cause_prefix="cause/", severity_prefix="S")
+    assert form_labels(f.postmortem(severity=3), labels) == (
+        "svc/payments-db",
+        "cause/capacity",
+        "S3",
+    )
+
+
+def test_services_that_read_the_same_give_one_label_and_punctuation_gives_none() -> None:
+    pm = f.postmortem(services=("Payments DB", "payments-db", "???"))
+    assert form_labels(pm, LABELS)[:-2] == ("service:payments-db",)
+
+
+@given(st.text(min_size=1, max_size=200))
+def test_labels_never_pass_githubs_length_limit(name: str) -> None:
+    label = prefixed("service:", name)
+    assert label is None or (len(label) <= GITHUB_LABEL_MAX and not label.endswith("-"))
+
+
+def test_wishes_add_the_derived_labels_and_remove_only_recorded_ones() -> None:
+    pm = f.postmortem(services=("ledger",))
+    recorded = ("service:payments-db", "root-cause:capacity", "sev:2")
+    assert label_wishes(pm, LABELS, recorded) == {
+        "service:ledger": True,
+        "root-cause:capacity": True,
+        "sev:2": True,
+        "service:payments-db": False,
+    }
+
+
+def test_a_hand_added_label_with_a_prefix_is_not_touched() -> None:
+    wishes = label_wishes(f.postmortem(), LABELS, recorded=())
+    assert "service:also-affected" not in wishes
+    assert all(wishes.values())
+
+
+def test_recorded_labels_compare_without_case() -> None:
+    wishes = label_wishes(f.postmortem(), LABELS, recorded=("Service:Payments-DB",))
+    assert "Service:Payments-DB" not in wishes
+
+
+def test_the_record_keeps_an_old_label_until_it_is_gone_from_the_issue() -> None:
+    pm = f.postmortem(services=("ledger",))
+    recorded = ("service:payments-db", "sev:2")
+    still_there = f.issue(labels=("postmortem", "service:payments-db", "sev:2"))
+    removed = f.issue(labels=("postmortem", "service:ledger", "sev:2"))
+    assert labels_to_record(still_there, pm, LABELS, recorded) == (
+        "root-cause:capacity",
+        "service:ledger",
+        "service:payments-db",
+        "sev:2",
+    )
+    assert labels_to_record(removed, pm, LABELS, recorded) == (
+        "root-cause:capacity",
+        "service:ledger",
+        "sev:2",
+    )
+
+
+def test_prefixed_labels_get_their_own_style() -> None:
+    service = prefixed_style("service:payments-db", LABELS)
+    cause = prefixed_style("root-cause:capacity", LABELS)
+    severity = prefixed_style("sev:1", LABELS)
+    assert service and cause and severity
+    assert len({service.color, cause.color, severity.color}) == 3
+    assert prefixed_style("postmortem", LABELS) is None
