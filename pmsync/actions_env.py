@@ -7,8 +7,9 @@ inside Actions must be unable to start such a command:
 
 - ``annotation`` escapes the message and the properties as the runner unescapes them, so
   the whole text stays inside the one command it belongs to;
-- ``neutralise_commands`` breaks the two command openers in plain output lines, and
-  ``CommandSafeFormatter`` applies it to every log record.
+- ``neutralise_commands`` breaks the two command openers in plain output lines;
+  ``CommandSafeFormatter`` applies it to every log record and ``command_safe_output`` to
+  everything printed to stdout and stderr.
 
 Everything here is pure or writes only to the files the runner names in the environment
 (``GITHUB_STEP_SUMMARY``, ``GITHUB_OUTPUT``); outside Actions every writer is a no-op.
@@ -16,13 +17,15 @@ Everything here is pure or writes only to the files the runner names in the envi
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
 import sys
 import uuid
-from collections.abc import Mapping
-from typing import Literal, TextIO
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Literal, TextIO, cast
 
 from pmsync.errors import ConfigError, PmsyncError, RemoteError, UsageError
 
@@ -94,7 +97,11 @@ def emit_annotation(
 ) -> None:
     """Print one annotation line (to stdout unless told otherwise)."""
     out = sys.stdout if stream is None else stream
-    print(annotation(level, message, title=title, file=file, line=line), file=out, flush=True)
+    line_text = annotation(level, message, title=title, file=file, line=line)
+    if isinstance(out, CommandSafeStream):
+        out.write_command(line_text)
+    else:
+        print(line_text, file=out, flush=True)
 
 
 def report_problem(
@@ -148,6 +155,81 @@ class CommandSafeFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return neutralise_commands(super().format(record))
+
+
+class CommandSafeStream(io.TextIOBase):
+    """A text stream that passes on whole lines, each neutralised; pmsync's own workflow
+    commands go through ``write_command``.
+
+    A line is held until it ends (so a ``##[`` split across two writes is still seen);
+    ``close`` passes on an unfinished last line and leaves the wrapped stream open.
+    """
+
+    def __init__(self, inner: TextIO) -> None:
+        super().__init__()
+        self.inner = inner
+        self._pending = ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._pending += text
+        cut = max(self._pending.rfind("\n"), self._pending.rfind("\r"))
+        # A CR at the very end may still become CR LF: keep it with the unfinished part.
+        if cut == len(self._pending) - 1 and self._pending.endswith("\r"):
+            cut = max(self._pending.rfind("\n", 0, cut), self._pending.rfind("\r", 0, cut))
+        if cut >= 0:
+            complete, self._pending = self._pending[: cut + 1], self._pending[cut + 1 :]
+            self.inner.write(neutralise_commands(complete))
+        return len(text)
+
+    def write_command(self, line: str) -> None:
+        """Write one workflow command of pmsync's own, on a line of its own."""
+        if self._pending:
+            self.write("\n")
+        self.inner.write(line + "\n")
+        self.inner.flush()
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def close(self) -> None:
+        if self._pending:
+            self.inner.write(neutralise_commands(self._pending))
+            self._pending = ""
+        self.inner.flush()
+        super().close()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.inner.encoding
+
+    def isatty(self) -> bool:
+        return self.inner.isatty()
+
+    def fileno(self) -> int:
+        return self.inner.fileno()
+
+
+@contextmanager
+def command_safe_output(environ: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Inside GitHub Actions, let nothing printed to stdout or stderr start a command.
+
+    Outside Actions it changes nothing.
+    """
+    if not in_github_actions(environ):
+        yield
+        return
+    saved_out, saved_err = sys.stdout, sys.stderr
+    out, err = CommandSafeStream(saved_out), CommandSafeStream(saved_err)
+    sys.stdout, sys.stderr = cast(TextIO, out), cast(TextIO, err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved_out, saved_err
+        out.close()
+        err.close()
 
 
 def append_step_summary(markdown: str, environ: Mapping[str, str] | None = None) -> bool:

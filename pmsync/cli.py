@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pmsync import __version__
 from pmsync.actions_env import (
     CommandSafeFormatter,
+    command_safe_output,
     error_title,
     in_github_actions,
     report_problem,
@@ -105,7 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.settings = Settings.from_env()
     args.redactor = redactor = install_redaction(args.settings)
     try:
-        code: int = args.func(args)
+        # In GitHub Actions, issue text a command prints cannot start a workflow command.
+        with command_safe_output():
+            code: int = args.func(args)
     except PmsyncError as exc:
         # An ::error:: annotation in GitHub Actions, else `error: …` on stderr.
         report_problem("error", redactor.redact(str(exc)), title=error_title(exc))

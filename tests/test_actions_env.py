@@ -1,26 +1,24 @@
-"""Workflow commands, job summary and step outputs, checked against the runner's own rules.
-
-``runner_commands`` and ``runner_outputs`` re-implement how the Actions runner reads a
-step's output lines (ActionCommand.TryParseV2 / TryParse) and its ``GITHUB_OUTPUT`` file,
-so the tests show what the runner would do with pmsync's text, not just what it looks like.
-"""
+"""Workflow commands, job summary and step outputs, checked against the runner's own rules."""
 
 from __future__ import annotations
 
 import io
 import logging
-import re
+import sys
 from pathlib import Path
 
 import pytest
+from actions_runner import runner_commands, runner_outputs
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pmsync import actions_env
 from pmsync.actions_env import (
     CommandSafeFormatter,
+    CommandSafeStream,
     annotation,
     append_step_summary,
+    command_safe_output,
     error_title,
     in_github_actions,
     neutralise_commands,
@@ -31,69 +29,6 @@ from pmsync.actions_env import (
 )
 from pmsync.cli import main
 from pmsync.errors import ConfigError, PmsyncError, RemoteError, UsageError
-
-_DATA_UNESCAPES = (("%0D", "\r"), ("%0A", "\n"), ("%25", "%"))
-_PROPERTY_UNESCAPES = (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%"))
-
-
-def _unescape(text: str, mappings: tuple[tuple[str, str], ...]) -> str:
-    for escaped, plain in mappings:  # in the runner's order, one pass each
-        text = text.replace(escaped, plain)
-    return text
-
-
-def runner_lines(output: str) -> list[str]:
-    """Lines as the runner reads them: broken at LF, CR or CR LF."""
-    return re.split(r"\r\n|\r|\n", output)
-
-
-def runner_command(line: str) -> tuple[str, dict[str, str], str] | None:
-    """(command, properties, data) if the runner reads ``line`` as any workflow command."""
-    message = line.lstrip()
-    if message.startswith("::"):
-        end = message.find("::", 2)
-        if end >= 0:
-            info = message[2:end]
-            name, _, props = info.partition(" ")
-            properties = {}
-            for pair in props.strip().split(","):
-                key, sep, value = pair.partition("=")
-                if key and sep and value:
-                    properties[key] = _unescape(value, _PROPERTY_UNESCAPES)
-            return name, properties, _unescape(message[end + 2 :], _DATA_UNESCAPES)
-    start = line.find("##[")
-    if start >= 0 and "]" in line[start:]:
-        return line[start + 3 : line.index("]", start)], {}, ""
-    return None
-
-
-def runner_commands(output: str) -> list[tuple[str, dict[str, str], str]]:
-    return [cmd for line in runner_lines(output) if (cmd := runner_command(line)) is not None]
-
-
-def runner_outputs(text: str) -> dict[str, str]:
-    """Parse a GITHUB_OUTPUT file as the runner does (``k=v`` and ``k<<DELIM`` forms)."""
-    lines = text.split("\n")
-    outputs: dict[str, str] = {}
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        index += 1
-        if not line:
-            continue
-        equals, heredoc = line.find("="), line.find("<<")
-        if equals >= 0 and (heredoc < 0 or equals < heredoc):
-            outputs[line[:equals]] = line[equals + 1 :]
-            continue
-        name, delimiter = line[:heredoc], line[heredoc + 2 :]
-        value_lines = []
-        while lines[index] != delimiter:
-            value_lines.append(lines[index])
-            index += 1
-        index += 1
-        outputs[name] = "\n".join(value_lines)
-    return outputs
-
 
 INJECTIONS = [
     "fine\n::add-mask::leak",
@@ -213,6 +148,50 @@ def test_log_formatter_neutralises_records() -> None:
     formatted = CommandSafeFormatter("%(levelname)s %(message)s").format(record)
     assert formatted == "INFO title x\n: :add-mask::y"
     assert runner_commands(formatted) == []
+
+
+@given(chunks=st.lists(any_text, max_size=8))
+def test_a_guarded_stream_writes_what_neutralise_would(chunks: list[str]) -> None:
+    inner = io.StringIO()
+    stream = CommandSafeStream(inner)
+    for chunk in chunks:
+        stream.write(chunk)
+    stream.close()
+    assert inner.getvalue() == neutralise_commands("".join(chunks))
+    assert runner_commands(inner.getvalue()) == []
+
+
+def test_a_guarded_stream_holds_a_line_until_it_ends() -> None:
+    inner = io.StringIO()
+    stream = CommandSafeStream(inner)
+    stream.write("a #")
+    stream.write("#[add-mask]x\r")
+    assert inner.getvalue() == ""
+    stream.write("\n::error::y\n")
+    assert inner.getvalue() == "a # #[add-mask]x\r\n: :error::y\n"
+
+
+def test_own_annotations_pass_a_guarded_stream_on_a_line_of_their_own() -> None:
+    inner = io.StringIO()
+    stream = CommandSafeStream(inner)
+    stream.write("partial ::")
+    report_problem("warning", "w\n::x", environ={"GITHUB_ACTIONS": "true"}, stream=stream)
+    stream.close()
+    assert inner.getvalue() == "partial ::\n::warning::w%0A::x\n"
+    assert runner_commands(inner.getvalue()) == [("warning", {}, "w\n::x")]
+
+
+def test_command_safe_output_guards_print_only_in_actions(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with command_safe_output(environ={"GITHUB_ACTIONS": "true"}):
+        print("x ##[add-mask]y")
+        print("::error::z", file=sys.stderr)
+    with command_safe_output(environ={}):
+        print("##[as is]")
+    captured = capsys.readouterr()
+    assert captured.out == "x # #[add-mask]y\n##[as is]\n"
+    assert captured.err == ": :error::z\n"
 
 
 # -- job summary ------------------------------------------------------------

@@ -7,16 +7,14 @@ run the action's own shell step to show how inputs become pmsync's arguments.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import stat
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from actions_runner import run_action_step
 
 from pmsync.actions_env import write_run_outputs
 
@@ -180,30 +178,14 @@ def test_action_installs_from_its_own_checkout() -> None:
 
 
 def run_step(tmp_path: Path, inputs: dict[str, str]) -> tuple[int, list[str], str]:
-    """Run the action's "Run pmsync" script with a stand-in pmsync that records its argv."""
-    step = next(s for s in all_steps(ACTION) if s.get("id") == "run")
-    defaults = {name: str(spec.get("default", "")) for name, spec in load(ACTION)["inputs"].items()}
-    given = {**defaults, **inputs}
+    """Run the action's shell step with a stand-in pmsync that records its arguments."""
     venv_bin = tmp_path / "venv" / "bin"
-    venv_bin.mkdir(parents=True, exist_ok=True)
+    venv_bin.mkdir(parents=True)
     argv_file = tmp_path / "argv"
     fake = venv_bin / "pmsync"
     fake.write_text(f'#!/usr/bin/env bash\nprintf "%s\\n" "$@" > "{argv_file}"\n', encoding="utf-8")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    env = {"PATH": os.environ["PATH"]}
-    for name, value in step["env"].items():
-        match = re.fullmatch(r"\$\{\{ inputs\.([\w-]+) \}\}", value)
-        env[name] = given[match.group(1)] if match else str(tmp_path / "venv")
-    bash = shutil.which("bash")
-    assert bash is not None
-    done = subprocess.run(
-        [bash, "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    done = run_action_step(inputs, venv=tmp_path / "venv", cwd=tmp_path, env={})
     argv = argv_file.read_text(encoding="utf-8").splitlines() if argv_file.exists() else []
     return done.returncode, argv, done.stdout + done.stderr
 

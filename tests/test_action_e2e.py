@@ -1,0 +1,146 @@
+"""action.yml's run step end to end: the real pmsync against the sandbox, as in a workflow.
+
+A workspace holds the configuration a team writes (README, "Use it in your repository"),
+the runner's files (event payload, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY) are temporary
+files, and pmsync comes from this test's own virtual environment.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from actions_runner import run_action_step, runner_commands, runner_outputs
+from postmortem_bodies import ROOT, actions, good_body
+
+from pmsync.sandbox.runner import Sandbox, running_sandbox
+
+pytestmark = pytest.mark.e2e
+
+VENV = Path(sys.executable).parent.parent
+REPO = "acme/payments"
+CONFIG = """\
+github:
+  repositories: [acme/payments]
+  throttle: false
+jira:
+  project: OPS
+people:
+  alice: {email: alice@example.com}
+  bob: {email: bob@example.com}
+"""
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[Sandbox]:
+    with running_sandbox() as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def sandbox(served: Sandbox) -> Sandbox:
+    served.reset()
+    return served
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A checkout of the adopting repository: its config and its issue form."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "pmsync.yml").write_text(CONFIG, encoding="utf-8")
+    form = tmp_path / ".github" / "ISSUE_TEMPLATE" / "postmortem.yml"
+    form.parent.mkdir(parents=True)
+    shutil.copy(ROOT / ".github" / "ISSUE_TEMPLATE" / "postmortem.yml", form)
+    return tmp_path
+
+
+def open_postmortem(sandbox: Sandbox, title: str, body: str) -> dict[str, Any]:
+    headers = {"Authorization": f"token {sandbox.env()['GITHUB_TOKEN']}"}
+    base = f"{sandbox.env()['GITHUB_API_URL']}/repos/{REPO}"
+    requests.post(f"{base}/labels", headers=headers, json={"name": "postmortem"}, timeout=10)
+    answer = requests.post(
+        f"{base}/issues",
+        headers=headers,
+        json={"title": title, "body": body, "labels": ["postmortem"]},
+        timeout=10,
+    )
+    answer.raise_for_status()
+    issue: dict[str, Any] = answer.json()
+    return issue
+
+
+class Step:
+    """One job step: runs the action's step and keeps what the runner would have seen."""
+
+    def __init__(self, sandbox: Sandbox, workspace: Path, issue: dict[str, Any]) -> None:
+        self.sandbox = sandbox
+        self.workspace = workspace
+        event = workspace.parent / "event.json"
+        event.write_text(
+            json.dumps({"action": "opened", "issue": issue, "repository": {"full_name": REPO}}),
+            encoding="utf-8",
+        )
+        self.event = event
+        self.log = ""
+
+    def run(self, **inputs: str) -> dict[str, str]:
+        """Run the step; answer its outputs as the runner reads them."""
+        output = self.workspace.parent / "output"
+        summary = self.workspace.parent / "summary.md"
+        output.write_text("", encoding="utf-8")
+        summary.write_text("", encoding="utf-8")
+        env = {
+            **self.sandbox.env(),
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_EVENT_NAME": "issues",
+            "GITHUB_EVENT_PATH": str(self.event),
+            "GITHUB_REPOSITORY": REPO,
+            "GITHUB_OUTPUT": str(output),
+            "GITHUB_STEP_SUMMARY": str(summary),
+        }
+        done = run_action_step(inputs, venv=VENV, cwd=self.workspace, env=env)
+        self.log = done.stdout + done.stderr
+        self.summary = summary.read_text(encoding="utf-8")
+        assert done.returncode == 0, self.log
+        return runner_outputs(output.read_text(encoding="utf-8"))
+
+    def jira_keys(self) -> list[str]:
+        return sorted(self.sandbox.state()["jira"]["issues"])
+
+
+def test_dry_run_then_apply_then_nothing_left_to_do(sandbox: Sandbox, workspace: Path) -> None:
+    assert (VENV / "bin" / "pmsync").exists(), "pmsync must be installed in the test's venv"
+    step = Step(sandbox, workspace, open_postmortem(sandbox, "Payments outage", good_body()))
+
+    assert step.run(**{"dry-run": "true"}) == {"tickets_created": "0", "comments_written": "0"}
+    assert step.jira_keys() == []
+    assert "### pmsync" in step.summary
+
+    assert step.run() == {"tickets_created": "2", "comments_written": "1"}
+    assert len(step.jira_keys()) == 2
+
+    assert step.run() == {"tickets_created": "0", "comments_written": "0"}
+    assert len(step.jira_keys()) == 2
+
+
+HOSTILE = "::add-mask::x ##[set-output name=tickets_created;]999 %0A::error::forged"
+
+
+def test_issue_text_cannot_issue_workflow_commands(sandbox: Sandbox, workspace: Path) -> None:
+    body = good_body(
+        action_items=actions(f"| Rotate keys {HOSTILE} | Prevent | P2 | @bob | 2w | |")
+    )
+    step = Step(sandbox, workspace, open_postmortem(sandbox, f"Outage {HOSTILE}", body))
+
+    for inputs in ({"dry-run": "true"}, {}):
+        outputs = step.run(**inputs)
+        assert "Rotate keys" in step.log + step.summary, "the plan quotes the action item"
+        assert runner_commands(step.log) == [], step.log
+        assert runner_commands(step.summary) == []
+    assert outputs == {"tickets_created": "1", "comments_written": "1"}
