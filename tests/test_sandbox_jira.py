@@ -905,3 +905,22 @@ def test_error_response_for_injected_faults(jira: Jira) -> None:
         503,
         {"errorMessages": ["Service Unavailable"], "errors": {}},
     )
+
+
+def test_search_lag_hides_new_tickets_until_reconciled_or_indexed(jira: Jira) -> None:
+    jira.service.search_lag = 2
+    key = jira.create(labels=["pm"])
+    issue_id = jira.issue(key)["id"]
+
+    def found(**extra: Any) -> list[str]:
+        page = jira.get("/rest/api/3/search/jql", jql="labels = pm", fields="key", **extra)
+        return [i["key"] for i in page["issues"]]
+
+    assert found(reconcileIssues=issue_id) == [key]  # the just-created id, reconciled
+    assert found() == []  # second search since the create: still not indexed
+    assert found() == [key]
+    assert jira.issue(key)["key"] == key  # reading by key is always consistent
+    jira.service.reset()
+    assert jira.service.search_lag == 0
+    with pytest.raises(ValueError, match="negative"):
+        jira.service.search_lag = -1

@@ -93,6 +93,21 @@ class JiraService:
     def cloud(self) -> bool:
         return self.deployment == "Cloud"
 
+    @property
+    def search_lag(self) -> int:
+        """How many enhanced searches a new ticket stays invisible for (0: none, the default).
+
+        Jira Cloud's search is not read-after-write consistent; set this to test code that
+        passes just-created ids as ``reconcileIssues``. ``reset()`` sets it back to 0.
+        """
+        return self.store.search_lag
+
+    @search_lag.setter
+    def search_lag(self, searches: int) -> None:
+        if searches < 0:
+            raise ValueError("search_lag counts searches and cannot be negative")
+        self.store.search_lag = searches
+
     # ---- state --------------------------------------------------------------------------
 
     def snapshot(self) -> dict[str, Any]:

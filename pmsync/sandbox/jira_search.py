@@ -116,7 +116,9 @@ def _ids(value: object) -> tuple[int, ...]:
     return ids
 
 
-def _run(call: Call, params: SearchParams, *, v2_errors: bool) -> tuple[list[Ticket], list[str]]:
+def _run(
+    call: Call, params: SearchParams, candidates: list[Ticket], *, v2_errors: bool
+) -> tuple[list[Ticket], list[str]]:
     """All matching tickets in order, and the warnings to report; or Jira's 400."""
     validation_shape: dict[str, Any] = {"warningMessages": []} if v2_errors else {"errors": {}}
     try:
@@ -131,7 +133,7 @@ def _run(call: Call, params: SearchParams, *, v2_errors: bool) -> tuple[list[Tic
         raise JiraHttpError(400, {"errorMessages": compiled.problems, **validation_shape})
     if not compiled.bounded and not v2_errors:
         raise JiraHttpError.bad_request([UNBOUNDED])
-    found = compiled.order([t for t in call.store.tickets() if compiled.matches(t)])
+    found = compiled.order([t for t in candidates if compiled.matches(t)])
     warnings = compiled.problems if params.validate == "warn" else []
     return found, warnings
 
@@ -154,7 +156,7 @@ def search(call: Call) -> SandboxResponse:
     if call.cloud:
         raise JiraHttpError(410, error_body([SEARCH_REMOVED]))
     params = _params(call)
-    found, warnings = _run(call, params, v2_errors=True)
+    found, warnings = _run(call, params, call.store.tickets(), v2_errors=True)
     max_results = min(params.max_results if params.max_results is not None else 50, V2_MAX_RESULTS)
     page = found[params.start_at : params.start_at + max_results]
     selection = shapes.FieldSelection(params.fields, "*navigable")
@@ -176,9 +178,14 @@ def search(call: Call) -> SandboxResponse:
 
 
 def search_jql(call: Call) -> SandboxResponse:
-    """``/rest/api/{2,3}/search/jql``: Cloud's enhanced search with ``nextPageToken``."""
+    """``/rest/api/{2,3}/search/jql``: Cloud's enhanced search with ``nextPageToken``.
+
+    With ``JiraService.search_lag`` set, new tickets reach this search late, as on Cloud;
+    ``reconcileIssues`` (ticket ids) makes them visible at once.
+    """
     params = _params(call)
-    found, _ = _run(call, params, v2_errors=False)
+    candidates = call.store.indexed_tickets(params.reconcile)
+    found, _ = _run(call, params, candidates, v2_errors=False)
     selection = shapes.FieldSelection(params.fields, "id")
     lean = not selection.base and selection.explicit <= {"id", "key"}
     limit = JQL_MAX_ID_RESULTS if lean else JQL_MAX_RESULTS

@@ -7,6 +7,7 @@ call (``snapshot``/``restore``). The store only keeps facts; how they look on th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -125,6 +126,10 @@ class JiraStore:
     def __init__(self, state: JiraState | None = None) -> None:
         self.state = state if state is not None else seed_state()
         self._by_id = {t.id: t for t in self.state.issues.values()}
+        # Jira Cloud's search index trails writes; with a lag of N, a new ticket stays out
+        # of the enhanced search for the next N searches unless it is reconciled by id.
+        self.search_lag = 0
+        self._unindexed: dict[str, int] = {}  # ticket id -> searches it is still hidden for
 
     # ---- lookups ------------------------------------------------------------------------
 
@@ -180,7 +185,19 @@ class JiraStore:
         project.next_number += 1
         self.state.issues[ticket.key] = ticket
         self._by_id[ticket.id] = ticket
+        if self.search_lag:
+            self._unindexed[ticket.id] = self.search_lag
         return ticket
+
+    def indexed_tickets(self, reconciled: Iterable[int]) -> list[Ticket]:
+        """What one enhanced search sees: every ticket but those not indexed yet (unless
+        reconciled); the search itself brings every pending ticket one step closer."""
+        shown = {str(issue_id) for issue_id in reconciled}
+        visible = [
+            t for t in self.state.issues.values() if t.id not in self._unindexed or t.id in shown
+        ]
+        self._unindexed = {i: n - 1 for i, n in self._unindexed.items() if n > 1}
+        return visible
 
     def next_comment_id(self) -> str:
         self.state.next_comment_id += 1
