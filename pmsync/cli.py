@@ -34,6 +34,7 @@ COMMAND_MODULES: list[str] = [
     "pmsync.commands.config_check",
     "pmsync.commands.sync",
     "pmsync.commands.handle_event",
+    "pmsync.commands.worker",
     "pmsync.commands.sandbox",
 ]
 
@@ -85,14 +86,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The parsed command line, with ``config``, ``now`` and ``verbose`` always set."""
+    args = build_parser().parse_args(argv)
     for name, default in (("config", None), ("now", None), ("verbose", False)):
         if not hasattr(args, name):
             setattr(args, name, default)
     if args.now is None:
         args.now = datetime.now(UTC)
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_arguments(argv)
     log_format = "%(levelname)s %(name)s: %(message)s"
     log_handler = logging.StreamHandler(sys.stderr)
     # In GitHub Actions a log line may quote issue text: keep it from starting a command.
