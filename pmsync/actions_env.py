@@ -11,7 +11,8 @@ inside Actions must be unable to start such a command:
   ``CommandSafeFormatter`` applies it to every log record and ``command_safe_output`` to
   everything printed to stdout and stderr.
 
-Everything here is pure or writes only to the files the runner names in the environment
+Apart from ``command_safe_output``, which wraps stdout and stderr while a command runs,
+everything here is pure or writes only to the files the runner names in the environment
 (``GITHUB_STEP_SUMMARY``, ``GITHUB_OUTPUT``); outside Actions every writer is a no-op.
 """
 
