@@ -172,6 +172,19 @@ class GitHubAdapter:
 
         return tuple(self._pages("GET", f"/repos/{repo}/issues", page))
 
+    def search_postmortems(self, query: str) -> tuple[IssueState, ...]:
+        """Issues matching a search query (``GET /search/issues``), oldest first, 100 per
+        request. The query must say ``is:issue``; each result names its repository."""
+        listing = self._client.search_issues(query, sort="created", order="asc")
+
+        def page(number: int) -> list[IssueState]:
+            return [
+                issue_state(issue.repository_url.split("/repos/", 1)[1], issue)
+                for issue in listing.get_page(number)
+            ]
+
+        return tuple(self._pages("GET", "/search/issues", page))
+
     def bot_comments(self, repo: str, number: int) -> tuple[CommentState, ...]:
         """The issue's comments written by pmsync's own identity, oldest first."""
         me = self.identity()
