@@ -924,3 +924,10 @@ def test_search_lag_hides_new_tickets_until_reconciled_or_indexed(jira: Jira) ->
     assert jira.service.search_lag == 0
     with pytest.raises(ValueError, match="negative"):
         jira.service.search_lag = -1
+
+
+def test_asking_for_no_field_leaves_fields_out(server: Jira) -> None:
+    key = server.create()
+    page = server.get("/rest/api/2/search", jql=f"key = {key}", fields="id")
+    assert set(page["issues"][0]) == {"expand", "id", "self", "key"}
+    assert "fields" not in server.issue(key, fields="id")

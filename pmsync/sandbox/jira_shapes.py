@@ -526,7 +526,8 @@ def issue(
             transition(view, t, with_fields="transitions.fields" in expand)
             for t in catalog.transitions_from(ticket.status)
         ]
-    answer["fields"] = fields
+    if fields:  # Jira leaves the key out when no field was asked for (e.g. fields=id)
+        answer["fields"] = fields
     return answer
 
 
