@@ -56,6 +56,17 @@ def test_site_metadata_through_the_client(jira_client: jira.JIRA) -> None:
     assert [u.accountId for u in jira_client.search_users(query="bob")] == ["bob"]
 
 
+def test_single_resources_through_the_client(jira_client: jira.JIRA) -> None:
+    assert [c.key for c in jira_client.statuscategories()][:2] == ["undefined", "new"]
+    assert jira_client.statuscategory(3).key == "done"
+    assert jira_client.status("3").name == "In Progress"
+    assert jira_client.priority("1").name == "Highest"
+    assert jira_client.resolution("10001").name == "Won't Do"
+    assert "Task" in [t.name for t in jira_client.issue_types()]
+    assert jira_client.issue_type("10004").name == "Bug"
+    assert jira_client.user("bob").displayName == "Bob Baker"
+
+
 def test_create_read_and_edit_a_ticket(jira_client: jira.JIRA, sandbox: Sandbox) -> None:
     created = jira_client.create_issue(
         fields=fields(
@@ -115,6 +126,8 @@ def test_comments_transitions_and_links(jira_client: jira.JIRA) -> None:
     comment = jira_client.add_comment(first, "Removed from the post-mortem.")
     assert comment.author.accountId == "alice"
     assert [c.body for c in jira_client.comments(first)] == ["Removed from the post-mortem."]
+    comment.update(body="Removed from the post-mortem (row 3).")
+    assert jira_client.comment(first, comment.id).body == "Removed from the post-mortem (row 3)."
 
     names = [t["name"] for t in jira_client.transitions(first)]
     assert names == ["Start Progress", "Done", "Won't Do"]
@@ -140,6 +153,7 @@ def test_remote_links_upsert_by_global_id(jira_client: jira.JIRA) -> None:
     assert (first["status"], again["status"], again["id"]) == (201, 200, first["id"])
     links = jira_client.remote_links(key)
     assert [(lk.globalId, lk.object.title) for lk in links] == [(url, "Renamed")]
+    assert jira_client.remote_link(key, str(first["id"])).object.url == url
 
 
 def test_enhanced_search_pages_through_everything(jira_client: jira.JIRA) -> None:
@@ -217,6 +231,9 @@ def test_data_center_with_a_personal_access_token(dc: jira.JIRA) -> None:
     assert not dc._is_cloud
     assert dc.myself()["name"] == "alice"
     assert [t.name for t in dc.project_issue_types("OPS")][:3] == ["Epic", "Story", "Task"]
+    required = {f.fieldId: f.required for f in dc.project_issue_fields("OPS", "10002")}
+    assert required["summary"] and not required["labels"]
+    assert dc.user("bob").name == "bob"
 
 
 def test_data_center_basic_auth_with_username(dc_server: Sandbox) -> None:

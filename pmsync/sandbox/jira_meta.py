@@ -76,8 +76,23 @@ def list_status_categories(call: Call) -> SandboxResponse:
     return respond(200, [shapes.status_category(call.view, c) for c in catalog.STATUS_CATEGORIES])
 
 
+def get_status_category(call: Call, ref: str) -> SandboxResponse:
+    folded = ref.casefold()
+    found = next((c for c in catalog.STATUS_CATEGORIES if folded in (str(c.id), c.key)), None)
+    if found is None:
+        raise JiraHttpError.not_found(f"The status category with ID or key '{ref}' does not exist.")
+    return respond(200, shapes.status_category(call.view, found))
+
+
 def list_resolutions(call: Call) -> SandboxResponse:
     return respond(200, [shapes.resolution(call.view, r) for r in catalog.RESOLUTIONS])
+
+
+def get_resolution(call: Call, ref: str) -> SandboxResponse:
+    found = next((r for r in catalog.RESOLUTIONS if r.id == ref), None)
+    if found is None:
+        raise JiraHttpError.not_found(f"The resolution with ID '{ref}' does not exist.")
+    return respond(200, shapes.resolution(call.view, found))
 
 
 def list_fields(call: Call) -> SandboxResponse:
