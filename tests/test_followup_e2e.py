@@ -1,0 +1,312 @@
+"""Follow-up reviews end to end: `pmsync sync --now …` against the sandbox, with its clock
+moved along (``PUT /_sandbox/clock``), through the real PyGithub and `jira` clients.
+
+Each review must appear exactly once however many syncs, restarts and edits happen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import jira
+import pytest
+from github import Auth, Github
+from pydantic import SecretStr
+
+from pmsync import identity, markers, reconcile
+from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
+from pmsync.cli import main
+from pmsync.config import load_config
+from pmsync.run import start_run
+from pmsync.sandbox.runner import Sandbox
+from pmsync.settings import Settings
+
+pytestmark = pytest.mark.e2e
+
+REPO = "acme/payments"
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "postmortem.md"
+BODY = EXAMPLE.read_text(encoding="utf-8")  # incident on Friday 20 November 2026
+BOBS_P1 = "Alert when payments-db pool usage stays above 80% for 5 minutes"  # due 27 November
+ALICES_P2 = "Add database connections to the capacity checklist run 5 days before each campaign"
+REVIEW_14 = markers.followup_marker(14)
+REVIEW_28 = markers.followup_marker(28)
+CONFIG = f"""\
+github:
+  repositories: [{REPO}]
+  throttle: false
+jira:
+  deployment: cloud
+people:
+  bob: {{jira_account: bob}}
+  alice: {{email: alice@example.com}}
+"""
+
+
+class Killed(Exception):
+    """Stands for the process dying right after a request."""
+
+
+@dataclass
+class Story:
+    """One post-mortem on the sandbox, and `pmsync sync` run on chosen days."""
+
+    sandbox: Sandbox
+    config: Path
+    github: Github
+    jira: jira.JIRA
+    number: int = 0
+    exits: list[int] = field(default_factory=list)
+
+    def travel(self, day: date, hour: int = 10) -> datetime:
+        moment = datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+        self.sandbox.set_clock(moment)
+        return moment
+
+    def open(self, day: date, body: str = BODY) -> int:
+        self.travel(day, 9)
+        repo = self.github.get_repo(REPO)
+        self.number = repo.create_issue("Pool exhausted", body=body, labels=["postmortem"]).number
+        return self.number
+
+    def sync(self, day: date, hour: int = 10) -> int:
+        """`pmsync sync` as of ``day``; every call is a new process in all but name."""
+        moment = self.travel(day, hour)
+        code = main(["sync", "--config", str(self.config), "--now", moment.isoformat()])
+        self.exits.append(code)
+        return code
+
+    def comments(self) -> list[str]:
+        issue = self.github.get_repo(REPO).get_issue(self.number)
+        return [comment.body for comment in issue.get_comments()]
+
+    def with_marker(self, marker: str) -> list[str]:
+        return [body for body in self.comments() if markers.has_marker(body, marker)]
+
+    def reviews(self) -> list[str]:
+        return [body.splitlines()[0] for body in self.with_marker("<!-- pmsync:followup:")]
+
+    def labels(self) -> set[str]:
+        issue = self.github.get_repo(REPO).get_issue(self.number)
+        return {label.name for label in issue.labels}
+
+    def state(self) -> str:
+        return str(self.github.get_repo(REPO).get_issue(self.number).state)
+
+    def set_state(self, state: str) -> None:
+        self.github.get_repo(REPO).get_issue(self.number).edit(state=state)
+
+    def writes(self) -> list[tuple[str, str]]:
+        return [
+            (r["method"], r["path"])
+            for r in self.sandbox.requests()
+            if r["method"] not in ("GET", "HEAD")
+        ]
+
+    def tickets(self) -> list[Any]:
+        label = identity.postmortem_label(REPO, self.number)
+        return list(self.jira.search_issues(f'labels = "{label}"', maxResults=100))
+
+    def ticket_key(self, summary: str) -> str:
+        (key,) = [issue.key for issue in self.tickets() if issue.fields.summary == summary]
+        return str(key)
+
+    def finish(self, key: str) -> None:
+        for transition in self.jira.transitions(key, expand="transitions.fields"):
+            if transition["to"]["statusCategory"]["key"] == "done":
+                self.jira.transition_issue(key, transition["id"])
+                return
+        raise AssertionError(f"no transition of {key} leads to done")
+
+    def finish_all(self) -> None:
+        for issue in self.tickets():
+            self.finish(issue.key)
+
+
+@pytest.fixture
+def story(sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Story]:
+    variables = sandbox.env()
+    for name in ("GITHUB_API_URL", "GITHUB_TOKEN", "JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN"):
+        monkeypatch.setenv(name, variables[name])
+    config = tmp_path / "pmsync.yml"
+    config.write_text(CONFIG, encoding="utf-8")
+    github = Github(
+        base_url=sandbox.github_url,
+        auth=Auth.Token(sandbox.github_token),
+        retry=None,
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+    )
+    client = jira.JIRA(
+        server=sandbox.jira_url,
+        basic_auth=(sandbox.jira_email, sandbox.jira_token),
+        max_retries=0,
+    )
+    yield Story(sandbox, config, github, client)
+    github.close()
+    client.close()  # type: ignore[no-untyped-call]
+
+
+def configure(story: Story, extra: str) -> None:
+    story.config.write_text(CONFIG + extra, encoding="utf-8")
+
+
+def killed_after_posting(story: Story, marker: str, day: date) -> None:
+    """A sync that dies right after GitHub stored the comment carrying ``marker``."""
+    moment = story.travel(day)
+    requests = RequestLog()
+    created = story.with_marker(marker)
+
+    def listener(entry: RequestRecord) -> None:
+        posted = entry.method == "POST" and entry.path.endswith("/comments")
+        if posted and len(story.with_marker(marker)) > len(created):
+            raise Killed(f"killed after {entry.method} {entry.path}")
+
+    requests.listeners.append(listener)
+    variables = story.sandbox.env()
+    settings = Settings(
+        github_token=SecretStr(variables["GITHUB_TOKEN"]),
+        github_api_url=variables["GITHUB_API_URL"],
+        jira_url=variables["JIRA_URL"],
+        jira_email=variables["JIRA_EMAIL"],
+        jira_api_token=SecretStr(variables["JIRA_API_TOKEN"]),
+    )
+    session = start_run(
+        settings,
+        load_config(story.config),
+        now=moment,
+        requests=requests,
+        policy=RetryPolicy(max_attempts=2, base_delay=0.0),
+        sleep=lambda seconds: None,
+    )
+    with pytest.raises(Killed):
+        reconcile.sync([REPO], session.engine)
+
+
+# --- the stories ---------------------------------------------------------------------------------
+
+
+def test_each_review_appears_once_across_many_syncs_restarts_and_edits(story: Story) -> None:
+    story.open(date(2026, 11, 21))
+    story.sync(date(2026, 11, 21))
+    story.sync(date(2026, 11, 27))
+    assert story.reviews() == [] and "pm:overdue" not in story.labels()
+
+    # Bob's P1 was due on the 27th: overdue from the 28th, marked in the status comment.
+    story.sync(date(2026, 11, 28))
+    assert "pm:overdue" in story.labels()
+    (status,) = story.with_marker(markers.STATUS)
+    assert "⚠️ overdue 1d" in status
+
+    story.sync(date(2026, 12, 3))
+    assert story.reviews() == []
+    for hour in (8, 12, 18):  # the review day: once, whatever the number of syncs
+        story.sandbox.clear_requests()
+        story.sync(date(2026, 12, 4), hour)
+        if hour == 8:
+            assert ("POST", f"/repos/{REPO}/issues/{story.number}/comments") in story.writes()
+        else:
+            assert story.writes() == []
+    assert story.reviews() == [REVIEW_14]
+    (review,) = story.with_marker(REVIEW_14)
+    assert "2-week follow-up review: review action item progress" in review
+    assert "complete, or has a clear plan and date" in review
+    assert "@bob" in review  # a configured owner of an open item is mentioned
+
+    # An edited body (a due date moved) does not bring the review back.
+    issue = story.github.get_repo(REPO).get_issue(story.number)
+    edited = issue.body.replace("| 2 weeks |", "| 2026-12-20 |")
+    assert edited != issue.body
+    issue.edit(body=edited)
+    story.sync(date(2026, 12, 5))
+    assert story.reviews() == [REVIEW_14]
+
+    # Both overdue items get done (bob's, and alice's checklist item due on the 4th): the
+    # overdue label goes.
+    story.finish(story.ticket_key(BOBS_P1))
+    story.sync(date(2026, 12, 5), 12)
+    assert "pm:overdue" in story.labels()
+    story.finish(story.ticket_key(ALICES_P2))
+    story.sync(date(2026, 12, 6))
+    assert "pm:overdue" not in story.labels()
+
+    # A sync dies right after posting the 4-week review; the next one does not repeat it.
+    killed_after_posting(story, REVIEW_28, date(2026, 12, 18))
+    assert story.reviews() == [REVIEW_14, REVIEW_28]
+    story.sync(date(2026, 12, 18), 11)
+    for day in (date(2026, 12, 19), date(2027, 1, 4), date(2027, 3, 1)):
+        story.sync(day)
+    assert story.reviews() == [REVIEW_14, REVIEW_28]
+    (final,) = story.with_marker(REVIEW_28)
+    assert "verify fixes in production and close the post-mortem" in final
+    assert "**Completion: 50%** (2 of 4 action items done) against a target of 90%" in final
+    assert set(story.exits) == {0}
+
+
+def test_a_late_post_mortem_gets_only_the_latest_review(story: Story) -> None:
+    story.open(date(2026, 12, 21))  # the incident was on 20 November
+    story.sync(date(2026, 12, 21))
+    story.sync(date(2026, 12, 22))
+    assert story.reviews() == [REVIEW_28]
+    (review,) = story.with_marker(REVIEW_28)
+    assert "The 2-week review (due 2026-12-04) was skipped" in review
+
+
+def test_a_closed_post_mortem_rests_and_a_reopened_one_resumes(story: Story) -> None:
+    story.open(date(2026, 11, 21))
+    story.sync(date(2026, 11, 21))
+    story.travel(date(2026, 12, 1))
+    story.set_state("closed")
+    story.sync(date(2026, 12, 4))
+    story.sync(date(2026, 12, 10))
+    assert story.reviews() == []
+    story.travel(date(2026, 12, 21), 9)
+    story.set_state("open")
+    story.sync(date(2026, 12, 21))
+    story.sync(date(2026, 12, 22))
+    assert story.reviews() == [REVIEW_28]
+    assert "2-week review (due 2026-12-04) was skipped" in story.with_marker(REVIEW_28)[0]
+
+
+def test_nudges_once_per_overdue_item_and_due_date(story: Story) -> None:
+    configure(story, "followup:\n  nudge_overdue: true\n")
+    story.open(date(2026, 11, 21))
+    story.sync(date(2026, 11, 21))
+    for day in (28, 29, 30):
+        story.sync(date(2026, 11, day))
+    key = story.ticket_key(BOBS_P1)
+    (nudge,) = story.with_marker("<!-- pmsync:nudge:")
+    assert nudge.startswith(markers.nudge_marker(key, date(2026, 11, 27)))
+    assert f"⏰ @bob: the action item [{key}]" in nudge
+
+
+def test_a_complete_post_mortem_is_closed_after_the_last_review(story: Story) -> None:
+    configure(story, "followup:\n  close_when_complete: true\n")
+    story.open(date(2026, 11, 21))
+    story.sync(date(2026, 11, 21))
+    story.finish_all()
+    story.sync(date(2026, 12, 10))
+    assert "pm:complete" in story.labels() and story.state() == "open"
+    story.sync(date(2026, 12, 18))
+    assert story.state() == "closed"
+    assert story.reviews() == [REVIEW_14, REVIEW_28]
+    (closing,) = story.with_marker(markers.marker("closing"))
+    assert "All 4 action items are done and the 4-week review has been posted" in closing
+    # Reopened by a person: pmsync syncs it again but never closes it a second time.
+    story.set_state("open")
+    story.sync(date(2026, 12, 21))
+    assert story.state() == "open"
+    assert len(story.with_marker(markers.marker("closing"))) == 1
+
+
+def test_the_worker_posts_the_review_too(story: Story) -> None:
+    story.open(date(2026, 11, 21))
+    story.sync(date(2026, 11, 21))
+    moment = story.travel(date(2026, 12, 4))
+    args = ["worker", "--once", "--config", str(story.config), "--now", moment.isoformat()]
+    assert main(args) == 0
+    assert main(args) == 0
+    assert story.reviews() == [REVIEW_14]
