@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable
 
 from pmsync.config import LabelsConfig
-from pmsync.issue_labels import LabelStyle
 from pmsync.model import PostMortem
 from pmsync.state import IssueState
 
@@ -78,23 +77,3 @@ def labels_to_record(
     kept = [name for name in recorded if name.casefold() in on_issue]
     unique = {name.casefold(): name for name in [*kept, *form_labels(pm, labels)]}
     return tuple(sorted(unique.values(), key=str.casefold))
-
-
-def prefixed_style(name: str, labels: LabelsConfig) -> LabelStyle | None:
-    """Colour and description for a label with one of the three prefixes; None otherwise."""
-    styles = (
-        (
-            labels.service_prefix,
-            LabelStyle(color="c5def5", description="A service an incident hit"),
-        ),
-        (
-            labels.root_cause_prefix,
-            LabelStyle(color="d4c5f9", description="The root-cause category of an incident"),
-        ),
-        (labels.severity_prefix, LabelStyle(color="f9d0c4", description="An incident's severity")),
-    )
-    folded = name.casefold()
-    for prefix, style in styles:
-        if folded.startswith(prefix.casefold()):
-            return style
-    return None

@@ -43,7 +43,18 @@ def label_style(name: str, labels: LabelsConfig) -> LabelStyle:
             color="1d76db", description="A maintainer approved creating Jira tickets"
         ),
     }
-    return fixed.get(name, _DEFAULT_STYLE)
+    by_prefix = {
+        labels.service_prefix: LabelStyle(color="c5def5", description="A service an incident hit"),
+        labels.root_cause_prefix: LabelStyle(
+            color="d4c5f9", description="The root-cause category of an incident"
+        ),
+        labels.severity_prefix: LabelStyle(color="f9d0c4", description="An incident's severity"),
+    }
+    if name in fixed:
+        return fixed[name]
+    folded = name.casefold()
+    found = (style for prefix, style in by_prefix.items() if folded.startswith(prefix.casefold()))
+    return next(found, _DEFAULT_STYLE)
 
 
 def has_label(issue: IssueState, name: str) -> bool:

@@ -120,6 +120,7 @@ class Snapshot(Frozen):
     linked: tuple[str, ...] = ()  # keys that carry the remote link back to the issue
     removed: tuple[str, ...] = ()  # keys told that their row left the post-mortem
     conflicts: tuple[Conflict, ...] = ()
+    labels: tuple[str, ...] = ()  # form labels pmsync set (pmsync.form_labels); only these go
 
     def item(self, key: str) -> SnapshotItem | None:
         return next((entry for entry in self.items if entry.key == key), None)

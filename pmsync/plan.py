@@ -30,6 +30,7 @@ from pmsync.changes import (
 )
 from pmsync.config import Config
 from pmsync.followup import followups
+from pmsync.form_labels import label_wishes, labels_to_record
 from pmsync.issue_labels import label_changes
 from pmsync.markers import Snapshot
 from pmsync.matching import Board, Entry, match_items
@@ -53,6 +54,7 @@ from pmsync.render import (
     render_ticket_description,
     render_ticket_removed,
 )
+from pmsync.repeats import repeat_changes
 from pmsync.state import CommentState, ObservedPostMortem
 from pmsync.status import StatusInputs, is_complete, status_view
 
@@ -193,6 +195,7 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
         linked=linked | {c.ticket for c in link_part.changes if isinstance(c, AddRemoteLink)},
         removed=frozenset(snapshot.removed) | _removed_keys(board, removal),
         today=ctx.today,
+        labels=labels_to_record(observed.issue, pm, ctx.config.labels, snapshot.labels),
     )
     view = status_view(inputs, ctx.config, ctx.accounts)
     status = markers.find_comment(observed.bot_comments, markers.STATUS)
@@ -205,6 +208,19 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
         Part(changes=upsert_comment(observed, markers.STATUS, body, status)),
         Part(labels={ctx.config.labels.complete: is_complete(view)}),
         followup_part(observed, pm, view, ctx),
+        *repeat_parts(observed, pm, ctx),
+    ]
+
+
+def repeat_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext) -> list[Part]:
+    """Labels from the form (pmsync.form_labels) and repeat incidents (pmsync.repeats)."""
+    found = repeat_changes(
+        observed, pm, config=ctx.config, today=ctx.today, template_dir=ctx.template_dir
+    )
+    recorded = previous_snapshot(observed).labels
+    return [
+        Part(labels=label_wishes(pm, ctx.config.labels, recorded)),
+        Part(changes=found.changes, labels=found.labels),
     ]
 
 

@@ -35,6 +35,7 @@ class StatusInputs(Frozen):
     linked: frozenset[str]  # keys with the remote link, this plan's links included
     removed: frozenset[str]  # keys told of their removal, this plan's comments included
     today: date
+    labels: tuple[str, ...] = ()  # form labels to remember as pmsync's (pmsync.form_labels)
 
 
 def _owner_display(
@@ -208,6 +209,7 @@ def next_snapshot(inputs: StatusInputs) -> Snapshot:
         linked=_sorted(inputs.linked),
         removed=_sorted(inputs.removed),
         conflicts=tuple(sorted(conflicts, key=lambda c: (c.key, c.field))),
+        labels=inputs.labels,
     )
 
 

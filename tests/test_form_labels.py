@@ -14,9 +14,9 @@ from pmsync.form_labels import (
     label_wishes,
     labels_to_record,
     prefixed,
-    prefixed_style,
     slug,
 )
+from pmsync.issue_labels import label_style
 
 LABELS = LabelsConfig()
 
@@ -107,9 +107,6 @@ def test_the_record_keeps_an_old_label_until_it_is_gone_from_the_issue() -> None
 
 
 def test_prefixed_labels_get_their_own_style() -> None:
-    service = prefixed_style("service:payments-db", LABELS)
-    cause = prefixed_style("root-cause:capacity", LABELS)
-    severity = prefixed_style("sev:1", LABELS)
-    assert service and cause and severity
-    assert len({service.color, cause.color, severity.color}) == 3
-    assert prefixed_style("postmortem", LABELS) is None
+    styles = [label_style(name, LABELS) for name in ("service:a", "root-cause:b", "sev:1", "x")]
+    assert len({style.color for style in styles}) == 4
+    assert label_style("Service:A", LABELS) == styles[0]

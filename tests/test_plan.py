@@ -168,7 +168,13 @@ def test_second_round_links_fills_cells_and_writes_the_status_comment() -> None:
         AddRemoteLink,
         SetTicketCells,
         UpsertComment,
+        EnsureRepoLabel,
+        EnsureRepoLabel,
+        EnsureRepoLabel,
+        SetIssueLabels,
     ]
+    form_labels = ("root-cause:capacity", "service:payments-db", "sev:2")
+    assert of_kind(result, SetIssueLabels)[0].add == form_labels
     links = of_kind(result, AddRemoteLink)
     assert [link.ticket for link in links] == ["NEW-1", "NEW-2"]
     assert links[0].url == "https://github.com/acme/payments/issues/42"
@@ -181,6 +187,7 @@ def test_second_round_links_fills_cells_and_writes_the_status_comment() -> None:
     assert snapshot is not None
     assert [item.key for item in snapshot.items] == ["NEW-1", "NEW-2"]
     assert snapshot.linked == ("NEW-1", "NEW-2")
+    assert snapshot.labels == form_labels  # pmsync's own, so an edit may remove them
 
 
 def test_rerun_plans_nothing() -> None:
