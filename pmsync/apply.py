@@ -33,6 +33,7 @@ from pmsync.changes import (
 )
 from pmsync.errors import RemoteError
 from pmsync.form import Form
+from pmsync.repeats import with_backlink, with_link
 from pmsync.state import CommentState, ObservedPostMortem, TicketState
 
 log = logging.getLogger(__name__)
@@ -134,7 +135,7 @@ class RemoteApplier:
                 return self._comment_on_ticket(change, observed)
             case LinkTickets():
                 self._jira.link_tickets(change.inward, change.outward, change.link_type)
-                return observed, "applied"
+                return with_link(observed, change), "applied"
             case SetTicketCells():
                 return self._set_ticket_cells(change, observed)
             case UpsertComment():
@@ -187,6 +188,9 @@ class RemoteApplier:
             comment = self._github.edit_comment(
                 change.repo, change.number, change.comment_id, change.body
             )
+        if (change.repo, change.number) != (observed.issue.repo, observed.issue.number):
+            # A back-link on an earlier post-mortem: not one of this issue's comments.
+            return with_backlink(observed, change.repo, change.number), "applied"
         return with_comment(observed, comment), "applied"
 
     def _ensure_repo_label(self, change: EnsureRepoLabel, observed: ObservedPostMortem) -> _Result:

@@ -28,6 +28,7 @@ from pmsync.changes import (
     UpsertComment,
 )
 from pmsync.form import Form
+from pmsync.repeats import with_backlink, with_link
 from pmsync.state import CommentState, ObservedPostMortem, TicketState
 
 INVENTED_PREFIX = "NEW-"
@@ -63,9 +64,13 @@ class Simulator:
             return self._update_ticket(observed, change.ticket, self._edited_fields(change))
         if isinstance(change, CommentOnTicket):
             return self._add_ticket_labels(observed, change.ticket, change.add_labels)
-        if isinstance(change, LinkTickets | EnsureRepoLabel):
-            return observed  # neither is part of the observed state
+        if isinstance(change, LinkTickets):
+            return with_link(observed, change)
+        if isinstance(change, EnsureRepoLabel):
+            return observed  # not part of the observed state
         if (change.repo, change.number) != (issue.repo, issue.number):
+            if isinstance(change, UpsertComment):
+                return with_backlink(observed, change.repo, change.number)
             return observed
         if isinstance(change, SetTicketCells):
             body = set_ticket_cells(issue.body, change.cells, self.form)

@@ -9,7 +9,7 @@ import factories as f
 import pytest
 
 from pmsync import identity, markers
-from pmsync.changes import Change, LinkTickets, UpsertComment
+from pmsync.changes import Change, LinkTickets, Plan, UpsertComment
 from pmsync.config import Config, JiraConfig, RepeatsConfig
 from pmsync.model import PostMortem
 from pmsync.repeats import (
@@ -20,8 +20,6 @@ from pmsync.repeats import (
     repeat_changes,
     should_check,
     window_text,
-    with_backlink,
-    with_link,
 )
 from pmsync.simulate import Simulator
 from pmsync.state import (
@@ -86,16 +84,8 @@ def repeat_body(changes: tuple[Change, ...]) -> str:
 
 
 def apply(changes: tuple[Change, ...], observed: ObservedPostMortem) -> ObservedPostMortem:
-    """Fold changes in as the applier does (the simulator, plus the two repeat folds)."""
-    simulator = Simulator(NOW)
-    for change in changes:
-        if isinstance(change, LinkTickets):
-            observed = with_link(observed, change)
-        elif isinstance(change, UpsertComment) and change.number != observed.issue.number:
-            observed = with_backlink(observed, change.repo, change.number)
-        else:
-            observed = simulator.apply(change, observed)
-    return observed
+    """Fold changes in as the applier would (the dry run's simulator)."""
+    return Simulator(NOW).apply_plan(Plan(changes=changes), observed)
 
 
 # --- the rules and the window ---------------------------------------------------------------

@@ -19,6 +19,7 @@ from pmsync.changes import (
     UpsertComment,
 )
 from pmsync.simulate import Simulator, simulate
+from pmsync.state import TicketLink
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 SIM = Simulator(NOW, JIRA)
@@ -65,7 +66,8 @@ def test_ticket_edits_labels_and_links() -> None:
     assert told.tickets[0].labels[-1] == "x"
     linked = simulate(AddRemoteLink(ticket="OPS-1", url="u", title="t"), state, now=NOW)
     assert linked.remote_linked == ("OPS-1",)
-    assert SIM.apply(LinkTickets(inward="OPS-1", outward="OPS-2"), state) == state
+    related = SIM.apply(LinkTickets(inward="OPS-1", outward="OPS-2"), state)
+    assert related.tickets[0].links == (TicketLink(type="Relates", key="OPS-2"),)
     assert (
         SIM.apply(EnsureRepoLabel(repo=REPO, name="x", color="fff", description=""), state) == state
     )
