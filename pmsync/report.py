@@ -465,7 +465,7 @@ def one_line(text: str, limit: int = LESSON_MAX_CHARACTERS) -> str:
     if len(line) <= limit:
         return line
     cut = line[: limit - 1].rsplit(" ", 1)[0] or line[: limit - 1]
-    return cut.rstrip(" ,;:") + "…"
+    return cut.rstrip(" ,;:.") + "…"
 
 
 def lessons(scope: Scope) -> Lessons:
@@ -622,6 +622,7 @@ def build_report(
         generated_at=now,
         repositories=tuple(repositories),
         postmortems=len(population),
+        completion_window_days=config.report.completion_window_days,
         completion=completion(scope),
         on_time=on_time(scope),
         repeats=repeat_rate(scope),

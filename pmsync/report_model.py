@@ -178,6 +178,7 @@ class Report(Frozen):
     generated_at: datetime
     repositories: tuple[str, ...]
     postmortems: int  # readable post-mortems whose incident started in the period
+    completion_window_days: int
     completion: Rate
     on_time: Rate
     repeats: Rate
