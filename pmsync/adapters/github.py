@@ -23,7 +23,7 @@ from pmsync.action_items import set_ticket_cells
 from pmsync.adapters.retry import Failure, Remote, connection_failure
 from pmsync.errors import ConfigError, RemoteError
 from pmsync.form import Form
-from pmsync.markers import find_comment
+from pmsync.markers import find_comment, has_marker
 from pmsync.settings import GitHubAppAuth, GitHubAuth
 from pmsync.state import CommentState, IssueState
 
@@ -172,6 +172,22 @@ class GitHubAdapter:
 
         return tuple(self._pages("GET", f"/repos/{repo}/issues", page))
 
+    def issues_with_label(
+        self, repo: str, label: str, state: Literal["open", "closed", "all"] = "all"
+    ) -> tuple[IssueState, ...]:
+        """Issues (not pull requests) carrying ``label``, 100 per request. The issues list,
+        unlike search, shows an issue the moment it is created."""
+        listing = self._repo(repo).get_issues(state=state, labels=[label])
+
+        def page(number: int) -> list[IssueState]:
+            return [
+                issue_state(repo, issue)
+                for issue in listing.get_page(number)
+                if "/pull/" not in issue.html_url  # the issues list includes pull requests
+            ]
+
+        return tuple(self._pages("GET", f"/repos/{repo}/issues", page))
+
     def search_postmortems(self, query: str) -> tuple[IssueState, ...]:
         """Issues matching a search query (``GET /search/issues``), oldest first, 100 per
         request. The query must say ``is:issue``; each result names its repository."""
@@ -280,6 +296,31 @@ class GitHubAdapter:
                 raise
             return False
         return True
+
+    def create_issue(
+        self, repo: str, title: str, body: str, labels: Sequence[str], marker: str
+    ) -> IssueState:
+        """Open an issue whose body begins with ``marker`` and that carries ``labels[0]``.
+        If the answer is lost, the issues with that label are read again and one whose
+        body carries the marker is taken as this one."""
+
+        def post() -> IssueState:
+            return issue_state(
+                repo, self._repo(repo).create_issue(title, body=body, labels=list(labels))
+            )
+
+        def took_effect() -> IssueState | None:
+            found = [
+                issue
+                for issue in self.issues_with_label(repo, labels[0])
+                if has_marker(issue.body, marker)
+            ]
+            return min(found, key=lambda issue: issue.number, default=None)
+
+        return self._remote.create("POST", f"/repos/{repo}/issues", post, took_effect)
+
+    def edit_issue(self, repo: str, number: int, *, title: str, body: str) -> IssueState:
+        return self._edit_issue(repo, number, lambda issue: issue.edit(title=title, body=body))
 
 
 def _auth(auth: GitHubAuth) -> Auth.Auth:
