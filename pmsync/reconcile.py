@@ -26,6 +26,7 @@ from pmsync.model import ParseResult
 from pmsync.plan import PlanContext, plan
 from pmsync.simulate import Simulator
 from pmsync.state import IssueState, ObservedPostMortem
+from pmsync.trust import Trust
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,14 @@ class Engine:
     summary: RunSummary = field(default_factory=RunSummary)
     show: Callable[[str], None] = print  # where a dry run's plan goes
     failures: list[str] = field(default_factory=list)  # post-mortems that could not be done
+    _trust: Trust | None = field(default=None, init=False, repr=False)
+
+    @property
+    def trust(self) -> Trust:
+        """Trust decisions for this run (permissions are asked once per person)."""
+        if self._trust is None:
+            self._trust = Trust(self.github, self.config)
+        return self._trust
 
     def applier(self) -> Applier:
         if self.dry_run:
@@ -72,16 +81,10 @@ class SimulatedApplier:
         return self._simulator.apply(change, observed), Outcome(change, "applied")
 
 
-def is_trusted(issue: IssueState, config: Config) -> bool:
-    """Whose post-mortems may create tickets: trusted authors, or any once approved.
-
-    The approved label is taken as given; checking that whoever added it has write
-    access is left to the approval feature (issue 7).
-    """
-    return (
-        issue.author_association in config.trust.author_associations
-        or config.labels.approved in issue.labels
-    )
+def is_trusted(issue: IssueState, engine: Engine) -> bool:
+    """Whose post-mortems may create tickets: trusted authors, or any that a person with
+    write access approved with the label (``pmsync.trust``)."""
+    return engine.trust.trusted(issue)
 
 
 def observe(issue: IssueState, engine: Engine) -> ObservedPostMortem:
@@ -118,7 +121,7 @@ def plan_context(issue: IssueState, parsed: ParseResult, engine: Engine) -> Plan
         config=engine.config,
         now=engine.now,
         accounts=accounts_for(parsed, engine),
-        trusted=is_trusted(issue, engine.config),
+        trusted=is_trusted(issue, engine),
         field_labels={f.id: f.label for f in engine.form.fields},
     )
 

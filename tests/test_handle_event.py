@@ -67,7 +67,7 @@ def test_plain_comments_are_ignored() -> None:
 
 def test_sync_command_from_a_trusted_commenter() -> None:
     hint = hint_from_event("issue_comment", comment_event("/pmsync sync\r\n"), CONFIG)
-    assert hint == Hint("Codertocat/Hello-World", 1, plan_only=False)
+    assert hint == Hint("Codertocat/Hello-World", 1, plan_only=False, commenter="Codertocat")
 
 
 def test_plan_command_is_a_dry_run() -> None:

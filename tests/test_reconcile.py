@@ -18,7 +18,7 @@ from pmsync.errors import RemoteError
 from pmsync.form import default_form
 from pmsync.model import ParseResult
 from pmsync.plan import PlanContext
-from pmsync.reconcile import Engine, NotSettling, accounts_for, is_trusted, reconcile_all
+from pmsync.reconcile import Engine, NotSettling, accounts_for, reconcile_all
 from pmsync.state import ObservedPostMortem
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -114,23 +114,6 @@ def test_an_unreachable_service_ends_the_run(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(reconcile, "reconcile", down)
     with pytest.raises(RemoteError):
         reconcile_all([factories.issue(number=1), factories.issue(number=2)], engine())
-
-
-@pytest.mark.parametrize(
-    ("association", "labels", "trusted"),
-    [
-        ("MEMBER", ("postmortem",), True),
-        ("OWNER", ("postmortem",), True),
-        ("NONE", ("postmortem",), False),
-        ("CONTRIBUTOR", ("postmortem",), False),
-        ("NONE", ("postmortem", "pm:approved"), True),
-    ],
-)
-def test_trust_comes_from_the_association_or_the_approved_label(
-    association: str, labels: tuple[str, ...], trusted: bool
-) -> None:
-    issue = factories.issue(author_association=association, labels=labels)
-    assert is_trusted(issue, Config()) is trusted
 
 
 def test_accounts_come_from_the_people_map_then_one_search_per_email() -> None:

@@ -342,7 +342,13 @@ def test_handle_event_reads_the_issue_again_and_syncs_it(
     assert len(cloud.tickets()) == 4
     assert "requests: github:" in capsys.readouterr().out
 
-    comment = {"comment": {"body": "/pmsync plan", "author_association": "MEMBER"}}
+    comment = {
+        "comment": {
+            "body": "/pmsync plan",
+            "author_association": "MEMBER",
+            "user": {"login": "bob"},
+        }
+    }
     plan_event = _event_file(tmp_path, "issue_comment/created", number, **comment)
     cloud.sandbox.clear_requests()
     plan_args = [*args[:-4], "--event-name", "issue_comment", "--event-path", str(plan_event)]

@@ -212,6 +212,39 @@ class GitHubAdapter:
         path = f"{self._paths(repo, number)}/comments"
         return tuple(c for c in self._pages("GET", path, page) if c.author == me)
 
+    def label_added_by(self, repo: str, number: int, label: str) -> str | None:
+        """Who added ``label`` to the issue most recently (its newest ``labeled`` event),
+        or None when no event says so. Events come oldest first, 100 per request."""
+        listing = self._issue(repo, number).get_events()
+        wanted = label.casefold()
+
+        def page(index: int) -> list[str | None]:
+            # ``event.event`` first: reading ``label`` on an event without one would make
+            # PyGithub complete the object with a request of its own.
+            return [
+                event.actor.login if event.actor else None
+                for event in listing.get_page(index)
+                if event.event == "labeled"
+                and event.label is not None
+                and event.label.name.casefold() == wanted
+            ]
+
+        adders = list(self._pages("GET", f"{self._paths(repo, number)}/events", page))
+        return adders[-1] if adders else None
+
+    def permission(self, repo: str, login: str) -> str:
+        """``login``'s permission on ``repo`` as GitHub names it (admin, write, read, none);
+        a login GitHub does not know (404) has none."""
+        path = f"/repos/{repo}/collaborators/{login}/permission"
+        try:
+            return self._remote.read(
+                "GET", path, lambda: self._repo(repo).get_collaborator_permission(login)
+            )
+        except RemoteError as exc:
+            if exc.status != 404:
+                raise
+            return "none"
+
     # -- writes ---------------------------------------------------------------------------
 
     def create_comment(self, repo: str, number: int, body: str, marker: str) -> CommentState:

@@ -3,7 +3,9 @@
 The event is only a hint of which issue to look at: the issue itself is read again from
 the API, because a payload can be stale by the time the job runs. Handled: ``issues``
 (opened, edited, reopened, labeled) and ``issue_comment`` (created) whose comment is the
-command ``/pmsync sync`` or ``/pmsync plan`` (the plan is printed, nothing is written).
+command ``/pmsync sync`` or ``/pmsync plan`` (the plan is printed, nothing is written),
+from a commenter with write access to the repository (asked of GitHub's permission
+endpoint; the payload's ``author_association`` only rules out people who cannot have it).
 Everything else is ignored with one log line.
 """
 
@@ -22,6 +24,7 @@ from pmsync.commands.sync import add_run_options
 from pmsync.config import Config, load_config
 from pmsync.errors import UsageError
 from pmsync.run import start_run
+from pmsync.trust import WRITE_ASSOCIATIONS
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +35,12 @@ PLAN_COMMAND = "/pmsync plan"
 
 @dataclass(frozen=True)
 class Hint:
-    """Which issue to reconcile, and whether only to show the plan."""
+    """Which issue to reconcile, whether only to show the plan, and who asked by command."""
 
     repo: str
     number: int
     plan_only: bool = False
+    commenter: str | None = None  # a slash command's author: obeyed only with write access
 
 
 def register(
@@ -84,6 +88,11 @@ def run(args: argparse.Namespace) -> int:
         dry_run=args.dry_run or hint.plan_only,
         bot_login=args.bot_login,
     )
+    if hint.commenter is not None and not session.engine.trust.may_write(hint.repo, hint.commenter):
+        log.info(
+            "a command from %s, who has no write access to %s; ignored", hint.commenter, hint.repo
+        )
+        return 0
     issue = session.engine.github.issue(hint.repo, hint.number)
     if config.labels.postmortem not in issue.labels:
         log.info("%s has no %r label; ignored", issue.ref, config.labels.postmortem)
@@ -123,13 +132,13 @@ def hint_from_event(
             return None
         return Hint(repo, issue["number"])
     if name == "issue_comment":
-        return _comment_hint(action, payload, issue, repo, config)
+        return _comment_hint(action, payload, issue, repo)
     log.info("%s events are not handled; ignored", name)
     return None
 
 
 def _comment_hint(
-    action: Any, payload: dict[str, Any], issue: dict[str, Any], repo: str, config: Config
+    action: Any, payload: dict[str, Any], issue: dict[str, Any], repo: str
 ) -> Hint | None:
     comment = payload.get("comment") or {}
     command = slash_command(str(comment.get("body") or ""))
@@ -140,12 +149,12 @@ def _comment_hint(
         log.info("%s on a pull request; ignored", command)
         return None
     association = comment.get("author_association", "NONE")
-    if association not in config.trust.author_associations:
-        # The author association stands in for write access here; a stricter check of
-        # the commenter's permission belongs to the trust feature.
+    login = (comment.get("user") or {}).get("login")
+    if association not in WRITE_ASSOCIATIONS or not isinstance(login, str) or not login:
+        # Write access comes only with these associations: no request needed to say no.
         log.info("%s from a %s commenter; ignored", command, association)
         return None
-    return Hint(repo, issue["number"], plan_only=command == PLAN_COMMAND)
+    return Hint(repo, issue["number"], plan_only=command == PLAN_COMMAND, commenter=login)
 
 
 def slash_command(body: str) -> str | None:

@@ -1,0 +1,266 @@
+"""Who may create tickets and run slash commands: the rules, their request cost, and the
+whole story on the sandbox (an outsider's post-mortem, a member's approval, an outsider
+trying to approve, an outsider's command)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import factories
+import pytest
+from realdata import load_json
+from sandbox_pmsync import NOW, REPO, Site
+
+from pmsync import markers
+from pmsync.cli import main
+from pmsync.config import Config, TrustConfig
+from pmsync.sandbox.runner import Sandbox
+from pmsync.trust import Trust
+
+# -- the rules, with a fake GitHub that counts what it is asked ------------------------------
+
+
+class FakeGitHub:
+    def __init__(self, adder: str | None = None, permissions: dict[str, str] | None = None):
+        self.adder = adder
+        self.permissions = permissions or {}
+        self.asked: list[str] = []
+
+    def label_added_by(self, repo: str, number: int, label: str) -> str | None:
+        self.asked.append(f"events {repo}#{number} {label}")
+        return self.adder
+
+    def permission(self, repo: str, login: str) -> str:
+        self.asked.append(f"permission {login}")
+        return self.permissions.get(login, "read")
+
+
+def outsider_issue(*labels: str, number: int = factories.NUMBER) -> Any:
+    return factories.issue(author_association="NONE", labels=("postmortem", *labels), number=number)
+
+
+@pytest.mark.parametrize("association", ["OWNER", "MEMBER", "COLLABORATOR"])
+def test_a_trusted_author_costs_no_request(association: str) -> None:
+    github = FakeGitHub()
+    issue = factories.issue(author_association=association, labels=("postmortem",))
+    assert Trust(github, Config()).trusted(issue)
+    assert github.asked == []
+
+
+@pytest.mark.parametrize("association", ["NONE", "CONTRIBUTOR", "FIRST_TIME_CONTRIBUTOR"])
+def test_an_outsider_without_the_label_is_untrusted_without_a_request(association: str) -> None:
+    github = FakeGitHub(adder="alice", permissions={"alice": "admin"})
+    issue = factories.issue(author_association=association, labels=("postmortem",))
+    assert not Trust(github, Config()).trusted(issue)
+    assert github.asked == []
+
+
+@pytest.mark.parametrize(
+    ("permission", "trusted"),
+    [("admin", True), ("maintain", True), ("write", True), ("triage", False), ("read", False)],
+)
+def test_the_label_counts_when_its_adder_may_write(permission: str, trusted: bool) -> None:
+    github = FakeGitHub(adder="dana", permissions={"dana": permission})
+    assert Trust(github, Config()).trusted(outsider_issue("pm:approved")) is trusted
+    assert github.asked == [
+        f"events {factories.REPO}#{factories.NUMBER} pm:approved",
+        "permission dana",
+    ]
+
+
+def test_a_label_no_event_explains_is_not_an_approval() -> None:
+    github = FakeGitHub(adder=None)
+    assert not Trust(github, Config()).trusted(outsider_issue("pm:approved"))
+    assert github.asked == [f"events {factories.REPO}#{factories.NUMBER} pm:approved"]
+
+
+def test_label_names_match_in_any_case_and_the_configured_label_counts() -> None:
+    config = Config.model_validate({"labels": {"approved": "Triage:OK"}})
+    github = FakeGitHub(adder="alice", permissions={"alice": "write"})
+    assert Trust(github, config).trusted(outsider_issue("triage:ok"))
+    assert not Trust(FakeGitHub(), config).trusted(outsider_issue("pm:approved"))
+
+
+def test_the_configured_associations_decide_who_is_trusted_by_association() -> None:
+    config = Config(trust=TrustConfig(author_associations=["OWNER"]))
+    member = factories.issue(author_association="MEMBER", labels=("postmortem",))
+    assert not Trust(FakeGitHub(), config).trusted(member)
+
+
+def test_decisions_and_permissions_are_asked_once_per_run() -> None:
+    github = FakeGitHub(adder="alice", permissions={"alice": "admin"})
+    trust = Trust(github, Config())
+    first, second = outsider_issue("pm:approved"), outsider_issue("pm:approved", number=7)
+    assert trust.trusted(first) and trust.trusted(first) and trust.trusted(second)
+    assert github.asked == [
+        f"events {factories.REPO}#{factories.NUMBER} pm:approved",
+        "permission alice",
+        f"events {factories.REPO}#7 pm:approved",
+    ]
+    assert trust.may_write(factories.REPO.upper(), "ALICE")
+    assert len(github.asked) == 3
+
+
+# -- the story on the sandbox -----------------------------------------------------------------
+
+
+@pytest.fixture
+def site(sandbox: Sandbox) -> Site:
+    site = Site(sandbox)
+    site.person("carol", "NONE")
+    return site
+
+
+def reads(site: Site, suffix: str) -> int:
+    return sum(1 for r in site.sandbox.requests("github") if r["path"].endswith(suffix))
+
+
+@pytest.mark.e2e
+def test_an_outsiders_post_mortem_gets_one_polite_comment_and_nothing_in_jira(site: Site) -> None:
+    number = site.open("carol")
+    site.sandbox.clear_requests()
+    assert site.run().finish() == 0
+    assert site.writes("jira") == []
+    assert site.tickets() == {}
+    approval = site.bot_comments(number, markers.APPROVAL)
+    assert len(approval) == 1
+    assert "A maintainer can approve this one by adding the label `pm:approved`" in approval[0]
+    assert "Nothing has been sent to Jira yet." in approval[0]
+    assert site.bot_comments(number, markers.STATUS) == []
+    # No label from the body (service:, sev:, root-cause:) either: only what the form added.
+    assert site.labels(number) == ["postmortem"]
+    # Untrusted by association and no approved label: trust asked GitHub nothing.
+    assert reads(site, "/events") == 0 and reads(site, "/permission") == 0
+
+    site.sandbox.clear_requests()
+    site.run()
+    assert site.writes("github") == [] and site.writes("jira") == []
+    assert len(site.bot_comments(number, markers.APPROVAL)) == 1
+
+
+@pytest.mark.e2e
+def test_a_members_approval_creates_the_tickets(site: Site) -> None:
+    number = site.open("carol")
+    site.run()
+    site.as_("bob").get_repo(REPO).get_issue(number).add_to_labels("pm:approved")
+    site.sandbox.clear_requests()
+    assert site.run().finish() == 0
+    assert len(site.tickets(number)) == 4
+    assert len(site.bot_comments(number, markers.STATUS)) == 1
+    approval = site.bot_comments(number, markers.APPROVAL)
+    assert len(approval) == 1 and "A maintainer approved this post-mortem" in approval[0]
+    # Who added the label: one events read and one permission read, for the whole run.
+    assert reads(site, f"/issues/{number}/events") == 1
+    assert reads(site, "/collaborators/bob/permission") == 1
+
+
+@pytest.mark.e2e
+def test_an_outsider_cannot_approve_their_own_post_mortem(site: Site) -> None:
+    number = site.open("carol")
+    issue = site.as_("carol").get_repo(REPO).get_issue(number)
+    # GitHub refuses the label endpoints to people without write access ...
+    with pytest.raises(Exception, match="403"):
+        issue.add_to_labels("pm:approved")
+    # ... and silently drops labels they send with an edit of their own issue.
+    issue.edit(labels=["postmortem", "pm:approved"])
+    assert "pm:approved" not in site.labels(number)
+    site.run()
+    assert site.tickets() == {}
+    assert len(site.bot_comments(number, markers.APPROVAL)) == 1
+
+
+@pytest.mark.e2e
+def test_the_label_added_by_someone_without_write_access_is_no_approval(site: Site) -> None:
+    """A triager may add labels, and an issue form may carry the label: the label is then
+    on the issue, but the person who added it may not approve."""
+    number = site.open("carol")
+    site.as_("alice").get_repo(REPO).create_label("pm:approved", "0e8a16")
+    state = site.sandbox.state()
+    repo = state["github"]["repos"][REPO]
+    repo["issues"][str(number)]["labels"].append("pm:approved")
+    repo["events"].append(
+        {
+            "id": state["github"]["next_id"],
+            "issue_number": number,
+            "actor": "carol",
+            "event": "labeled",
+            "created_at": "2026-12-01T09:00:00Z",
+            "label": {"name": "pm:approved", "color": "ededed"},
+        }
+    )
+    state["github"]["next_id"] += 1
+    site.sandbox.restore(state)
+    site.sandbox.clear_requests()
+    site.run()
+    assert site.tickets() == {}
+    assert site.writes("jira") == []
+    assert len(site.bot_comments(number, markers.APPROVAL)) == 1
+    assert reads(site, "/collaborators/carol/permission") == 1
+
+    # A member removes it and adds it again: now it is an approval.
+    member_issue = site.as_("bob").get_repo(REPO).get_issue(number)
+    member_issue.remove_from_labels("pm:approved")
+    member_issue.add_to_labels("pm:approved")
+    site.run()
+    assert len(site.tickets(number)) == 4
+
+
+# -- slash commands ----------------------------------------------------------------------------
+
+
+def command_event(tmp_path: Path, number: int, login: str, association: str) -> Path:
+    payload = copy.deepcopy(load_json("github-webhooks/issue_comment/created.payload.json"))
+    payload["issue"]["number"] = number
+    payload["repository"]["full_name"] = REPO
+    payload["comment"].update(
+        {"body": "/pmsync sync", "author_association": association, "user": {"login": login}}
+    )
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def cli_env(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name, value in site.sandbox.env().items():
+        monkeypatch.setenv(name, value)
+    config = tmp_path / "pmsync.yml"
+    config.write_text("github:\n  throttle: false\njira:\n  deployment: cloud\n", encoding="utf-8")
+    return config
+
+
+def handle(config: Path, event: Path) -> int:
+    args = ["handle-event", "--config", str(config), "--now", NOW.isoformat()]
+    return main([*args, "--event-name", "issue_comment", "--event-path", str(event)])
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("login", "association", "asks_permission"),
+    [
+        ("carol", "NONE", False),  # cannot have write access: no request at all
+        ("carol", "MEMBER", True),  # the payload says member, GitHub says read
+    ],
+)
+def test_an_outsiders_command_is_ignored(
+    site: Site, cli_env: Path, tmp_path: Path, login: str, association: str, asks_permission: bool
+) -> None:
+    number = site.open("carol")
+    site.sandbox.clear_requests()
+    assert handle(cli_env, command_event(tmp_path, number, login, association)) == 0
+    requests = [(r["method"], r["path"]) for r in site.sandbox.requests()]
+    expected = [("GET", f"/repos/{REPO}/collaborators/carol/permission")] if asks_permission else []
+    assert requests == expected
+    assert site.comments(number) == []
+
+
+@pytest.mark.e2e
+def test_a_writers_command_is_obeyed(site: Site, cli_env: Path, tmp_path: Path) -> None:
+    number = site.open("alice")
+    site.sandbox.clear_requests()
+    assert handle(cli_env, command_event(tmp_path, number, "bob", "MEMBER")) == 0
+    assert len(site.tickets(number)) == 4
+    assert reads(site, "/collaborators/bob/permission") == 1
