@@ -36,6 +36,7 @@ COMMAND_MODULES: list[str] = [
     "pmsync.commands.handle_event",
     "pmsync.commands.worker",
     "pmsync.commands.sandbox",
+    "pmsync.commands.demo",
 ]
 
 

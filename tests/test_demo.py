@@ -1,0 +1,263 @@
+"""`pmsync demo`: the story's outcomes, read from the sandbox it ran on, and its output.
+
+The story runs once on the test sandbox (module fixture); each test checks one outcome
+a chapter promises, from what GitHub and Jira hold at the end (``GET /_sandbox/state``)
+and from the files written to the output folder. The command itself runs on its own
+sandbox (a free port), as `scripts/demo` runs it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pmsync import identity, markers
+from pmsync.cli import main
+from pmsync.demo.chapters import jira_moves
+from pmsync.demo.story import DemoResult, tell
+from pmsync.demo.transcript import INDEX_FILE, JIRA_FILE, OWNED_MARK, thread_file
+from pmsync.demo.world import BOT, NOTHING_WRITTEN
+from pmsync.redact import Redactor
+from pmsync.sandbox.runner import Sandbox
+
+pytestmark = pytest.mark.e2e
+
+REPO = "acme/payments"
+
+
+@dataclass
+class Told:
+    result: DemoResult
+    state: dict[str, Any]  # the sandbox at the end of the story
+    output: Path
+    printed: list[str]
+    url: str  # the sandbox's origin
+
+    @property
+    def number(self) -> int:
+        return self.result.numbers["payments"]
+
+    def issue(self) -> dict[str, Any]:
+        issue: dict[str, Any] = self.state["github"]["repos"][REPO]["issues"][str(self.number)]
+        return issue
+
+    def bot_comments(self) -> list[str]:
+        comments = self.state["github"]["repos"][REPO]["comments"].values()
+        return [
+            c["body"] for c in comments if c["issue_number"] == self.number and c["user"] == BOT
+        ]
+
+    def comment(self, marker: str) -> str:
+        found = [body for body in self.bot_comments() if markers.has_marker(body, marker)]
+        assert len(found) == 1, f"{len(found)} comments carry {marker}"
+        return found[0]
+
+    def tickets(self) -> dict[str, dict[str, Any]]:
+        label = identity.postmortem_label(REPO, self.number)
+        issues: dict[str, dict[str, Any]] = self.state["jira"]["issues"]
+        return {key: raw for key, raw in issues.items() if label in raw["labels"]}
+
+    def label_events(self) -> list[tuple[str, str, str]]:
+        events = self.state["github"]["repos"][REPO]["events"]
+        return [
+            (e["event"], e["label"]["name"], e["actor"])
+            for e in events
+            if e["issue_number"] == self.number and e["event"] in ("labeled", "unlabeled")
+        ]
+
+    def file(self, name: str) -> str:
+        return (self.output / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def told(sandbox_server: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Told:
+    sandbox_server.reset()
+    output = tmp_path_factory.mktemp("demo") / "demo-output"
+    printed: list[str] = []
+    result = tell(
+        sandbox_server,
+        output,
+        tmp_path_factory.mktemp("work"),
+        show=printed.append,
+        redactor=Redactor(),
+    )
+    return Told(result, sandbox_server.state(), output, printed, sandbox_server.url)
+
+
+# --- chapter 1: the invalid post-mortem -----------------------------------------------------
+
+
+def test_the_invalid_postmortem_got_feedback_and_the_needs_fix_label(told: Told) -> None:
+    assert ("labeled", "pm:needs-fix", BOT) in told.label_events()
+    kept = told.file("feedback-before-the-fix.md")
+    assert "needs a few fixes" in kept
+    assert "priority 'High' is not one of P0, P1, P2, P3" in kept
+    assert "due 'next sprint' cannot be read" in kept
+
+
+def test_the_feedback_comment_was_edited_in_place_once_fixed(told: Told) -> None:
+    feedback = told.comment(markers.FEEDBACK)
+    assert "Fixed" in feedback
+    assert ("unlabeled", "pm:needs-fix", BOT) in told.label_events()
+    assert "pm:needs-fix" not in told.issue()["labels"]
+
+
+# --- chapter 2: tickets after the fix ---------------------------------------------------------
+
+
+def test_the_fix_created_one_ticket_per_item_with_owner_and_link(told: Told) -> None:
+    tickets = told.tickets()
+    assert sorted((t["summary"], t["assignee"], t["due"]) for t in tickets.values()) == [
+        (
+            "Add database connections to the capacity checklist run 5 days before each campaign",
+            "alice",
+            "2026-12-04",
+        ),
+        ("Alert when payments-db pool usage stays above 80% for 5 minutes", "bob", "2026-11-27"),
+        ("Give report queries their own pool, capped at 20 connections", "alice", "2026-12-04"),
+        ("Make the pool size a runtime setting that needs no restart", "bob", "2026-12-11"),
+    ]
+    issue_url = f"{told.url}/{REPO}/issues/{told.number}"
+    for ticket in tickets.values():
+        assert [link["global_id"] for link in ticket["remote_links"]] == [issue_url]
+
+
+def test_the_ticket_column_names_every_key(told: Told) -> None:
+    body = told.issue()["body"]
+    for key in told.tickets():
+        assert f"[{key}](" in body
+
+
+def test_pmsyncs_own_edit_of_the_table_changed_nothing_more(told: Told) -> None:
+    chapter = told.result.chapters[1]
+    beats = [(beat.kind, beat.text) for beat in chapter.beats]
+    second_event = [i for i, (kind, _) in enumerate(beats) if kind == "ran"][1]
+    assert beats[second_event + 1] == ("say", NOTHING_WRITTEN)
+
+
+# --- chapter 3: owners move tickets, the sync updates the status ----------------------------
+
+
+def test_the_owners_transitions_reached_jira(told: Told) -> None:
+    by_summary = {t["summary"]: t for t in told.tickets().values()}
+    done = by_summary[jira_moves.DONE[1]]
+    dropped = by_summary[jira_moves.DROPPED[1]]
+    assert (done["resolution"], dropped["resolution"]) == ("10000", "10001")  # Done, Won't Do
+
+
+def test_the_status_comment_shows_done_dropped_and_overdue(told: Told) -> None:
+    status = told.comment(markers.STATUS)
+    assert "### Action items: 1 of 4 done · 2 overdue · 1 dropped" in status
+    assert "✅ Done" in status
+    assert "🚫 dropped" in status
+    chapter = told.result.chapters[2]
+    said = [line for beat in chapter.beats for line in beat.lines]
+    assert any("Action items: 1 of 4 done · 1 dropped" in line for line in said)
+
+
+# --- chapter 4: follow-ups, overdue, nothing twice --------------------------------------------
+
+
+def test_each_review_was_posted_exactly_once_and_overdue_is_flagged(told: Told) -> None:
+    assert "2-week follow-up review" in told.comment(markers.followup_marker(14))
+    assert "4-week follow-up review" in told.comment(markers.followup_marker(28))
+    assert len(told.bot_comments()) == 4  # feedback, status, two reviews
+    assert "pm:overdue" in told.issue()["labels"]
+    assert ("labeled", "pm:overdue", BOT) in told.label_events()
+
+
+def test_the_second_sync_posted_nothing_new(told: Told) -> None:
+    last = told.result.chapters[3].beats
+    ran = [i for i, beat in enumerate(last) if beat.kind == "ran"][-1]
+    assert last[ran].lines[0] == "done: nothing to do"
+    assert last[ran + 1].text == NOTHING_WRITTEN
+
+
+# --- the output folder -----------------------------------------------------------------------
+
+
+def test_the_output_holds_the_thread_the_tickets_and_the_story(told: Told) -> None:
+    thread = thread_file(REPO, told.number)
+    assert told.result.files == [
+        INDEX_FILE,
+        thread,
+        JIRA_FILE,
+        "feedback-before-the-fix.md",
+    ]
+    index = told.file(INDEX_FILE)
+    for name in told.result.files[1:]:
+        assert f"]({name})" in index
+    for chapter in told.result.chapters:
+        assert f"## {chapter.number}. {chapter.title}" in index
+    assert "| pmsync (8 runs) |" in index
+
+
+def test_the_thread_file_shows_the_body_and_every_comment_in_order(told: Told) -> None:
+    text = told.file(thread_file(REPO, told.number))
+    order = [
+        "**alice** opened this issue",
+        "> ### Action items",
+        "✅ Fixed, thank you",
+        "> ### Action items: 1 of 4 done · 2 overdue · 1 dropped",
+        "2-week follow-up review",
+        "4-week follow-up review",
+    ]
+    positions = [text.index(part) for part in order]
+    assert positions == sorted(positions)
+    assert "`pm:overdue`" in text
+
+
+def test_links_into_the_sandbox_point_at_the_output_files(told: Told) -> None:
+    for name in told.result.files:
+        assert not re.search(r"https?://127\.0\.0\.1:\d+/", told.file(name)), name
+    thread = told.file(thread_file(REPO, told.number))
+    assert "[OPS-1](jira-tickets.md#ops-1)" in thread
+    assert f"]({thread_file(REPO, told.number)})" in told.file(JIRA_FILE)
+
+
+def test_the_jira_file_shows_every_ticket_with_its_state(told: Told) -> None:
+    text = told.file(JIRA_FILE)
+    for key in told.tickets():
+        assert f"\n## {key}\n" in text
+    assert "| Done | Done | High | Alice Adams | pmsync | 2026-12-04 |" in text
+    assert "| Done | Won't Do | Medium | Bob Baker | pmsync | 2026-12-11 |" in text
+
+
+def test_the_narration_tells_each_chapter_and_the_request_counts(told: Told) -> None:
+    printed = "\n".join(told.printed)
+    for chapter in told.result.chapters:
+        assert f"{chapter.number}. {chapter.title}" in printed
+    assert "requests per service" in printed
+    pmsync_row = told.result.requests[0]
+    assert pmsync_row.who == "pmsync (8 runs)"
+    assert f"GitHub {pmsync_row.github[0]} reads, {pmsync_row.github[1]} writes" in printed
+    assert pmsync_row.jira[1] == 5  # one bulk create and four remote links, nothing more
+
+
+# --- the command -----------------------------------------------------------------------------
+
+
+def test_the_command_runs_on_its_own_sandbox_and_replaces_earlier_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "demo-output"
+    assert main(["demo", "--output", str(output), "--quiet"]) == 0
+    (output / "stale.md").write_text("from an earlier demo", encoding="utf-8")
+    assert main(["demo", "--output", str(output), "--quiet"]) == 0
+    assert capsys.readouterr().out.splitlines() == [str(output / INDEX_FILE)] * 2
+    assert sorted(p.name for p in output.iterdir()) == sorted(
+        [OWNED_MARK, INDEX_FILE, thread_file(REPO, 1), JIRA_FILE, "feedback-before-the-fix.md"]
+    )
+
+
+def test_the_command_never_writes_into_a_folder_it_did_not_make(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.md").write_text("mine", encoding="utf-8")
+    assert main(["demo", "--output", str(tmp_path), "--quiet"]) == 2
+    assert "is not empty and holds no earlier demo output" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.md"]
