@@ -35,6 +35,7 @@ COMMAND_MODULES: list[str] = [
     "pmsync.commands.sync",
     "pmsync.commands.handle_event",
     "pmsync.commands.worker",
+    "pmsync.commands.report",
     "pmsync.commands.sandbox",
     "pmsync.commands.demo",
 ]

@@ -115,10 +115,11 @@ def charts(report: Report) -> Charts:
 # --- the three formats -----------------------------------------------------------------------
 
 
-def to_markdown(report: Report, template_dir: Path | None = None) -> str:
-    return render(
-        "report.md.j2", {"report": report, "charts": charts(report)}, override_dir=template_dir
-    )
+def to_markdown(report: Report, template_dir: Path | None = None, *, stamped: bool = True) -> str:
+    """``stamped``: say when the report was made (the digest issue leaves it out, so a rerun
+    that finds nothing new leaves its text as it was)."""
+    context = {"report": report, "charts": charts(report), "stamped": stamped}
+    return render("report.md.j2", context, override_dir=template_dir)
 
 
 def to_json(report: Report) -> str:
