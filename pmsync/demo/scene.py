@@ -7,8 +7,11 @@ person watching the issue and the tickets would notice.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+
+_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,12 @@ def headline(body: str) -> str:
     text = [line for line in lines if line and not line.startswith("<!--")]
     heading = next((line for line in text if line.startswith("#")), None)
     chosen = heading or (text[0] if text else "")
-    return chosen.lstrip("#").strip().replace("**", "")
+    return plain(chosen.lstrip("#").strip())
+
+
+def plain(markdown: str) -> str:
+    """One line of markdown as text: links become their text, bold marks go."""
+    return _LINK.sub(r"\1", markdown).replace("**", "")
 
 
 def what_changed(before: Scene, after: Scene, bot: str) -> list[str]:
@@ -170,11 +178,12 @@ def _ticket_changes(before: Scene, after: Scene) -> list[str]:
             lines.append(f"Jira: {key} links back to the issue")
         if ticket.comments > was.comments:
             lines.append(f"Jira: a comment on {key}")
-    lines += [f"Jira: {a} now relates to {b}" for a, b in sorted(after.links - before.links)]
+    new_links = sorted(after.links - before.links, key=lambda pair: (pair[1], pair[0]))
+    lines += [f"Jira: {inward} linked to {outward}" for outward, inward in new_links]
     return lines
 
 
 def bullets(body: str) -> list[str]:
     """The list items of a comment, as plain text (for quoting them in the narration)."""
     items = [line.strip()[2:] for line in body.splitlines() if line.strip().startswith("- ")]
-    return [item.replace("**", "") for item in items]
+    return [plain(item) for item in items]

@@ -146,9 +146,9 @@ class World:
         """What the scheduled workflow (or `pmsync worker`) does every hour."""
         return self.pmsync(["sync"], shown="pmsync sync")
 
-    def pmsync(self, command: list[str], shown: str) -> Scene:
-        """Run one pmsync command against the sandbox; narrate what it printed and
-        what changed. Returns the scene after it."""
+    def pmsync(self, command: list[str], shown: str, save_as: str | None = None) -> Scene:
+        """Run one pmsync command against the sandbox; narrate what it printed (or, with
+        ``save_as``, keep it as that output file) and what changed. Returns the scene after."""
         argv = [*command, "--config", str(self.config_path), "--now", self.now().isoformat()]
         args = parse_arguments(argv)
         args.settings = self.settings
@@ -160,9 +160,15 @@ class World:
             code = args.func(args)
         writes = self.tally.settle(self.sandbox, "pmsync")
         self.runs += 1
-        self.narrator.ran(shown, printed.getvalue())
+        text = printed.getvalue()
         if code != 0:
-            raise StoryBroke(f"the demo stopped: `{shown}` exited {code}:\n{printed.getvalue()}")
+            self.narrator.ran(shown, text)
+            raise StoryBroke(f"the demo stopped: `{shown}` exited {code}:\n{text}")
+        if save_as is None:
+            self.narrator.ran(shown, text)
+        else:
+            self.keep(save_as, text)
+            self.narrator.ran(shown, f"({len(text.splitlines())} lines, kept as {save_as})")
         after = self.scene()
         if writes == 0:
             self.narrator.say(NOTHING_WRITTEN)
