@@ -24,6 +24,7 @@ from pmsync.form import Form
 from pmsync.lint import check_postmortem
 from pmsync.model import ParseResult
 from pmsync.plan import PlanContext, plan
+from pmsync.repeat_search import RepeatFinder
 from pmsync.simulate import Simulator
 from pmsync.state import IssueState, ObservedPostMortem
 from pmsync.trust import Trust
@@ -50,7 +51,11 @@ class Engine:
     summary: RunSummary = field(default_factory=RunSummary)
     show: Callable[[str], None] = print  # where a dry run's plan goes
     failures: list[str] = field(default_factory=list)  # post-mortems that could not be done
+    # Whether to run the repeat search for a post-mortem; handle-event narrows it to the
+    # events that call for one (pmsync.repeats.should_check), sync checks every time.
+    check_repeats: Callable[[IssueState, ParseResult], bool] = lambda issue, parsed: True
     _trust: Trust | None = field(default=None, init=False, repr=False)
+    _repeats: RepeatFinder | None = field(default=None, init=False, repr=False)
 
     @property
     def trust(self) -> Trust:
@@ -58,6 +63,15 @@ class Engine:
         if self._trust is None:
             self._trust = Trust(self.github, self.config)
         return self._trust
+
+    @property
+    def repeats(self) -> RepeatFinder:
+        """Earlier post-mortems for repeat detection, searched once for the whole run."""
+        if self._repeats is None:
+            self._repeats = RepeatFinder(
+                self.github, self.jira, self.config, lambda issue: parse(issue, self)
+            )
+        return self._repeats
 
     def applier(self) -> Applier:
         if self.dry_run:
@@ -132,6 +146,9 @@ def reconcile(issue: IssueState, engine: Engine) -> ObservedPostMortem:
     applier = engine.applier()
     parsed = parse(observed.issue, engine)
     ctx = plan_context(observed.issue, parsed, engine)
+    if ctx.trusted and engine.check_repeats(observed.issue, parsed):
+        found = engine.repeats.observe(observed.issue, parsed, observed.bot_comments)
+        observed = observed.model_copy(update={"repeats": found})
     for round_number in range(1, MAX_ROUNDS + 1):
         current = plan(observed, parsed, ctx)
         if current.empty:
@@ -180,13 +197,18 @@ def reconcile_all(issues: Iterable[IssueState], engine: Engine) -> None:
 def sync(repositories: Iterable[str], engine: Engine) -> int:
     """Every open post-mortem of each repository; returns how many there were."""
     label = engine.config.labels.postmortem
-    total = 0
-    for repo in repositories:
-        issues = engine.github.open_postmortems(repo, label)
+    listed = {repo: engine.github.open_postmortems(repo, label) for repo in repositories}
+    # One repeat search for the whole run rather than one per post-mortem.
+    engine.repeats.prepare(
+        (issue, parse(issue, engine))
+        for issues in listed.values()
+        for issue in issues
+        if is_trusted(issue, engine)
+    )
+    for repo, issues in listed.items():
         log.info("%s: %d open post-mortem(s)", repo, len(issues))
         reconcile_all(issues, engine)
-        total += len(issues)
-    return total
+    return sum(len(issues) for issues in listed.values())
 
 
 def _failed(engine: Engine, issue: IssueState, exc: PmsyncError) -> None:

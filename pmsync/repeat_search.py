@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 
 from pmsync import identity, markers
+from pmsync.actions_env import report_problem
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
+from pmsync.apply import refused
 from pmsync.config import Config
-from pmsync.errors import ConfigError
+from pmsync.errors import ConfigError, RemoteError
 from pmsync.model import ParseResult, PostMortem
 from pmsync.repeats import find_matches, recorded_backlinks, search_labels
 from pmsync.state import (
@@ -108,6 +110,7 @@ class RepeatFinder:
         self._done_queries: set[str] = set()
         self._candidates: dict[str, EarlierPostMortem] = {}  # ref -> parsed candidate
         self._tickets: dict[str, tuple[TicketState, ...]] = {}  # candidate ref -> its tickets
+        self._refused: RemoteError | None = None  # a search GitHub or Jira would not run
 
     def prepare(self, targets: Iterable[tuple[IssueState, ParseResult]]) -> None:
         """Search for the candidates of all ``targets`` at once, and read the tickets of
@@ -115,14 +118,21 @@ class RepeatFinder:
         ``observe`` does it for a post-mortem not prepared."""
         valid = [(issue, parsed.postmortem) for issue, parsed in targets if parsed.postmortem]
         pending = [t for t in valid if self._searched.get(t[0].ref) != self._queries([t])]
-        if not pending:
+        if not pending or self._refused is not None:
             return
-        for query in self._queries(pending):
-            if query not in self._done_queries:
-                self._search(query)
-        for target in pending:
-            self._searched[target[0].ref] = self._queries([target])
-        self._read_tickets(pending)
+        try:
+            for query in self._queries(pending):
+                if query not in self._done_queries:
+                    self._search(query)
+            for target in pending:
+                self._searched[target[0].ref] = self._queries([target])
+            self._read_tickets(pending)
+        except RemoteError as exc:
+            if not refused(exc):
+                raise
+            # A refused search must not stop tickets and status: repeats wait for a later run.
+            report_problem("warning", f"repeat incidents not checked in this run: {exc}")
+            self._refused = exc
 
     def observe(
         self, issue: IssueState, parsed: ParseResult, bot_comments: Sequence[CommentState]
@@ -133,6 +143,8 @@ class RepeatFinder:
         if pm is None:
             return None
         self.prepare([(issue, parsed)])
+        if self._refused is not None:
+            return None
         recorded = recorded_backlinks(bot_comments)
         matches = find_matches(issue, pm, self._candidates.values(), self._config)
         related = []
@@ -191,5 +203,13 @@ class RepeatFinder:
         self._tickets.update({ref: tuple(tickets) for ref, tickets in found.items()})
 
     def _has_backlink(self, earlier: EarlierPostMortem, recurrence: IssueState) -> bool:
-        comments = self._github.bot_comments(earlier.issue.repo, earlier.issue.number)
+        """Whether the earlier post-mortem carries the back-link; one whose comments cannot
+        be read (deleted, transferred) is treated as having it, so none is attempted."""
+        try:
+            comments = self._github.bot_comments(earlier.issue.repo, earlier.issue.number)
+        except RemoteError as exc:
+            if not refused(exc):
+                raise
+            log.warning("%s: no back-link attempted: %s", earlier.issue.ref, exc)
+            return True
         return markers.find_comment(comments, markers.backlink_marker(recurrence.ref)) is not None

@@ -26,7 +26,7 @@ def payload(name: str) -> dict[str, Any]:
 @pytest.mark.parametrize("action", ["opened", "edited", "reopened", "labeled"])
 def test_issue_events_point_at_their_issue(action: str) -> None:
     assert hint_from_event("issues", payload(f"issues/{action}"), CONFIG) == Hint(
-        "Codertocat/Hello-World", 1
+        "Codertocat/Hello-World", 1, event=action
     )
 
 
@@ -39,7 +39,7 @@ def test_organisation_payloads_name_their_repository() -> None:
 
 def test_repo_option_overrides_the_payload() -> None:
     hint = hint_from_event("issues", payload("issues/opened"), CONFIG, "acme/payments")
-    assert hint == Hint("acme/payments", 1)
+    assert hint == Hint("acme/payments", 1, event="opened")
 
 
 def test_unlabeled_is_ignored_with_one_line(caplog: pytest.LogCaptureFixture) -> None:

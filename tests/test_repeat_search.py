@@ -15,7 +15,7 @@ from test_github_adapter import API, api_issue, make_adapter
 
 from pmsync import identity, markers
 from pmsync.config import Config, GitHubConfig, LabelsConfig, RepeatsConfig
-from pmsync.errors import ConfigError
+from pmsync.errors import ConfigError, RemoteError
 from pmsync.model import ParseResult
 from pmsync.repeat_search import MAX_REPOS_PER_QUERY, RepeatFinder, search_queries
 from pmsync.repeats import encode_backlinks
@@ -243,3 +243,31 @@ def test_backlinks_are_read_only_while_the_repeat_comment_does_not_record_them()
         "acme/ledger#3": False,
     }
     assert github.comment_reads == ["acme/ledger#3", "acme/ledger#2"]  # oldest first; not #1
+
+
+class RefusingGitHub(FakeGitHub):
+    def search_postmortems(self, query: str) -> tuple[IssueState, ...]:
+        self.searches.append(query)
+        raise RemoteError("github", "GET", "/search/issues", 422, "Validation Failed")
+
+    def bot_comments(self, repo: str, number: int) -> tuple[CommentState, ...]:
+        raise RemoteError("github", "GET", f"/repos/{repo}/issues/{number}/comments", 404, "gone")
+
+
+def test_a_refused_search_skips_repeats_for_the_run_and_says_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    github = RefusingGitHub([], {})
+    run = finder(github, FakeJira([]))
+    run.prepare([(f.issue(number=1), f.parse_result())])
+    assert run.observe(f.issue(number=2), f.parse_result(), bot_comments=()) is None
+    assert len(github.searches) == 1  # not asked again within the run
+    assert "repeat incidents not checked in this run" in capsys.readouterr().err
+
+
+def test_an_earlier_postmortem_whose_comments_are_gone_gets_no_backlink() -> None:
+    github = RefusingGitHub([], {})
+    github.search_postmortems = lambda query: (candidate(1, 30),)
+    found = finder(github, FakeJira([])).observe(f.issue(), f.parse_result(), bot_comments=())
+    assert found is not None
+    assert [c.backlinked for c in found.candidates] == [True]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pmsync import reconcile
+from pmsync import reconcile, repeats
 from pmsync.commands.sync import add_run_options
 from pmsync.config import Config, load_config
 from pmsync.errors import UsageError
@@ -41,6 +41,7 @@ class Hint:
     number: int
     plan_only: bool = False
     commenter: str | None = None  # a slash command's author: obeyed only with write access
+    event: str = "command"  # the issues action, or "command": decides the repeat search
 
 
 def register(
@@ -97,6 +98,9 @@ def run(args: argparse.Namespace) -> int:
     if config.labels.postmortem not in issue.labels:
         log.info("%s has no %r label; ignored", issue.ref, config.labels.postmortem)
         return 0
+    session.engine.check_repeats = lambda issue, parsed: repeats.should_check(
+        hint.event, issue, parsed, config
+    )
     reconcile.reconcile_all([issue], session.engine)
     return session.finish()
 
@@ -130,7 +134,7 @@ def hint_from_event(
         if action not in ISSUE_ACTIONS:
             log.info("issues.%s is not handled; ignored", action)
             return None
-        return Hint(repo, issue["number"])
+        return Hint(repo, issue["number"], event=str(action))
     if name == "issue_comment":
         return _comment_hint(action, payload, issue, repo)
     log.info("%s events are not handled; ignored", name)
