@@ -24,6 +24,7 @@ from pmsync.config import Config
 from pmsync.errors import UsageError
 from pmsync.form import find_form, load_form
 from pmsync.reconcile import Engine
+from pmsync.redact import Redactor
 from pmsync.settings import JiraCloudAuth, Settings
 
 log = logging.getLogger(__name__)
@@ -67,8 +68,13 @@ def start_run(
     sleep: Callable[[float], None] = time.sleep,
     show: Callable[[str], None] = print,
     root: Path | None = None,
+    repository: str | None = None,
+    redactor: Redactor | None = None,
 ) -> Run:
-    """Clients for GitHub and Jira (checked settings first), the form, and the engine."""
+    """Clients for GitHub and Jira (checked settings first), the form, and the engine.
+
+    A GitHub App acts through its installation on ``repository`` (the first one the run
+    looks at); the token minted for it is added to ``redactor`` before any use."""
     github_auth = settings.require_github(config.github)
     jira_auth = settings.require_jira(config.jira)
     request_log = requests if requests is not None else RequestLog()
@@ -81,6 +87,8 @@ def start_run(
         remote=remote("github", github_adapter.classify),
         throttle=config.github.throttle,
         identity=bot_login or os.environ.get(BOT_LOGIN_VARIABLE) or None,
+        repository=repository,
+        on_token=redactor.add if redactor is not None else lambda token: None,
     )
     if isinstance(jira_auth, JiraCloudAuth):
         token, email = jira_auth.api_token.get_secret_value(), jira_auth.email

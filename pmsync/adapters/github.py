@@ -14,14 +14,15 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Any, Literal, TypeVar
 
-from github import Auth, Github, GithubException, GithubIntegration
+from github import Auth, Github, GithubException
 from github.Issue import Issue
 from github.IssueComment import IssueComment
 from github.Repository import Repository
 
 from pmsync.action_items import set_ticket_cells
+from pmsync.adapters.github_app import installation_token
 from pmsync.adapters.retry import Failure, Remote, connection_failure
-from pmsync.errors import ConfigError, RemoteError
+from pmsync.errors import RemoteError
 from pmsync.form import Form
 from pmsync.markers import find_comment, has_marker
 from pmsync.settings import GitHubAppAuth, GitHubAuth
@@ -101,11 +102,21 @@ class GitHubAdapter:
         throttle: bool = True,
         identity: str | None = None,
         timeout: int = 30,
+        repository: str | None = None,
+        on_token: Callable[[str], None] = lambda token: None,
     ) -> GitHubAdapter:
         """A client for one run. ``identity`` names the login whose comments are pmsync's;
-        by default it is asked of GitHub once."""
+        by default it is asked of GitHub once. A GitHub App acts through the installation
+        that covers ``repository``; the token minted for it is handed to ``on_token``."""
+        if isinstance(auth, GitHubAppAuth):
+            app = installation_token(
+                auth, repository=repository, remote=remote, on_token=on_token, timeout=timeout
+            )
+            token, identity = app.token, identity or app.login
+        else:
+            token = auth.token.get_secret_value()
         client = Github(
-            auth=_auth(auth),
+            auth=Auth.Token(token),
             base_url=auth.api_url,
             timeout=timeout,
             per_page=PAGE_SIZE,
@@ -354,24 +365,3 @@ class GitHubAdapter:
 
     def edit_issue(self, repo: str, number: int, *, title: str, body: str) -> IssueState:
         return self._edit_issue(repo, number, lambda issue: issue.edit(title=title, body=body))
-
-
-def _auth(auth: GitHubAuth) -> Auth.Auth:
-    if isinstance(auth, GitHubAppAuth):
-        app = Auth.AppAuth(auth.app_id, auth.private_key.get_secret_value())
-        if auth.installation_id is not None:
-            return app.get_installation_auth(auth.installation_id)
-        return _installation_for_any_repo(app, auth.api_url)
-    return Auth.Token(auth.token.get_secret_value())
-
-
-def _installation_for_any_repo(app: Auth.AppAuth, api_url: str) -> Auth.Auth:
-    """An App installed once: its only installation. With several, the id must be given."""
-    integration = GithubIntegration(auth=app, base_url=api_url)
-    installations = list(integration.get_installations())
-    if len(installations) != 1:
-        raise ConfigError(
-            f"the GitHub App has {len(installations)} installations; set "
-            "GITHUB_APP_INSTALLATION_ID to the one pmsync should act as"
-        )
-    return app.get_installation_auth(installations[0].id)

@@ -88,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
         now=args.now,
         dry_run=args.dry_run or hint.plan_only,
         bot_login=args.bot_login,
+        repository=hint.repo,
+        redactor=args.redactor,
     )
     if hint.commenter is not None and not session.engine.trust.may_write(hint.repo, hint.commenter):
         log.info(

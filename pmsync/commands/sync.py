@@ -46,7 +46,13 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     repos = repositories(args.repo, config)
     session = start_run(
-        args.settings, config, now=args.now, dry_run=args.dry_run, bot_login=args.bot_login
+        args.settings,
+        config,
+        now=args.now,
+        dry_run=args.dry_run,
+        bot_login=args.bot_login,
+        repository=repos[0],
+        redactor=args.redactor,
     )
     reconcile.sync(repos, session.engine)
     return session.finish()

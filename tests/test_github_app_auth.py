@@ -1,0 +1,248 @@
+"""Acting as a GitHub App: the exact requests from app id + private key to an installation
+token, the token's use and its redaction, and the errors a misconfigured App gets.
+
+The answers are GitHub's own examples from its OpenAPI description (realdata/openapi).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+import responses
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from pydantic import SecretStr
+from realdata import load_json
+
+from pmsync.adapters.github import GitHubAdapter, classify
+from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
+from pmsync.cli import main
+from pmsync.errors import ConfigError
+from pmsync.redact import Redactor, secret_forms
+from pmsync.settings import GitHubAppAuth
+
+API = "https://ghe.acme.example:443/api/v3"  # PyGithub always names the port
+REPO = "acme/payments"
+APP_ID = 424242
+INSTALLATION_ID = 9876543
+_EXAMPLES = load_json("openapi/github-rest-api.api.github.com.json")["components"]["examples"]
+TOKEN = _EXAMPLES["installation-token"]["value"]["token"]  # ghs_…, GitHub's own example
+INSTALLATION_URL = f"{API}/repos/{REPO}/installation"
+TOKEN_URL = f"{API}/app/installations/{INSTALLATION_ID}/access_tokens"
+
+
+def _rebased(value: Any) -> Any:
+    return json.loads(json.dumps(value).replace("https://api.github.com", API))
+
+
+def installation() -> dict[str, Any]:
+    found = copy.deepcopy(_EXAMPLES["installation"]["value"])
+    found.update(id=INSTALLATION_ID, app_id=APP_ID, app_slug="pmsync-acme")
+    found["access_tokens_url"] = TOKEN_URL
+    return dict(_rebased(found))
+
+
+def installation_token() -> dict[str, Any]:
+    return dict(_rebased(_EXAMPLES["installation-token"]["value"]))
+
+
+@pytest.fixture(scope="module")
+def key() -> rsa.RSAPrivateKey:
+    """A throwaway App key, made for this test module."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture(scope="module")
+def pem(key: rsa.RSAPrivateKey) -> str:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    ).decode("ascii")
+
+
+@pytest.fixture
+def mocked() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
+        yield rsps
+
+
+def app_auth(pem: str, installation_id: int | None = None) -> GitHubAppAuth:
+    return GitHubAppAuth(
+        api_url=API, app_id=APP_ID, private_key=SecretStr(pem), installation_id=installation_id
+    )
+
+
+def connect(
+    auth: GitHubAppAuth, redactor: Redactor | None = None, repository: str | None = REPO
+) -> tuple[GitHubAdapter, RequestLog]:
+    request_log = RequestLog()
+    remote = Remote(
+        "github",
+        classify,
+        policy=RetryPolicy(max_attempts=3, base_delay=0.0),
+        log=request_log,
+        sleep=lambda seconds: None,
+    )
+    adapter = GitHubAdapter.connect(
+        auth,
+        remote=remote,
+        throttle=False,
+        repository=repository,
+        on_token=(redactor or Redactor()).add,
+    )
+    return adapter, request_log
+
+
+def signed_by_the_app(request: Any, key: rsa.RSAPrivateKey) -> bool:
+    scheme, _, token = request.headers["Authorization"].partition(" ")
+    claims = jwt.decode(token, key.public_key(), algorithms=["RS256"])
+    return (
+        scheme == "Bearer" and str(claims["iss"]) == str(APP_ID) and claims["exp"] > claims["iat"]
+    )
+
+
+def test_the_installation_of_the_repository_gives_the_token_every_request_then_uses(
+    mocked: responses.RequestsMock, key: rsa.RSAPrivateKey, pem: str
+) -> None:
+    mocked.get(INSTALLATION_URL, json=installation())
+    mocked.post(TOKEN_URL, json=installation_token(), status=201)
+    mocked.get(f"{API}/repos/{REPO}/issues/1/comments", json=[])
+    adapter, request_log = connect(app_auth(pem))
+
+    assert [(c.request.method, c.request.url) for c in mocked.calls] == [
+        ("GET", INSTALLATION_URL),
+        ("POST", TOKEN_URL),
+    ]
+    assert all(signed_by_the_app(call.request, key) for call in mocked.calls)
+    assert json.loads(mocked.calls[1].request.body) == {"permissions": {}}
+    assert [(r.method, r.path, r.write) for r in request_log.records] == [
+        ("GET", f"/repos/{REPO}/installation", False),
+        ("POST", f"/app/installations/{INSTALLATION_ID}/access_tokens", True),
+    ]
+
+    # The run's requests carry the installation token; the App knows its own comments
+    # as <app-slug>[bot] without GET /user, which installation tokens may not call.
+    assert adapter.identity() == "pmsync-acme[bot]"
+    assert adapter.bot_comments(REPO, 1) == ()
+    assert mocked.calls[2].request.headers["Authorization"] == f"token {TOKEN}"
+    assert len(mocked.calls) == 3
+
+
+def test_a_configured_installation_is_read_by_its_id(
+    mocked: responses.RequestsMock, key: rsa.RSAPrivateKey, pem: str
+) -> None:
+    mocked.get(f"{API}/app/installations/{INSTALLATION_ID}", json=installation())
+    mocked.post(TOKEN_URL, json=installation_token(), status=201)
+    adapter, request_log = connect(app_auth(pem, INSTALLATION_ID))
+    assert request_log.count() == 2
+    assert all(signed_by_the_app(call.request, key) for call in mocked.calls)
+    assert adapter.identity() == "pmsync-acme[bot]"
+
+
+def test_without_a_repository_the_only_installation_is_taken(
+    mocked: responses.RequestsMock, pem: str
+) -> None:
+    mocked.get(f"{API}/app/installations", json=[installation()])
+    mocked.post(TOKEN_URL, json=installation_token(), status=201)
+    connect(app_auth(pem), repository=None)
+    assert len(mocked.calls) == 2
+
+
+def test_several_installations_and_no_repository_is_a_config_error(
+    mocked: responses.RequestsMock, pem: str
+) -> None:
+    other = installation() | {"id": 1}
+    mocked.get(f"{API}/app/installations", json=[installation(), other])
+    with pytest.raises(ConfigError, match=r"2 installations.*GITHUB_APP_INSTALLATION_ID"):
+        connect(app_auth(pem), repository=None)
+
+
+def test_the_token_is_redacted_from_the_moment_it_exists(
+    mocked: responses.RequestsMock, pem: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    mocked.get(INSTALLATION_URL, json=installation())
+    mocked.post(TOKEN_URL, json=installation_token(), status=201)
+    redactor = Redactor()
+    # PyGithub keeps its own logger at INFO; someone debugging turns it up.
+    with caplog.at_level(logging.DEBUG, logger="github"):
+        connect(app_auth(pem), redactor)
+    assert redactor.redact(f"Authorization: token {TOKEN}") == "Authorization: token ***"
+    # PyGithub logs whole answers at debug level; the token's answer is not among them.
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert f"/repos/{REPO}/installation" in logged  # the other request is logged
+    assert not any(form in logged for form in secret_forms(TOKEN))
+    assert not logging.getLogger("github.Requester").disabled
+
+
+def test_an_app_not_installed_on_the_repository_is_told_how_to_fix_it(
+    mocked: responses.RequestsMock, pem: str
+) -> None:
+    not_found = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
+    mocked.get(INSTALLATION_URL, json=not_found, status=404)
+    with pytest.raises(ConfigError) as caught:
+        connect(app_auth(pem))
+    assert f"the GitHub App {APP_ID} is not installed on {REPO}" in str(caught.value)
+    assert "GITHUB_APP_INSTALLATION_ID" in str(caught.value)
+
+
+def test_a_key_of_another_app_is_refused_with_the_variables_named(
+    mocked: responses.RequestsMock, pem: str
+) -> None:
+    refused = {
+        "message": "A JSON web token could not be decoded",
+        "documentation_url": "https://docs.github.com/rest",
+    }
+    mocked.get(INSTALLATION_URL, json=refused, status=401)
+    with pytest.raises(ConfigError) as caught:
+        connect(app_auth(pem))
+    message = str(caught.value)
+    assert "A JSON web token could not be decoded" in message
+    assert f"GITHUB_APP_ID ({APP_ID}) and GITHUB_APP_PRIVATE_KEY" in message
+    assert "BEGIN" not in message
+
+
+def test_a_key_that_cannot_sign_is_refused_before_any_request(
+    mocked: responses.RequestsMock, pem: str
+) -> None:
+    mangled = pem.replace(pem.splitlines()[3], "A" * 64)
+    with pytest.raises(ConfigError, match="not a usable RSA private key") as caught:
+        connect(app_auth(mangled))
+    assert not any(line in str(caught.value) for line in mangled.splitlines()[1:-1])
+    assert len(mocked.calls) == 0
+
+
+def test_the_cli_acts_as_the_app_and_masks_its_token(
+    mocked: responses.RequestsMock,
+    pem: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`pmsync sync` with only App credentials: the token is minted for the repository it
+    syncs, and an error that quotes the token back shows it masked."""
+    monkeypatch.setenv("GITHUB_API_URL", API)
+    monkeypatch.setenv("GITHUB_APP_ID", str(APP_ID))
+    monkeypatch.setenv("GITHUB_APP_PRIVATE_KEY", pem.replace("\n", "\\n"))  # as CI passes it
+    monkeypatch.setenv("JIRA_URL", "https://acme.atlassian.net")
+    monkeypatch.setenv("JIRA_EMAIL", "pmsync@acme.example")
+    monkeypatch.setenv("JIRA_API_TOKEN", "jira-api-token-for-the-app-test")
+    config = tmp_path / "pmsync.yml"
+    config.write_text("github:\n  throttle: false\njira:\n  deployment: cloud\n", encoding="utf-8")
+    mocked.get(INSTALLATION_URL, json=installation())
+    mocked.post(TOKEN_URL, json=installation_token(), status=201)
+    echo = {"message": f"token {TOKEN} may not list issues", "documentation_url": "x"}
+    mocked.get(f"{API}/repos/{REPO}/issues", json=echo, status=403)
+
+    assert main(["sync", "--config", str(config), "--repo", REPO]) == 4
+    out, err = capsys.readouterr()
+    assert f"github GET /repos/{REPO}/issues answered 403: token *** may not list issues" in err
+    assert not any(form in out + err for form in secret_forms(TOKEN))
+    assert mocked.calls[2].request.headers["Authorization"] == f"token {TOKEN}"
