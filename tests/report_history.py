@@ -264,9 +264,9 @@ HISTORY: tuple[PostMortemSpec, ...] = (
                 "Raise the search-api timeout budget to 800 ms",
                 "P1",
                 "erin",
-                _d("2026-10-16"),
+                _d("2026-10-23"),
                 "done",
-                _d("2026-10-15"),
+                _d("2026-10-22"),
             ),
             ItemSpec(
                 "Add search-api to the sale readiness checklist",
@@ -342,3 +342,49 @@ HISTORY: tuple[PostMortemSpec, ...] = (
 
 def spec(name: str) -> PostMortemSpec:
     return next(pm for pm in HISTORY if pm.name == name)
+
+
+def body(pm: PostMortemSpec) -> str:
+    """The issue body the form would give for ``pm`` (a body with errors for ``incident``
+    None: it has no incident start, severity or action items)."""
+    if pm.incident is None:
+        return "### Summary\n\nThe cache stampeded; details to follow.\n"
+    rows = "\n".join(
+        f"| {item.action} | Prevent | {item.priority} | @{item.owner} | {item.due} | "
+        f"{'OPS-999' if item.outcome == 'no-ticket' else ''} |"
+        for item in pm.items
+    )
+    return f"""### Incident start
+
+{pm.incident:%Y-%m-%d %H:%M} UTC
+
+### Severity
+
+SEV{pm.severity}
+
+### Services affected
+
+{", ".join(pm.services)}
+
+### Root-cause category
+
+{pm.category}
+
+### Summary
+
+{pm.title}.
+
+### Root cause
+
+1. Why did it fail? The limit was reached because nothing watched it.
+
+### Action items
+
+| Action | Type | Priority | Owner | Due | Ticket |
+|---|---|---|---|---|---|
+{rows}
+
+### Lessons learned
+
+{pm.lessons or "_No response_"}
+"""

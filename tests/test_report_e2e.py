@@ -1,0 +1,279 @@
+"""`pmsync report` end to end: the scripted history (tests/report_history.py) played on the
+sandbox — issues opened on their days, `pmsync sync` after each, tickets closed in Jira on
+theirs — then the report read back through the real PyGithub and `jira` clients.
+
+The expected numbers are the hand-worked ones of tests/test_report.py: the same history
+must give the same answers whether it comes from models or from GitHub and Jira.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jira
+import pytest
+from github import Auth, Github
+from report_history import HISTORY, NOW, PAYMENTS, SEARCH, ItemSpec, PostMortemSpec, body
+
+from pmsync import identity
+from pmsync.cli import main
+from pmsync.digest import digest_marker
+from pmsync.sandbox.runner import Sandbox, running_sandbox
+
+pytestmark = pytest.mark.e2e
+
+OCTOBER = ["--since", "2026-10-01", "--until", "2026-10-31"]
+CONFIG = f"""\
+github:
+  repositories: [{PAYMENTS}, {SEARCH}]
+  throttle: false
+jira:
+  deployment: cloud
+"""
+
+
+@dataclass
+class Played:
+    sandbox: Sandbox
+    state: dict[str, Any]  # the sandbox right after the history, restored before each test
+    config: Path
+
+
+def _clients(sandbox: Sandbox) -> tuple[Github, jira.JIRA]:
+    github = Github(
+        base_url=sandbox.github_url,
+        auth=Auth.Token(sandbox.github_token),
+        retry=None,
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+    )
+    client = jira.JIRA(
+        server=sandbox.jira_url,
+        basic_auth=(sandbox.jira_email, sandbox.jira_token),
+        max_retries=0,
+    )
+    return github, client
+
+
+def _close(client: jira.JIRA, pm: PostMortemSpec, item: ItemSpec) -> None:
+    label = identity.item_label(identity.item_id(pm.repo, pm.number, item.action))
+    (ticket,) = client.search_issues(f'labels = "{label}"', maxResults=10)
+    fields = {"resolution": {"name": "Won't Do"}} if item.outcome == "dropped" else None
+    for transition in client.transitions(ticket.key, expand="transitions.fields"):
+        if transition["to"]["statusCategory"]["key"] == "done":
+            client.transition_issue(ticket.key, transition["id"], fields=fields)
+            return
+    raise AssertionError(f"no transition of {ticket.key} leads to done")
+
+
+def _events(history: tuple[PostMortemSpec, ...]) -> list[tuple[datetime, int, Any]]:
+    """(when, order among equal times, what): open, then sync an hour later, then closes."""
+    events: list[tuple[datetime, int, Any]] = []
+    for pm in history:
+        events.append((pm.opened, 0, ("open", pm)))
+        events.append((pm.opened + timedelta(hours=1), 1, ("sync", pm)))
+        for item in pm.items:
+            if item.closed_on is not None:
+                at = datetime.combine(item.closed_on, datetime.min.time(), UTC) + timedelta(
+                    hours=17
+                )
+                events.append((at, 2, ("close", pm, item)))
+    return sorted(events, key=lambda event: (event[0], event[1]))
+
+
+def _sync(config: Path, moment: datetime) -> None:
+    assert main(["sync", "--config", str(config), "--now", moment.isoformat()]) == 0
+
+
+@pytest.fixture(scope="module")
+def played(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Played]:
+    config = tmp_path_factory.mktemp("report") / "pmsync.yml"
+    config.write_text(CONFIG, encoding="utf-8")
+    with running_sandbox(now=HISTORY[0].opened) as sandbox, pytest.MonkeyPatch.context() as env:
+        for name, value in sandbox.env().items():
+            env.setenv(name, value)
+        sandbox.add_github_repo(SEARCH)
+        sandbox.add_github_user("alice", repos={SEARCH: "OWNER"})
+        github, client = _clients(sandbox)
+        for moment, _, event in _events(HISTORY):
+            sandbox.set_clock(moment)
+            if event[0] == "open":
+                pm = event[1]
+                created = github.get_repo(pm.repo).create_issue(
+                    pm.title, body=body(pm), labels=["postmortem"]
+                )
+                assert created.number == pm.number
+            elif event[0] == "sync":
+                _sync(config, moment)
+            else:
+                _close(client, event[1], event[2])
+        sandbox.set_clock(NOW)
+        yield Played(sandbox, sandbox.state(), config)
+        github.close()
+        client.close()  # type: ignore[no-untyped-call]
+
+
+@pytest.fixture
+def world(played: Played, monkeypatch: pytest.MonkeyPatch) -> Played:
+    played.sandbox.restore(played.state)
+    played.sandbox.set_clock(NOW)
+    played.sandbox.clear_requests()
+    for name, value in played.sandbox.env().items():
+        monkeypatch.setenv(name, value)
+    return played
+
+
+def report(
+    world: Played, capsys: pytest.CaptureFixture[str], *args: str, now: datetime = NOW
+) -> str:
+    capsys.readouterr()
+    code = main(["report", "--config", str(world.config), "--now", now.isoformat(), *args])
+    out = capsys.readouterr().out
+    assert code == 0
+    return out
+
+
+def test_every_metric_is_exact_on_the_sandbox(
+    world: Played, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = json.loads(report(world, capsys, *OCTOBER, "--format", "json"))
+    assert document["postmortems"] == 4
+    assert [u["postmortem"] for u in document["unreadable"]] == ["acme/payments#4"]
+
+    def fraction(name: str) -> tuple[int, int, float | None]:
+        metric = document[name]
+        return metric["numerator"], metric["denominator"], metric["percent"]
+
+    assert fraction("completion") == (7, 15, 46.7)  # a day late (A4, F6) is not in time
+    assert fraction("on_time") == (4, 6, 66.7)  # A2 done a day late; F2 overdue
+    assert document["on_time"]["pending"] == 1
+    assert fraction("repeats") == (2, 4, 50.0)  # C at day 180 counts; A at day 181 not
+    timing = document["time_to_postmortem"]
+    assert (timing["median_business_days"], timing["p90_business_days"]) == (3.0, 6)
+    items = document["action_items"]
+    assert (items["items"], items["mean"], items["more"]) == (15, 3.75, 1)
+    owners = document["overdue"]["owners"]
+    assert [(o["owner"], o["oldest_days_overdue"], len(o["items"])) for o in owners] == [
+        ("carol", 30, 2),
+        ("dave", 20, 1),
+    ]
+    (dropped,) = document["dropped"]["items"]
+    assert (dropped["action"], dropped["resolution"], dropped["dropped_on"]) == (
+        "Rewrite the pool library in Rust",
+        "Won't Do",
+        "2026-10-25",
+    )
+    assert [(b["group"], b["postmortems"]) for b in document["by_service"]] == [
+        ("payments-db", 2),
+        ("checkout", 1),
+        ("indexer", 1),
+        ("search-api", 1),
+    ]
+    assert [
+        (m["month"], m["done_in_window"], m["items"])
+        for m in document["charts"]["completion_by_month"]
+    ] == [("2026-08", 2, 2), ("2026-10", 7, 15)]
+
+
+def test_the_report_reads_in_two_requests(
+    world: Played, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report(world, capsys, *OCTOBER, "--format", "csv")
+    requests = [(r["service"], r["method"], r["path"]) for r in world.sandbox.requests()]
+    assert sorted(requests) == [
+        ("github", "GET", "/search/issues"),  # both repositories in one query
+        ("jira", "GET", "/rest/api/3/search/jql"),  # every post-mortem's tickets at once
+    ]
+
+
+def test_an_empty_period_says_no_data(world: Played, capsys: pytest.CaptureFixture[str]) -> None:
+    text = report(world, capsys, "--since", "2027-01-01", "--until", "2027-01-31")
+    assert "**No post-mortems in this period**" in text
+    assert "| Action-item completion within 28 days | no data |" in text
+
+
+def _digests(world: Played) -> list[Any]:
+    github, client = _clients(world.sandbox)
+    found = list(github.get_repo(PAYMENTS).get_issues(state="all", labels=["pm:digest"]))
+    client.close()  # type: ignore[no-untyped-call]
+    return found
+
+
+def _writes(world: Played) -> list[tuple[str, str]]:
+    return [
+        (r["method"], r["path"])
+        for r in world.sandbox.requests("github")
+        if r["method"] not in ("GET", "HEAD")
+    ]
+
+
+def test_the_digest_is_created_once_per_month_and_edited_in_place(
+    world: Played, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = report(world, capsys, *OCTOBER, "--publish")
+    assert _writes(world) == [
+        ("POST", "/repos/acme/payments/labels"),
+        ("POST", "/repos/acme/payments/issues"),
+    ]
+    (digest,) = _digests(world)
+    assert digest.title == "Post-mortem digest 2026-10"
+    assert digest.body.startswith(digest_marker("2026-10"))
+    assert "| Action-item completion within 28 days | **46.7%** (7 of 15) ❌" in digest.body
+    assert "Made 2026" not in digest.body  # the run's time would change it on every run
+    assert "Made 2026-12-10 09:00 UTC" in first  # stdout says when
+
+    # The same month again, an hour later, nothing new: nothing written.
+    world.sandbox.clear_requests()
+    report(world, capsys, *OCTOBER, "--publish", now=NOW + timedelta(hours=1))
+    assert _writes(world) == []
+    assert len(_digests(world)) == 1
+
+    # F2 (due Nov 10) is done now: the same issue is edited, no second one appears.
+    github, client = _clients(world.sandbox)
+    f = next(pm for pm in HISTORY if pm.name == "F")
+    _close(client, f, f.items[1])
+    world.sandbox.clear_requests()
+    report(world, capsys, *OCTOBER, "--publish", now=NOW + timedelta(hours=2))
+    assert _writes(world) == [("PATCH", f"/repos/acme/payments/issues/{digest.number}")]
+    (edited,) = _digests(world)
+    assert edited.number == digest.number
+    assert "| Overdue action items | **2** |" in edited.body  # was 3
+    # Done 30 days after its due date: still late, so the on-time rate stays.
+    assert "| P0/P1 items done on time | **66.7%** (4 of 6) ❌" in edited.body
+
+    # Another month gets its own digest issue.
+    report(world, capsys, "--since", "2026-11-01", "--until", "2026-11-30", "--publish")
+    months = sorted(issue.title for issue in _digests(world))
+    assert months == ["Post-mortem digest 2026-10", "Post-mortem digest 2026-11"]
+    github.close()
+    client.close()  # type: ignore[no-untyped-call]
+
+
+def test_in_actions_the_report_also_goes_to_the_job_summary(
+    world: Played,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    out = report(world, capsys, *OCTOBER, "--format", "json")
+    assert json.loads(out)["postmortems"] == 4
+    text = summary.read_text(encoding="utf-8")
+    assert "## Post-mortem report: 2026-10-01 to 2026-10-31" in text
+    assert "```mermaid" in text
+
+
+def test_the_default_period_is_the_last_full_month(
+    world: Played, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # On 2026-11-10 the default is October.
+    text = report(world, capsys, now=datetime(2026, 11, 10, 9, tzinfo=UTC))
+    assert "## Post-mortem report: 2026-10-01 to 2026-10-31" in text
+    assert date(2026, 10, 31).isoformat() in text
