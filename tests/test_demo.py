@@ -17,7 +17,8 @@ import pytest
 
 from pmsync import identity, markers
 from pmsync.cli import main
-from pmsync.demo.chapters import jira_moves
+from pmsync.demo.chapters import Chapter, followups, jira_moves, report, tickets
+from pmsync.demo.narrator import ChapterRecord
 from pmsync.demo.story import DemoResult, tell
 from pmsync.demo.transcript import INDEX_FILE, JIRA_FILE, OWNED_MARK, thread_file
 from pmsync.demo.world import BOT, NOTHING_WRITTEN
@@ -41,9 +42,19 @@ class Told:
     def number(self) -> int:
         return self.result.numbers["payments"]
 
-    def issue(self) -> dict[str, Any]:
-        issue: dict[str, Any] = self.state["github"]["repos"][REPO]["issues"][str(self.number)]
+    def issue(self, number: int | None = None) -> dict[str, Any]:
+        issues = self.state["github"]["repos"][REPO]["issues"]
+        issue: dict[str, Any] = issues[str(number or self.number)]
         return issue
+
+    def chapter(self, chapter: Chapter) -> ChapterRecord:
+        return next(c for c in self.result.chapters if c.title == chapter.TITLE)
+
+    def digest_number(self) -> int:
+        issues = self.state["github"]["repos"][REPO]["issues"].values()
+        found = [i["number"] for i in issues if "pm:digest" in i["labels"]]
+        assert len(found) == 1
+        return int(found[0])
 
     def bot_comments(self) -> list[str]:
         comments = self.state["github"]["repos"][REPO]["comments"].values()
@@ -133,7 +144,7 @@ def test_the_ticket_column_names_every_key(told: Told) -> None:
 
 
 def test_pmsyncs_own_edit_of_the_table_changed_nothing_more(told: Told) -> None:
-    chapter = told.result.chapters[1]
+    chapter = told.chapter(tickets)
     beats = [(beat.kind, beat.text) for beat in chapter.beats]
     second_event = [i for i, (kind, _) in enumerate(beats) if kind == "ran"][1]
     assert beats[second_event + 1] == ("say", NOTHING_WRITTEN)
@@ -154,7 +165,7 @@ def test_the_status_comment_shows_done_dropped_and_overdue(told: Told) -> None:
     assert "### Action items: 1 of 4 done · 2 overdue · 1 dropped" in status
     assert "✅ Done" in status
     assert "🚫 dropped" in status
-    chapter = told.result.chapters[2]
+    chapter = told.chapter(jira_moves)
     said = [line for beat in chapter.beats for line in beat.lines]
     assert any("Action items: 1 of 4 done · 1 dropped" in line for line in said)
 
@@ -171,7 +182,7 @@ def test_each_review_was_posted_exactly_once_and_overdue_is_flagged(told: Told) 
 
 
 def test_the_second_sync_posted_nothing_new(told: Told) -> None:
-    last = told.result.chapters[3].beats
+    last = told.chapter(followups).beats
     ran = [i for i, beat in enumerate(last) if beat.kind == "ran"][-1]
     assert last[ran].lines[0] == "done: nothing to do"
     assert last[ran + 1].text == NOTHING_WRITTEN
@@ -180,20 +191,24 @@ def test_the_second_sync_posted_nothing_new(told: Told) -> None:
 # --- the output folder -----------------------------------------------------------------------
 
 
-def test_the_output_holds_the_thread_the_tickets_and_the_story(told: Told) -> None:
-    thread = thread_file(REPO, told.number)
-    assert told.result.files == [
-        INDEX_FILE,
-        thread,
-        JIRA_FILE,
-        "feedback-before-the-fix.md",
-    ]
+def test_the_output_holds_the_threads_the_tickets_and_the_story(told: Told) -> None:
+    assert told.result.files[0] == INDEX_FILE
+    assert sorted(told.result.files) == sorted(
+        [
+            INDEX_FILE,
+            thread_file(REPO, told.number),
+            thread_file(REPO, told.digest_number()),
+            JIRA_FILE,
+            "feedback-before-the-fix.md",
+            report.REPORT_FILE,
+        ]
+    )
     index = told.file(INDEX_FILE)
     for name in told.result.files[1:]:
         assert f"]({name})" in index
     for chapter in told.result.chapters:
         assert f"## {chapter.number}. {chapter.title}" in index
-    assert "| pmsync (8 runs) |" in index
+    assert f"| pmsync ({told.result.runs} runs) |" in index
 
 
 def test_the_thread_file_shows_the_body_and_every_comment_in_order(told: Told) -> None:
@@ -233,9 +248,25 @@ def test_the_narration_tells_each_chapter_and_the_request_counts(told: Told) -> 
         assert f"{chapter.number}. {chapter.title}" in printed
     assert "requests per service" in printed
     pmsync_row = told.result.requests[0]
-    assert pmsync_row.who == "pmsync (8 runs)"
+    assert pmsync_row.who == f"pmsync ({told.result.runs} runs)"
     assert f"GitHub {pmsync_row.github[0]} reads, {pmsync_row.github[1]} writes" in printed
     assert pmsync_row.jira[1] == 5  # one bulk create and four remote links, nothing more
+
+
+# --- the last chapter: the report -------------------------------------------------------------
+
+
+def test_the_report_covers_the_story_and_is_published_as_the_digest(told: Told) -> None:
+    text = told.file(report.REPORT_FILE)
+    assert text.startswith(f"## Post-mortem report: {report.SINCE} to {report.UNTIL}")
+    assert "| Action-item completion within 28 days | **25%** (1 of 4) ❌ |" in text
+    assert "| Dropped action items | **1** |" in text
+    assert "[OPS-1](jira-tickets.md#ops-1)" in text  # overdue, with a link that works here
+    digest = told.issue(told.digest_number())
+    assert digest["user"] == BOT
+    assert "Post-mortem report" in digest["body"]
+    said = [line for beat in told.chapter(report).beats for line in beat.lines]
+    assert "Action-item completion within 28 days: 25% (1 of 4) ❌" in said
 
 
 # --- the command -----------------------------------------------------------------------------
@@ -249,9 +280,9 @@ def test_the_command_runs_on_its_own_sandbox_and_replaces_earlier_output(
     (output / "stale.md").write_text("from an earlier demo", encoding="utf-8")
     assert main(["demo", "--output", str(output), "--quiet"]) == 0
     assert capsys.readouterr().out.splitlines() == [str(output / INDEX_FILE)] * 2
-    assert sorted(p.name for p in output.iterdir()) == sorted(
-        [OWNED_MARK, INDEX_FILE, thread_file(REPO, 1), JIRA_FILE, "feedback-before-the-fix.md"]
-    )
+    names = {p.name for p in output.iterdir()}
+    assert "stale.md" not in names
+    assert {OWNED_MARK, INDEX_FILE, thread_file(REPO, 1), JIRA_FILE} <= names
 
 
 def test_the_command_never_writes_into_a_folder_it_did_not_make(

@@ -22,6 +22,7 @@ class IssueView:
     body: str
     state: str
     labels: tuple[str, ...]
+    user: str
 
     @property
     def ref(self) -> str:
@@ -72,6 +73,7 @@ class Scene:
                     body=raw["body"] or "",
                     state=raw["state"],
                     labels=tuple(raw["labels"]),
+                    user=raw["user"],
                 )
             for raw in held["comments"].values():
                 comments[raw["id"]] = CommentView(
@@ -114,9 +116,18 @@ def plain(markdown: str) -> str:
 def what_changed(before: Scene, after: Scene, bot: str) -> list[str]:
     """One line per change a person would notice, GitHub first, then Jira."""
     return [
+        *_new_issues(before, after, bot),
         *_issue_changes(before, after),
         *_comment_changes(before, after, bot),
         *_ticket_changes(before, after),
+    ]
+
+
+def _new_issues(before: Scene, after: Scene, bot: str) -> list[str]:
+    return [
+        f"{issue.ref}: {bot} opened “{issue.title}”"
+        for where, issue in after.issues.items()
+        if where not in before.issues and issue.user == bot
     ]
 
 
@@ -187,3 +198,16 @@ def bullets(body: str) -> list[str]:
     """The list items of a comment, as plain text (for quoting them in the narration)."""
     items = [line.strip()[2:] for line in body.splitlines() if line.strip().startswith("- ")]
     return [plain(item) for item in items]
+
+
+def first_table(markdown: str) -> list[str]:
+    """The body rows of the first table in ``markdown``, each as "first cell: second cell"."""
+    rows: list[str] = []
+    for line in markdown.splitlines():
+        if not line.startswith("|"):
+            if rows:
+                break
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        rows.append(f"{plain(cells[0])}: {plain(cells[1])}" if len(cells) > 1 else plain(cells[0]))
+    return rows[2:]  # header and separator rows

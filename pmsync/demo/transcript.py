@@ -16,7 +16,7 @@ from typing import Any
 
 from pmsync.demo.narrator import Narrator
 from pmsync.demo.people import PROJECT, REPO, Person
-from pmsync.demo.world import RequestRow
+from pmsync.demo.world import Kept, RequestRow
 from pmsync.errors import UsageError
 from pmsync.render import render
 from pmsync.sandbox.runner import SandboxControl
@@ -205,7 +205,7 @@ def write_output(
     *,
     threads: list[Thread],
     tickets: list[TicketPage],
-    kept: dict[str, str],
+    kept: dict[str, Kept],
     narrator: Narrator,
     requests: list[RequestRow],
     links: LinkRewriter,
@@ -233,7 +233,7 @@ def write_output(
             ],
         },
     )
-    files.update({name: links(text) for name, text in kept.items()})
+    files.update({name: links(entry.text) for name, entry in kept.items()})
     index = render(
         "demo/index.md.j2",
         {
@@ -241,7 +241,7 @@ def write_output(
             "threads": threads,
             "jira_file": JIRA_FILE,
             "ticket_count": len(tickets),
-            "kept": sorted(kept),
+            "kept": sorted((name, entry.title) for name, entry in kept.items()),
             "requests": requests,
         },
     )

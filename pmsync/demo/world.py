@@ -36,6 +36,22 @@ NOTHING_WRITTEN = "pmsync wrote nothing: everything was already in step"
 
 
 @dataclass(frozen=True)
+class Kept:
+    """A file of the output folder besides the threads and tickets."""
+
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Ran:
+    """One pmsync run: what GitHub and Jira hold after it, and what it printed."""
+
+    scene: Scene
+    printed: str
+
+
+@dataclass(frozen=True)
 class RequestRow:
     who: str
     github: tuple[int, int]  # reads, writes
@@ -76,7 +92,7 @@ class World:
     tally: RequestTally = field(default_factory=RequestTally)
     people: dict[str, Person] = field(default_factory=dict)
     numbers: dict[str, int] = field(default_factory=dict)  # the story's issues, by role
-    kept: dict[str, str] = field(default_factory=dict)  # extra output files: name -> text
+    kept: dict[str, Kept] = field(default_factory=dict)  # extra output files, by name
     runs: int = 0
     _events: int = 0
 
@@ -118,14 +134,14 @@ class World:
     def scene(self) -> Scene:
         return Scene.of(self.sandbox.state())
 
-    def keep(self, name: str, text: str) -> str:
+    def keep(self, name: str, title: str, text: str) -> str:
         """A file for the output folder besides the threads; returns its name."""
-        self.kept[name] = text
+        self.kept[name] = Kept(title, text)
         return name
 
     # --- pmsync ---------------------------------------------------------------------------
 
-    def handle_event(self, action: str, issue: dict[str, Any], sender: str) -> Scene:
+    def handle_event(self, action: str, issue: dict[str, Any], sender: str) -> Ran:
         """What the post-mortem workflow does on an ``issues`` event: the payload GitHub
         would deliver, then ``pmsync handle-event``."""
         self._events += 1
@@ -142,13 +158,13 @@ class World:
             shown=f"pmsync handle-event    # issues.{action} on #{issue['number']}",
         )
 
-    def sync(self) -> Scene:
+    def sync(self) -> Ran:
         """What the scheduled workflow (or `pmsync worker`) does every hour."""
         return self.pmsync(["sync"], shown="pmsync sync")
 
-    def pmsync(self, command: list[str], shown: str, save_as: str | None = None) -> Scene:
-        """Run one pmsync command against the sandbox; narrate what it printed (or, with
-        ``save_as``, keep it as that output file) and what changed. Returns the scene after."""
+    def pmsync(self, command: list[str], shown: str, *, show_output: bool = True) -> Ran:
+        """Run one pmsync command against the sandbox; narrate what it printed (unless
+        ``show_output`` is off: a report is kept as a file instead) and what changed."""
         argv = [*command, "--config", str(self.config_path), "--now", self.now().isoformat()]
         args = parse_arguments(argv)
         args.settings = self.settings
@@ -164,17 +180,13 @@ class World:
         if code != 0:
             self.narrator.ran(shown, text)
             raise StoryBroke(f"the demo stopped: `{shown}` exited {code}:\n{text}")
-        if save_as is None:
-            self.narrator.ran(shown, text)
-        else:
-            self.keep(save_as, text)
-            self.narrator.ran(shown, f"({len(text.splitlines())} lines, kept as {save_as})")
+        self.narrator.ran(shown, text if show_output else f"({len(text.splitlines())} lines)")
         after = self.scene()
         if writes == 0:
             self.narrator.say(NOTHING_WRITTEN)
         else:
             self.narrator.say("what changed:", what_changed(before, after, BOT))
-        return after
+        return Ran(after, text)
 
     def close(self) -> None:
         for person in self.people.values():

@@ -24,7 +24,7 @@ def play(world: World) -> None:
         f"alice opens {REPO}#{number} from the post-mortem form, in a hurry "
         "(examples/postmortem-invalid.md)"
     )
-    scene = world.handle_event("opened", issue, sender="alice")
+    scene = world.handle_event("opened", issue, sender="alice").scene
     feedback = [c for c in scene.comments_on(REPO, number) if c.user == BOT][-1]
     world.narrator.say("pmsync's comment lists what to fix:", bullets(feedback.body))
     context = {
@@ -33,5 +33,6 @@ def play(world: World) -> None:
         "thread": thread_file(REPO, number),
         "body": quoted(feedback.body),
     }
-    kept = world.keep(KEPT_FILE, render("demo/kept_comment.md.j2", context))
+    text = render("demo/kept_comment.md.j2", context)
+    kept = world.keep(KEPT_FILE, "The feedback comment before the fix", text)
     world.narrator.see(kept, "the feedback comment before the fix")

@@ -1,0 +1,28 @@
+"""The last chapter: the manager's view, `pmsync report` over everything that happened."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from pmsync.demo.scene import first_table
+from pmsync.demo.world import World
+
+TITLE = "The manager's view: the report, and the monthly digest issue"
+WHEN = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)  # the first Monday of the next month
+SINCE, UNTIL = date(2026, 11, 1), date(2026, 12, 31)
+REPORT_FILE = "report.md"
+
+
+def play(world: World) -> None:
+    world.narrator.say(
+        f"the monthly digest workflow runs `pmsync report` over {SINCE} to {UNTIL} "
+        "and publishes it as the month's digest issue"
+    )
+    ran = world.pmsync(
+        ["report", "--since", SINCE.isoformat(), "--until", UNTIL.isoformat(), "--publish"],
+        shown=f"pmsync report --since {SINCE} --until {UNTIL} --publish",
+        show_output=False,
+    )
+    world.keep(REPORT_FILE, f"The report, {SINCE} to {UNTIL}", ran.printed)
+    world.narrator.say("the report's headline numbers:", first_table(ran.printed))
+    world.narrator.see(REPORT_FILE, "the whole report, with its charts")
