@@ -23,7 +23,7 @@ from pmsync import reconcile, repeats
 from pmsync.commands.sync import add_run_options
 from pmsync.config import Config, load_config
 from pmsync.errors import UsageError
-from pmsync.run import start_run
+from pmsync.run import Run, start_run
 from pmsync.trust import WRITE_ASSOCIATIONS
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,11 @@ def run(args: argparse.Namespace) -> int:
         repository=hint.repo,
         redactor=args.redactor,
     )
+    return handle(hint, session, config)
+
+
+def handle(hint: Hint, session: Run, config: Config) -> int:
+    """Reconcile the issue ``hint`` names in a started run; the command's exit code."""
     if hint.commenter is not None and not session.engine.trust.may_write(hint.repo, hint.commenter):
         log.info(
             "a command from %s, who has no write access to %s; ignored", hint.commenter, hint.repo
