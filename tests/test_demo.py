@@ -17,7 +17,7 @@ import pytest
 
 from pmsync import identity, markers
 from pmsync.cli import main
-from pmsync.demo.chapters import Chapter, followups, jira_moves, report, tickets
+from pmsync.demo.chapters import Chapter, followups, jira_moves, repeat_incident, report, tickets
 from pmsync.demo.narrator import ChapterRecord
 from pmsync.demo.story import DemoResult, tell
 from pmsync.demo.transcript import INDEX_FILE, JIRA_FILE, OWNED_MARK, thread_file
@@ -56,19 +56,21 @@ class Told:
         assert len(found) == 1
         return int(found[0])
 
-    def bot_comments(self) -> list[str]:
+    def bot_comments(self, number: int | None = None) -> list[str]:
         comments = self.state["github"]["repos"][REPO]["comments"].values()
-        return [
-            c["body"] for c in comments if c["issue_number"] == self.number and c["user"] == BOT
-        ]
+        wanted = number or self.number
+        return [c["body"] for c in comments if c["issue_number"] == wanted and c["user"] == BOT]
 
-    def comment(self, marker: str) -> str:
-        found = [body for body in self.bot_comments() if markers.has_marker(body, marker)]
+    def comment(self, marker: str, number: int | None = None) -> str:
+        found = [body for body in self.bot_comments(number) if markers.has_marker(body, marker)]
         assert len(found) == 1, f"{len(found)} comments carry {marker}"
         return found[0]
 
     def tickets(self) -> dict[str, dict[str, Any]]:
-        label = identity.postmortem_label(REPO, self.number)
+        return self.tickets_of(self.number)
+
+    def tickets_of(self, number: int) -> dict[str, dict[str, Any]]:
+        label = identity.postmortem_label(REPO, number)
         issues: dict[str, dict[str, Any]] = self.state["jira"]["issues"]
         return {key: raw for key, raw in issues.items() if label in raw["labels"]}
 
@@ -176,7 +178,7 @@ def test_the_status_comment_shows_done_dropped_and_overdue(told: Told) -> None:
 def test_each_review_was_posted_exactly_once_and_overdue_is_flagged(told: Told) -> None:
     assert "2-week follow-up review" in told.comment(markers.followup_marker(14))
     assert "4-week follow-up review" in told.comment(markers.followup_marker(28))
-    assert len(told.bot_comments()) == 4  # feedback, status, two reviews
+    assert len(told.bot_comments()) == 5  # feedback, status, two reviews, the back-link
     assert "pm:overdue" in told.issue()["labels"]
     assert ("labeled", "pm:overdue", BOT) in told.label_events()
 
@@ -197,6 +199,7 @@ def test_the_output_holds_the_threads_the_tickets_and_the_story(told: Told) -> N
         [
             INDEX_FILE,
             thread_file(REPO, told.number),
+            thread_file(REPO, told.result.numbers["repeat"]),
             thread_file(REPO, told.digest_number()),
             JIRA_FILE,
             "feedback-before-the-fix.md",
@@ -250,7 +253,45 @@ def test_the_narration_tells_each_chapter_and_the_request_counts(told: Told) -> 
     pmsync_row = told.result.requests[0]
     assert pmsync_row.who == f"pmsync ({told.result.runs} runs)"
     assert f"GitHub {pmsync_row.github[0]} reads, {pmsync_row.github[1]} writes" in printed
-    assert pmsync_row.jira[1] == 5  # one bulk create and four remote links, nothing more
+    # Jira writes: two bulk creates, six remote links, four "relates to" links; nothing more
+    assert pmsync_row.jira[1] == 12
+
+
+# --- chapter 5: a repeat incident -------------------------------------------------------------
+
+
+def test_the_second_incident_is_flagged_and_shows_the_unfinished_item(told: Told) -> None:
+    second = told.result.numbers["repeat"]
+    assert "repeat-incident" in told.issue(second)["labels"]
+    comment = told.comment(markers.REPEAT, second)
+    assert f"[acme/payments#{told.number}](" in comment
+    overdue = next(line for line in comment.splitlines() if "[OPS-1](" in line)
+    assert "overdue" in overdue
+    assert "Alert when payments-db pool usage stays above 80% for 5 minutes" in overdue
+    assert "[OPS-2](" not in comment  # done: not listed as unfinished
+
+
+def test_the_first_postmortem_got_one_back_link(told: Told) -> None:
+    second = told.result.numbers["repeat"]
+    backlinks = [body for body in told.bot_comments() if "Recurred in" in body]
+    assert len(backlinks) == 1
+    assert f"acme/payments#{second}" in backlinks[0]
+    text = told.file(thread_file(REPO, told.number))
+    assert f"Recurred in [acme/payments#{second}]({thread_file(REPO, second)})" in text
+
+
+def test_the_second_postmortems_tickets_relate_to_the_first_ones_still_open(told: Told) -> None:
+    second = told.tickets_of(told.result.numbers["repeat"])
+    assert len(second) == 2
+    by_id = {raw["id"]: key for key, raw in told.state["jira"]["issues"].items()}
+    links = {
+        frozenset((by_id[link["inward"]], by_id[link["outward"]]))
+        for link in told.state["jira"]["links"]
+    }
+    first_open = {"OPS-1", "OPS-4"}  # OPS-2 is done, OPS-3 dropped
+    assert links == {frozenset((new, old)) for new in second for old in first_open}
+    said = [line for beat in told.chapter(repeat_incident).beats for line in beat.lines]
+    assert any("labels +repeat-incident" in line for line in said)
 
 
 # --- the last chapter: the report -------------------------------------------------------------
@@ -260,6 +301,7 @@ def test_the_report_covers_the_story_and_is_published_as_the_digest(told: Told) 
     text = told.file(report.REPORT_FILE)
     assert text.startswith(f"## Post-mortem report: {report.SINCE} to {report.UNTIL}")
     assert "| Action-item completion within 28 days | **25%** (1 of 4) ❌ |" in text
+    assert "| Repeat incidents | **50%** (1 of 2) |" in text
     assert "| Dropped action items | **1** |" in text
     assert "[OPS-1](jira-tickets.md#ops-1)" in text  # overdue, with a link that works here
     digest = told.issue(told.digest_number())

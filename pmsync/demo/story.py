@@ -8,14 +8,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pmsync.demo import transcript
-from pmsync.demo.chapters import Chapter, feedback, followups, jira_moves, report, tickets
+from pmsync.demo.chapters import (
+    Chapter,
+    feedback,
+    followups,
+    jira_moves,
+    repeat_incident,
+    report,
+    tickets,
+)
 from pmsync.demo.narrator import ChapterRecord, Narrator
 from pmsync.demo.world import RequestRow, World
 from pmsync.redact import Redactor
 from pmsync.sandbox.runner import SandboxControl, running_sandbox
 
 # Each capability of pmsync adds its chapter here, in story order.
-CHAPTERS: tuple[Chapter, ...] = (feedback, tickets, jira_moves, followups, report)
+CHAPTERS: tuple[Chapter, ...] = (
+    feedback,
+    tickets,
+    jira_moves,
+    followups,
+    repeat_incident,
+    report,
+)
 
 
 @dataclass(frozen=True)
