@@ -1,4 +1,4 @@
-"""The long-running worker: `pmsync sync` (and later the report) on a schedule.
+"""The long-running worker: `pmsync sync` and the monthly digest on a schedule.
 
 For teams that run pmsync outside GitHub Actions. Built on ``schedule`` with one
 ``Scheduler`` per worker (never the module-level default), so tests and callers own it.
@@ -32,9 +32,9 @@ from pmsync.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# The report job's hook. `pmsync report` (a later capability) provides a module with
-# `run(settings: Settings, config: Config, now: datetime) -> str` (what it did, one line);
-# once that module exists the worker runs it every `worker.report_every_minutes`.
+# The report job's hook: a module with `run(settings: Settings, config: Config,
+# now: datetime) -> str` (what it did, one line), run every `worker.report_every_minutes`.
+# `pmsync/report_job.py` publishes the monthly digest.
 REPORT_JOB_MODULE = "pmsync.report_job"
 
 # The longest the worker waits without looking at the schedule again.

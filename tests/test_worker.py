@@ -151,8 +151,10 @@ def test_the_clock_starts_at_now_and_moves_on() -> None:
     assert now() == datetime(2026, 12, 8, 9, 1, 0, 500000, tzinfo=UTC)
 
 
-def test_no_report_job_until_pmsync_has_one() -> None:
-    assert report_job(Settings(), Config(), lambda: datetime.now(UTC)) is None
+def test_the_report_job_is_pmsyncs_digest() -> None:
+    job = report_job(Settings(), Config(), lambda: datetime.now(UTC))
+    assert job is not None and job.name == "report"
+    assert job.every == timedelta(minutes=Config().worker.report_every_minutes)
 
 
 def test_the_report_job_runs_on_its_own_schedule_once_its_module_exists(

@@ -21,8 +21,9 @@ def register(
         "worker",
         parents=[common],
         help="sync on a schedule, for use outside GitHub Actions",
-        description="Run `pmsync sync` every worker.sync_every_minutes (and the report job "
-        "on its own schedule, once pmsync has one) until SIGTERM or Ctrl-C, which stop it "
+        description="Run `pmsync sync` every worker.sync_every_minutes, and publish the "
+        "monthly digest (`pmsync report --publish` for the last full month) every "
+        "worker.report_every_minutes, until SIGTERM or Ctrl-C, which stop it "
         "after the job that is running. A failing run is logged and retried at its next "
         "turn. With --now, the worker's clock starts at that moment.",
     )
