@@ -17,6 +17,7 @@ import pytest
 
 from pmsync import identity, markers
 from pmsync.cli import main
+from pmsync.demo import StoryBroke
 from pmsync.demo.chapters import Chapter, followups, jira_moves, repeat_incident, report, tickets
 from pmsync.demo.narrator import ChapterRecord
 from pmsync.demo.story import DemoResult, tell
@@ -334,3 +335,16 @@ def test_the_command_never_writes_into_a_folder_it_did_not_make(
     assert main(["demo", "--output", str(tmp_path), "--quiet"]) == 2
     assert "is not empty and holds no earlier demo output" in capsys.readouterr().err
     assert [p.name for p in tmp_path.iterdir()] == ["notes.md"]
+
+
+def test_a_failing_pmsync_run_stops_the_story_with_what_pmsync_said(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    sandbox.add_fault(service="jira", method="POST", path_regex="/issue/bulk$", status=400)
+    printed: list[str] = []
+    with pytest.raises(StoryBroke) as stopped:
+        tell(sandbox, tmp_path / "out", tmp_path, show=printed.append, redactor=Redactor())
+    message = str(stopped.value)
+    assert "`pmsync handle-event    # issues.edited on #1` exited 1" in message
+    assert "failed: acme/payments#1" in message
+    assert any("$ pmsync handle-event" in line for line in printed)
