@@ -91,10 +91,10 @@ class World:
         issue = self.github.get_repo(repo).create_issue(title, body=text, labels=["postmortem"])
         return int(issue.number)
 
-    def sync(self, day: date, hour: int = 10) -> None:
+    def sync(self, day: date, hour: int = 10, *options: str) -> None:
         moment = self.travel(day, hour)
-        code = main(["sync", "--config", str(self.config), "--now", moment.isoformat()])
-        assert code == 0
+        args = ["sync", "--config", str(self.config), "--now", moment.isoformat(), *options]
+        assert main(args) == 0
 
     def handle(self, tmp_path: Path, event: str, action: str, repo: str, number: int) -> None:
         payload = {
@@ -224,7 +224,9 @@ EARLIER_ROWS: tuple[Row, ...] = (
 )
 
 
-def test_a_repeat_is_flagged_once_and_follows_edits(world: World) -> None:
+def test_a_repeat_is_flagged_once_and_follows_edits(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     # Day 181 before this incident (out) and day 180 (in), in two repositories.
     opened = date(2026, 5, 25)
     too_old = world.open(PAYMENTS, "Pool in May", body("2026-05-23 09:00 UTC"), opened)
@@ -236,6 +238,13 @@ def test_a_repeat_is_flagged_once_and_follows_edits(world: World) -> None:
     world.resolve(keys[DROPPED_ITEM], "Won't Do")
 
     latest = world.open(PAYMENTS, "Pool exhausted again", BODY, date(2026, 11, 21))
+    world.sandbox.clear_requests()
+    world.sync(date(2026, 11, 21), 9, "--dry-run")  # the whole plan settles, nothing written
+    assert world.writes() == []
+    out = capsys.readouterr().out
+    assert f"create the {markers.REPEAT} comment on {PAYMENTS}#{latest}" in out
+    assert f"link NEW-1 relates {keys[OPEN_ITEM]}" in out
+
     world.sandbox.clear_requests()
     world.sync(date(2026, 11, 21))
 
