@@ -82,6 +82,8 @@ class Person:
     def move_ticket(self, key: str, transition: str) -> None:
         """Apply the workflow transition of that name (e.g. "Done", "Won't Do")."""
         offered = {t["name"]: t["id"] for t in self.jira.transitions(key)}
+        if transition not in offered:
+            raise StoryBroke(f"Jira offers no {transition!r} on {key}, only {sorted(offered)}")
         self.jira.transition_issue(key, offered[transition])
 
     def close(self) -> None:
