@@ -20,10 +20,12 @@ import pytest
 from github import Auth, Github
 from report_history import HISTORY, NOW, PAYMENTS, SEARCH, ItemSpec, PostMortemSpec, body
 
-from pmsync import identity
+from pmsync import identity, report_job
 from pmsync.cli import main
+from pmsync.config import load_config
 from pmsync.digest import digest_marker
 from pmsync.sandbox.runner import Sandbox, running_sandbox
+from pmsync.settings import Settings
 
 pytestmark = pytest.mark.e2e
 
@@ -277,3 +279,12 @@ def test_the_default_period_is_the_last_full_month(
     text = report(world, capsys, now=datetime(2026, 11, 10, 9, tzinfo=UTC))
     assert "## Post-mortem report: 2026-10-01 to 2026-10-31" in text
     assert date(2026, 10, 31).isoformat() in text
+
+
+def test_the_workers_report_job_publishes_the_last_full_month(world: Played) -> None:
+    config = load_config(world.config)
+    line = report_job.run(Settings.from_env(), config, NOW)
+    assert line.startswith("digest 2026-11: created acme/payments#7 (1 post-mortem(s)")
+    again = report_job.run(Settings.from_env(), config, NOW)
+    assert again.startswith("digest 2026-11: unchanged acme/payments#7")
+    assert [issue.title for issue in _digests(world)] == ["Post-mortem digest 2026-11"]

@@ -1,0 +1,200 @@
+"""The digest issue: found by label and marker, created once, edited only when its text
+changed; and the adapter's guarded create against real GitHub JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, cast
+
+import pytest
+import responses
+from factories import issue
+from test_github_adapter import API, REPO, api_issue, make_adapter, mocked  # noqa: F401
+
+from pmsync.adapters.github import GitHubAdapter
+from pmsync.commands.report import digest_repository, resolve_period
+from pmsync.config import Config, ReportConfig
+from pmsync.digest import BODY_LIMIT, digest_body, digest_marker, fit, publish
+from pmsync.errors import UsageError
+from pmsync.report_gather import search_queries
+from pmsync.report_model import Period
+from pmsync.state import IssueState
+
+OCTOBER = "2026-10"
+
+
+@dataclass
+class FakeGitHub:
+    """The four adapter calls publishing makes, over a list of issues."""
+
+    issues: list[IssueState] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
+
+    def issues_with_label(self, repo: str, label: str) -> tuple[IssueState, ...]:
+        self.calls.append(f"list {label}")
+        return tuple(i for i in self.issues if label in i.labels)
+
+    def ensure_repo_label(self, repo: str, name: str, color: str, description: str) -> bool:
+        self.calls.append(f"label {name}")
+        return True
+
+    def create_issue(
+        self, repo: str, title: str, body: str, labels: list[str], marker: str
+    ) -> IssueState:
+        self.calls.append("create")
+        created = issue(
+            repo=repo, number=100 + len(self.issues), title=title, body=body, labels=tuple(labels)
+        )
+        self.issues.append(created)
+        return created
+
+    def edit_issue(self, repo: str, number: int, *, title: str, body: str) -> IssueState:
+        self.calls.append(f"edit {number}")
+        found = next(i for i in self.issues if i.number == number)
+        edited = found.model_copy(update={"title": title, "body": body})
+        self.issues[self.issues.index(found)] = edited
+        return edited
+
+
+def _publish(fake: FakeGitHub, body: str, month: str = OCTOBER) -> str:
+    outcome, _ = publish(cast(GitHubAdapter, fake), Config(), "acme/payments", month, body)
+    return outcome
+
+
+def test_created_once_then_unchanged_then_edited_in_place() -> None:
+    fake = FakeGitHub()
+    body = digest_body(OCTOBER, "## Post-mortem report\n\nfirst\n")
+    assert _publish(fake, body) == "created"
+    assert fake.calls == ["list pm:digest", "label pm:digest", "create"]
+    fake.calls.clear()
+    assert _publish(fake, body) == "unchanged"
+    assert fake.calls == ["list pm:digest"]  # nothing written
+    fake.calls.clear()
+    assert _publish(fake, digest_body(OCTOBER, "## Post-mortem report\n\nsecond\n")) == "edited"
+    assert fake.calls == ["list pm:digest", "edit 100"]
+    assert len(fake.issues) == 1
+
+
+def test_github_line_ends_do_not_count_as_a_change() -> None:
+    body = digest_body(OCTOBER, "## Report\n\nsame\n")
+    fake = FakeGitHub(
+        [
+            issue(
+                number=7,
+                title="Post-mortem digest 2026-10",
+                labels=("pm:digest",),
+                body=body.replace("\n", "\r\n"),
+            )
+        ]
+    )
+    assert _publish(fake, body) == "unchanged"
+
+
+def test_other_months_and_unmarked_issues_are_not_this_months_digest() -> None:
+    fake = FakeGitHub(
+        [
+            issue(number=3, labels=("pm:digest",), body=digest_body("2026-09", "old\n")),
+            issue(number=4, labels=("pm:digest",), body="a digest someone wrote by hand"),
+            issue(number=5, labels=("postmortem",), body=digest_marker(OCTOBER) + "\nnot labelled"),
+        ]
+    )
+    assert _publish(fake, digest_body(OCTOBER, "new\n")) == "created"
+
+
+def test_the_oldest_of_two_marked_issues_is_kept() -> None:
+    body = digest_body(OCTOBER, "text\n")
+    title = "Post-mortem digest 2026-10"
+    fake = FakeGitHub(
+        [
+            issue(number=9, title=title, labels=("pm:digest",), body=body + "copy"),
+            issue(number=8, title=title, labels=("pm:digest",), body=body),
+        ]
+    )
+    assert _publish(fake, body) == "unchanged"
+
+
+def test_the_body_starts_with_the_marker_and_fits_github() -> None:
+    long_report = "## Report\n" + "".join(f"\n### Part {n}\n\n" + "x" * 900 for n in range(100))
+    body = digest_body(OCTOBER, long_report)
+    assert body.startswith("<!-- pmsync:digest:2026-10 -->\n")
+    assert len(body) <= BODY_LIMIT
+    assert "The report was cut here" in body
+    text, cut = fit("## a\n\n### b\nbb\n### c\ncc\n", 20)
+    assert (text, cut) == ("## a\n\n### b\nbb\n", True)
+    assert fit("short\n", 100) == ("short\n", False)
+
+
+def test_the_digest_repository() -> None:
+    repos = ["acme/payments", "acme/search"]
+    assert digest_repository(Config(), repos) == "acme/payments"
+    configured = Config(report=ReportConfig(digest_repository="acme/ops"))
+    assert digest_repository(configured, repos) == "acme/ops"
+
+
+def test_the_digest_repository_in_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_REPOSITORY", "acme/incidents")
+    assert digest_repository(Config(), ["acme/payments"]) == "acme/incidents"
+
+
+NOW = datetime(2026, 12, 10, 9, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "expected"),
+    [
+        (None, None, ("2026-11-01", "2026-11-30")),
+        ("2026-10-15", None, ("2026-10-15", "2026-12-10")),
+        (None, "2026-10-20", ("2026-10-01", "2026-10-20")),
+        ("2026-10-01", "2026-10-01", ("2026-10-01", "2026-10-01")),
+    ],
+)
+def test_period_from_the_options(
+    since: str | None, until: str | None, expected: tuple[str, str]
+) -> None:
+    period = resolve_period(
+        date.fromisoformat(since) if since else None,
+        date.fromisoformat(until) if until else None,
+        NOW,
+    )
+    assert period == Period.model_validate({"since": expected[0], "until": expected[1]})
+
+
+def test_an_empty_period_is_refused_with_the_fix() -> None:
+    with pytest.raises(UsageError, match="--since 2026-10-05 is after --until 2026-10-01"):
+        resolve_period(date(2026, 10, 5), date(2026, 10, 1), NOW)
+
+
+def test_one_search_per_twenty_repositories() -> None:
+    repos = [f"acme/r{n}" for n in range(45)]
+    queries = search_queries(repos, "postmortem", date(2026, 4, 4))
+    assert len(queries) == 3
+    assert queries[0].startswith('is:issue label:"postmortem" repo:acme/r0 repo:acme/r1 ')
+    assert queries[0].endswith(" created:>=2026-04-04")
+    assert queries[2].count("repo:") == 5
+
+
+def _digest_issue(number: int, body: str) -> dict[str, Any]:
+    return api_issue(
+        number=number,
+        title="Post-mortem digest 2026-10",
+        body=body,
+        labels=[{"name": "pm:digest", "color": "5319e7"}],
+        html_url=f"https://github.com/{REPO}/issues/{number}",
+    )
+
+
+def test_a_create_whose_answer_is_lost_is_not_sent_again(
+    mocked: responses.RequestsMock,  # noqa: F811
+) -> None:
+    body = digest_body(OCTOBER, "text\n")
+    mocked.post(f"{API}/repos/{REPO}/issues", status=502, json={"message": "Server Error"})
+    mocked.get(f"{API}/repos/{REPO}/issues", json=[_digest_issue(12, body)])
+    adapter, requests = make_adapter()
+    created = adapter.create_issue(
+        REPO, "Post-mortem digest 2026-10", body, ["pm:digest"], digest_marker(OCTOBER)
+    )
+    assert created.number == 12
+    assert requests.count("github", write=True) == 1  # one POST, never repeated
+    listing = mocked.calls[1].request
+    assert "labels=pm%3Adigest" in str(listing.url) and "state=all" in str(listing.url)
