@@ -122,7 +122,7 @@ def test_the_installation_of_the_repository_gives_the_token_every_request_then_u
         ("POST", TOKEN_URL),
     ]
     assert all(signed_by_the_app(call.request, key) for call in mocked.calls)
-    assert json.loads(mocked.calls[1].request.body) == {"permissions": {}}
+    assert json.loads(mocked.calls[1].request.body or "") == {"permissions": {}}
     assert [(r.method, r.path, r.write) for r in request_log.records] == [
         ("GET", f"/repos/{REPO}/installation", False),
         ("POST", f"/app/installations/{INSTALLATION_ID}/access_tokens", True),
