@@ -355,11 +355,12 @@ def test_each_rule_finds_its_own_earlier_postmortem(
 # --- events ---------------------------------------------------------------------------------------
 
 
-def test_opening_checks_once_and_a_label_event_does_not_search(
+def test_opening_finds_a_closed_earlier_one_and_a_label_event_does_not_search(
     world: World, tmp_path: Path
 ) -> None:
     earlier = world.open(LEDGER, "Ledger pool", body("2026-09-01 10:00 UTC"), date(2026, 9, 1))
     world.sync(date(2026, 9, 1))
+    world.edit(LEDGER, earlier, state="closed")  # closed post-mortems count too
     latest = world.open(PAYMENTS, "Pool again", BODY, date(2026, 11, 21))
 
     world.sandbox.clear_requests()
