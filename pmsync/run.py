@@ -10,7 +10,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -37,6 +37,8 @@ BOT_LOGIN_VARIABLE = "PMSYNC_BOT_LOGIN"
 class Run:
     engine: Engine
     requests: RequestLog
+    # Failures quote what the services answered, and an answer may quote a credential.
+    redactor: Redactor = field(default_factory=Redactor)
 
     def finish(self) -> int:
         """Print what was done and how many requests it took; 1 if anything failed."""
@@ -45,7 +47,7 @@ class Run:
         lines = [f"{verb}: {line}" for line in summary.lines()]
         lines.append(f"requests: {self.requests.summary()}")
         lines += [f"failed: {failure}" for failure in self.engine.failures]
-        text = "\n".join(lines)
+        text = self.redactor.redact("\n".join(lines))
         print(actions_env.neutralise_commands(text))
         dry = self.engine.dry_run
         actions_env.write_run_outputs(
@@ -74,10 +76,12 @@ def start_run(
     """Clients for GitHub and Jira (checked settings first), the form, and the engine.
 
     A GitHub App acts through its installation on ``repository`` (the first one the run
-    looks at); the token minted for it is added to ``redactor`` before any use."""
+    looks at); the token minted for it is added to ``redactor`` before any use. Without a
+    redactor the run masks the settings' own secrets in what it prints."""
     github_auth = settings.require_github(config.github)
     jira_auth = settings.require_jira(config.jira)
     request_log = requests if requests is not None else RequestLog()
+    masks = redactor if redactor is not None else Redactor(settings.secret_values())
 
     def remote(service: str, classify: Classifier) -> Remote:
         return Remote(service, classify, policy=policy, log=request_log, sleep=sleep)
@@ -88,7 +92,7 @@ def start_run(
         throttle=config.github.throttle,
         identity=bot_login or os.environ.get(BOT_LOGIN_VARIABLE) or None,
         repository=repository,
-        on_token=redactor.add if redactor is not None else lambda token: None,
+        on_token=masks.add,
     )
     if isinstance(jira_auth, JiraCloudAuth):
         token, email = jira_auth.api_token.get_secret_value(), jira_auth.email
@@ -103,7 +107,7 @@ def start_run(
     )
     form = load_form(find_form(config.form, root or Path.cwd()))
     engine = Engine(github, jira, config, form, now, dry_run=dry_run, show=show)
-    return Run(engine, request_log)
+    return Run(engine, request_log, masks)
 
 
 def repositories(given: list[str] | None, config: Config) -> list[str]:
