@@ -6,7 +6,9 @@ import factories as f
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_plan import NOW, context, converge
 
+from pmsync.changes import Plan, SetIssueLabels, UpsertComment
 from pmsync.config import LabelsConfig
 from pmsync.form_labels import (
     GITHUB_LABEL_MAX,
@@ -17,6 +19,10 @@ from pmsync.form_labels import (
     slug,
 )
 from pmsync.issue_labels import label_style
+from pmsync.model import ParseResult
+from pmsync.plan import plan
+from pmsync.simulate import Simulator
+from pmsync.state import ObservedPostMortem
 
 LABELS = LabelsConfig()
 
@@ -110,3 +116,48 @@ def test_prefixed_labels_get_their_own_style() -> None:
     styles = [label_style(name, LABELS) for name in ("service:a", "root-cause:b", "sev:1", "x")]
     assert len({style.color for style in styles}) == 4
     assert label_style("Service:A", LABELS) == styles[0]
+
+
+# --- through the planner ------------------------------------------------------------------
+
+
+def _labels(state: ObservedPostMortem) -> set[str]:
+    return set(state.issue.labels)
+
+
+def test_an_edit_removes_the_labels_pmsync_set_and_keeps_hand_added_ones() -> None:
+    state, parsed, _ = converge(f.observed(), f.parse_result(), context())
+    assert {"service:payments-db", "root-cause:capacity", "sev:2"} <= _labels(state)
+    hand = state.issue.model_copy(update={"labels": (*state.issue.labels, "service:legacy")})
+    state = state.model_copy(update={"issue": hand})
+
+    edited = _edited(parsed, services=("ledger",), severity=1)
+    state, edited, _ = converge(state, edited, context())
+    assert {"service:ledger", "service:legacy", "sev:1", "root-cause:capacity"} <= _labels(state)
+    assert not {"service:payments-db", "sev:2"} & _labels(state)
+    assert plan(state, edited, context()).empty
+
+
+def _edited(parsed: ParseResult, **changes: object) -> ParseResult:
+    assert parsed.postmortem is not None
+    return parsed.model_copy(update={"postmortem": parsed.postmortem.model_copy(update=changes)})
+
+
+def test_a_run_killed_before_the_label_removal_still_removes_it_next_time() -> None:
+    state, parsed, _ = converge(f.observed(), f.parse_result(), context())
+    edited = _edited(parsed, services=("ledger",))
+    first = plan(state, edited, context())
+    # The status comment (with the new record) was written; then the run died.
+    written = [c for c in first.changes if isinstance(c, UpsertComment)]
+    assert written and any(isinstance(c, SetIssueLabels) for c in first.changes)
+    state = Simulator(NOW).apply_plan(Plan(changes=tuple(written)), state)
+    assert "service:payments-db" in _labels(state)
+
+    state, _, _ = converge(state, edited, context())
+    assert "service:payments-db" not in _labels(state)
+    assert "service:ledger" in _labels(state)
+
+
+def test_an_untrusted_postmortem_gets_no_labels_from_its_body() -> None:
+    result = plan(f.observed(), f.parse_result(), context(trusted=False))
+    assert not [c for c in result.changes if isinstance(c, SetIssueLabels)]

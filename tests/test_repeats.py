@@ -7,11 +7,13 @@ from typing import Any
 
 import factories as f
 import pytest
+from test_plan import context, converge
 
 from pmsync import identity, markers
-from pmsync.changes import Change, LinkTickets, Plan, UpsertComment
+from pmsync.changes import Change, CreateTickets, LinkTickets, Plan, UpsertComment
 from pmsync.config import Config, JiraConfig, RepeatsConfig
 from pmsync.model import PostMortem
+from pmsync.plan import plan
 from pmsync.repeats import (
     decode_backlinks,
     encode_backlinks,
@@ -437,3 +439,29 @@ def test_which_events_check_for_repeats(action: str, labels: tuple[str, ...], ch
 def test_an_unreadable_body_is_never_checked() -> None:
     parsed = f.parse_result(errors=(f.finding(),))
     assert not should_check("opened", f.issue(), parsed, config())
+
+
+# --- through the planner ---------------------------------------------------------------------
+
+
+def test_the_planner_writes_the_repeat_once_tickets_exist_and_settles() -> None:
+    candidate = _earlier_with_states()
+    start = f.observed(repeats=RepeatObservation(candidates=(candidate,)))
+    first = plan(start, f.parse_result(), context())
+    assert [type(c) for c in first.changes] == [CreateTickets]  # round one: tickets only
+
+    state, parsed, plans = converge(start, f.parse_result(), context())
+    changes = [c for p in plans for c in p.changes]
+    assert "repeat-incident" in state.issue.labels
+    assert len([c for c in changes if isinstance(c, LinkTickets)]) == 2  # 2 tickets x LED-1
+    assert len(comment_changes(tuple(changes), number=candidate.issue.number)) == 1
+    assert [c.body.splitlines()[0] for c in state.bot_comments] == [markers.STATUS, markers.REPEAT]
+    assert plan(state, parsed, context()).empty
+
+
+def test_an_untrusted_postmortem_is_not_flagged() -> None:
+    start = f.observed(repeats=RepeatObservation(candidates=(earlier(10),)))
+    result = plan(start, f.parse_result(), context(trusted=False))
+    flagged = [c for c in result.changes if isinstance(c, LinkTickets | UpsertComment)]
+    assert [c.marker for c in flagged if isinstance(c, UpsertComment)] == [markers.APPROVAL]
+    assert "repeat-incident" not in result.describe()
