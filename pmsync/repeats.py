@@ -138,12 +138,21 @@ def item_rows(earlier: EarlierPostMortem, today: date, config: Config) -> tuple[
                 owner=entry.item.owner,
                 priority=entry.item.priority.value,
                 due=due,
-                status=ticket.status if ticket else NO_TICKET,
+                status=_status_text(ticket, progress),
                 progress=progress.value,
                 days_overdue=(today - due).days if progress is Progress.OVERDUE else 0,
             )
         )
     return tuple(rows)
+
+
+def _status_text(ticket: TicketState | None, progress: Progress) -> str:
+    """Jira's status; for a dropped item its resolution, which says why (Won't Do)."""
+    if ticket is None:
+        return NO_TICKET
+    if progress is Progress.DROPPED and ticket.resolution:
+        return ticket.resolution
+    return ticket.status
 
 
 def open_tickets(earlier: EarlierPostMortem) -> tuple[TicketState, ...]:

@@ -225,7 +225,7 @@ def test_earlier_items_done_open_dropped_and_overdue() -> None:
     assert len(lines) == 4  # the done item is counted, not listed
     assert lines[0].startswith("- ⚠️ overdue 23d (In Progress): [LED-2](")
     assert "Raise pool size" in lines[0]
-    assert lines[1].startswith("- 🚫 dropped (Closed): [LED-3](")
+    assert lines[1].startswith("- 🚫 dropped (Won't Do): [LED-3](")
     assert lines[2].startswith("- To Do: [LED-4](") and "due 2027-01-10" in lines[2]
     assert lines[3].startswith("- ⚠️ overdue 54d (no ticket): row 5 Review capacity quarterly")
     assert "None of" not in body

@@ -271,7 +271,7 @@ def test_a_repeat_is_flagged_once_and_follows_edits(
     assert "shares `service:payments-db`, `root-cause:capacity`, `sev:2`" in text
     assert "action items: **1 of 3 done · 1 overdue · 1 dropped**" in text
     assert "1 of the 3 action items from the earlier post-mortem was finished." in text
-    assert f"🚫 dropped (Done): [{keys[DROPPED_ITEM]}](" in text
+    assert f"🚫 dropped (Won't Do): [{keys[DROPPED_ITEM]}](" in text
     assert f"⚠️ overdue 159d (To Do): [{keys[OPEN_ITEM]}](" in text
     assert DONE_ITEM not in text
 
