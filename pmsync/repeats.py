@@ -481,11 +481,12 @@ def search_labels(pm: PostMortem, labels: LabelsConfig, rule: str) -> tuple[tupl
 
 def should_check(action: str, issue: IssueState, parsed: ParseResult, config: Config) -> bool:
     """Whether an event calls for the repeat search: a post-mortem opened or reopened, a
-    ``/pmsync`` command, or an edit that changed its services or category (its derived
-    labels no longer agree with the issue's). ``pmsync sync`` always checks."""
+    ``/pmsync`` command, or an edit or label change after which its service and category
+    labels no longer agree with its body (services or category edited; a post-mortem just
+    approved, so never labelled yet). ``pmsync sync`` always checks."""
     if parsed.postmortem is None:
         return False
-    if action != "edited":
+    if action not in ("edited", "labeled"):
         return action in ("opened", "reopened", "command")
     labels = config.labels
     prefixes = (labels.service_prefix.casefold(), labels.root_cause_prefix.casefold())

@@ -425,7 +425,9 @@ def _labelled(*labels: str) -> IssueState:
         ("opened", (), True),
         ("reopened", ("service:payments-db", "root-cause:capacity"), True),
         ("command", ("service:payments-db", "root-cause:capacity"), True),
-        ("labeled", (), False),
+        ("labeled", (), True),  # e.g. just approved: not labelled from its body yet
+        ("labeled", ("service:payments-db", "root-cause:capacity", "pm:approved"), False),
+        ("closed", (), False),
         ("edited", ("service:payments-db", "root-cause:capacity", "sev:1"), False),
         ("edited", ("service:payments-db",), True),
         ("edited", ("service:payments-db", "service:ledger", "root-cause:capacity"), True),
