@@ -48,7 +48,6 @@ from pmsync.state import (
 
 LINK_TYPE = "Relates"
 BACKLINKS = "repeat-backlinks"  # data marker: refs of earlier post-mortems with the back-link
-REPEAT_STATE = "repeat-state"  # data marker: "repeat" or "cleared"
 MAX_EARLIER_SHOWN = 10  # the comment lists the most recent ones; the count covers all
 MAX_ITEMS_SHOWN = 10  # unfinished items listed per earlier post-mortem
 NO_TICKET = "no ticket"
@@ -195,7 +194,6 @@ class RepeatView(Frozen):
     earlier_items: int  # action items of every earlier post-mortem
     earlier_done: int
     repeat_label: str
-    state_marker: str
     backlinks_marker: str
 
     @property
@@ -274,7 +272,6 @@ def repeat_view(
         earlier_items=sum(view.total for view in views),
         earlier_done=sum(view.done for view in views),
         repeat_label=labels.repeat,
-        state_marker=markers.data_marker(REPEAT_STATE, state),
         backlinks_marker=encode_backlinks(backlinked),
     )
 
