@@ -37,6 +37,9 @@ from pmsync.values import (
 
 T = TypeVar("T")
 MAX_BODY_CHARACTERS = 65_536  # GitHub refuses longer issue bodies
+# Room an empty Ticket cell takes once pmsync fills it: "[OPS-12345](<site>/browse/OPS-12345)"
+# with a Jira site address of up to about 150 characters.
+TICKET_CELL_RESERVE = 200
 
 # The fields a post-mortem cannot do without, whatever the form marks as required.
 REQUIRED_FIELDS = (
@@ -150,6 +153,7 @@ def read_draft(
     category = _category(values, form, errors)
     rows = read_block(split)
     items = _action_items(rows, bool(split.value(ACTIONS)), start, max_action_items, errors)
+    _room_for_tickets(body, items, errors)
     draft = Draft(
         title=title,
         incident_start=start,
@@ -164,6 +168,26 @@ def read_draft(
         blameless=checked_options(values.get("blameless") or ""),
     )
     return draft, tuple(errors)
+
+
+def _room_for_tickets(
+    body: str | None, items: tuple[ActionItem, ...], errors: list[Finding]
+) -> None:
+    """The Ticket links pmsync writes into the body must fit as well: refused now, before
+    any ticket exists, rather than created and then impossible to record."""
+    if body is None or len(body) > MAX_BODY_CHARACTERS:
+        return  # nothing to fill, or already refused as too long
+    needed = sum(TICKET_CELL_RESERVE for item in items if item.ticket is None)
+    if len(body) + needed > MAX_BODY_CHARACTERS:
+        errors.append(
+            error(
+                "body-too-long",
+                f"the body has {len(body):,} characters, and filling in its Ticket column "
+                f"needs about {needed:,} more; GitHub accepts at most "
+                f"{MAX_BODY_CHARACTERS:,}: shorten it, e.g. move logs into a linked document",
+                field_id="body",
+            )
+        )
 
 
 # --- fields -------------------------------------------------------------------------------
