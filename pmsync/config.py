@@ -370,7 +370,8 @@ def _trusted_by_default() -> list[AuthorAssociation]:
 class TrustConfig(Section):
     author_associations: list[AuthorAssociation] = Field(
         default_factory=_trusted_by_default,
-        description="Whose issues and slash commands pmsync acts on without the approved label.",
+        description="Whose post-mortems create tickets without the approved label (slash "
+        "commands need write access).",
     )
 
 
