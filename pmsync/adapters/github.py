@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from functools import partial
 from typing import Any, Literal, TypeVar
 
@@ -198,6 +199,34 @@ class GitHubAdapter:
             ]
 
         return tuple(self._pages("GET", f"/repos/{repo}/issues", page))
+
+    def issues_updated_since(self, repo: str, since: datetime) -> tuple[IssueState, ...]:
+        """Every issue (not pull request) updated at or after ``since``, in any state and
+        with any labels, 100 per request: what changed since a sync (``pmsync.cache``)."""
+        listing = self._repo(repo).get_issues(state="all", since=since)
+
+        def page(number: int) -> list[IssueState]:
+            return [issue_state(repo, issue) for issue in listing.get_page(number)]
+
+        # Pull requests are left out after paging, so that a page holding one still
+        # counts as full.
+        found = self._pages("GET", f"/repos/{repo}/issues", page)
+        return tuple(issue for issue in found if "/pull/" not in issue.html_url)
+
+    def comments_updated_since(
+        self, repo: str, since: datetime
+    ) -> tuple[tuple[int, CommentState], ...]:
+        """Every issue comment of the repository created or edited at or after ``since``,
+        with the number of its issue, 100 per request."""
+        listing = self._repo(repo).get_issues_comments(since=since)
+
+        def page(number: int) -> list[tuple[int, CommentState]]:
+            return [
+                (int(comment.issue_url.rsplit("/", 1)[1]), comment_state(comment))
+                for comment in listing.get_page(number)
+            ]
+
+        return tuple(self._pages("GET", f"/repos/{repo}/issues/comments", page))
 
     def search_postmortems(self, query: str) -> tuple[IssueState, ...]:
         """Issues matching a search query (``GET /search/issues``), oldest first, 100 per

@@ -188,6 +188,16 @@ class JiraAdapter:
         ]
         return tuple(_unique(found))
 
+    def tickets_updated(self, projects: Sequence[str], minutes: int) -> tuple[TicketState, ...]:
+        """Every ticket of ``projects`` updated in the last ``minutes`` minutes, as Jira's
+        clock counts them: what changed since a sync (``pmsync.cache``). A relative time,
+        because JQL reads a date in the time zone of the Jira user, which pmsync cannot know."""
+        jql = (
+            f"project in {jql_list(sorted(set(projects)))} "
+            f'AND updated >= "-{max(1, minutes)}m" ORDER BY updated ASC'
+        )
+        return tuple(_unique(list(self._search(jql))))
+
     def _search(self, jql: str) -> Iterator[TicketState]:
         if self.deployment == "cloud":
             yield from self._search_cloud(jql)
