@@ -9,9 +9,10 @@ post-mortem it concerns and the changes still planned.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from pmsync import identity
 from pmsync.adapters.github import GitHubAdapter
@@ -26,7 +27,7 @@ from pmsync.model import ParseResult
 from pmsync.plan import PlanContext, plan
 from pmsync.repeat_search import RepeatFinder
 from pmsync.simulate import Simulator
-from pmsync.state import IssueState, ObservedPostMortem
+from pmsync.state import IssueState, ObservedPostMortem, TicketState
 from pmsync.trust import Trust
 
 log = logging.getLogger(__name__)
@@ -101,13 +102,18 @@ def is_trusted(issue: IssueState, engine: Engine) -> bool:
     return engine.trust.trusted(issue)
 
 
-def observe(issue: IssueState, engine: Engine) -> ObservedPostMortem:
-    """The issue's own comments and every ticket carrying its post-mortem label."""
-    label = identity.postmortem_label(issue.repo, issue.number)
+def observe(
+    issue: IssueState, engine: Engine, tickets: Sequence[TicketState] | None = None
+) -> ObservedPostMortem:
+    """The issue's own comments and every ticket carrying its post-mortem label (read
+    here unless ``tickets`` brings them, read in a batch with others')."""
+    if tickets is None:
+        label = identity.postmortem_label(issue.repo, issue.number)
+        tickets = engine.jira.tickets_with_labels([label])
     return ObservedPostMortem(
         issue=issue,
         bot_comments=engine.github.bot_comments(issue.repo, issue.number),
-        tickets=engine.jira.tickets_with_labels([label]),
+        tickets=tuple(tickets),
     )
 
 
@@ -140,9 +146,11 @@ def plan_context(issue: IssueState, parsed: ParseResult, engine: Engine) -> Plan
     )
 
 
-def reconcile(issue: IssueState, engine: Engine) -> ObservedPostMortem:
+def reconcile(
+    issue: IssueState, engine: Engine, tickets: Sequence[TicketState] | None = None
+) -> ObservedPostMortem:
     """Bring one post-mortem and its tickets in step; return the state it ends in."""
-    observed = observe(issue, engine)
+    observed = observe(issue, engine, tickets)
     applier = engine.applier()
     parsed = parse(observed.issue, engine)
     ctx = plan_context(observed.issue, parsed, engine)
@@ -180,35 +188,93 @@ def parse(issue: IssueState, engine: Engine) -> ParseResult:
     return check_postmortem(issue.body, engine.form, engine.config, title=issue.title)
 
 
-def reconcile_all(issues: Iterable[IssueState], engine: Engine) -> None:
+def reconcile_all(
+    issues: Iterable[IssueState],
+    engine: Engine,
+    *,
+    tickets: Mapping[str, Sequence[TicketState]] | None = None,
+    settled: Callable[[ObservedPostMortem], None] | None = None,
+) -> None:
     """Reconcile each post-mortem; one that fails is reported and the others go on. A
-    service that stays unreachable (5xx or no answer after retries) ends the run."""
+    service that stays unreachable (5xx or no answer after retries) ends the run.
+
+    ``tickets`` (by issue ref) are the post-mortems' tickets when already read;
+    ``settled`` hears of each post-mortem that ended in step without a failure."""
     for issue in issues:
+        failures = len(engine.failures)
         try:
-            reconcile(issue, engine)
+            if tickets is None:
+                observed = reconcile(issue, engine)
+            else:
+                observed = reconcile(issue, engine, tickets.get(issue.ref, ()))
         except RemoteError as exc:
             if not refused(exc):
                 raise
             _failed(engine, issue, exc)
         except PmsyncError as exc:
             _failed(engine, issue, exc)
+        else:
+            if settled is not None and not engine.dry_run and len(engine.failures) == failures:
+                settled(observed)
 
 
-def sync(repositories: Iterable[str], engine: Engine) -> int:
-    """Every open post-mortem of each repository; returns how many there were."""
+class SyncCache(Protocol):
+    """What ``sync`` asks of pmsync's optional local cache (``pmsync.cache``)."""
+
+    def to_reconcile(self, repositories: Sequence[str], engine: Engine) -> list[IssueState]:
+        """The open post-mortems this run must reconcile: all of them, unless the cache
+        can vouch that a post-mortem has nothing to do."""
+        ...
+
+    def settled(self, observed: ObservedPostMortem) -> None:
+        """A post-mortem whose reconcile ended in step, without a failure."""
+        ...
+
+    def finish(self, engine: Engine) -> None:
+        """The run went through every post-mortem (not called on a dry run)."""
+        ...
+
+
+def tickets_by_postmortem(
+    issues: Sequence[IssueState], engine: Engine
+) -> dict[str, tuple[TicketState, ...]]:
+    """The tickets of every post-mortem in ``issues`` by issue ref, read in batches (100
+    post-mortem labels a query, 100 tickets a page) instead of one query each."""
+    refs = {identity.postmortem_label(issue.repo, issue.number): issue.ref for issue in issues}
+    found: dict[str, list[TicketState]] = {ref: [] for ref in refs.values()}
+    if refs:
+        for ticket in engine.jira.tickets_with_labels(sorted(refs)):
+            for label in ticket.labels:
+                if label in refs:
+                    found[refs[label]].append(ticket)
+    return {ref: tuple(tickets) for ref, tickets in found.items()}
+
+
+def sync(repositories: Iterable[str], engine: Engine, cache: SyncCache | None = None) -> int:
+    """Every open post-mortem of each repository, or with a cache those it cannot vouch
+    for; returns how many were reconciled."""
+    repositories = list(repositories)
     label = engine.config.labels.postmortem
-    listed = {repo: engine.github.open_postmortems(repo, label) for repo in repositories}
-    # One repeat search for the whole run rather than one per post-mortem.
-    engine.repeats.prepare(
-        (issue, parse(issue, engine))
-        for issues in listed.values()
-        for issue in issues
-        if is_trusted(issue, engine)
-    )
-    for repo, issues in listed.items():
-        log.info("%s: %d open post-mortem(s)", repo, len(issues))
-        reconcile_all(issues, engine)
-    return sum(len(issues) for issues in listed.values())
+    if cache is None:
+        issues = [i for repo in repositories for i in engine.github.open_postmortems(repo, label)]
+    else:
+        issues = cache.to_reconcile(repositories, engine)
+    for repo in repositories:
+        count = sum(1 for issue in issues if issue.repo == repo)
+        log.info("%s: %d open post-mortem(s) to reconcile", repo, count)
+    if issues:
+        # One repeat search and one batched ticket read for the whole run, rather than
+        # one of each per post-mortem.
+        engine.repeats.prepare(
+            (issue, parse(issue, engine)) for issue in issues if is_trusted(issue, engine)
+        )
+        tickets = tickets_by_postmortem(issues, engine)
+        reconcile_all(
+            issues, engine, tickets=tickets, settled=cache.settled if cache is not None else None
+        )
+    if cache is not None and not engine.dry_run:
+        cache.finish(engine)
+    return len(issues)
 
 
 def _failed(engine: Engine, issue: IssueState, exc: PmsyncError) -> None:
