@@ -251,10 +251,17 @@ def test_a_repeat_is_flagged_once_and_follows_edits(
     # Few requests: one search for both repositories, one JQL for all earlier tickets.
     (query,) = world.searches()
     assert f"repo:{LEDGER} repo:{PAYMENTS}" in query
-    earlier_label = identity.postmortem_label(LEDGER, earlier)
-    batched = [jql for jql in world.jql() if earlier_label in jql]
-    assert len(batched) == 2  # the earlier post-mortem's own sync, and the batch
-    assert identity.postmortem_label(PAYMENTS, too_old) in batched[0] + batched[1]
+    earlier_labels = [
+        identity.postmortem_label(LEDGER, earlier),  # related to the latest post-mortem
+        identity.postmortem_label(PAYMENTS, too_old),  # related to the earlier one
+    ]
+    latest_label = identity.postmortem_label(PAYMENTS, latest)
+    batched = [
+        jql
+        for jql in world.jql()
+        if all(label in jql for label in earlier_labels) and latest_label not in jql
+    ]
+    assert len(batched) == 1  # the earlier tickets of every post-mortem of the run
 
     assert world.labels(PAYMENTS, latest) >= {
         "repeat-incident",
