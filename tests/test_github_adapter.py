@@ -100,8 +100,9 @@ def test_empty_body_reads_as_empty_text(mocked: responses.RequestsMock) -> None:
 def test_open_postmortems_are_listed_by_label_a_hundred_per_page(
     mocked: responses.RequestsMock,
 ) -> None:
-    full = [api_issue(number=n) for n in range(1, 101)]
-    pull = api_issue(number=101, html_url="https://github.com/Codertocat/Hello-World/pull/101")
+    # A pull request on a full page: the page still counts as full, so page 2 is read.
+    pull = api_issue(number=100, html_url="https://github.com/Codertocat/Hello-World/pull/100")
+    full = [api_issue(number=n) for n in range(1, 100)] + [pull]
     mocked.get(
         f"{API}/repos/{REPO}/issues",
         json=full,
@@ -113,7 +114,7 @@ def test_open_postmortems_are_listed_by_label_a_hundred_per_page(
     )
     mocked.get(
         f"{API}/repos/{REPO}/issues",
-        json=[api_issue(number=102), pull],
+        json=[api_issue(number=102)],
         match=[
             matchers.query_param_matcher(
                 {"state": "open", "labels": "postmortem", "per_page": "100", "page": "2"}
@@ -122,7 +123,7 @@ def test_open_postmortems_are_listed_by_label_a_hundred_per_page(
     )
     adapter, request_log = make_adapter()
     issues = adapter.open_postmortems(REPO, "postmortem")
-    assert [i.number for i in issues] == [*range(1, 101), 102]
+    assert [i.number for i in issues] == [*range(1, 100), 102]
     assert request_log.count() == 2  # no request per issue: the list holds everything
 
 

@@ -11,13 +11,19 @@ from typing import Any
 
 import factories
 import pytest
+import responses
+from pydantic import SecretStr
 from realdata import load_json
+from responses import matchers
 from sandbox_pmsync import NOW, REPO, Site
 
 from pmsync import markers
+from pmsync.adapters.github import GitHubAdapter, classify
+from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
 from pmsync.cli import main
 from pmsync.config import Config, TrustConfig
 from pmsync.sandbox.runner import Sandbox
+from pmsync.settings import GitHubTokenAuth
 from pmsync.trust import Trust
 
 # -- the rules, with a fake GitHub that counts what it is asked ------------------------------
@@ -264,3 +270,66 @@ def test_a_writers_command_is_obeyed(site: Site, cli_env: Path, tmp_path: Path) 
     assert handle(cli_env, command_event(tmp_path, number, "bob", "MEMBER")) == 0
     assert len(site.tickets(number)) == 4
     assert reads(site, "/collaborators/bob/permission") == 1
+
+
+# -- the two reads, pinned with GitHub's own example answers ---------------------------------
+
+API = "https://ghe.acme.example:443/api/v3"  # PyGithub always names the port
+_EXAMPLES = load_json("openapi/github-rest-api.api.github.com.json")["components"]["examples"]
+
+
+def _event(event_id: int, kind: str, actor: str, label: str | None = None) -> dict[str, Any]:
+    raw: dict[str, Any] = copy.deepcopy(_EXAMPLES["issue-event-for-issue-items"]["value"][0])
+    raw.update(id=event_id, event=kind, commit_id=None, commit_url=None)
+    raw["actor"]["login"] = actor
+    if label is not None:
+        raw["label"] = {"name": label, "color": "0e8a16"}
+    return raw
+
+
+def _adapter() -> tuple[GitHubAdapter, RequestLog]:
+    request_log = RequestLog()
+    remote = Remote("github", classify, policy=RetryPolicy(max_attempts=1), log=request_log)
+    auth = GitHubTokenAuth(api_url=API, token=SecretStr("ghp_trust_test_token"))
+    return GitHubAdapter.connect(auth, remote=remote, throttle=False), request_log
+
+
+def test_the_newest_labeled_event_names_who_added_the_label() -> None:
+    """Events come oldest first, 100 a page: every page is read, and the last `labeled`
+    event for the label wins (an approval removed and added again by someone else)."""
+    events_url = f"{API}/repos/{REPO}/issues/5/events"
+    first = [
+        _event(1, "labeled", "bob", "PM:Approved"),
+        _event(2, "unlabeled", "bob", "pm:approved"),
+    ]
+    first += [_event(n, "closed", "bob") for n in range(3, 101)]
+    second = [
+        _event(101, "labeled", "carol", "sev:1"),
+        _event(102, "labeled", "dana", "pm:approved"),
+    ]
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as mocked:
+        mocked.get(
+            events_url, json=first, match=[matchers.query_param_matcher({"per_page": "100"})]
+        )
+        mocked.get(
+            events_url,
+            json=second,
+            match=[matchers.query_param_matcher({"per_page": "100", "page": "2"})],
+        )
+        adapter, request_log = _adapter()
+        assert adapter.label_added_by(REPO, 5, "pm:approved") == "dana"
+    # Two pages, two requests: no event was completed with a request of its own.
+    assert request_log.count() == 2
+
+
+def test_permission_reads_githubs_answer_and_an_unknown_login_has_none() -> None:
+    base = f"{API}/repos/{REPO}/collaborators"
+    answer = _EXAMPLES["repository-collaborator-permission-response-if-user-has-admin-permissions"]
+    not_found = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as mocked:
+        mocked.get(f"{base}/octocat/permission", json=answer["value"])
+        mocked.get(f"{base}/ghost/permission", json=not_found, status=404)
+        adapter, request_log = _adapter()
+        assert adapter.permission(REPO, "octocat") == "admin"
+        assert adapter.permission(REPO, "ghost") == "none"
+    assert request_log.count() == 2

@@ -176,13 +176,12 @@ class GitHubAdapter:
         listing = self._repo(repo).get_issues(state="open", labels=[label])
 
         def page(number: int) -> list[IssueState]:
-            return [
-                issue_state(repo, issue)
-                for issue in listing.get_page(number)
-                if "/pull/" not in issue.html_url  # the issues list includes pull requests
-            ]
+            return [issue_state(repo, issue) for issue in listing.get_page(number)]
 
-        return tuple(self._pages("GET", f"/repos/{repo}/issues", page))
+        # The issues list includes pull requests; they are left out after paging, so that
+        # a page holding one still counts as full.
+        found = self._pages("GET", f"/repos/{repo}/issues", page)
+        return tuple(issue for issue in found if "/pull/" not in issue.html_url)
 
     def issues_with_label(
         self, repo: str, label: str, state: Literal["open", "closed", "all"] = "all"
@@ -192,13 +191,12 @@ class GitHubAdapter:
         listing = self._repo(repo).get_issues(state=state, labels=[label])
 
         def page(number: int) -> list[IssueState]:
-            return [
-                issue_state(repo, issue)
-                for issue in listing.get_page(number)
-                if "/pull/" not in issue.html_url  # the issues list includes pull requests
-            ]
+            return [issue_state(repo, issue) for issue in listing.get_page(number)]
 
-        return tuple(self._pages("GET", f"/repos/{repo}/issues", page))
+        # The issues list includes pull requests; they are left out after paging, so that
+        # a page holding one still counts as full.
+        found = self._pages("GET", f"/repos/{repo}/issues", page)
+        return tuple(issue for issue in found if "/pull/" not in issue.html_url)
 
     def issues_updated_since(self, repo: str, since: datetime) -> tuple[IssueState, ...]:
         """Every issue (not pull request) updated at or after ``since``, in any state and
@@ -259,17 +257,20 @@ class GitHubAdapter:
         wanted = label.casefold()
 
         def page(index: int) -> list[str | None]:
+            # One entry per event, so a page's length tells whether another follows.
             # ``event.event`` first: reading ``label`` on an event without one would make
             # PyGithub complete the object with a request of its own.
             return [
-                event.actor.login if event.actor else None
-                for event in listing.get_page(index)
+                (event.actor.login if event.actor else None)
                 if event.event == "labeled"
                 and event.label is not None
                 and event.label.name.casefold() == wanted
+                else None
+                for event in listing.get_page(index)
             ]
 
-        adders = list(self._pages("GET", f"{self._paths(repo, number)}/events", page))
+        path = f"{self._paths(repo, number)}/events"
+        adders = [login for login in self._pages("GET", path, page) if login is not None]
         return adders[-1] if adders else None
 
     def permission(self, repo: str, login: str) -> str:
