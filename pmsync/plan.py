@@ -143,6 +143,8 @@ def feedback_state(parsed: ParseResult, existing: CommentState | None) -> str | 
 def feedback_part(observed: ObservedPostMortem, parsed: ParseResult, ctx: PlanContext) -> Part:
     existing = markers.find_comment(observed.bot_comments, markers.FEEDBACK)
     state = feedback_state(parsed, existing)
+    if state == "warnings" and existing is None and not ctx.trusted:
+        state = None  # suggestions wait for approval: until then an outsider gets one comment
     labels = {ctx.config.labels.needs_fix: state == "errors"}
     if state is None:
         return Part(labels=labels)
@@ -152,6 +154,7 @@ def feedback_part(observed: ObservedPostMortem, parsed: ParseResult, ctx: PlanCo
         errors=finding_views(parsed.errors, ctx.field_labels),
         warnings=finding_views(parsed.warnings, ctx.field_labels),
         override_dir=ctx.template_dir,
+        trusted=ctx.trusted,
     )
     return Part(changes=upsert_comment(observed, markers.FEEDBACK, body, existing), labels=labels)
 

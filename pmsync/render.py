@@ -213,9 +213,12 @@ def render_feedback(
     errors: tuple[FindingView, ...],
     warnings: tuple[FindingView, ...],
     override_dir: Path | None = None,
+    trusted: bool = True,  # False: tickets wait for a maintainer's approval
 ) -> str:
-    context = {"state": state, "state_marker": state_marker, "errors": errors}
-    return render("feedback.md.j2", context | {"warnings": warnings}, override_dir)
+    context = {"state": state, "state_marker": state_marker, "trusted": trusted}
+    return render(
+        "feedback.md.j2", context | {"errors": errors, "warnings": warnings}, override_dir
+    )
 
 
 def render_approval(approved: bool, label: str, override_dir: Path | None = None) -> str:

@@ -15,7 +15,7 @@ import responses
 from pydantic import SecretStr
 from realdata import load_json
 from responses import matchers
-from sandbox_pmsync import NOW, REPO, Site
+from sandbox_pmsync import BODY, NOW, REPO, Site
 
 from pmsync import markers
 from pmsync.adapters.github import GitHubAdapter, classify
@@ -132,7 +132,7 @@ def test_an_outsiders_post_mortem_gets_one_polite_comment_and_nothing_in_jira(si
     assert site.writes("jira") == []
     assert site.tickets() == {}
     approval = site.bot_comments(number, markers.APPROVAL)
-    assert len(approval) == 1
+    assert len(site.comments(number)) == len(approval) == 1
     assert "A maintainer can approve this one by adding the label `pm:approved`" in approval[0]
     assert "Nothing has been sent to Jira yet." in approval[0]
     assert site.bot_comments(number, markers.STATUS) == []
@@ -161,6 +161,48 @@ def test_a_members_approval_creates_the_tickets(site: Site) -> None:
     # Who added the label: one events read and one permission read, for the whole run.
     assert reads(site, f"/issues/{number}/events") == 1
     assert reads(site, "/collaborators/bob/permission") == 1
+
+
+VAGUE = BODY.replace(
+    "| Make the pool size a runtime setting that needs no restart |", "| Improve monitoring |"
+)
+
+
+@pytest.mark.e2e
+def test_suggestions_for_an_outsider_wait_for_the_approval(site: Site) -> None:
+    """A valid body with practice warnings: the outsider still gets one comment, and the
+    suggestions (which say tickets are being created) come with the approval."""
+    number = site.open("carol", VAGUE)
+    site.run()
+    assert len(site.comments(number)) == 1
+    assert len(site.bot_comments(number, markers.APPROVAL)) == 1
+    site.as_("bob").get_repo(REPO).get_issue(number).add_to_labels("pm:approved")
+    site.run()
+    feedback = site.bot_comments(number, markers.FEEDBACK)
+    assert len(feedback) == 1 and "vague" in feedback[0]
+    assert len(site.tickets(number)) == 4
+
+
+@pytest.mark.e2e
+def test_a_fixed_outsider_post_mortem_says_it_waits_for_approval(site: Site) -> None:
+    broken = BODY.replace("| P1 | @bob | 2026-11-27 |", "| P9 | @bob | 2026-11-27 |")
+    number = site.open("carol", broken)
+    site.run()
+    assert "needs a fix" in site.bot_comments(number, markers.FEEDBACK)[0]
+    assert site.bot_comments(number, markers.APPROVAL) == []
+    site.as_("carol").get_repo(REPO).get_issue(number).edit(body=BODY)
+    site.run()
+    fixed = site.bot_comments(number, markers.FEEDBACK)[0]
+    assert "pmsync creates its Jira tickets once a maintainer approves it" in fixed
+    assert "is creating its Jira tickets" not in fixed
+    assert len(site.bot_comments(number, markers.APPROVAL)) == 1
+    assert site.tickets() == {}
+    site.as_("bob").get_repo(REPO).get_issue(number).add_to_labels("pm:approved")
+    site.run()
+    assert (
+        "so pmsync is creating its Jira tickets" in site.bot_comments(number, markers.FEEDBACK)[0]
+    )
+    assert len(site.tickets(number)) == 4
 
 
 @pytest.mark.e2e
