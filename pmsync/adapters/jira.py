@@ -34,6 +34,7 @@ Deployment = Literal["cloud", "datacenter"]
 SERVICE = "jira"
 PAGE_SIZE = 100  # the most Jira returns per search page; also the batch size of JQL lists
 BULK_SIZE = 50  # the most /rest/api/2/issue/bulk accepts in one request
+RECONCILE_LIMIT = 50  # the most ids a search takes as reconcileIssues
 TICKET_FIELDS = (
     "summary",
     "status",
@@ -213,7 +214,8 @@ class JiraAdapter:
                 "maxResults": PAGE_SIZE,
             }
             if self._created_ids:
-                params["reconcileIssues"] = list(self._created_ids)
+                # Jira takes at most 50; the newest are those a read-back needs.
+                params["reconcileIssues"] = self._created_ids[-RECONCILE_LIMIT:]
             if token:
                 params["nextPageToken"] = token
             page = self._read("GET", "/rest/api/3/search/jql", params)
