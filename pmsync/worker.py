@@ -176,12 +176,14 @@ def sync_job(
     *,
     dry_run: bool = False,
     bot_login: str | None = None,
+    cache: reconcile.SyncCache | None = None,
 ) -> Job:
-    """`pmsync sync` every ``worker.sync_every_minutes``, with fresh clients each time."""
+    """`pmsync sync` every ``worker.sync_every_minutes``, with fresh clients each time
+    (and the local cache, when given, kept from one run to the next)."""
 
     def run() -> JobResult:
         session = start_run(settings, config, now=now(), dry_run=dry_run, bot_login=bot_login)
-        synced = reconcile.sync(repositories, session.engine)
+        synced = reconcile.sync(repositories, session.engine, cache)
         return describe_sync(synced, session)
 
     return Job("sync", timedelta(minutes=config.worker.sync_every_minutes), run)

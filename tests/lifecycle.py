@@ -22,10 +22,12 @@ import base64
 import binascii
 import json
 import re
+import shutil
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import jira
@@ -35,6 +37,7 @@ from pydantic import SecretStr
 
 from pmsync import identity, reconcile
 from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
+from pmsync.cache import MAX_AGE, FileCache
 from pmsync.commands import handle_event
 from pmsync.commands.report import produce
 from pmsync.config import Config, FollowupConfig, GitHubConfig, JiraConfig, Person
@@ -125,11 +128,20 @@ class Outcome:
 
 
 class Pmsync:
-    """pmsync's entry points (sync, handle-event, report) against the sandbox."""
+    """pmsync's entry points (sync, handle-event, report) against the sandbox; syncs keep
+    their local cache in ``cache`` when given."""
 
-    def __init__(self, sandbox: Sandbox, config: Config) -> None:
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        config: Config,
+        cache: Path | None = None,
+        cache_age: timedelta = MAX_AGE,
+    ) -> None:
         self.settings = settings(sandbox)
         self.config = config
+        self.cache = cache
+        self.cache_age = cache_age
 
     def _session(self, now: datetime, requests: RequestLog) -> Run:
         return start_run(
@@ -144,7 +156,8 @@ class Pmsync:
 
     def sync(self, now: datetime, requests: RequestLog) -> Outcome:
         session = self._session(now, requests)
-        return _finished(session, lambda: reconcile.sync(REPOS, session.engine))
+        cache = FileCache(self.cache, self.cache_age) if self.cache is not None else None
+        return _finished(session, lambda: reconcile.sync(REPOS, session.engine, cache))
 
     def event(
         self, repo: str, number: int, action: str, now: datetime, requests: RequestLog
@@ -522,14 +535,16 @@ def seed(sandbox: Sandbox) -> None:
 
 @dataclass
 class Lifecycle:
-    """The script played on one sandbox."""
+    """The script played on one sandbox (syncs keep their cache in ``cache``, if given)."""
 
     sandbox: Sandbox
+    cache: Path | None = None
+    cache_age: timedelta = MAX_AGE  # a full sync at least this often
     steps: tuple[Step, ...] = field(default_factory=script)
 
     def __post_init__(self) -> None:
         self.config = config()
-        self.pmsync = Pmsync(self.sandbox, self.config)
+        self.pmsync = Pmsync(self.sandbox, self.config, self.cache, self.cache_age)
         self.people = People(self.sandbox)
 
     def play(self, index: int, requests: RequestLog | None = None) -> Outcome:
@@ -563,6 +578,8 @@ def record(lifecycle: Lifecycle) -> Recording:
     kill after pmsync's i-th request hit the same request)."""
     sandbox = lifecycle.sandbox
     seed(sandbox)
+    if lifecycle.cache is not None:
+        shutil.rmtree(lifecycle.cache, ignore_errors=True)
     before, after, counts = [], [], []
     for index, step in enumerate(lifecycle.steps):
         before.append(sandbox.state())

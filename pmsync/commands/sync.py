@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 
-from pmsync import reconcile
+from pmsync import cache, reconcile
 from pmsync.config import load_config
 from pmsync.run import repositories, start_run
 
@@ -21,6 +23,7 @@ def register(
         "create missing tickets, push table edits, pull ticket status into the status comment.",
     )
     add_run_options(parser)
+    add_cache_options(parser)
     parser.add_argument(
         "--repo",
         action="append",
@@ -42,6 +45,31 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_cache_options(parser: argparse.ArgumentParser) -> None:
+    """Options `sync` and `worker` share: where the local cache lives, if anywhere."""
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        metavar="DIR",
+        help=f"keep a local cache in DIR (default: ${cache.DIRECTORY_VARIABLE}, else none): "
+        "a sync then asks only what changed since the last one; losing the cache costs "
+        "requests, never changes the outcome. The scheduled workflow keeps "
+        f"{cache.DEFAULT_DIRECTORY} with actions/cache",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=f"use no cache, even if ${cache.DIRECTORY_VARIABLE} names one",
+    )
+
+
+def cache_from(args: argparse.Namespace) -> cache.FileCache | None:
+    if args.no_cache:
+        return None
+    directory = args.cache or os.environ.get(cache.DIRECTORY_VARIABLE, "").strip()
+    return cache.FileCache(Path(directory)) if directory else None
+
+
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     repos = repositories(args.repo, config)
@@ -54,5 +82,5 @@ def run(args: argparse.Namespace) -> int:
         repository=repos[0],
         redactor=args.redactor,
     )
-    reconcile.sync(repos, session.engine)
+    reconcile.sync(repos, session.engine, cache_from(args))
     return session.finish()

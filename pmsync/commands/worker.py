@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from pmsync.commands.sync import add_run_options
+from pmsync.commands.sync import add_cache_options, add_run_options, cache_from
 from pmsync.config import load_config
 from pmsync.run import repositories
 from pmsync.worker import Job, Worker, moving_clock, report_job, sync_job
@@ -28,6 +28,7 @@ def register(
         "turn. With --now, the worker's clock starts at that moment.",
     )
     add_run_options(parser)
+    add_cache_options(parser)
     parser.add_argument(
         "--repo",
         action="append",
@@ -51,7 +52,15 @@ def run(args: argparse.Namespace) -> int:
     args.settings.require_jira(config.jira)
     now = moving_clock(args.now)
     jobs: list[Job] = [
-        sync_job(args.settings, config, repos, now, dry_run=args.dry_run, bot_login=args.bot_login)
+        sync_job(
+            args.settings,
+            config,
+            repos,
+            now,
+            dry_run=args.dry_run,
+            bot_login=args.bot_login,
+            cache=cache_from(args),
+        )
     ]
     report = report_job(args.settings, config, now)
     if report is None:
