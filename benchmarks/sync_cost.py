@@ -20,17 +20,20 @@ import math
 import platform
 import random
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from github import Auth, Github
 from pydantic import SecretStr
 
 from pmsync import identity, reconcile
+from pmsync.cache import FileCache
 from pmsync.config import Config, GitHubConfig, JiraConfig, Person
 from pmsync.form import NO_RESPONSE, default_form
 from pmsync.lint import check_postmortem
@@ -42,12 +45,13 @@ REPO = "acme/payments"
 ITEMS = 5
 PAGE = 100  # the most GitHub and Jira return per page
 BULK = 50  # the most tickets Jira creates in one request
-# The sandbox clock: issues are opened the day before the first sync; the milestone day
-# is two days later, when the 10% opened with an earlier incident reach their 2-week review.
+# The sandbox clock: issues are opened the day before the first sync. On the milestone day,
+# the next morning, the 10% opened with an earlier incident reach their 2-week review; it
+# is less than a day after the first sync, so the cache has no full sync due yet.
 OPENED = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 FIRST_SYNC = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday
-MILESTONE_DAY = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # the 2-week review of ...
-EARLY_INCIDENT = "2026-11-19 14:00 UTC"  # ... these (14 days before, a Thursday)
+MILESTONE_DAY = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)  # the 2-week review of ...
+EARLY_INCIDENT = "2026-11-18 14:00 UTC"  # ... these (14 days before, a Wednesday)
 LATE_INCIDENT = "2026-11-28 14:00 UTC"  # everyone else: first review on 2026-12-14
 SHARE = 0.10  # of tickets changed; of post-mortems reaching a milestone
 
@@ -234,13 +238,14 @@ class World:
             repo.create_issue(f"service-{index} errors", body=text, labels=["postmortem"])
         client.close()
 
-    def sync(self, now: datetime) -> Measured:
-        """One ``pmsync sync`` at ``now``: its requests, wall time and failures."""
+    def sync(self, now: datetime, cache: Path | None) -> Measured:
+        """One ``pmsync sync`` at ``now`` (with the cache in ``cache``, if given): its
+        requests, wall time and failures."""
         self.sandbox.set_clock(now)
         self.sandbox.clear_requests()
         started = time.perf_counter()
         session = start_run(self.settings, self.config, now=now, show=lambda text: None)
-        reconcile.sync([REPO], session.engine)
+        reconcile.sync([REPO], session.engine, FileCache(cache) if cache else None)
         seconds = time.perf_counter() - started
         failed = len(session.engine.failures)
         return Measured(Count.of(self.sandbox.requests()), seconds, failed)
@@ -300,40 +305,52 @@ def latency(sandbox: Sandbox, ms: int) -> Iterator[None]:
 # -- the scenarios -------------------------------------------------------------------------
 
 
-def measure(world: World, ms: int) -> list[Row]:
+def measure(world: World, ms: int, cache: Path) -> list[Row]:
+    """The scenarios in order on one sandbox. Where a scenario is measured with and
+    without the cache, the sandbox is put back in between, so both start from the same
+    state (and end in it: the cache then matches the sandbox)."""
     p = world.p
     world.open_postmortems()
 
-    def sync(now: datetime) -> Measured:
+    def sync(now: datetime, cached: bool) -> Measured:
         with latency(world.sandbox, ms):
-            return world.sync(now)
+            return world.sync(now, cache if cached else None)
 
-    rows = [Row("first sync", sync(FIRST_SYNC), bound_first_sync(p))]
-    rows.append(
+    def both(now: datetime, name: str, bound: Callable[[bool], Count], note: str) -> list[Row]:
+        before = world.sandbox.state()
+        with_cache = Row(f"{name}, cache", sync(now, cached=True), bound(True), note)
+        world.sandbox.restore(before)
+        without = Row(f"{name}, no cache", sync(now, cached=False), bound(False), note)
+        return [with_cache, without]
+
+    rows = [
+        Row("first sync", sync(FIRST_SYNC, cached=True), bound_first_sync(p), "cache empty"),
         Row(
-            "steady, no cache",
-            sync(FIRST_SYNC + timedelta(hours=1)),
-            bound_steady(p, cached=False),
-            note=f"target ≤ {no_cache_limit(p)}",
-        )
+            "next hour, cache",
+            sync(FIRST_SYNC + timedelta(hours=1), cached=True),
+            bound_steady(p, cached=True),
+            "reads back what the first sync wrote",
+        ),
+    ]
+    rows += both(
+        FIRST_SYNC + timedelta(hours=2),
+        "steady",
+        lambda cached: bound_steady(p, cached),
+        f"no-cache target ≤ {no_cache_limit(p)}",
     )
     tickets, touched = world.change_ticket_statuses(SHARE)
-    rows.append(
-        Row(
-            "10% tickets changed",
-            sync(FIRST_SYNC + timedelta(hours=2)),
-            bound_changed(p, tickets, touched, cached=False),
-            note=f"{tickets} tickets in {touched} post-mortems; target writes = {touched}",
-        )
+    rows += both(
+        FIRST_SYNC + timedelta(hours=3),
+        "10% tickets changed",
+        lambda cached: bound_changed(p, tickets, touched, cached),
+        f"{tickets} tickets in {touched} post-mortems; target writes = {touched}",
     )
     due = len(world.early)
-    rows.append(
-        Row(
-            "milestone day",
-            sync(MILESTONE_DAY),
-            bound_milestone(p, due, cached=False),
-            note=f"{due} reviews due",
-        )
+    rows += both(
+        MILESTONE_DAY,
+        "milestone day",
+        lambda cached: bound_milestone(p, due, cached),
+        f"{due} reviews due; target writes = {due}",
     )
     return rows
 
@@ -383,9 +400,10 @@ def main(argv: Sequence[str] | None = None, out: Callable[[str], None] = print) 
     )
     out("cells: measured (lower bound)")
     failed = 0
-    with running_sandbox(now=OPENED) as sandbox:
+    with running_sandbox(now=OPENED) as sandbox, tempfile.TemporaryDirectory() as folder:
         for p in sizes:
-            rows = measure(World(sandbox, p, args.seed), args.latency_ms)
+            cache = Path(folder) / f"cache-{p}"
+            rows = measure(World(sandbox, p, args.seed), args.latency_ms, cache)
             out("")
             out(table(p, rows))
             failed += sum(row.run.failed for row in rows)
