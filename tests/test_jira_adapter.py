@@ -23,7 +23,7 @@ from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
 from pmsync.changes import NewTicket
 from pmsync.errors import RemoteError
 from pmsync.identity import DUPLICATE_LABEL, item_label
-from pmsync.sandbox import jql as sandbox_jql
+from pmsync.sandbox.jira import jql_parse as sandbox_jql
 from pmsync.state import TicketState
 
 SITE = "https://acme.atlassian.net"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from pmsync.sandbox.http import SandboxRequest
-from pmsync.sandbox.jira import JiraService
+from pmsync.sandbox.jira.service import JiraService
 
 START = datetime(2026, 11, 20, 14, 2, tzinfo=UTC)
 BASE = "http://127.0.0.1:8123/jira"

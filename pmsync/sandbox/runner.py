@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pmsync.sandbox.clock import SandboxClock
-from pmsync.sandbox.github import GithubService
+from pmsync.sandbox.github.service import GithubService
 from pmsync.sandbox.server import JiraLike, SandboxApp, SandboxHTTPServer
 
 JiraDeployment = Literal["Cloud", "Server"]
@@ -38,7 +38,7 @@ def build_app(
     """A sandbox with both emulators; its clock stands at ``now`` when given."""
     clock = SandboxClock(now)
     if jira_service is None:
-        from pmsync.sandbox.jira import JiraService
+        from pmsync.sandbox.jira.service import JiraService
 
         jira_service = JiraService(clock.now, deployment=jira_deployment)
     return SandboxApp(GithubService(clock.now), jira_service, clock, state_file=state_file)

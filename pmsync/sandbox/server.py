@@ -30,7 +30,7 @@ from pmsync.errors import ConfigError
 from pmsync.sandbox.clock import SandboxClock
 from pmsync.sandbox.control import ControlApi
 from pmsync.sandbox.faults import Fault, FaultPlan
-from pmsync.sandbox.github import GithubService
+from pmsync.sandbox.github.service import GithubService
 from pmsync.sandbox.http import SandboxRequest, SandboxResponse
 
 logger = logging.getLogger(__name__)

@@ -1,8 +1,8 @@
 """The sandbox's Jira: an emulated Jira Cloud or Data Center site behind ``/jira``.
 
 ``JiraService.handle`` answers one REST request (the server has already stripped the
-``/jira`` prefix). The endpoints live in ``jira_meta`` (the site), ``jira_issues`` (tickets)
-and ``jira_search`` (JQL); this module authenticates, routes, and owns the state.
+``/jira`` prefix). The endpoints live in ``meta`` (the site), ``issues`` (tickets)
+and ``search`` (JQL); this module authenticates, routes, and owns the state.
 
 Authentication, as on the real products:
 
@@ -25,13 +25,10 @@ from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from pmsync.sandbox import jira_issues as issues
-from pmsync.sandbox import jira_meta as meta
-from pmsync.sandbox import jira_search as search
-from pmsync.sandbox import jira_shapes as shapes
 from pmsync.sandbox.http import SandboxRequest, SandboxResponse
-from pmsync.sandbox.jira_http import Call, JiraHttpError, error_body, respond
-from pmsync.sandbox.jira_store import JiraState, JiraStore, JiraUser, default_token
+from pmsync.sandbox.jira import issues, meta, search, shapes
+from pmsync.sandbox.jira.http import Call, JiraHttpError, error_body, respond
+from pmsync.sandbox.jira.store import JiraState, JiraStore, JiraUser, default_token
 
 Deployment = Literal["Cloud", "Server"]
 Handler = Callable[..., SandboxResponse]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from pmsync.sandbox.github_store import (
+from pmsync.sandbox.github.store import (
     Account,
     Comment,
     GithubStore,

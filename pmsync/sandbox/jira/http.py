@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from pmsync.sandbox.http import SandboxRequest, SandboxResponse
-from pmsync.sandbox.jira_shapes import View
-from pmsync.sandbox.jira_store import JiraStore, JiraUser, Ticket
+from pmsync.sandbox.jira.shapes import View
+from pmsync.sandbox.jira.store import JiraStore, JiraUser, Ticket
 
 JSON_TYPE = "application/json;charset=UTF-8"
 ISSUE_NOT_FOUND = "Issue does not exist or you do not have permission to see it."

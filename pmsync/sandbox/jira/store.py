@@ -2,7 +2,7 @@
 
 The records are pydantic models so the whole state dumps to JSON and loads back in one
 call (``snapshot``/``restore``). The store only keeps facts; how they look on the wire is
-``jira_shapes``, and what a request may change is ``jira_fields``.
+``shapes``, and what a request may change is ``fields``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pmsync.sandbox import jira_catalog as catalog
+from pmsync.sandbox.jira import catalog
 
 
 class Record(BaseModel):

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmsync.sandbox import jira_catalog as catalog
-from pmsync.sandbox import jira_shapes as shapes
 from pmsync.sandbox.http import SandboxResponse
-from pmsync.sandbox.jira_fields import (
+from pmsync.sandbox.jira import catalog, shapes
+from pmsync.sandbox.jira.fields import (
     FieldChanges,
     FieldError,
     FieldReader,
     cannot_set,
     reference,
 )
-from pmsync.sandbox.jira_http import Call, JiraHttpError, error_body, respond
-from pmsync.sandbox.jira_store import JiraComment, RemoteLink, RichText, Ticket
+from pmsync.sandbox.jira.http import Call, JiraHttpError, error_body, respond
+from pmsync.sandbox.jira.store import JiraComment, RemoteLink, RichText, Ticket
 
 BULK_LIMIT = 50
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmsync.sandbox import jira_catalog as catalog
-from pmsync.sandbox import jira_shapes as shapes
 from pmsync.sandbox.http import SandboxResponse
-from pmsync.sandbox.jira_http import Call, JiraHttpError, respond
-from pmsync.sandbox.jira_store import JiraProject, JiraUser
+from pmsync.sandbox.jira import catalog, shapes
+from pmsync.sandbox.jira.http import Call, JiraHttpError, respond
+from pmsync.sandbox.jira.store import JiraProject, JiraUser
 
 USER_NOT_FOUND = "Specified user does not exist or you do not have required permissions"
 

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from pmsync.sandbox import jira_catalog as catalog
-from pmsync.sandbox import jql
-from pmsync.sandbox.jira_store import JiraStore, JiraUser, Ticket
+from pmsync.sandbox.jira import catalog
+from pmsync.sandbox.jira import jql_parse as jql
+from pmsync.sandbox.jira.store import JiraStore, JiraUser, Ticket
 
 Predicate = Callable[[Ticket], bool]
 

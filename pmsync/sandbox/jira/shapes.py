@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pmsync.sandbox import jira_adf
-from pmsync.sandbox import jira_catalog as catalog
-from pmsync.sandbox.jira_store import (
+from pmsync.sandbox.jira import adf, catalog
+from pmsync.sandbox.jira.store import (
     IssueLink,
     JiraComment,
     JiraProject,
@@ -76,7 +75,7 @@ def rich_text(view: View, text: RichText | None) -> Any:
         return None
     if view.version == "2":
         return text.wiki
-    return text.adf if text.adf is not None else jira_adf.from_wiki(text.wiki)
+    return text.adf if text.adf is not None else adf.from_wiki(text.wiki)
 
 
 # ---- users and projects ------------------------------------------------------------------

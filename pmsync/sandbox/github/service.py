@@ -19,10 +19,10 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from pmsync.sandbox.github_json import JSON, Renderer
-from pmsync.sandbox.github_ratelimit import RateLimits
-from pmsync.sandbox.github_search import QueryError, parse_query
-from pmsync.sandbox.github_store import (
+from pmsync.sandbox.github.ratelimit import RateLimits
+from pmsync.sandbox.github.search import QueryError, parse_query
+from pmsync.sandbox.github.shapes import JSON, Renderer
+from pmsync.sandbox.github.store import (
     Account,
     Comment,
     GithubStore,

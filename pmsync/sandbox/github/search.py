@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from pmsync.sandbox.github_store import Issue, Repository, timestamp
+from pmsync.sandbox.github.store import Issue, Repository, timestamp
 
 _TOKEN = re.compile(
     r"""\s*(?:

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from pmsync.sandbox import jira_adf
-from pmsync.sandbox import jira_catalog as catalog
-from pmsync.sandbox.jira_store import JiraProject, JiraStore, RichText
+from pmsync.sandbox.jira import adf, catalog
+from pmsync.sandbox.jira.store import JiraProject, JiraStore, RichText
 
 SUMMARY_LIMIT = 255
 LABEL_LIMIT = 255
@@ -88,10 +87,10 @@ class FieldReader:
             if not isinstance(value, str):
                 raise FieldError(NOT_A_STRING)
             return RichText(wiki=value)
-        if not jira_adf.is_document(value):
-            raise FieldError(jira_adf.NOT_A_DOCUMENT)
+        if not adf.is_document(value):
+            raise FieldError(adf.NOT_A_DOCUMENT)
         assert isinstance(value, dict)  # is_document checked it
-        return RichText(wiki=jira_adf.to_wiki(value), adf=value)
+        return RichText(wiki=adf.to_wiki(value), adf=value)
 
     # ---- structure ----------------------------------------------------------------------
 

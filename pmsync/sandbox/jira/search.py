@@ -14,12 +14,17 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from pmsync.sandbox import jira_shapes as shapes
-from pmsync.sandbox import jql
 from pmsync.sandbox.http import SandboxResponse
-from pmsync.sandbox.jira_http import Call, JiraHttpError, error_body, respond
-from pmsync.sandbox.jira_jql import CompiledQuery, JqlContext, JqlValidationError, compile_query
-from pmsync.sandbox.jira_store import Ticket
+from pmsync.sandbox.jira import jql_parse as jql
+from pmsync.sandbox.jira import shapes
+from pmsync.sandbox.jira.http import Call, JiraHttpError, error_body, respond
+from pmsync.sandbox.jira.jql_eval import (
+    CompiledQuery,
+    JqlContext,
+    JqlValidationError,
+    compile_query,
+)
+from pmsync.sandbox.jira.store import Ticket
 
 SEARCH_REMOVED = (
     "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. "

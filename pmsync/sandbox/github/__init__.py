@@ -1,0 +1,1 @@
+"""The emulated GitHub REST API; ``service.GithubService`` routes and answers requests."""

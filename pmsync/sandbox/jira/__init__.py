@@ -1,0 +1,1 @@
+"""The emulated Jira site; ``service.JiraService`` authenticates, routes and answers requests."""
