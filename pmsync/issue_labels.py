@@ -57,21 +57,16 @@ def label_style(name: str, labels: LabelsConfig) -> LabelStyle:
     return next(found, _DEFAULT_STYLE)
 
 
-def has_label(issue: IssueState, name: str) -> bool:
-    """GitHub compares label names without regard to case."""
-    return name.casefold() in {label.casefold() for label in issue.labels}
-
-
 def label_changes(
     issue: IssueState, wanted: Mapping[str, bool], labels: LabelsConfig
 ) -> list[Change]:
     """The changes that make ``issue`` carry exactly the wanted labels (True: present)."""
-    add = sorted(name for name, present in wanted.items() if present and not has_label(issue, name))
+    add = sorted(name for name, present in wanted.items() if present and not issue.has_label(name))
     on_issue = {label.casefold(): label for label in issue.labels}
     remove = sorted(
         on_issue[name.casefold()]
         for name, present in wanted.items()
-        if not present and has_label(issue, name)
+        if not present and issue.has_label(name)
     )
     changes: list[Change] = []
     for name in add:

@@ -31,6 +31,11 @@ class IssueState(Frozen):
     def ref(self) -> str:
         return f"{self.repo}#{self.number}"
 
+    def has_label(self, name: str) -> bool:
+        """GitHub compares label names without regard to case."""
+        wanted = name.casefold()
+        return any(label.casefold() == wanted for label in self.labels)
+
 
 class CommentState(Frozen):
     id: int

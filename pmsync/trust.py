@@ -57,7 +57,7 @@ class Trust:
         """Whether this post-mortem may create tickets."""
         if issue.author_association in self._config.trust.author_associations:
             return True
-        if not has_label(issue, self._config.labels.approved):
+        if not issue.has_label(self._config.labels.approved):
             return False
         key = (issue.repo.casefold(), issue.number)
         if key not in self._approvals:
@@ -82,9 +82,3 @@ class Trust:
             return False
         log.info("%s: approved by %s (%r)", issue.ref, adder, label)
         return True
-
-
-def has_label(issue: IssueState, label: str) -> bool:
-    """GitHub label names match in any case."""
-    wanted = label.casefold()
-    return any(name.casefold() == wanted for name in issue.labels)
