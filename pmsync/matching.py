@@ -14,7 +14,6 @@ that has one (duplicates), which are ignored.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -56,19 +55,13 @@ def item_ids(repo: str, number: int, items: Iterable[ActionItem]) -> dict[int, s
     return ids
 
 
-def ticket_order(ticket: TicketState) -> tuple[object, ...]:
-    """Oldest first; the key's number breaks ties of equal creation times."""
-    number = re.search(r"(\d+)$", ticket.key)
-    return (ticket.created, int(number.group(1)) if number else 0, ticket.key)
-
-
 def match_items(
     repo: str, number: int, items: Iterable[ActionItem], tickets: Iterable[TicketState]
 ) -> Board:
     rows = sorted(items, key=lambda item: item.row)
     ids = item_ids(repo, number, rows)
     ours = sorted(
-        (t for t in tickets if identity.DUPLICATE_LABEL not in t.labels), key=ticket_order
+        (t for t in tickets if identity.DUPLICATE_LABEL not in t.labels), key=TicketState.age_key
     )
     by_key = {ticket.key: ticket for ticket in ours}
     claimed: dict[int, TicketState] = {}
@@ -109,7 +102,7 @@ def match_items(
                 if t.key not in claimed_keys
                 and not claimed_ids & set(identity.item_ids_in(t.labels))
             ),
-            key=ticket_order,
+            key=TicketState.age_key,
         )
     )
     return Board(entries=entries, removed=removed)

@@ -68,6 +68,12 @@ class TicketState(Frozen):
     url: str  # the ticket's page in the browser (…/browse/KEY)
     links: tuple[TicketLink, ...] = ()  # Jira issue links, in either direction
 
+    def age_key(self) -> tuple[datetime, int, str]:
+        """Sort key, oldest first: creation time, then the key's number (Jira stamps
+        tickets made in one second alike), then the key."""
+        number = self.key.rpartition("-")[2]
+        return (self.created, int(number) if number.isdigit() else 0, self.key)
+
 
 class EarlierPostMortem(Frozen):
     """An earlier post-mortem the repeat search found, as the observe phase read it."""

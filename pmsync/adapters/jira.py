@@ -336,7 +336,7 @@ class JiraAdapter:
         """One ticket per item: the oldest stays, any later one is closed as its duplicate."""
         kept: dict[str, TicketState] = {}
         result: list[TicketState] = []
-        for ticket in sorted(tickets, key=_age):
+        for ticket in sorted(tickets, key=TicketState.age_key):
             item = _item_of(ticket)
             if item is None or item not in kept:
                 if item is not None:
@@ -445,13 +445,7 @@ def _unique(tickets: Sequence[TicketState]) -> list[TicketState]:
     seen: dict[str, TicketState] = {}
     for ticket in tickets:
         seen.setdefault(ticket.key, ticket)
-    return sorted(seen.values(), key=_age)
-
-
-def _age(ticket: TicketState) -> tuple[datetime, int, str]:
-    """Oldest first; the key's number breaks ties between tickets made in one second."""
-    number = ticket.key.rpartition("-")[2]
-    return (ticket.created, int(number) if number.isdigit() else 0, ticket.key)
+    return sorted(seen.values(), key=TicketState.age_key)
 
 
 def _links(raw: Any) -> tuple[TicketLink, ...]:
