@@ -19,6 +19,7 @@ from pmsync.actions_env import report_problem
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.apply import refused
+from pmsync.batches import batches
 from pmsync.config import Config
 from pmsync.errors import ConfigError, RemoteError
 from pmsync.model import ParseResult, PostMortem
@@ -49,10 +50,6 @@ def _quoted(label: str) -> str:
     return f'"{label}"'
 
 
-def _chunks(values: Sequence[str], size: int) -> list[Sequence[str]]:
-    return [values[start : start + size] for start in range(0, len(values), size)]
-
-
 def _unique(values: Iterable[str]) -> list[str]:
     return list({value.casefold(): value for value in values}.values())
 
@@ -79,8 +76,8 @@ def search_queries(
     # An earlier post-mortem is written after its incident began, so older issues never match.
     base = f"is:issue label:{_quoted(config.labels.postmortem)}"
     queries = []
-    for repo_set in _chunks(repos, MAX_REPOS_PER_QUERY):
-        label_sets = itertools.product(*(_chunks(g, MAX_LABELS_PER_QUALIFIER) for g in groups))
+    for repo_set in batches(repos, MAX_REPOS_PER_QUERY):
+        label_sets = itertools.product(*(batches(g, MAX_LABELS_PER_QUALIFIER) for g in groups))
         for label_set in label_sets:
             qualifiers = [
                 f"label:{','.join(_quoted(name) for name in group)}" for group in label_set

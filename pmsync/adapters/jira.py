@@ -22,6 +22,7 @@ from jira import JIRA, JIRAError
 
 from pmsync.adapters.jql import jql_list
 from pmsync.adapters.retry import Failure, Remote, connection_failure
+from pmsync.batches import batches
 from pmsync.changes import NewTicket
 from pmsync.errors import RemoteError
 from pmsync.identity import DUPLICATE_LABEL, item_ids_in, item_label
@@ -83,11 +84,6 @@ def error_detail(response: Any) -> str:
         elif isinstance(errors, list):
             messages.append(_bulk_errors([e for e in errors if isinstance(e, dict)]))
     return "; ".join(str(m) for m in messages)[:500] or "no details"
-
-
-def _chunks(values: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _moment(text: str) -> datetime:
@@ -176,7 +172,7 @@ class JiraAdapter:
         Tickets closed as duplicates by an earlier run are left out."""
         found = [
             ticket
-            for batch in _chunks(sorted(set(labels)), PAGE_SIZE)
+            for batch in batches(sorted(set(labels)), PAGE_SIZE)
             for ticket in self._search(f"labels in {jql_list(batch)} ORDER BY created ASC")
         ]
         return tuple(t for t in _unique(found) if DUPLICATE_LABEL not in t.labels)
@@ -184,7 +180,7 @@ class JiraAdapter:
     def tickets_by_keys(self, keys: Sequence[str]) -> tuple[TicketState, ...]:
         found = [
             ticket
-            for batch in _chunks(sorted(set(keys)), PAGE_SIZE)
+            for batch in batches(sorted(set(keys)), PAGE_SIZE)
             for ticket in self._search(f"key in {jql_list(batch)} ORDER BY created ASC")
         ]
         return tuple(_unique(found))
@@ -285,7 +281,7 @@ class JiraAdapter:
         still missing is sent again; a second ticket for an item that appears meanwhile
         (another run at the same time) is closed as a duplicate of the older one."""
         labels = [item_label(ticket.item_id) for ticket in tickets]
-        for batch in _chunks(list(tickets), BULK_SIZE):
+        for batch in batches(list(tickets), BULK_SIZE):
             self._create_batch(batch)
         found = self.tickets_with_labels(labels)
         return self._settle_duplicates(found)
