@@ -169,7 +169,7 @@ def test_cloud_search_pins_endpoint_jql_fields_and_pages(mocked: responses.Reque
 
 
 def test_data_center_search_pages_by_start_at(mocked: responses.RequestsMock) -> None:
-    jql = 'key in ("TEST-1", "TEST-2", "TEST-3") ORDER BY created ASC'
+    jql = 'labels in ("pmsync-pm-0123456789") ORDER BY created ASC'
     base = {"jql": jql, "fields": FIELDS, "maxResults": "100"}
     mocked.get(
         f"{SITE}/rest/api/2/search",
@@ -182,7 +182,7 @@ def test_data_center_search_pages_by_start_at(mocked: responses.RequestsMock) ->
         match=[matchers.query_param_matcher({**base, "startAt": "2"})],
     )
     adapter, request_log, _ = make_adapter("datacenter")
-    assert [t.key for t in adapter.tickets_by_keys(["TEST-3", "TEST-1", "TEST-2"])] == [
+    assert [t.key for t in adapter.tickets_with_labels(["pmsync-pm-0123456789"])] == [
         "TEST-1",
         "TEST-2",
         "TEST-3",

@@ -177,14 +177,6 @@ class JiraAdapter:
         ]
         return tuple(t for t in _unique(found) if DUPLICATE_LABEL not in t.labels)
 
-    def tickets_by_keys(self, keys: Sequence[str]) -> tuple[TicketState, ...]:
-        found = [
-            ticket
-            for batch in batches(sorted(set(keys)), PAGE_SIZE)
-            for ticket in self._search(f"key in {jql_list(batch)} ORDER BY created ASC")
-        ]
-        return tuple(_unique(found))
-
     def tickets_updated(self, projects: Sequence[str], minutes: int) -> tuple[TicketState, ...]:
         """Every ticket of ``projects`` updated in the last ``minutes`` minutes, as Jira's
         clock counts them: what changed since a sync (``pmsync.cache``). A relative time,
