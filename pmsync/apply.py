@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from pmsync.action_items import set_ticket_cells
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.changes import (
@@ -174,8 +175,10 @@ class RemoteApplier:
     # -- GitHub ---------------------------------------------------------------------------
 
     def _set_ticket_cells(self, change: SetTicketCells, observed: ObservedPostMortem) -> _Result:
-        issue, written = self._github.set_ticket_cells(
-            change.repo, change.number, change.cells, self._form
+        issue, written = self._github.rewrite_body(
+            change.repo,
+            change.number,
+            lambda body: set_ticket_cells(body, change.cells, self._form),
         )
         return observed.model_copy(update={"issue": issue}), "applied" if written else "in_place"
 

@@ -219,7 +219,11 @@ def test_edit_comment_is_one_patch(mocked: responses.RequestsMock) -> None:
     assert request_log.count() == 1
 
 
-def test_ticket_cells_reread_the_body_and_patch_only_the_cell(
+def fill_first_cell(body: str) -> str:
+    return body.replace("| 2026-12-01 | |", "| 2026-12-01 | [OPS-1](https://jira/browse/OPS-1) |")
+
+
+def test_a_body_rewrite_rereads_the_body_and_patches_what_it_returns(
     mocked: responses.RequestsMock,
 ) -> None:
     mocked.get(ISSUE_URL, json=api_issue(body=BODY))
@@ -230,16 +234,18 @@ def test_ticket_cells_reread_the_body_and_patch_only_the_cell(
         match=[matchers.json_params_matcher({"body": filled})],
     )
     adapter, request_log = make_adapter()
-    issue, written = adapter.set_ticket_cells(REPO, 1, {1: "[OPS-1](https://jira/browse/OPS-1)"})
+    issue, written = adapter.rewrite_body(REPO, 1, fill_first_cell)
     assert (issue.body, written) == (filled, True)
     assert request_log.count(write=True) == 1
 
 
-def test_ticket_cells_already_filled_send_no_write(mocked: responses.RequestsMock) -> None:
+def test_a_body_rewrite_that_changes_nothing_sends_no_write(
+    mocked: responses.RequestsMock,
+) -> None:
     filled = BODY.replace("| 2026-12-01 | |", "| 2026-12-01 | [OPS-1](https://jira/browse/OPS-1) |")
     mocked.get(ISSUE_URL, json=api_issue(body=filled))
     adapter, request_log = make_adapter()
-    _, written = adapter.set_ticket_cells(REPO, 1, {1: "[OPS-1](https://jira/browse/OPS-1)"})
+    _, written = adapter.rewrite_body(REPO, 1, fill_first_cell)
     assert written is False
     assert request_log.count(write=True) == 0
 

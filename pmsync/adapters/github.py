@@ -20,11 +20,9 @@ from github.Issue import Issue
 from github.IssueComment import IssueComment
 from github.Repository import Repository
 
-from pmsync.action_items import set_ticket_cells
 from pmsync.adapters.github_app import installation_token
 from pmsync.adapters.retry import Failure, Remote, connection_failure
 from pmsync.errors import RemoteError
-from pmsync.form import Form
 from pmsync.markers import find_comment, has_marker
 from pmsync.settings import GitHubAppAuth, GitHubAuth
 from pmsync.state import CommentState, IssueState
@@ -309,14 +307,14 @@ class GitHubAdapter:
 
         return self._remote.write("PATCH", f"/repos/{repo}/issues/comments/{comment_id}", patch)
 
-    def set_ticket_cells(
-        self, repo: str, number: int, cells: dict[int, str], form: Form | None = None
+    def rewrite_body(
+        self, repo: str, number: int, rewrite: Callable[[str], str]
     ) -> tuple[IssueState, bool]:
-        """Fill the Ticket column; True when the body was edited. The body is read right
-        before the edit, so an edit the author made since the run began is kept, and
-        nothing is sent when the cells already hold the text."""
+        """Edit the issue's body by ``rewrite``; True when it was edited. ``rewrite`` is
+        given the body as read right before the edit, so an edit the author made since the
+        run began is kept, and nothing is sent when it returns the body unchanged."""
         current = self.issue(repo, number)
-        body = set_ticket_cells(current.body, cells, form)
+        body = rewrite(current.body)
         if body == current.body:
             return current, False
         return self._edit_issue(repo, number, lambda issue: issue.edit(body=body)), True
