@@ -7,11 +7,12 @@ A table row or task-list line is a ``RawItem`` (the text of each attribute, wher
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
+from pmsync.changes import TicketCell
 from pmsync.form import (
     Form,
     SplitBody,
@@ -20,6 +21,7 @@ from pmsync.form import (
     normalise_label,
     split_sections,
 )
+from pmsync.identity import numbered_actions
 from pmsync.mdtable import Table, find_tables, with_cell
 from pmsync.model import ActionItem, Finding
 from pmsync.values import (
@@ -282,6 +284,34 @@ def _due_date(
 # --- filling the Ticket column ------------------------------------------------------------
 
 
+def fill_ticket_cells(body: str, cells: Iterable[TicketCell], form: Form | None = None) -> str:
+    """The body with each cell's text in the row that holds the cell's item *now*.
+
+    A cell finds its row by the item's action text (``TicketCell``), not by row number, so
+    an edit made after the plan (a row inserted, deleted or reworded) never puts a key on
+    another item's row; a cell whose item no row holds any more is left out, and the next
+    run fills it.
+    """
+    cells = tuple(cells)
+    if not cells:
+        return body
+    block = read_block(split_sections(body, form or default_form()))
+    rows = {
+        numbered: item.row
+        for item, numbered in zip(
+            block.items,
+            numbered_actions(plain(item.values.get("action", "")) for item in block.items),
+            strict=True,
+        )
+    }
+    by_row = {
+        rows[(cell.action, cell.occurrence)]: cell.text
+        for cell in cells
+        if (cell.action, cell.occurrence) in rows
+    }
+    return _with_cells(body, block, by_row)
+
+
 def set_ticket_cells(body: str, cells: Mapping[int, str], form: Form | None = None) -> str:
     """The body with each given row's Ticket cell set; every other character stays as it was.
 
@@ -290,7 +320,12 @@ def set_ticket_cells(body: str, cells: Mapping[int, str], form: Form | None = No
     """
     if not cells:
         return body
-    block = read_block(split_sections(body, form or default_form()))
+    return _with_cells(body, read_block(split_sections(body, form or default_form())), cells)
+
+
+def _with_cells(body: str, block: ActionBlock, cells: Mapping[int, str]) -> str:
+    if not cells:
+        return body
     parts = re.split(r"(\r\n|\r|\n)", body)
     lines, endings = parts[0::2], [*parts[1::2], ""]
     if block.table is not None:

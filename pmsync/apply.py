@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from pmsync.action_items import set_ticket_cells
+from pmsync.action_items import fill_ticket_cells
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.changes import (
@@ -178,7 +178,7 @@ class RemoteApplier:
         issue, written = self._github.rewrite_body(
             change.repo,
             change.number,
-            lambda body: set_ticket_cells(body, change.cells, self._form),
+            lambda body: fill_ticket_cells(body, change.cells, self._form),
         )
         return observed.model_copy(update={"issue": issue}), "applied" if written else "in_place"
 

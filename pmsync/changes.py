@@ -104,20 +104,31 @@ class LinkTickets(Frozen):
         return f"link {self.inward} {self.link_type.lower()} {self.outward}"
 
 
+class TicketCell(Frozen):
+    """One row's Ticket cell. The row is named by its item, not its number: the
+    ``occurrence``-th row whose action reads ``action`` (normalised, as identity compares
+    it), so a row inserted or deleted after the plan never receives another item's key."""
+
+    row: int  # where the row stood when planned (for describe)
+    action: str  # pmsync.identity.normalise_action of the row's action
+    occurrence: int = 1
+    text: str  # e.g. "[OPS-12](https://…)"
+
+
 class SetTicketCells(Frozen):
     """Fill the Ticket column; the applier re-reads the body right before editing it."""
 
     kind: Literal["set_ticket_cells"] = "set_ticket_cells"
     repo: str
     number: int
-    cells: dict[int, str]  # action-table row -> cell text, e.g. "[OPS-12](https://…)"
+    cells: tuple[TicketCell, ...]
 
     @property
     def key(self) -> str:
         return f"cells:{self.repo}#{self.number}"
 
     def describe(self) -> str:
-        filled = ", ".join(f"row {row}: {text}" for row, text in sorted(self.cells.items()))
+        filled = ", ".join(f"row {cell.row}: {cell.text}" for cell in self.cells)
         return f"fill the Ticket column of {self.repo}#{self.number} ({filled})"
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 
 POSTMORTEM_LABEL_PREFIX = "pmsync-pm-"
 ITEM_LABEL_PREFIX = "pmsync-item-"
@@ -33,6 +35,19 @@ def normalise_action(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).casefold()
     collapsed = " ".join(folded.split())
     return _EDGE_PUNCTUATION.sub("", collapsed)
+
+
+def numbered_actions(actions: Iterable[str]) -> list[tuple[str, int]]:
+    """Each action as identity tells rows apart, in the order given (row order): its
+    normalised text, and which row reading that text it is (1 for the first, 2 for the
+    second, …)."""
+    seen: Counter[str] = Counter()
+    numbered = []
+    for action in actions:
+        text = normalise_action(action)
+        seen[text] += 1
+        numbered.append((text, seen[text]))
+    return numbered
 
 
 def _digest(text: str, digits: int) -> str:

@@ -26,6 +26,7 @@ from pmsync.changes import (
     NewTicket,
     Plan,
     SetTicketCells,
+    TicketCell,
     UpsertComment,
 )
 from pmsync.config import Config
@@ -361,11 +362,18 @@ def ticket_cell(key: str, url: str) -> str:
 
 
 def cells_part(observed: ObservedPostMortem, board: Board) -> Part:
-    cells = {
-        entry.item.row: ticket_cell(entry.ticket.key, entry.ticket.url)
-        for entry in board.tracked
+    """The Ticket cells still to fill, each naming its row by the item's action text."""
+    numbered = identity.numbered_actions(entry.item.action for entry in board.entries)
+    cells = tuple(
+        TicketCell(
+            row=entry.item.row,
+            action=action,
+            occurrence=occurrence,
+            text=ticket_cell(entry.ticket.key, entry.ticket.url),
+        )
+        for entry, (action, occurrence) in zip(board.entries, numbered, strict=True)
         if entry.ticket is not None and entry.item.ticket != entry.ticket.key
-    }
+    )
     if not cells:
         return Part()
     issue = observed.issue

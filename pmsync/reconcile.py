@@ -178,6 +178,8 @@ def reconcile(
             parsed = parse(observed.issue, engine)
             issue = observed.issue
     remaining = plan(observed, parsed, ctx)
+    if remaining.empty:  # an edit made during the run took the last round
+        return observed
     raise NotSettling(
         f"{issue.ref}: the plan did not settle after {MAX_ROUNDS} rounds; still planned:\n"
         + _indented(remaining)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from pmsync.action_items import set_ticket_cells
+from pmsync.action_items import fill_ticket_cells
 from pmsync.changes import (
     AddRemoteLink,
     Change,
@@ -73,7 +73,7 @@ class Simulator:
                 return with_backlink(observed, change.repo, change.number)
             return observed
         if isinstance(change, SetTicketCells):
-            body = set_ticket_cells(issue.body, change.cells, self.form)
+            body = fill_ticket_cells(issue.body, change.cells, self.form)
             return self._update_issue(observed, body=body)
         if isinstance(change, UpsertComment):
             return self._upsert_comment(change, observed)

@@ -15,7 +15,7 @@ from github import Auth, Github
 from pydantic import SecretStr
 
 from pmsync import identity, markers, reconcile
-from pmsync.adapters.retry import RetryPolicy
+from pmsync.adapters.retry import RequestLog, RetryPolicy
 from pmsync.config import Config, GitHubConfig, JiraConfig, Person
 from pmsync.run import Run, start_run
 from pmsync.sandbox.runner import Sandbox
@@ -83,12 +83,14 @@ class Site:
         self.as_("alice").get_repo(REPO).get_issue(issue.number).add_to_labels("postmortem")
         return issue.number
 
-    def run(self, *, dry_run: bool = False) -> Run:
+    def run(self, *, dry_run: bool = False, requests: RequestLog | None = None) -> Run:
+        """`pmsync sync` in process; ``requests`` (with its listeners) sees every request."""
         session = start_run(
             self.settings,
             self.config,
             now=self.sandbox.clock(),
             dry_run=dry_run,
+            requests=requests,
             policy=FAST,
             sleep=lambda seconds: None,
             show=lambda text: None,

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from postmortem_bodies import ACTION_HEADER, EXAMPLES, FIXTURES, GOOD, actions, good_body, render
 
-from pmsync.action_items import set_ticket_cells
+from pmsync.action_items import fill_ticket_cells, set_ticket_cells
+from pmsync.changes import TicketCell
 from pmsync.form import form_from_yaml
 from pmsync.model import ActionType, Finding, ParseResult, Priority, TimelineEntry
 from pmsync.parse import MAX_BODY_CHARACTERS, parse_postmortem
@@ -653,6 +654,50 @@ def test_set_ticket_cells_on_a_task_list() -> None:
     valid = items.rsplit("\n", 1)[0]
     pm = parse_postmortem(set_ticket_cells(good_body(action_items=valid), {1: LINK})).postmortem
     assert pm is not None and pm.action_items[0].ticket == "OPS-12"
+
+
+ALERT = "alert when pool usage stays above 80% for 5 minutes"  # row 1, normalised
+CAP = "cap report queries at 20 connections"  # row 2, normalised
+
+
+def test_fill_ticket_cells_finds_each_row_by_its_action_not_its_number() -> None:
+    inserted = "| Page the DBA on lag | Detect | P1 | @bob | 1w | |"
+    body = good_body(
+        action_items=GOOD["action_items"].replace(
+            ACTION_HEADER + "\n", ACTION_HEADER + "\n" + inserted + "\n"
+        )
+    )
+    cells = (
+        TicketCell(row=1, action=ALERT, text="OPS-1"),
+        TicketCell(row=2, action=CAP, text="OPS-2"),
+    )
+    pm = parse_postmortem(fill_ticket_cells(body, cells)).postmortem
+    assert pm is not None
+    assert [(item.row, item.ticket) for item in pm.action_items] == [
+        (1, None),
+        (2, "OPS-1"),
+        (3, "OPS-2"),
+    ]
+
+
+def test_fill_ticket_cells_skips_an_item_no_row_holds_any_more() -> None:
+    body = good_body(
+        action_items=GOOD["action_items"].replace("Cap report queries", "Limit report queries")
+    )
+    cells = (
+        TicketCell(row=1, action=ALERT, text="OPS-1"),
+        TicketCell(row=2, action=CAP, text="OPS-2"),
+    )
+    pm = parse_postmortem(fill_ticket_cells(body, cells)).postmortem
+    assert pm is not None and [item.ticket for item in pm.action_items] == ["OPS-1", None]
+
+
+def test_fill_ticket_cells_tells_rows_with_one_text_apart_by_occurrence() -> None:
+    row = "| Cap report queries at 20 connections | Prevent | P2 | @alice | 2 weeks | |"
+    body = good_body(action_items=actions(row, row))
+    cells = (TicketCell(row=2, action=CAP, occurrence=2, text="OPS-9"),)
+    pm = parse_postmortem(fill_ticket_cells(body, cells)).postmortem
+    assert pm is not None and [item.ticket for item in pm.action_items] == [None, "OPS-9"]
 
 
 def test_set_ticket_cells_without_action_items_changes_nothing() -> None:

@@ -65,7 +65,7 @@ def with_cells(parsed: ParseResult, result: Plan) -> ParseResult:
     """What re-parsing the body finds after the plan filled Ticket cells."""
     cells: dict[int, str] = {}
     for change in of_kind(result, SetTicketCells):
-        cells |= change.cells
+        cells |= {cell.row: cell.text for cell in change.cells}
     if not cells or parsed.postmortem is None:
         return parsed
     keys = {row: re.match(r"\[([^\]]+)\]", text) for row, text in cells.items()}
@@ -179,7 +179,14 @@ def test_second_round_links_fills_cells_and_writes_the_status_comment() -> None:
     assert [link.ticket for link in links] == ["NEW-1", "NEW-2"]
     assert links[0].url == "https://github.com/acme/payments/issues/42"
     cells = of_kind(result, SetTicketCells)[0].cells
-    assert cells == {1: f"[NEW-1]({JIRA}/browse/NEW-1)", 2: f"[NEW-2]({JIRA}/browse/NEW-2)"}
+    assert {cell.row: cell.text for cell in cells} == {
+        1: f"[NEW-1]({JIRA}/browse/NEW-1)",
+        2: f"[NEW-2]({JIRA}/browse/NEW-2)",
+    }
+    assert [(cell.action, cell.occurrence) for cell in cells] == [
+        ("add connection pool alert number 1", 1),
+        ("add connection pool alert number 2", 1),
+    ]
     status = of_kind(result, UpsertComment)[0]
     assert status.marker == markers.STATUS and status.comment_id is None
     assert "### Action items: 0 of 2 done" in status.body
