@@ -91,6 +91,9 @@ class Changes:
     issues: dict[str, IssueState] = field(default_factory=dict)  # by ref
     comments: dict[str, list[CommentState]] = field(default_factory=dict)  # pmsync's, by ref
     tickets: list[TicketState] = field(default_factory=list)
+    # The changed issues that are post-mortems (any state), parsed: possible earlier
+    # post-mortems of a repeat.
+    postmortems: list[EarlierPostMortem] = field(default_factory=list)
 
 
 class FileCache:
@@ -122,6 +125,7 @@ class FileCache:
             return self._everything(repositories, engine)
         self._full_at = previous.full_at
         changes = ask_what_changed(previous.synced_at - OVERLAP, repositories, engine)
+        changes.postmortems = changed_postmortems(changes, engine)
         self._open = current_postmortems(previous.open, changes, engine.config.labels.postmortem)
         due = []
         for ref, issue in self._open.items():
@@ -242,6 +246,19 @@ def projects(engine: reconcile.Engine) -> list[str]:
     return sorted({jira.project, *jira.projects_by_service.values()})
 
 
+def changed_postmortems(changes: Changes, engine: reconcile.Engine) -> list[EarlierPostMortem]:
+    """The changed issues that are readable post-mortems, each parsed once. Even one whose
+    text the cache already knows counts: its labels may have been set after the repeat
+    search of the run that last looked (that run searched before it labelled)."""
+    label = engine.config.labels.postmortem
+    found = []
+    for issue in changes.issues.values():
+        parsed = reconcile.parse(issue, engine).postmortem if label in issue.labels else None
+        if parsed is not None:
+            found.append(EarlierPostMortem(issue=issue, postmortem=parsed))
+    return found
+
+
 def current_postmortems(
     known: dict[str, IssueState], changes: Changes, label: str
 ) -> dict[str, IssueState]:
@@ -330,20 +347,15 @@ def _may_become_earlier(
     engine: reconcile.Engine,
 ) -> bool:
     """Whether a changed post-mortem outside the candidates now matches this one."""
-    own = reconcile.parse(observed.issue, engine).postmortem
-    if own is None:
+    others = [
+        earlier
+        for earlier in changes.postmortems
+        if earlier.issue.ref != observed.issue.ref and earlier.issue.ref not in candidates
+    ]
+    if not others:
         return False
-    label = engine.config.labels.postmortem
-    for ref, issue in changes.issues.items():
-        if ref == observed.issue.ref or ref in candidates or label not in issue.labels:
-            continue
-        other = reconcile.parse(issue, engine).postmortem
-        if other is None:
-            continue
-        earlier = EarlierPostMortem(issue=issue, postmortem=other)
-        if find_matches(observed.issue, own, [earlier], engine.config):
-            return True
-    return False
+    own = reconcile.parse(observed.issue, engine).postmortem
+    return own is not None and bool(find_matches(observed.issue, own, others, engine.config))
 
 
 def _content(issue: IssueState) -> IssueState:

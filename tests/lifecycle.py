@@ -249,8 +249,8 @@ class People:
         self.github(login).get_repo(repo).get_issue(number).edit(state=state)
 
     def body(self, repo: str, number: int) -> str:
-        issues = self.sandbox.state()["github"]["repos"][repo]["issues"]
-        return str(issues[str(number)]["body"])
+        """The issue's body as its page shows it now (a person edits what is there)."""
+        return str(self.github("alice").get_repo(repo).get_issue(number).body or "")
 
     def ticket(self, repo: str, number: int, action: str) -> str:
         """The key of the ticket pmsync made for this action item."""
