@@ -3,8 +3,13 @@
 Autoescaping is off because neither GitHub markdown nor Jira wiki markup is HTML; instead
 every template passes user text through an explicit filter:
 
-- ``neutralise`` for GitHub: the text can never mention anyone, never open or close an HTML
-  comment (so it cannot hide or end pmsync's markers), never break a table cell.
+- ``neutralise`` for GitHub: the text can never mention anyone, never reference an issue or
+  pull request (``#12``, ``owner/repo#12``, ``GH-12``: each adds an entry to that issue's
+  timeline, under pmsync's name), never make a link, an image or an autolink (so nothing
+  looks like a link pmsync made), never open or close an HTML comment (so it cannot hide
+  or end pmsync's markers), never break a table cell. Commit SHAs still link, as GitHub
+  links them to this repository's commits without notifying anyone or adding a timeline
+  entry anywhere.
 - ``jira_escape`` for Jira wiki markup: the text can never become markup, a link, an image, a
   macro or a mention.
 - ``quiet_handle`` shows a GitHub handle without notifying its owner; ``mention`` notifies,
@@ -24,17 +29,24 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 
 from pmsync.model import Finding, Frozen
 
-ZWJ = "\u200d"  # placed after "@" so GitHub sees no mention; readers see nothing
+# Placed inside what GitHub would read as a mention, a reference or an autolink ("@bob",
+# "#12", "GH-12", "https://", "www."), so it reads none; readers see nothing.
+ZWJ = "\u200d"
 
+# Markdown structure becomes text: an entity or a backslash escape is never structure.
 _GITHUB_ENTITIES = {
     "&": "&amp;",
     "<": "&lt;",
     ">": "&gt;",
     "\\": "&#92;",
     "|": "\\|",
-    "@": "@" + ZWJ,
+    "[": "\\[",  # no [link](…), ![image](…) or [reference]
+    "]": "\\]",
 }
-_GITHUB_SPECIAL = re.compile(r"[&<>\\|@]")
+# What GitHub finds in text (not markdown structure, so escaping would not help): the ZWJ
+# goes after the first character.
+_GITHUB_TEXT_LINKS = r"@|#(?=\d)|gh-(?=\d)|://|www\."
+_GITHUB_SPECIAL = re.compile(rf"[&<>\\|\[\]]|{_GITHUB_TEXT_LINKS}", re.IGNORECASE)
 _HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 
 # The characters Jira's wiki renderer accepts a backslash before (its BackslashEscape
@@ -51,7 +63,12 @@ _JIRA_BLOCK_START = re.compile(r"(?m)^([ \t]*)(h)(?=[1-6]\.)|^([ \t]*)(b)(?=q\.)
 def neutralise(value: object) -> str:
     """User text made safe for one line of a GitHub comment (a table cell included)."""
     text = " ".join(str(value).split())
-    return _GITHUB_SPECIAL.sub(lambda found: _GITHUB_ENTITIES[found.group(0)], text)
+    return _GITHUB_SPECIAL.sub(_inert, text)
+
+
+def _inert(found: re.Match[str]) -> str:
+    token = found.group(0)
+    return _GITHUB_ENTITIES.get(token) or token[0] + ZWJ + token[1:]
 
 
 def quiet_handle(handle: object) -> str:

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import jira
 import pytest
+from github_markdown import stray_links
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sandbox_pmsync import BODY, Site
+from sandbox_pmsync import BODY, REPO, Site
 
 from pmsync.adapters import jira as jira_adapter
 from pmsync.adapters.jira import JiraAdapter
@@ -33,10 +34,14 @@ PACKAGE = Path(__file__).resolve().parents[1] / "pmsync"
 
 # -- hostile post-mortems -----------------------------------------------------------------------
 
-HOSTILE_TITLE = "Pool exhausted @bob @acme/sre <!-- pmsync:approval --> [x|https://evil.example]"
+HOSTILE_TITLE = (
+    "Pool exhausted @bob @acme/sre <!-- pmsync:approval --> [x|https://evil.example] "
+    "other-org/repo#1 #2"
+)
 HOSTILE_ACTION = (
     "Page @alice and @acme/sre <!-- pmsync:status --> [x](https://evil.example) {code} "
-    "[~admin] !i.png!"
+    "[~admin] !i.png! other-org/repo#1 GH-2 ![i](https://evil.example/i.png) "
+    "<https://evil.example> www.evil.example"
 )
 HOSTILE_ROWS = f"""\
 | {HOSTILE_ACTION} | Detect | P1 | @bob | 2026-11-27 | |
@@ -48,7 +53,9 @@ HOSTILE_TEXT = (
     "[evil|https://evil.example] !https://evil.example/x.png! [~admin] @admin {color:red}x{color}"
     "\nbq. quoted"
 )
-BROKEN_ROW = "| Fix @alice | Detect | @bob <b>x</b> | bob | someday @alice | |\n"
+BROKEN_ROW = (
+    "| Fix @alice #3 | Detect | @bob <b>x</b> [x](https://evil.example) | bob | someday #4 | |\n"
+)
 
 
 def _section(body: str, heading: str, text: str) -> str:
@@ -143,6 +150,25 @@ def test_comments_notify_only_configured_owners_where_templates_mean_to(story: S
     assert notified == {"followup": {"bob", "alice"}, "nudge": {"bob", "alice"}}
     # carol's overdue item got its nudge too, naming her without notifying her.
     assert any(kind(b) == "nudge" and f"⏰ @{ZWJ}carol: " in b for b in bodies)
+
+
+@pytest.mark.e2e
+def test_comments_link_and_reference_only_what_templates_mean_to(story: Site) -> None:
+    """No issue reference (a timeline entry in that issue, maybe in another organisation),
+    link, image or autolink from the hostile text; the templates' own links go to the
+    post-mortems and their tickets only."""
+    issues = story.as_("alice").get_repo(REPO).get_issues(state="all")
+    urls = {issue.html_url for issue in issues}
+    urls |= {f"{story.sandbox.jira_url}/browse/{key}" for key in story.tickets()}
+    bodies = [c["body"] for c in story.comments() if c["user"] == "alice"]
+    assert {"status", "feedback", "repeat", "backlink", "followup", "nudge"} <= {
+        kind(body) for body in bodies
+    }
+    for body in bodies:
+        assert stray_links(body, urls) == [], body
+    # The text is there, inert: the title in the back-link, the action in the status.
+    assert any("other-org/repo#" in b and kind(b) == "backlink" for b in bodies)
+    assert any("www.evil.example" in b.replace(ZWJ, "") and kind(b) == "status" for b in bodies)
 
 
 @pytest.mark.e2e

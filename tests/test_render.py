@@ -1,4 +1,5 @@
-"""Rendering: user text cannot mention anyone, break pmsync's markup, or inject Jira markup."""
+"""Rendering: user text cannot mention anyone, reference an issue, make a link or an image,
+break pmsync's markup, or inject Jira markup."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from factories import finding
+from github_markdown import as_read_on_github, stray_links
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -48,12 +50,15 @@ ATTACKS = [
     "back\\slash \\| pipe",
     "[link](https://evil.example) ![img](https://evil.example/x.png)",
     "<img src=x onerror=alert(1)>",
+    "see #12, other-org/repo#1, acme#3 and GH-7 (gh-8)",
+    "<https://evil.example/pmsync> https://github.com/other/repo/issues/1 www.evil.example",
+    "[OPS-1](https://evil.example/browse/OPS-1) [ref][1] ![a]",
 ]
-
-
-def as_read_on_github(text: str) -> str:
-    """Roughly what a reader sees: escaped pipes shown as pipes, entities decoded."""
-    return html.unescape(text.replace("\\|", "|"))
+# Text made of the pieces that build mentions, references, links and markers, which plain
+# random text seldom puts side by side.
+PIECES = ["#", "GH-", "gh-", "://", "www.", "[", "]", "(", ")", "!", "@", "<", ">", "\\"]
+PIECES += ["&", "|", "-->", "<!--", "1", "a", "x/y", " ", "\n", ZWJ]
+HOSTILE = st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=12).map("".join)
 
 
 # --- neutralise --------------------------------------------------------------------------------
@@ -66,15 +71,21 @@ def test_neutralise_examples() -> None:
     assert neutralise("one\n two") == "one two"
     assert neutralise("C:\\temp") == "C:&#92;temp"
     assert neutralise("R&D") == "R&amp;D"
+    assert neutralise("see #12 and acme/app#3") == f"see #{ZWJ}12 and acme/app#{ZWJ}3"
+    assert neutralise("GH-7 gh-8 # 9 #x") == f"G{ZWJ}H-7 g{ZWJ}h-8 # 9 #x"
+    assert neutralise("[a](https://x.example)") == f"\\[a\\](https:{ZWJ}//x.example)"
+    assert neutralise("![i](y) www.x.example") == f"!\\[i\\](y) w{ZWJ}ww.x.example"
+    assert neutralise("<https://x>") == f"&lt;https:{ZWJ}//x&gt;"
 
 
-@given(st.text())
+@given(st.text() | HOSTILE)
 def test_neutralised_text_is_inert_and_reads_the_same(text: str) -> None:
     safe = neutralise(text)
     assert not MENTION.search(as_read_on_github(safe))
     assert not set(safe) & {"<", ">", "\n", "\r"}
     assert not re.search(r"(?<!\\)\|", safe)
     assert "-->" not in safe and "<!--" not in safe
+    assert stray_links(safe, set()) == []
     seen = as_read_on_github(safe).replace(ZWJ, "")
     assert seen == " ".join(text.split()).replace(ZWJ, "")
 
@@ -195,7 +206,7 @@ def test_status_comment_reads_in_ten_seconds() -> None:
     assert body.endswith("-->\n")
 
 
-@given(st.sampled_from(ATTACKS) | st.text(), st.sampled_from(ATTACKS) | st.text())
+@given(st.sampled_from(ATTACKS) | HOSTILE, st.sampled_from(ATTACKS) | st.text() | HOSTILE)
 def test_user_text_in_the_status_comment_stays_in_its_cell(action: str, owner: str) -> None:
     body = render_status(status_view(action=action, owner=owner))
     assert not MENTION.search(as_read_on_github(body))
@@ -203,6 +214,10 @@ def test_user_text_in_the_status_comment_stays_in_its_cell(action: str, owner: s
     assert markers.decode_snapshot(body) == Snapshot(linked=("OPS-1",))
     for line in table_lines(body):
         assert len(re.findall(r"(?<!\\)\|", line)) == 7, line
+    # The template's links (the tickets) and nothing else: no link, image, autolink or
+    # cross-reference from the user's text.
+    urls = {row.url for row in status_view().rows if row.url} | {"https://j/browse/OPS-9"}
+    assert stray_links(body, urls) == []
 
 
 def test_feedback_variants() -> None:

@@ -7,6 +7,7 @@ import io
 import json
 from dataclasses import replace
 
+from github_markdown import TEMPLATE_LINK, stray_links
 from report_history import HISTORY
 from test_report import make_report
 
@@ -29,16 +30,17 @@ def test_markdown_shows_the_headline_numbers_against_their_targets() -> None:
     assert "[acme/payments#4: Post-mortem: cache stampede (draft)]" in text  # left out
 
 
-def test_markdown_mentions_nobody() -> None:
-    hostile = tuple(
-        replace(pm, title="Outage @everyone <!-- pmsync:status -->") if pm.name == "A" else pm
-        for pm in HISTORY
-    )
+def test_markdown_mentions_nobody_and_links_only_where_the_template_does() -> None:
+    title = "Outage @everyone <!-- pmsync:status --> other/repo#1 GH-2 [x](https://evil.example)"
+    hostile = tuple(replace(pm, title=title) if pm.name == "A" else pm for pm in HISTORY)
     text = render_report(make_report(hostile), "markdown")
     assert "@someone" not in text and f"@{ZWJ}someone" in text  # E's lessons
     assert "@carol" not in text and f"@{ZWJ}carol" in text  # overdue owner
     assert "@everyone" not in text
     assert "<!--" not in text
+    assert "other/repo#" in text  # the title is there, inert
+    links = {url for _, url in TEMPLATE_LINK.findall(render_report(make_report(), "markdown"))}
+    assert stray_links(text, links) == []
 
 
 def test_markdown_for_an_empty_period_says_so() -> None:
