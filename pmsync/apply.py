@@ -153,7 +153,7 @@ class RemoteApplier:
 
     def _create_tickets(self, change: CreateTickets, observed: ObservedPostMortem) -> _Result:
         known = {t.key for t in observed.tickets}
-        held = self._jira.create_tickets(change.tickets)
+        held = self._jira.create_tickets(change.tickets, claimed=change.claimed)
         new = [t for t in held if t.key not in known]
         return with_tickets(observed, held), "applied" if new else "in_place"
 

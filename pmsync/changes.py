@@ -33,6 +33,9 @@ class CreateTickets(Frozen):
     repo: str
     number: int
     tickets: tuple[NewTicket, ...]
+    # Keys the post-mortem's rows already hold: never taken for, or closed as, a duplicate
+    # of a ticket created here.
+    claimed: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:

@@ -6,6 +6,11 @@ Each ticket is claimed by at most one row, in two passes over the rows (ADR 1):
 2. the item label, for rows still without a ticket (the oldest ticket wins if a crash ever
    left two).
 
+A row's item label must not be one a ticket claimed in pass 1 by another row carries: when
+an item is reworded (keeping its Ticket cell) and a new row takes its old text, the new
+row's natural label is the reworded item's. The new row then takes the next occurrence
+number instead, so it gets a ticket of its own.
+
 A row whose Ticket cell names a key that is not one of ours is left alone (no ticket is
 created for it: it may be a ticket Jira search does not show yet, or one a person made by
 hand). Tickets no row claims are *removed*, unless they are just extra tickets for an item
@@ -15,7 +20,7 @@ that has one (duplicates), which are ignored.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from pmsync import identity
 from pmsync.model import ActionItem, Frozen
@@ -44,14 +49,30 @@ class Board(Frozen):
         return tuple(e for e in self.entries if e.ticket is not None)
 
 
-def item_ids(repo: str, number: int, items: Iterable[ActionItem]) -> dict[int, str]:
-    """Row -> item id; rows with the same normalised action are numbered in row order."""
+def item_ids(
+    repo: str,
+    number: int,
+    items: Iterable[ActionItem],
+    claimed: Mapping[int, TicketState],
+) -> dict[int, str]:
+    """Row -> item id. Rows with the same normalised action are numbered in row order; an
+    id that a ticket ``claimed`` by another row (row -> ticket, by its Ticket column)
+    already carries is passed over for the next number."""
+    taken = {
+        item_id: row
+        for row, ticket in claimed.items()
+        for item_id in identity.item_ids_in(ticket.labels)
+    }
     seen: Counter[str] = Counter()
     ids = {}
     for item in sorted(items, key=lambda item: item.row):
         text = identity.normalise_action(item.action)
-        seen[text] += 1
-        ids[item.row] = identity.item_id(repo, number, item.action, seen[text])
+        while True:
+            seen[text] += 1
+            found = identity.item_id(repo, number, item.action, seen[text])
+            if taken.get(found, item.row) == item.row:
+                break
+        ids[item.row] = found
     return ids
 
 
@@ -59,7 +80,6 @@ def match_items(
     repo: str, number: int, items: Iterable[ActionItem], tickets: Iterable[TicketState]
 ) -> Board:
     rows = sorted(items, key=lambda item: item.row)
-    ids = item_ids(repo, number, rows)
     ours = sorted(
         (t for t in tickets if identity.DUPLICATE_LABEL not in t.labels), key=TicketState.age_key
     )
@@ -73,6 +93,7 @@ def match_items(
             claimed[item.row] = found
             claimed_keys.add(found.key)
 
+    ids = item_ids(repo, number, rows, claimed)
     for item in rows:  # pass 2: the item label
         if item.row in claimed or item.ticket:
             continue

@@ -185,7 +185,7 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
     issue = observed.issue
     board = match_items(issue.repo, issue.number, pm.action_items, observed.tickets)
     if board.to_create:
-        return [create_part(observed, pm, board.to_create, ctx)]
+        return [create_part(observed, pm, board, ctx)]
     snapshot = previous_snapshot(observed)
     outcomes = merge_outcomes(board, snapshot, ctx)
     linked = frozenset(observed.remote_linked) | frozenset(snapshot.linked)
@@ -293,11 +293,14 @@ def new_ticket(
 
 
 def create_part(
-    observed: ObservedPostMortem, pm: PostMortem, entries: tuple[Entry, ...], ctx: PlanContext
+    observed: ObservedPostMortem, pm: PostMortem, board: Board, ctx: PlanContext
 ) -> Part:
     issue = observed.issue
+    entries = board.to_create
+    claimed = tuple(entry.ticket.key for entry in board.tracked if entry.ticket is not None)
     tickets = tuple(new_ticket(entry, observed, pm, ctx) for entry in entries)
-    return Part(changes=(CreateTickets(repo=issue.repo, number=issue.number, tickets=tickets),))
+    create = CreateTickets(repo=issue.repo, number=issue.number, tickets=tickets, claimed=claimed)
+    return Part(changes=(create,))
 
 
 def merge_outcomes(board: Board, snapshot: Snapshot, ctx: PlanContext) -> dict[str, MergeOutcome]:

@@ -18,7 +18,7 @@ from pmsync import identity
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.apply import Applier, Outcome, RemoteApplier, RunSummary, refused
-from pmsync.changes import Change, Plan
+from pmsync.changes import Change, CreateTickets, NewTicket, Plan
 from pmsync.config import Config
 from pmsync.errors import PmsyncError, RemoteError
 from pmsync.form import Form
@@ -157,12 +157,14 @@ def reconcile(
     if ctx.trusted and engine.check_repeats(observed.issue, parsed):
         found = engine.repeats.observe(observed.issue, parsed, observed.bot_comments)
         observed = observed.model_copy(update={"repeats": found})
+    created: set[str] = set()  # item ids this reconcile made tickets for
     for round_number in range(1, MAX_ROUNDS + 1):
         current = plan(observed, parsed, ctx)
         if current.empty:
             if round_number == 1:
                 log.info("%s: nothing to do", issue.ref)
             return observed
+        _stop_if_created_again(issue, current, created)
         if engine.dry_run:
             engine.show(f"{issue.ref}, round {round_number}:\n{_indented(current)}")
         failed = False
@@ -170,6 +172,7 @@ def reconcile(
             observed, outcome = applier.apply(change, observed)
             engine.summary.add(outcome)
             failed = failed or outcome.status == "failed"
+        created |= {new.item_id for new in _creates(current)}
         if failed:
             # The next round would plan the refused change again; the next run retries it.
             engine.failures.append(f"{issue.ref}: a change was refused (see above)")
@@ -184,6 +187,23 @@ def reconcile(
         f"{issue.ref}: the plan did not settle after {MAX_ROUNDS} rounds; still planned:\n"
         + _indented(remaining)
     )
+
+
+def _creates(current: Plan) -> list[NewTicket]:
+    return [new for c in current.changes if isinstance(c, CreateTickets) for new in c.tickets]
+
+
+def _stop_if_created_again(issue: IssueState, current: Plan, created: set[str]) -> None:
+    """A ticket this reconcile created that no row then matched would be created again
+    every round and every run; stop with the row instead."""
+    again = [new for new in _creates(current) if new.item_id in created]
+    if again:
+        rows = "; ".join(f"row {new.row} ({new.summary!r})" for new in again)
+        raise NotSettling(
+            f"{issue.ref}: {rows} still has no ticket after this run created one for it; "
+            "stopping instead of creating another. This is a bug in pmsync: please report it "
+            "with the post-mortem's action-item table."
+        )
 
 
 def parse(issue: IssueState, engine: Engine) -> ParseResult:

@@ -17,6 +17,8 @@ from pmsync.sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.e2e
 
+OLD = "Make the pool size a runtime setting that needs no restart"
+REWORDED = "Make the pool size a runtime setting, tested in staging"
 INSERTED_ACTION = "Page the DBA on-call when replication lag exceeds 30 s"
 INSERTED = f"| {INSERTED_ACTION} | Detect | P1 | @alice | 2026-12-15 | |"
 
@@ -78,3 +80,27 @@ def test_a_row_inserted_while_tickets_are_created_never_gets_another_rows_key(
     assert len(tickets) == 5 and len(site.tickets(number)) == 5
     assert all(key is not None and tickets[key] == action for action, key in rows(site, number))
     assert not site.run().engine.summary.outcomes  # settled: the next run does nothing
+
+
+def test_a_reworded_item_whose_old_text_is_added_again_gets_one_new_ticket(
+    sandbox: Sandbox,
+) -> None:
+    site = Site(sandbox)
+    number = site.open("alice")
+    site.run()
+    issue = issue_of(site, number)
+    line = next(line for line in issue.body.splitlines() if line.startswith(f"| {OLD} |"))
+    reworded = line.replace(OLD, REWORDED)  # keeps its Ticket cell
+    readded = f"| {OLD} | Mitigate | P3 | @bob | 2026-12-20 | |"
+    issue.edit(body=issue.body.replace(line, f"{reworded}\n{readded}"))
+
+    first = site.run()
+    assert not first.engine.failures and first.engine.summary.tickets_created == 1
+    tickets = live_tickets(site, number)
+    assert len(tickets) == len(site.tickets(number)) == 5  # nothing closed as a duplicate
+    held = dict(rows(site, number))
+    assert held[REWORDED] is not None and held[OLD] is not None
+    assert held[REWORDED] != held[OLD] and tickets[held[OLD]] == OLD
+
+    again = site.run()
+    assert not again.engine.failures and not again.engine.summary.outcomes

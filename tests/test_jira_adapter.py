@@ -504,6 +504,25 @@ def test_a_second_ticket_for_an_item_is_closed_as_duplicate_of_the_older(
     assert [t.key for t in adapter.create_tickets([new_ticket(ITEM_A, 1)])] == ["OPS-5"]
 
 
+def test_a_ticket_another_row_claims_is_never_a_duplicate_of_a_new_one(
+    mocked: responses.RequestsMock,
+) -> None:
+    # OPS-5 carries the item's label but a row holds it by its Ticket cell (the item was
+    # reworded and its old text added again): the new ticket is not its duplicate.
+    mocked.post(
+        f"{SITE}/rest/api/2/issue/bulk",
+        status=201,
+        json={"issues": [{"id": "10007", "key": "OPS-7", "self": "x"}], "errors": []},
+    )
+    older = issue("OPS-5", [item_label(ITEM_A)], "2026-11-20T10:00:00.000+0000")
+    ours = issue("OPS-7", [item_label(ITEM_A)], "2026-11-20T10:00:02.000+0000")
+    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [ours, older], "isLast": True})
+    adapter, request_log, _ = make_adapter()
+    created = adapter.create_tickets([new_ticket(ITEM_A, 1)], claimed=("OPS-5",))
+    assert [t.key for t in created] == ["OPS-5", "OPS-7"]
+    assert request_log.count(write=True) == 1  # the create; nothing closed
+
+
 # -- other writes ---------------------------------------------------------------------------
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, cast
 
 import factories
@@ -12,7 +12,7 @@ from pmsync import reconcile
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.apply import Outcome, RunSummary
-from pmsync.changes import Change, Plan, SetIssueState
+from pmsync.changes import Change, CreateTickets, NewTicket, Plan, SetIssueState
 from pmsync.config import Config, Person
 from pmsync.errors import RemoteError
 from pmsync.form import default_form
@@ -77,6 +77,34 @@ def test_a_plan_that_never_empties_is_reported_with_its_post_mortem(
     message = str(caught.value)
     assert message.startswith(f"{factories.REPO}#{factories.NUMBER}: the plan did not settle")
     assert CLOSE.describe() in message
+
+
+def test_a_ticket_that_no_row_takes_is_not_created_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    new = NewTicket(
+        item_id="0123456789ab",
+        row=3,
+        project="OPS",
+        issue_type="Task",
+        summary="Make the pool size a runtime setting",
+        description="",
+        priority="High",
+        due=date(2026, 12, 20),
+        labels=("postmortem",),
+        assignee=None,
+    )
+    create = CreateTickets(repo=factories.REPO, number=factories.NUMBER, tickets=(new,))
+    monkeypatch.setattr(reconcile, "plan", always(create))
+    run = engine()
+    with pytest.raises(NotSettling) as caught:
+        reconcile.reconcile(factories.issue(), run)
+    assert str(caught.value).startswith(
+        f"{factories.REPO}#{factories.NUMBER}: row 3 ('Make the pool size a runtime setting') "
+        "still has no ticket after this run created one for it; stopping instead of creating "
+        "another."
+    )
+    assert run.summary.tickets_created == 1
 
 
 def test_a_refused_change_ends_the_rounds_and_marks_the_run_failed(

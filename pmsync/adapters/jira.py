@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
@@ -266,19 +266,23 @@ class JiraAdapter:
 
     # -- writes ---------------------------------------------------------------------------
 
-    def create_tickets(self, tickets: Sequence[NewTicket]) -> tuple[TicketState, ...]:
+    def create_tickets(
+        self, tickets: Sequence[NewTicket], *, claimed: Collection[str] = ()
+    ) -> tuple[TicketState, ...]:
         """Create ``tickets`` in bulk (50 per request) and return them as Jira now holds
         them. The identity labels travel in the create request itself. A create whose
         answer was lost is followed by a search for its item labels, and only what is
         still missing is sent again; a second ticket for an item that appears meanwhile
-        (another run at the same time) is closed as a duplicate of the older one."""
+        (another run at the same time) is closed as a duplicate of the older one.
+        Tickets ``claimed`` (by key) by the post-mortem's rows belong to other items
+        whatever labels they carry: they neither count as created nor as duplicates."""
         labels = [item_label(ticket.item_id) for ticket in tickets]
         for batch in batches(list(tickets), BULK_SIZE):
-            self._create_batch(batch)
+            self._create_batch(batch, claimed)
         found = self.tickets_with_labels(labels)
-        return self._settle_duplicates(found)
+        return self._settle_duplicates(found, claimed)
 
-    def _create_batch(self, batch: Sequence[NewTicket]) -> None:
+    def _create_batch(self, batch: Sequence[NewTicket], claimed: Collection[str]) -> None:
         landed: set[str] = set()  # item ids known to have a ticket
 
         def missing() -> list[NewTicket]:
@@ -292,7 +296,9 @@ class JiraAdapter:
 
         def took_effect() -> dict[str, Any] | None:
             present = self.tickets_with_labels([item_label(t.item_id) for t in batch])
-            landed.update(item for t in present for item in item_ids_in(t.labels))
+            landed.update(
+                item for t in present if t.key not in claimed for item in item_ids_in(t.labels)
+            )
             return {} if not missing() else None
 
         answer = self._remote.create("POST", BULK_PATH, post, took_effect)
@@ -320,12 +326,15 @@ class JiraAdapter:
             return None
         return {"accountId": account} if self.deployment == "cloud" else {"name": account}
 
-    def _settle_duplicates(self, tickets: Sequence[TicketState]) -> tuple[TicketState, ...]:
-        """One ticket per item: the oldest stays, any later one is closed as its duplicate."""
+    def _settle_duplicates(
+        self, tickets: Sequence[TicketState], claimed: Collection[str]
+    ) -> tuple[TicketState, ...]:
+        """One ticket per item: the oldest stays, any later one is closed as its duplicate.
+        A ``claimed`` ticket is another row's, so it is kept and settles nothing."""
         kept: dict[str, TicketState] = {}
         result: list[TicketState] = []
         for ticket in sorted(tickets, key=TicketState.age_key):
-            item = _item_of(ticket)
+            item = None if ticket.key in claimed else _item_of(ticket)
             if item is None or item not in kept:
                 if item is not None:
                     kept[item] = ticket
