@@ -233,6 +233,14 @@ def command_safe_output(environ: Mapping[str, str] | None = None) -> Iterator[No
         err.close()
 
 
+def code_block(text: str) -> str:
+    """``text`` as a fenced code block that no line of it can close: the fence is longer
+    than any run of backticks in the text, as CommonMark allows."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}\n{text}\n{fence}\n"
+
+
 def append_step_summary(markdown: str, environ: Mapping[str, str] | None = None) -> bool:
     """Append Markdown to the job summary; False (and nothing written) outside Actions.
 

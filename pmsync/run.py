@@ -54,7 +54,7 @@ class Run:
             tickets_created=0 if dry else summary.tickets_created,
             comments_written=0 if dry else summary.comments_written,
         )
-        actions_env.append_step_summary(f"### pmsync\n\n```\n{text}\n```\n")
+        actions_env.append_step_summary(f"### pmsync\n\n{actions_env.code_block(text)}")
         return 1 if self.engine.failures or summary.failed else 0
 
 

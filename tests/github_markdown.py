@@ -37,3 +37,19 @@ def stray_links(body: str, urls: set[str]) -> list[str]:
     rest = TEMPLATE_LINK.sub("", body)
     seen = as_read_on_github(rest)
     return found + BRACKET.findall(rest) + REFERENCE.findall(seen) + AUTOLINK.findall(seen)
+
+
+def fenced_content(block: str) -> str:
+    """What a CommonMark reader shows inside the fenced code block ``block`` starts with:
+    the lines up to the first that closes it (backticks at least as many as the opening
+    fence, up to 3 spaces before, only spaces after), or to the end."""
+    opening, *lines = block.split("\n")
+    width = len(opening) - len(opening.lstrip("`"))
+    assert width >= 3 and "`" not in opening[width:], opening
+    closing = re.compile(rf" {{0,3}}`{{{width},}} *")
+    content = []
+    for line in lines:
+        if closing.fullmatch(line):
+            break
+        content.append(line)
+    return "\n".join(content)

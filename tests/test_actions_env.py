@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from actions_runner import runner_commands, runner_outputs
+from github_markdown import fenced_content
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,6 +19,7 @@ from pmsync.actions_env import (
     CommandSafeStream,
     annotation,
     append_step_summary,
+    code_block,
     command_safe_output,
     error_title,
     in_github_actions,
@@ -208,6 +210,20 @@ def test_summary_appends_with_a_final_newline(tmp_path: Path) -> None:
     assert append_step_summary("# Plan", environ=environ)
     assert append_step_summary("- one\n", environ=environ)
     assert summary.read_text(encoding="utf-8") == "before\n# Plan\n- one\n"
+
+
+def test_a_code_block_holds_backticks() -> None:
+    text = "plan: add ```rm -rf``` to\n```\nthe runbook ````"
+    block = code_block(text)
+    assert block.startswith("`````\n") and block.endswith("\n`````\n")
+    assert fenced_content(block) == text
+    assert code_block("plain") == "```\nplain\n```\n"
+
+
+@given(st.text(alphabet=st.sampled_from(list("` \nab~")) | st.characters(), max_size=60))
+def test_no_text_ends_its_code_block_early(text: str) -> None:
+    text = text.replace("\r", "")
+    assert fenced_content(code_block(text)) == text
 
 
 def test_summary_is_cut_at_the_runner_limit(

@@ -1,0 +1,46 @@
+"""Closing a run: the printed lines and the job summary say what was (or would be) done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
+
+import pytest
+from github_markdown import fenced_content
+
+from pmsync.adapters.retry import RequestLog
+from pmsync.apply import Outcome, RunSummary
+from pmsync.changes import UpsertComment
+from pmsync.reconcile import Engine
+from pmsync.run import Run
+
+
+def comment(body: str) -> UpsertComment:
+    return UpsertComment(
+        repo="acme/payments", number=1, marker="<!-- m -->", body=body, comment_id=None
+    )
+
+
+def closed_run(*outcomes: Outcome, dry_run: bool = False, failures: tuple[str, ...] = ()) -> Run:
+    summary = RunSummary(outcomes=list(outcomes))
+    engine = SimpleNamespace(summary=summary, dry_run=dry_run, failures=list(failures))
+    return Run(cast(Engine, engine), RequestLog())
+
+
+@pytest.fixture
+def step_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(path))
+    return path
+
+
+def test_backticks_in_what_failed_stay_inside_the_job_summarys_block(
+    step_summary: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    failure = "acme/payments#1: Jira refused ```` the action\n```\n# not a heading"
+    assert closed_run(failures=(failure,)).finish() == 1
+    printed = capsys.readouterr().out.rstrip("\n")
+    summary = step_summary.read_text(encoding="utf-8")
+    assert summary.startswith("### pmsync\n\n")
+    assert fenced_content(summary.removeprefix("### pmsync\n\n")) == printed
