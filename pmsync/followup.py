@@ -225,22 +225,26 @@ def closing_changes(
     template_dir: Path | None,
 ) -> tuple[Change, ...]:
     """Close a finished post-mortem once its last review has been posted (in an earlier
-    round, so the review always comes first). A closing comment that exists means pmsync
-    closed the issue before: if a person reopened it, it stays open."""
-    if not config.followup.close_when_complete or _exists(observed, CLOSING):
+    round, so the review always comes first): the closing comment, then the close.
+
+    Once the closing comment exists, the (open) issue is closed unless it was closed after
+    that comment was posted: then a person reopened it, and it stays open. So a run that
+    died between the comment and the close still closes it next time."""
+    if not config.followup.close_when_complete:
         return ()
     if not count(Progress(row.progress) for row in view.rows).complete:
         return ()
     final = reviews[-1] if reviews else None
     if final is not None and not _exists(observed, final.marker):
         return ()
+    issue = observed.issue
+    close = SetIssueState(repo=issue.repo, number=issue.number, state="closed")
+    posted = markers.find_comment(observed.bot_comments, CLOSING)
+    if posted is not None:
+        return () if issue.closed_since(posted.created_at) else (close,)
     context = {"marker": CLOSING, "milestone": final, "total": len(view.rows)}
     body = render("closing.md.j2", context, template_dir)
-    issue = observed.issue
-    return (
-        _create_comment(observed, CLOSING, body),
-        SetIssueState(repo=issue.repo, number=issue.number, state="closed"),
-    )
+    return (_create_comment(observed, CLOSING, body), close)
 
 
 def followups(

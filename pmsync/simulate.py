@@ -29,7 +29,7 @@ from pmsync.changes import (
 )
 from pmsync.form import Form
 from pmsync.repeats import with_backlink, with_link
-from pmsync.state import CommentState, ObservedPostMortem, TicketState
+from pmsync.state import CommentState, IssueState, ObservedPostMortem, TicketState
 
 INVENTED_PREFIX = "NEW-"
 DEFAULT_JIRA_URL = "https://jira.invalid"  # a name that can never resolve
@@ -80,7 +80,7 @@ class Simulator:
         if isinstance(change, SetIssueLabels):
             return self._update_issue(observed, labels=_labels_after(issue.labels, change))
         if isinstance(change, SetIssueState):
-            return self._update_issue(observed, state=change.state)
+            return self._update_issue(observed, **self._state_change(issue, change))
         raise TypeError(f"simulate does not know the change kind {type(change).__name__}")
 
     # --- tickets ---------------------------------------------------------------------------------
@@ -138,6 +138,14 @@ class Simulator:
     def _update_issue(self, observed: ObservedPostMortem, **update: object) -> ObservedPostMortem:
         issue = observed.issue.model_copy(update=update | {"updated_at": self.now})
         return observed.model_copy(update={"issue": issue})
+
+    def _state_change(self, issue: IssueState, change: SetIssueState) -> dict[str, object]:
+        """As GitHub does it: closing stamps closed_at; reopening keeps it."""
+        if change.state == issue.state:
+            return {}
+        if change.state == "closed":
+            return {"state": "closed", "closed_at": self.now, "state_reason": "completed"}
+        return {"state": "open", "state_reason": "reopened"}
 
     def _upsert_comment(
         self, change: UpsertComment, observed: ObservedPostMortem

@@ -26,10 +26,22 @@ class IssueState(Frozen):
     created_at: datetime
     updated_at: datetime
     html_url: str
+    # When it was last closed. GitHub keeps it when the issue is reopened, so an open issue
+    # with closed_at was closed at that moment and reopened since.
+    closed_at: datetime | None = None
+    state_reason: str | None = None  # completed, not_planned, reopened, or None
 
     @property
     def ref(self) -> str:
         return f"{self.repo}#{self.number}"
+
+    def closed_since(self, moment: datetime) -> bool:
+        """Whether the issue was closed at or after ``moment`` (if it is open now, someone
+        reopened it since). Without ``closed_at`` (a server that clears it on reopening)
+        a ``reopened`` state reason is taken to mean yes."""
+        if self.closed_at is not None:
+            return self.closed_at >= moment
+        return self.state_reason == "reopened"
 
     def has_label(self, name: str) -> bool:
         """GitHub compares label names without regard to case."""

@@ -436,6 +436,42 @@ def test_complete_post_mortem_is_closed_after_the_last_review_when_configured() 
     assert state.issue.state == "open" and not changes(plans, SetIssueState)
 
 
+def test_a_run_that_died_between_the_closing_comment_and_the_close_closes_next_time() -> None:
+    cfg = config(close_when_complete=True)
+    state, _ = sync(finish(synced(date(2026, 12, 10), cfg=cfg)), context(FOUR_WEEKS, cfg))
+    assert state.issue.state == "closed" and comments_with(state, "closing")
+    # As GitHub holds it after the comment was posted and before the PATCH was sent.
+    never_closed = state.issue.model_copy(
+        update={"state": "open", "closed_at": None, "state_reason": None}
+    )
+    state, plans = sync(
+        state.model_copy(update={"issue": never_closed}),
+        context(FOUR_WEEKS + timedelta(days=1), cfg),
+    )
+    assert [change for p in plans for change in p.changes] == [
+        SetIssueState(repo=state.issue.repo, number=state.issue.number, state="closed")
+    ]
+    assert state.issue.state == "closed" and len(comments_with(state, "closing")) == 1
+
+
+def test_a_post_mortem_closed_and_reopened_before_its_closing_comment_is_still_closed() -> None:
+    cfg = config(close_when_complete=True)
+    state, _ = sync(finish(synced(date(2026, 12, 10), cfg=cfg)), context(FOUR_WEEKS, cfg))
+    (closing,) = comments_with(state, "closing")
+    reopened_earlier = state.issue.model_copy(
+        update={
+            "state": "open",
+            "closed_at": closing.created_at - timedelta(days=3),
+            "state_reason": "reopened",
+        }
+    )
+    state, plans = sync(
+        state.model_copy(update={"issue": reopened_earlier}),
+        context(FOUR_WEEKS + timedelta(days=1), cfg),
+    )
+    assert changes(plans, SetIssueState) and state.issue.state == "closed"
+
+
 def test_no_closing_without_the_option_or_with_an_unfinished_item() -> None:
     done = finish(synced(FOUR_WEEKS))
     state, plans = sync(done, context(FOUR_WEEKS + timedelta(days=1)))

@@ -302,6 +302,26 @@ def test_a_complete_post_mortem_is_closed_after_the_last_review(story: Story) ->
     assert len(story.with_marker(markers.marker("closing"))) == 1
 
 
+def test_a_run_killed_between_the_closing_comment_and_the_close_closes_next_time(
+    story: Story,
+) -> None:
+    configure(story, "followup:\n  close_when_complete: true\n")
+    story.open(date(2026, 11, 21))
+    story.sync(date(2026, 11, 21))
+    story.finish_all()
+    story.sync(date(2026, 12, 10))
+    killed_after_posting(story, markers.marker("closing"), date(2026, 12, 18))
+    assert story.state() == "open"
+    story.sync(date(2026, 12, 18))
+    assert story.state() == "closed"
+    assert len(story.with_marker(markers.marker("closing"))) == 1
+    # A person reopens it: it stays open, and nothing is posted again.
+    story.set_state("open")
+    story.sync(date(2026, 12, 21))
+    assert story.state() == "open"
+    assert len(story.with_marker(markers.marker("closing"))) == 1
+
+
 def test_the_worker_posts_the_review_too(story: Story) -> None:
     story.open(date(2026, 11, 21))
     story.sync(date(2026, 11, 21))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -95,6 +96,26 @@ def test_empty_body_reads_as_empty_text(mocked: responses.RequestsMock) -> None:
     mocked.get(ISSUE_URL, json=_rebase(raw))
     adapter, _ = make_adapter()
     assert adapter.issue(REPO, 1).body == ""
+
+
+def test_a_reopened_issue_keeps_when_it_was_last_closed(mocked: responses.RequestsMock) -> None:
+    raw = load_json("github-webhooks/issues/reopened.payload.json")["issue"]
+    mocked.get(ISSUE_URL, json=_rebase(raw | {"state_reason": "reopened"}))
+    adapter, _ = make_adapter()
+    issue = adapter.issue(REPO, 1)
+    assert issue.state == "open" and issue.state_reason == "reopened"
+    assert issue.closed_at == datetime(2021, 7, 5, 18, 7, 10, tzinfo=UTC)
+
+
+def test_an_answer_without_a_state_reason_costs_no_second_request(
+    mocked: responses.RequestsMock,
+) -> None:
+    raw = api_issue()
+    raw.pop("state_reason", None)
+    mocked.get(ISSUE_URL, json=raw)
+    adapter, request_log = make_adapter()
+    assert adapter.issue(REPO, 1).state_reason is None
+    assert request_log.count() == 1 and len(mocked.calls) == 1
 
 
 def test_open_postmortems_are_listed_by_label_a_hundred_per_page(

@@ -72,6 +72,10 @@ def issue_state(repo: str, issue: Issue) -> IssueState:
         created_at=issue.created_at,
         updated_at=issue.updated_at,
         html_url=issue.html_url,
+        closed_at=issue.closed_at,
+        # Older GitHub Enterprise answers lack it, and reading the property would then
+        # make PyGithub fetch the issue again (an uncounted request): take what came.
+        state_reason=issue._state_reason.value,
     )
 
 
