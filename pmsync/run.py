@@ -20,6 +20,7 @@ from pmsync.adapters import jira as jira_adapter
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.adapters.retry import Classifier, Remote, RequestLog, RetryPolicy
+from pmsync.apply import RunSummary
 from pmsync.config import Config
 from pmsync.errors import UsageError
 from pmsync.form import find_form, load_form
@@ -43,8 +44,7 @@ class Run:
     def finish(self) -> int:
         """Print what was done and how many requests it took; 1 if anything failed."""
         summary = self.engine.summary
-        verb = "would apply" if self.engine.dry_run else "done"
-        lines = [f"{verb}: {line}" for line in summary.lines()]
+        lines = summary_lines(summary, dry_run=self.engine.dry_run)
         lines.append(f"requests: {self.requests.summary()}")
         lines += [f"failed: {failure}" for failure in self.engine.failures]
         text = self.redactor.redact("\n".join(lines))
@@ -56,6 +56,14 @@ class Run:
         )
         actions_env.append_step_summary(f"### pmsync\n\n{actions_env.code_block(text)}")
         return 1 if self.engine.failures or summary.failed else 0
+
+
+def summary_lines(summary: RunSummary, *, dry_run: bool) -> list[str]:
+    """``done: applied: …``, ``done: in place: …`` for a run; for a dry run, whose applier
+    only simulates (every change "applied"), ``would apply: 2 upsert_comment, …``."""
+    if not dry_run:
+        return [f"done: {line}" for line in summary.lines()]
+    return [f"would apply: {line.removeprefix('applied: ')}" for line in summary.lines()]
 
 
 def start_run(

@@ -35,6 +35,21 @@ def step_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+def test_a_dry_run_says_what_it_would_apply_once(capsys: pytest.CaptureFixture[str]) -> None:
+    planned = [Outcome(comment("a"), "applied"), Outcome(comment("b"), "applied")]
+    assert closed_run(*planned, dry_run=True).finish() == 0
+    assert capsys.readouterr().out.splitlines()[0] == "would apply: 2 upsert_comment"
+    assert closed_run(dry_run=True).finish() == 0
+    assert capsys.readouterr().out.splitlines()[0] == "would apply: nothing to do"
+
+
+def test_a_run_says_what_it_did(capsys: pytest.CaptureFixture[str]) -> None:
+    done = [Outcome(comment("a"), "applied"), Outcome(comment("b"), "in_place")]
+    assert closed_run(*done).finish() == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == ["done: applied: 1 upsert_comment", "done: in place: 1 upsert_comment"]
+
+
 def test_backticks_in_what_failed_stay_inside_the_job_summarys_block(
     step_summary: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
