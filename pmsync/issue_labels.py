@@ -2,8 +2,9 @@
 
 Planner steps say which labels they want present or absent; this module turns those wishes
 into at most one ``SetIssueLabels`` per issue, preceded by an ``EnsureRepoLabel`` for each
-label about to be added (so it gets pmsync's colour and description). Labels nobody asked
-about are never touched.
+label about to be added (so it gets pmsync's colour and description). Applying one costs a
+request only for a label the repository lacks: the adapter lists the repository's labels
+once per run. Labels nobody asked about are never touched.
 """
 
 from __future__ import annotations

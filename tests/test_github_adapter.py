@@ -28,6 +28,7 @@ REPO = "Codertocat/Hello-World"
 ISSUE_URL = f"{API}/repos/{REPO}/issues/1"
 OPENED = load_json("github-webhooks/issues/opened.payload.json")
 COMMENTED = load_json("github-webhooks/issue_comment/created.payload.json")
+LABELED = load_json("github-webhooks/issues/labeled.payload.json")
 BODY = """### Action items
 
 | Action | Type | Priority | Owner | Due | Ticket |
@@ -298,7 +299,37 @@ def test_removing_a_label_that_is_gone_counts_as_done(mocked: responses.Requests
     assert issue.labels == ("bug",)
 
 
+def api_label(name: str) -> dict[str, Any]:
+    """A label as the real `issues.labeled` delivery shows one, with another name."""
+    return _rebase(copy.deepcopy(LABELED["label"]) | {"name": name})
+
+
+def test_repo_labels_are_listed_once_and_only_missing_ones_are_created(
+    mocked: responses.RequestsMock,
+) -> None:
+    mocked.get(
+        f"{API}/repos/{REPO}/labels",
+        json=[api_label("postmortem"), api_label("Service:Payments-DB")],
+        match=[matchers.query_param_matcher({"per_page": "100"})],
+    )
+    mocked.post(
+        f"{API}/repos/{REPO}/labels",
+        status=201,
+        json=api_label("sev:2"),
+        match=[
+            matchers.json_params_matcher({"name": "sev:2", "color": "f9d0c4", "description": ""})
+        ],
+    )
+    adapter, request_log = make_adapter()
+    assert adapter.ensure_repo_label(REPO, "postmortem", "5319e7", "") is False
+    assert adapter.ensure_repo_label(REPO, "service:payments-db", "c5def5", "") is False
+    assert adapter.ensure_repo_label(REPO, "sev:2", "f9d0c4", "") is True
+    assert adapter.ensure_repo_label(REPO, "sev:2", "f9d0c4", "") is False
+    assert (request_log.count(write=False), request_log.count(write=True)) == (1, 1)
+
+
 def test_repo_label_that_exists_is_in_place(mocked: responses.RequestsMock) -> None:
+    mocked.get(f"{API}/repos/{REPO}/labels", json=[])  # made since the run listed them
     body = {"name": "sev:2", "color": "d73a4a", "description": "Severity 2"}
     mocked.post(
         f"{API}/repos/{REPO}/labels",
@@ -311,7 +342,7 @@ def test_repo_label_that_exists_is_in_place(mocked: responses.RequestsMock) -> N
     )
     adapter, request_log = make_adapter()
     assert adapter.ensure_repo_label(REPO, "sev:2", "d73a4a", "Severity 2") is False
-    assert request_log.count() == 1
+    assert request_log.count(write=True) == 1
 
 
 def test_closing_returns_the_issue_as_github_answered(mocked: responses.RequestsMock) -> None:
@@ -339,10 +370,12 @@ def test_rate_limit_403_waits_for_reset_then_reads(mocked: responses.RequestsMoc
 
 
 def test_pygithub_never_retries_a_post_by_itself(mocked: responses.RequestsMock) -> None:
+    mocked.get(f"{API}/repos/{REPO}/labels", json=[])
     for _ in range(3):
         mocked.post(f"{API}/repos/{REPO}/labels", status=502, json={"message": "Bad gateway"})
     adapter, _ = make_adapter()
     with pytest.raises(RemoteError, match="gave up after 3 attempts"):
         adapter.ensure_repo_label(REPO, "x", "ffffff", "")
-    assert len(mocked.calls) == 3  # three attempts of ours, none added by the library
-    assert all(parse_qs(urlsplit(c.request.url).query) == {} for c in mocked.calls)
+    posts = [c for c in mocked.calls if c.request.method == "POST"]
+    assert len(posts) == 3  # three attempts of ours, none added by the library
+    assert all(parse_qs(urlsplit(c.request.url).query) == {} for c in posts)

@@ -95,6 +95,7 @@ class GitHubAdapter:
         self._remote = remote
         self._identity = identity
         self._repos: dict[str, Repository] = {}
+        self._labels: dict[str, set[str]] = {}  # repo -> its label names (case-folded)
 
     @classmethod
     def connect(
@@ -359,8 +360,24 @@ class GitHubAdapter:
                 raise
         return issue.model_copy(update={"labels": tuple(n for n in issue.labels if n != label)})
 
+    def repo_labels(self, repo: str) -> set[str]:
+        """The repository's label names, case-folded (GitHub compares them so); listed once
+        per run, 100 per request, and kept up to date by ``ensure_repo_label``."""
+        if repo not in self._labels:
+            listing = self._repo(repo).get_labels()
+
+            def page(number: int) -> list[str]:
+                return [label.name.casefold() for label in listing.get_page(number)]
+
+            self._labels[repo] = set(self._pages("GET", f"/repos/{repo}/labels", page))
+        return self._labels[repo]
+
     def ensure_repo_label(self, repo: str, name: str, color: str, description: str) -> bool:
-        """Create a repository label; True if created, False if it already existed (422)."""
+        """Create a repository label unless it exists; True if created. Only a label the
+        run's listing lacks costs a request (one that appeared meanwhile answers 422)."""
+        known = self.repo_labels(repo)
+        if name.casefold() in known:
+            return False
         try:
             self._remote.write(
                 "POST",
@@ -370,8 +387,11 @@ class GitHubAdapter:
         except RemoteError as exc:
             if exc.status != 422:
                 raise
-            return False
-        return True
+            created = False
+        else:
+            created = True
+        known.add(name.casefold())
+        return created
 
     def create_issue(
         self, repo: str, title: str, body: str, labels: Sequence[str], marker: str
