@@ -19,7 +19,7 @@ from responses import matchers
 
 from pmsync.adapters.jira import JiraAdapter, classify
 from pmsync.adapters.jql import jql_quote
-from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
+from pmsync.adapters.retry import Remote, RequestLog, RequestRecord, RetryPolicy
 from pmsync.changes import NewTicket
 from pmsync.errors import RemoteError
 from pmsync.identity import DUPLICATE_LABEL, item_label
@@ -45,6 +45,10 @@ HTML_429 = (
     '<!DOCTYPE html><html lang="en"><head><title>Oops - an error has occurred</title></head>'
     '<body class=" error-page error429"><h1>Something went wrong</h1></body></html>'
 )
+
+
+class Killed(Exception):
+    """Stands for the process dying right after a request."""
 
 
 @pytest.fixture
@@ -502,6 +506,32 @@ def test_a_second_ticket_for_an_item_is_closed_as_duplicate_of_the_older(
     )
     adapter, _, _ = make_adapter()
     assert [t.key for t in adapter.create_tickets([new_ticket(ITEM_A, 1)])] == ["OPS-5"]
+
+
+def test_a_duplicate_is_closed_before_it_is_labelled(mocked: responses.RequestsMock) -> None:
+    # A run that dies between the two writes must not leave an open, labelled ticket:
+    # searches leave labelled tickets out, so nothing would ever close it.
+    mocked.post(
+        f"{SITE}/rest/api/2/issue/bulk",
+        status=201,
+        json={"issues": [{"id": "10007", "key": "OPS-7", "self": "x"}], "errors": []},
+    )
+    older = issue("OPS-5", [item_label(ITEM_A)], "2026-11-20T10:00:00.000+0000")
+    ours = issue("OPS-7", [item_label(ITEM_A)], "2026-11-20T10:00:02.000+0000")
+    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [ours, older], "isLast": True})
+    transitions = copy.deepcopy(TRANSITIONS)
+    transitions["transitions"][0]["to"]["statusCategory"]["key"] = "done"
+    mocked.get(f"{SITE}/rest/api/2/issue/OPS-7/transitions", json=transitions)
+    mocked.post(f"{SITE}/rest/api/2/issue/OPS-7/transitions", status=204)
+    adapter, request_log, _ = make_adapter()
+
+    def die_after_the_first_write_to_the_duplicate(entry: RequestRecord) -> None:
+        if entry.write and "/OPS-7" in entry.path:
+            raise Killed(f"{entry.method} {entry.path}")
+
+    request_log.listeners.append(die_after_the_first_write_to_the_duplicate)
+    with pytest.raises(Killed, match="POST /rest/api/2/issue/OPS-7/transitions"):
+        adapter.create_tickets([new_ticket(ITEM_A, 1)])
 
 
 def test_a_ticket_another_row_claims_is_never_a_duplicate_of_a_new_one(

@@ -345,13 +345,17 @@ class JiraAdapter:
         return tuple(result)
 
     def close_as_duplicate(self, ticket: TicketState, original: TicketState) -> None:
+        """Close first, then comment and label: searches leave labelled tickets out, so a
+        run that died after labelling would have left the duplicate open for good. Closed
+        but not yet labelled, it is a done extra ticket for an item that has one, which
+        the planner ignores."""
+        self._transition_to_done(ticket.key)
         self.comment_and_label(
             ticket.key,
             f"Duplicate of {original.key}: two runs of pmsync created a ticket for the same "
             "action item at the same time. The older ticket is kept.",
             (DUPLICATE_LABEL,),
         )
-        self._transition_to_done(ticket.key)
 
     def _transition_to_done(self, key: str) -> None:
         path = f"/rest/api/2/issue/{key}/transitions"
