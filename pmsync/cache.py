@@ -307,15 +307,9 @@ def fold(observed: ObservedPostMortem, changes: Changes) -> ObservedPostMortem:
         update={
             "issue": changes.issues.get(issue.ref, issue),
             "bot_comments": tuple(sorted(comments.values(), key=lambda c: (c.created_at, c.id))),
-            "tickets": tuple(sorted(tickets.values(), key=_oldest_first)),
+            "tickets": tuple(sorted(tickets.values(), key=TicketState.age_key)),
         }
     )
-
-
-def _oldest_first(ticket: TicketState) -> tuple[datetime, int, str]:
-    """The order the Jira adapter reads tickets in (created, then the key's number)."""
-    number = ticket.key.rpartition("-")[2]
-    return (ticket.created, int(number) if number.isdigit() else 0, ticket.key)
 
 
 def _repeat_inputs_changed(
