@@ -37,7 +37,7 @@ from pydantic import SecretStr
 
 from pmsync import identity, reconcile
 from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
-from pmsync.cache import MAX_AGE, FileCache
+from pmsync.cache import FILE_NAME, MAX_AGE, FileCache
 from pmsync.commands import handle_event
 from pmsync.commands.report import produce
 from pmsync.config import Config, FollowupConfig, GitHubConfig, JiraConfig, Person
@@ -547,6 +547,27 @@ class Lifecycle:
         self.pmsync = Pmsync(self.sandbox, self.config, self.cache, self.cache_age)
         self.people = People(self.sandbox)
 
+    @property
+    def cache_file(self) -> Path | None:
+        return None if self.cache is None else self.cache / FILE_NAME
+
+    def moment(self) -> Moment:
+        path = self.cache_file
+        kept = path.read_bytes() if path is not None and path.exists() else None
+        return Moment(self.sandbox.state(), kept)
+
+    def go_back(self, moment: Moment) -> None:
+        """Put the sandbox and the cache back as they were at ``moment``."""
+        self.sandbox.restore(moment.state)
+        path = self.cache_file
+        if path is None:
+            return
+        if moment.cache is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(moment.cache)
+
     def play(self, index: int, requests: RequestLog | None = None) -> Outcome:
         """Step ``index`` on the sandbox as it stands."""
         step = self.steps[index]
@@ -559,17 +580,25 @@ class Lifecycle:
 
 
 @dataclass(frozen=True)
-class Recording:
-    """A fault-free run of the script: the sandbox's state before and after each step,
-    and how many requests each pmsync step made."""
+class Moment:
+    """Everything a lifecycle's future depends on: the sandbox and pmsync's cache file."""
 
-    before: tuple[dict[str, Any], ...]
-    after: tuple[dict[str, Any], ...]
+    state: dict[str, Any]
+    cache: bytes | None  # None: no cache file (or no cache at all)
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A fault-free run of the script: the moment before and after each step, and how
+    many requests each pmsync step made."""
+
+    before: tuple[Moment, ...]
+    after: tuple[Moment, ...]
     requests: tuple[int, ...]  # per step; 0 for people
 
     @property
     def final(self) -> dict[str, Any]:
-        return self.after[-1]
+        return self.after[-1].state
 
 
 def record(lifecycle: Lifecycle) -> Recording:
@@ -582,7 +611,7 @@ def record(lifecycle: Lifecycle) -> Recording:
         shutil.rmtree(lifecycle.cache, ignore_errors=True)
     before, after, counts = [], [], []
     for index, step in enumerate(lifecycle.steps):
-        before.append(sandbox.state())
+        before.append(lifecycle.moment())
         sandbox.clear_requests()
         log = RequestLog()
         outcome = lifecycle.play(index, log)
@@ -594,7 +623,7 @@ def record(lifecycle: Lifecycle) -> Recording:
                 f"pmsync counted {len(log.records)}"
             )
         counts.append(seen if step.is_pmsync else 0)
-        after.append(sandbox.state())
+        after.append(lifecycle.moment())
     return Recording(tuple(before), tuple(after), tuple(counts))
 
 

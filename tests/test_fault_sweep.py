@@ -24,10 +24,12 @@ import logging
 import multiprocessing
 import os
 import sys
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from lifecycle import (
@@ -57,9 +59,11 @@ class Case:
     fault: str
     step: int  # index of the pmsync step in the script
     index: int  # the request within that step, 1-based
+    cached: bool  # the syncs keep the local cache
 
     def __str__(self) -> str:
-        return f"{self.fault} at request {self.index} of step {self.step}"
+        mode = "with the cache" if self.cached else "without cache"
+        return f"{self.fault} at request {self.index} of step {self.step} ({mode})"
 
 
 @dataclass(frozen=True)
@@ -70,18 +74,26 @@ class Result:
     verdict: Verdict
 
 
-def cases(recording: Recording) -> list[Case]:
+def cases(recording: Recording, cached: bool) -> list[Case]:
     return [
-        Case(fault, step, index)
+        Case(fault, step, index, cached)
         for step, count in enumerate(recording.requests)
         for index in range(1, count + 1)
         for fault in FAULTS
     ]
 
 
+def lifecycle_for(sandbox: Sandbox, folder: Path, cached: bool) -> Lifecycle:
+    """The script as the scheduled workflow runs it (with the cache, kept longer than a
+    day since the script's syncs are days apart) or as a fresh runner does (without)."""
+    if not cached:
+        return Lifecycle(sandbox)
+    return Lifecycle(sandbox, cache=folder / "cache", cache_age=timedelta(days=60))
+
+
 def run_case(lifecycle: Lifecycle, recording: Recording, case: Case) -> Result:
     sandbox = lifecycle.sandbox
-    sandbox.restore(recording.before[case.step])
+    lifecycle.go_back(recording.before[case.step])
     sandbox.clear_faults()
     requests = inject(sandbox, case.fault, case.index)
     try:
@@ -98,7 +110,7 @@ def run_case(lifecycle: Lifecycle, recording: Recording, case: Case) -> Result:
     if not outcome.ok:
         failed = Verdict(False, 0, 0, (f"the step still fails: {outcome.detail}",))
         return Result(case, injected, reruns, failed)
-    if sandbox.state() == recording.after[case.step]:
+    if lifecycle.moment() == recording.after[case.step]:
         return Result(case, injected, reruns, Verdict(True, 0, 0, ()))
     for later in range(case.step + 1, len(lifecycle.steps)):
         outcome = lifecycle.play(later)
@@ -111,35 +123,41 @@ def run_case(lifecycle: Lifecycle, recording: Recording, case: Case) -> Result:
 
 # -- one sandbox per worker process --------------------------------------------------------
 
-_WORKER: dict[str, Any] = {}
+_WORKER: dict[bool, tuple[Lifecycle, Recording]] = {}
+_KEEP: list[ExitStack] = []  # the worker's sandbox and folder, for the life of the process
 
 
-def _start_worker(counts: tuple[int, ...]) -> None:
+def _start_worker(counts: dict[bool, tuple[int, ...]]) -> None:
     # Failures are the point here, and the results say what went wrong: keep the log and
     # the runs' closing lines out of the test output.
     logging.disable(logging.CRITICAL)
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (for the life of the process)
     stack = ExitStack()
     sandbox = stack.enter_context(running_sandbox(now=START))
-    lifecycle = Lifecycle(sandbox)
-    recording = record(lifecycle)
-    if recording.requests != counts:
-        raise RuntimeError(f"this process counted {recording.requests}, the first {counts}")
-    _WORKER.update(stack=stack, lifecycle=lifecycle, recording=recording)
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+    for cached, expected in counts.items():
+        lifecycle = lifecycle_for(sandbox, folder, cached)
+        recording = record(lifecycle)
+        if recording.requests != expected:
+            raise RuntimeError(f"this process counted {recording.requests}, the first {expected}")
+        _WORKER[cached] = (lifecycle, recording)
+    _KEEP.append(stack)
 
 
 def _run_in_worker(case: Case) -> Result:
-    return run_case(_WORKER["lifecycle"], _WORKER["recording"], case)
+    lifecycle, recording = _WORKER[case.cached]
+    return run_case(lifecycle, recording, case)
 
 
 def workers() -> int:
     return int(os.environ.get("PMSYNC_SWEEP_WORKERS") or os.cpu_count() or 2)
 
 
-def sweep(recording: Recording, todo: list[Case]) -> list[Result]:
+def sweep(recordings: dict[bool, Recording], todo: list[Case]) -> list[Result]:
     context = multiprocessing.get_context("spawn")  # never fork a process serving a sandbox
+    counts = {cached: recording.requests for cached, recording in recordings.items()}
     with ProcessPoolExecutor(
-        workers(), mp_context=context, initializer=_start_worker, initargs=(recording.requests,)
+        workers(), mp_context=context, initializer=_start_worker, initargs=(counts,)
     ) as pool:
         return list(pool.map(_run_in_worker, todo, chunksize=4))
 
@@ -156,23 +174,26 @@ def summary(results: list[Result]) -> str:
 
 
 def test_every_fault_at_every_request_converges(
-    sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
+    sandbox: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lifecycle = Lifecycle(sandbox)
-    try:
-        recording = record(lifecycle)
-    finally:
+    recordings = {}
+    for cached in (False, True):
+        lifecycle = lifecycle_for(sandbox, tmp_path, cached)
+        recordings[cached] = record(lifecycle)
         lifecycle.people.close()
-    todo = cases(recording)
-    results = sweep(recording, todo)
+    todo = [case for cached, rec in recordings.items() for case in cases(rec, cached)]
+    results = sweep(recordings, todo)
     line = summary(results)
-    steps = sum(1 for count in recording.requests if count)
     with capsys.disabled():
-        print(
-            f"\nfault sweep: {steps} pmsync runs, {sum(recording.requests)} requests, "
-            f"{len(FAULTS)} faults each ({', '.join(FAULTS)}), {workers()} processes"
-        )
-        print(line)
+        for cached, rec in recordings.items():
+            runs = sum(1 for count in rec.requests if count)
+            mine = [r for r in results if r.case.cached == cached]
+            print(
+                f"\nfault sweep {'with' if cached else 'without'} the cache: {runs} pmsync runs, "
+                f"{sum(rec.requests)} requests, {len(FAULTS)} faults each "
+                f"({', '.join(FAULTS)}): {summary(mine)}"
+            )
+        print(f"({workers()} processes)\n{line}")
     not_injected = [str(r.case) for r in results if not r.injected]
     assert not not_injected, f"faults that never fired: {not_injected[:10]}"
     bad = [r for r in results if not r.verdict.converged or r.verdict.duplicates or r.verdict.lost]
