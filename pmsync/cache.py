@@ -253,7 +253,7 @@ def changed_postmortems(changes: Changes, engine: reconcile.Engine) -> list[Earl
     label = engine.config.labels.postmortem
     found = []
     for issue in changes.issues.values():
-        parsed = reconcile.parse(issue, engine).postmortem if label in issue.labels else None
+        parsed = reconcile.parse(issue, engine).postmortem if issue.has_label(label) else None
         if parsed is not None:
             found.append(EarlierPostMortem(issue=issue, postmortem=parsed))
     return found
@@ -266,7 +266,7 @@ def current_postmortems(
     leave), and any that opened or reopened since."""
     current = dict(known)
     for ref, issue in changes.issues.items():
-        if issue.state == "open" and label in issue.labels:
+        if issue.state == "open" and issue.has_label(label):
             current[ref] = issue
         else:
             current.pop(ref, None)

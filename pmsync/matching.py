@@ -13,8 +13,9 @@ number instead, so it gets a ticket of its own.
 
 A row whose Ticket cell names a key that is not one of ours is left alone (no ticket is
 created for it: it may be a ticket Jira search does not show yet, or one a person made by
-hand). Tickets no row claims are *removed*, unless they are just extra tickets for an item
-that has one (duplicates), which are ignored.
+hand), and so is a row whose cell repeats a key an earlier row holds. Tickets no row
+claims are *removed*, unless they are just extra tickets for an item that has one
+(duplicates), which are ignored.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ class Entry(Frozen):
     item: ActionItem
     item_id: str
     ticket: TicketState | None = None
-    unknown_key: str | None = None  # the Ticket cell names a key that is not ours
+    unknown_key: str | None = None  # the Ticket cell names a key this row does not hold
+    held_by: int | None = None  # ... because that row holds it (the key is ours)
 
 
 class Board(Frozen):
@@ -103,12 +105,14 @@ def match_items(
             claimed[item.row] = found
             claimed_keys.add(found.key)
 
+    holders = {ticket.key: row for row, ticket in claimed.items()}
     entries = tuple(
         Entry(
             item=item,
             item_id=ids[item.row],
             ticket=claimed.get(item.row),
             unknown_key=item.ticket if item.row not in claimed and item.ticket else None,
+            held_by=holders.get(item.ticket) if item.row not in claimed and item.ticket else None,
         )
         for item in rows
     )

@@ -185,8 +185,11 @@ class UnassignedNote(Frozen):
 
 
 class UnknownKeyNote(Frozen):
+    """A row left alone: its Ticket cell names a key it does not hold."""
+
     row: int
     key: str
+    held_by: int | None = None  # the row that holds the key, when it is this post-mortem's
 
 
 class StatusView(Frozen):

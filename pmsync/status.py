@@ -170,7 +170,7 @@ def status_view(
         conflicts=_conflict_notes(inputs, config, accounts),
         unassigned=_unassigned_notes(inputs, accounts, unfinished),
         unknown_keys=tuple(
-            UnknownKeyNote(row=entry.item.row, key=entry.unknown_key)
+            UnknownKeyNote(row=entry.item.row, key=entry.unknown_key, held_by=entry.held_by)
             for entry in inputs.board.entries
             if entry.unknown_key is not None
         ),

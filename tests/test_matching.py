@@ -57,3 +57,17 @@ def test_an_unchanged_table_keeps_the_identities_it_always_had() -> None:
         identity.item_id(f.REPO, f.NUMBER, OLD, 1),
         identity.item_id(f.REPO, f.NUMBER, OLD, 2),
     ]
+
+
+def test_a_cell_repeating_another_rows_key_names_the_row_that_holds_it() -> None:
+    items = (
+        f.action_item(row=1, ticket="OPS-3"),
+        f.action_item(row=2, ticket="OPS-3"),
+        f.action_item(row=3, ticket="XYZ-5"),
+    )
+    board = match_items(f.REPO, f.NUMBER, items, [ticket_for("OPS-3", OLD)])
+    holder, repeated, foreign = board.entries
+    assert holder.ticket is not None and holder.held_by is None
+    assert (repeated.unknown_key, repeated.held_by) == ("OPS-3", 1)
+    assert (foreign.unknown_key, foreign.held_by) == ("XYZ-5", None)
+    assert board.to_create == ()

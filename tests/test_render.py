@@ -181,7 +181,10 @@ def status_view(action: str = "Add pool alert", owner: str = "bob") -> StatusVie
             UnassignedNote(key="OPS-2", owner="carol", reason="unknown"),
             UnassignedNote(key="OPS-3", owner="acme/sre", reason="team"),
         ),
-        unknown_keys=(UnknownKeyNote(row=3, key="XYZ-5"),),
+        unknown_keys=(
+            UnknownKeyNote(row=3, key="XYZ-5"),
+            UnknownKeyNote(row=4, key="OPS-1", held_by=1),
+        ),
         snapshot_marker=markers.encode_snapshot(Snapshot(linked=("OPS-1",))),
     )
 
@@ -200,7 +203,11 @@ def test_status_comment_reads_in_ten_seconds() -> None:
     assert "[OPS-9](https://j/browse/OPS-9) Add pool alert (To Do)" in body
     assert "the priority was changed both in the table (P1) and in Jira (Highest)" in body
     assert "is a team" in body and "has no Jira account" in body
-    assert "Row 3 names **XYZ-5**" in body
+    assert "Row 3 names **XYZ-5**, which is not one of this post-mortem's pmsync" in body
+    assert (
+        "Row 4 names **OPS-1**, which is already the ticket of row 1, so pmsync leaves row 4 "
+        "alone." in body
+    )
     assert markers.decode_snapshot(body) == Snapshot(linked=("OPS-1",))
     assert not MENTION.search(as_read_on_github(body))
     assert body.endswith("-->\n")

@@ -389,6 +389,20 @@ def test_handle_event_ignores_an_issue_without_the_label(
     assert cloud.sandbox.state()["jira"]["issues"] == {}
 
 
+def test_handle_event_takes_the_postmortem_label_in_any_case(
+    cloud: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = cloud.github.get_repo(REPO)
+    cloud.number = repo.create_issue("Pool exhausted", body=BODY, labels=["PostMortem"]).number
+    _environment(cloud, monkeypatch)
+    config = tmp_path / "pmsync.yml"
+    config.write_text("github:\n  throttle: false\njira:\n  deployment: cloud\n", encoding="utf-8")
+    event = _event_file(tmp_path, "issues/labeled", cloud.number)
+    args = ["handle-event", "--config", str(config), "--event-name", "issues"]
+    assert main([*args, "--event-path", str(event)]) == 0
+    assert len(cloud.tickets()) == 4  # GitHub compares label names without regard to case
+
+
 # -- crash safety -------------------------------------------------------------------------
 
 

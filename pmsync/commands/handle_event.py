@@ -102,7 +102,7 @@ def handle(hint: Hint, session: Run, config: Config) -> int:
         )
         return 0
     issue = session.engine.github.issue(hint.repo, hint.number)
-    if config.labels.postmortem not in issue.labels:
+    if not issue.has_label(config.labels.postmortem):
         log.info("%s has no %r label; ignored", issue.ref, config.labels.postmortem)
         return 0
     session.engine.check_repeats = lambda issue, parsed: repeats.should_check(
