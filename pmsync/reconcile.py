@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from pmsync import identity
@@ -272,15 +272,24 @@ def tickets_by_postmortem(
     return {ref: tuple(tickets) for ref, tickets in found.items()}
 
 
-def sync(repositories: Iterable[str], engine: Engine, cache: SyncCache | None = None) -> int:
+def sync(
+    repositories: Iterable[str],
+    engine: Engine,
+    cache: SyncCache | None = None,
+    *,
+    leave_recent: timedelta | None = None,
+) -> int:
     """Every open post-mortem of each repository, or with a cache those it cannot vouch
-    for; returns how many were reconciled."""
+    for; returns how many were reconciled. With ``leave_recent``, a post-mortem updated
+    less than that long ago is left out (ADR 3): an event run is likely at work on it."""
     repositories = list(repositories)
     label = engine.config.labels.postmortem
     if cache is None:
         issues = [i for repo in repositories for i in engine.github.open_postmortems(repo, label)]
     else:
         issues = cache.to_reconcile(repositories, engine)
+    if leave_recent is not None:
+        issues = [issue for issue in issues if not _recently_updated(issue, engine, leave_recent)]
     for repo in repositories:
         count = sum(1 for issue in issues if issue.repo == repo)
         log.info("%s: %d open post-mortem(s) to reconcile", repo, count)
@@ -297,6 +306,19 @@ def sync(repositories: Iterable[str], engine: Engine, cache: SyncCache | None = 
     if cache is not None and not engine.dry_run:
         cache.finish(engine)
     return len(issues)
+
+
+def _recently_updated(issue: IssueState, engine: Engine, window: timedelta) -> bool:
+    age = engine.now - issue.updated_at
+    if age >= window:
+        return False
+    log.info(
+        "%s changed %d s ago; left to the event run that change started (the next sync "
+        "takes it up)",
+        issue.ref,
+        max(0, int(age.total_seconds())),
+    )
+    return True
 
 
 def _failed(engine: Engine, issue: IssueState, exc: PmsyncError) -> None:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from pmsync import cache, reconcile
+from pmsync.actions_env import in_github_actions
 from pmsync.config import load_config
 from pmsync.run import repositories, start_run
+
+# How long after a change the scheduled sync leaves a post-mortem to the event run the
+# change started: Actions queues and sets up a run in a minute or two, more when busy.
+LEAVE_RECENT_ON_SCHEDULE = timedelta(minutes=5)
 
 
 def register(
@@ -82,5 +88,14 @@ def run(args: argparse.Namespace) -> int:
         repository=repos[0],
         redactor=args.redactor,
     )
-    reconcile.sync(repos, session.engine, cache_from(args))
+    reconcile.sync(repos, session.engine, cache_from(args), leave_recent=scheduled_leave_recent())
     return session.finish()
+
+
+def scheduled_leave_recent() -> timedelta | None:
+    """On a schedule in GitHub Actions, post-mortems changed in the last few minutes are
+    left to the event workflow's run (ADR 3); the two workflows cannot share a
+    concurrency group. None (sync everything) anywhere else."""
+    if in_github_actions() and os.environ.get("GITHUB_EVENT_NAME") == "schedule":
+        return LEAVE_RECENT_ON_SCHEDULE
+    return None
