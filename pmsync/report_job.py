@@ -6,20 +6,34 @@ edited only when its text changed, so frequent runs write little.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from pmsync.commands.report import produce
 from pmsync.config import Config
+from pmsync.redact import Redactor
 from pmsync.report import default_period
-from pmsync.run import repositories
 from pmsync.settings import Settings
 
 
-def run(settings: Settings, config: Config, now: datetime) -> str:
-    """Publish the digest; one line on what was done."""
+def run(
+    settings: Settings,
+    config: Config,
+    repos: Sequence[str],
+    now: datetime,
+    redactor: Redactor | None = None,
+) -> str:
+    """Publish the digest of ``repos``; one line on what was done."""
     period = default_period(now)
-    repos = repositories(None, config)
-    done = produce(settings, config, now=now, repos=repos, period=period, publish_digest=True)
+    done = produce(
+        settings,
+        config,
+        now=now,
+        repos=repos,
+        period=period,
+        publish_digest=True,
+        redactor=redactor,
+    )
     assert done.digest is not None  # publish_digest=True always publishes
     outcome, issue = done.digest
     return (

@@ -12,7 +12,6 @@ For teams that run pmsync outside GitHub Actions. Built on ``schedule`` with one
 
 from __future__ import annotations
 
-import importlib
 import logging
 import signal
 import threading
@@ -26,16 +25,13 @@ from types import FrameType
 import schedule
 
 from pmsync import reconcile
+from pmsync import report_job as digest_job
 from pmsync.config import Config
+from pmsync.redact import Redactor
 from pmsync.run import Run, start_run
 from pmsync.settings import Settings
 
 log = logging.getLogger(__name__)
-
-# The report job's hook: a module with `run(settings: Settings, config: Config,
-# now: datetime) -> str` (what it did, one line), run every `worker.report_every_minutes`.
-# `pmsync/report_job.py` publishes the monthly digest.
-REPORT_JOB_MODULE = "pmsync.report_job"
 
 # The longest the worker waits without looking at the schedule again.
 MAX_IDLE_SECONDS = 60.0
@@ -177,29 +173,42 @@ def sync_job(
     dry_run: bool = False,
     bot_login: str | None = None,
     cache: reconcile.SyncCache | None = None,
+    redactor: Redactor | None = None,
 ) -> Job:
     """`pmsync sync` every ``worker.sync_every_minutes``, with fresh clients each time
-    (and the local cache, when given, kept from one run to the next)."""
+    (and the local cache, when given, kept from one run to the next). A GitHub App acts
+    through its installation on the first repository, with a token minted for each run
+    (an installation token lasts an hour) and masked by ``redactor`` from then on."""
 
     def run() -> JobResult:
-        session = start_run(settings, config, now=now(), dry_run=dry_run, bot_login=bot_login)
+        session = start_run(
+            settings,
+            config,
+            now=now(),
+            dry_run=dry_run,
+            bot_login=bot_login,
+            repository=repositories[0],
+            redactor=redactor,
+        )
         synced = reconcile.sync(repositories, session.engine, cache)
         return describe_sync(synced, session)
 
     return Job("sync", timedelta(minutes=config.worker.sync_every_minutes), run)
 
 
-def report_job(settings: Settings, config: Config, now: Callable[[], datetime]) -> Job | None:
-    """The report job, when the module named by ``REPORT_JOB_MODULE`` exists; else None."""
-    try:
-        module = importlib.import_module(REPORT_JOB_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != REPORT_JOB_MODULE:
-            raise
-        return None
+def report_job(
+    settings: Settings,
+    config: Config,
+    repositories: Sequence[str],
+    now: Callable[[], datetime],
+    *,
+    redactor: Redactor | None = None,
+) -> Job:
+    """The monthly digest of ``repositories`` every ``worker.report_every_minutes``
+    (``pmsync.report_job``), with fresh clients each time, as ``sync_job``."""
 
     def run() -> JobResult:
-        return JobResult(summary=str(module.run(settings, config, now())))
+        return JobResult(summary=digest_job.run(settings, config, repositories, now(), redactor))
 
     return Job("report", timedelta(minutes=config.worker.report_every_minutes), run)
 

@@ -219,15 +219,15 @@ def test_a_key_that_cannot_sign_is_refused_before_any_request(
     assert len(mocked.calls) == 0
 
 
-def test_the_cli_acts_as_the_app_and_masks_its_token(
-    mocked: responses.RequestsMock,
-    pem: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    """`pmsync sync` with only App credentials: the token is minted for the repository it
-    syncs, and an error that quotes the token back shows it masked."""
+# A refusal that quotes the token back.
+ECHO = {"message": f"token {TOKEN} may not list issues", "documentation_url": "x"}
+
+
+def app_only(
+    pem: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mocked: responses.RequestsMock
+) -> Path:
+    """The environment with App credentials only, GitHub ready to mint the installation
+    token of REPO, and a config file; its path."""
     monkeypatch.setenv("GITHUB_API_URL", API)
     monkeypatch.setenv("GITHUB_APP_ID", str(APP_ID))
     monkeypatch.setenv("GITHUB_APP_PRIVATE_KEY", pem.replace("\n", "\\n"))  # as CI passes it
@@ -238,11 +238,64 @@ def test_the_cli_acts_as_the_app_and_masks_its_token(
     config.write_text("github:\n  throttle: false\njira:\n  deployment: cloud\n", encoding="utf-8")
     mocked.get(INSTALLATION_URL, json=installation())
     mocked.post(TOKEN_URL, json=installation_token(), status=201)
-    echo = {"message": f"token {TOKEN} may not list issues", "documentation_url": "x"}
-    mocked.get(f"{API}/repos/{REPO}/issues", json=echo, status=403)
+    return config
+
+
+def test_the_cli_acts_as_the_app_and_masks_its_token(
+    mocked: responses.RequestsMock,
+    pem: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`pmsync sync` with only App credentials: the token is minted for the repository it
+    syncs, and an error that quotes the token back shows it masked."""
+    config = app_only(pem, tmp_path, monkeypatch, mocked)
+    mocked.get(f"{API}/repos/{REPO}/issues", json=ECHO, status=403)
 
     assert main(["sync", "--config", str(config), "--repo", REPO]) == 4
     out, err = capsys.readouterr()
     assert f"github GET /repos/{REPO}/issues answered 403: token *** may not list issues" in err
     assert not any(form in out + err for form in secret_forms(TOKEN))
     assert mocked.calls[2].request.headers["Authorization"] == f"token {TOKEN}"
+
+
+def test_the_report_acts_as_the_app_and_masks_its_token(
+    mocked: responses.RequestsMock,
+    pem: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = app_only(pem, tmp_path, monkeypatch, mocked)
+    mocked.get(f"{API}/search/issues", json=ECHO, status=403)
+
+    assert main(["report", "--config", str(config), "--repo", REPO]) == 4
+    out, err = capsys.readouterr()
+    assert "github GET /search/issues answered 403: token *** may not list issues" in err
+    assert not any(form in out + err for form in secret_forms(TOKEN))
+
+
+def test_the_worker_acts_as_the_app_and_masks_its_token(
+    mocked: responses.RequestsMock,
+    pem: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Each job mints a token for the worker's first repository (the sync's and the
+    digest's), and its failure is logged with the token masked."""
+    caplog.set_level(logging.INFO, logger="pmsync.worker")
+    config = app_only(pem, tmp_path, monkeypatch, mocked)
+    mocked.get(f"{API}/repos/{REPO}/issues", json=ECHO, status=403)
+    mocked.get(f"{API}/search/issues", json=ECHO, status=403)
+
+    assert main(["worker", "--once", "--config", str(config), "--repo", REPO]) == 1
+    out, err = capsys.readouterr()
+    logged = caplog.text
+    assert f"github GET /repos/{REPO}/issues answered 403: token *** may not list" in logged
+    assert "github GET /search/issues answered 403: token *** may not list" in logged
+    assert not any(form in out + err + logged for form in secret_forms(TOKEN))
+    minted = [c for c in mocked.calls if c.request.url == TOKEN_URL]
+    assert len(minted) == 2  # one token per job run

@@ -283,8 +283,9 @@ def test_the_default_period_is_the_last_full_month(
 
 def test_the_workers_report_job_publishes_the_last_full_month(world: Played) -> None:
     config = load_config(world.config)
-    line = report_job.run(Settings.from_env(), config, NOW)
+    repos = config.github.repositories
+    line = report_job.run(Settings.from_env(), config, repos, NOW)
     assert line.startswith("digest 2026-11: created acme/payments#7 (1 post-mortem(s)")
-    again = report_job.run(Settings.from_env(), config, NOW)
+    again = report_job.run(Settings.from_env(), config, repos, NOW)
     assert again.startswith("digest 2026-11: unchanged acme/payments#7")
     assert [issue.title for issue in _digests(world)] == ["Post-mortem digest 2026-11"]

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-import types
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,9 +21,10 @@ from pathlib import Path
 import pytest
 from github import Auth, Github
 
-from pmsync import worker as worker_module
+from pmsync import report_job as report_job_module
 from pmsync.cli import main
 from pmsync.config import Config
+from pmsync.redact import Redactor
 from pmsync.sandbox.runner import Sandbox
 from pmsync.settings import Settings
 from pmsync.worker import Job, JobResult, Worker, moving_clock, report_job
@@ -151,30 +151,28 @@ def test_the_clock_starts_at_now_and_moves_on() -> None:
     assert now() == datetime(2026, 12, 8, 9, 1, 0, 500000, tzinfo=UTC)
 
 
-def test_the_report_job_is_pmsyncs_digest() -> None:
-    job = report_job(Settings(), Config(), lambda: datetime.now(UTC))
-    assert job is not None and job.name == "report"
-    assert job.every == timedelta(minutes=Config().worker.report_every_minutes)
-
-
-def test_the_report_job_runs_on_its_own_schedule_once_its_module_exists(
+def test_the_report_job_publishes_the_digest_on_its_own_schedule(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    calls: list[datetime] = []
+    calls: list[tuple[list[str], datetime, Redactor | None]] = []
 
-    def run(settings: Settings, config: Config, now: datetime) -> str:
-        calls.append(now)
+    def publish(
+        settings: Settings,
+        config: Config,
+        repos: list[str],
+        now: datetime,
+        redactor: Redactor | None = None,
+    ) -> str:
+        calls.append((repos, now, redactor))
         return "digest for December updated"
 
-    module = types.ModuleType(worker_module.REPORT_JOB_MODULE)
-    module.run = run  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, worker_module.REPORT_JOB_MODULE, module)
+    monkeypatch.setattr(report_job_module, "run", publish)
     config = Config.model_validate({"worker": {"report_every_minutes": 720}})
-    moment = datetime(2026, 12, 8, tzinfo=UTC)
-    found = report_job(Settings(), config, lambda: moment)
-    assert found is not None and found.every == timedelta(hours=12)
-    assert found.run() == JobResult(summary="digest for December updated")
-    assert calls == [moment]
+    moment, masks = datetime(2026, 12, 8, tzinfo=UTC), Redactor()
+    job = report_job(Settings(), config, [REPO], lambda: moment, redactor=masks)
+    assert job.name == "report" and job.every == timedelta(hours=12)
+    assert job.run() == JobResult(summary="digest for December updated")
+    assert calls == [([REPO], moment, masks)]
 
 
 # --- the command, on the sandbox -----------------------------------------------------------------

@@ -21,6 +21,7 @@ from pmsync.adapters.retry import RequestLog, RetryPolicy
 from pmsync.config import Config, load_config
 from pmsync.digest import Outcome, digest_body, publish
 from pmsync.errors import UsageError
+from pmsync.redact import Redactor
 from pmsync.report import build_report, default_period, utc_date
 from pmsync.report_gather import gather
 from pmsync.report_model import Period, Report
@@ -130,11 +131,21 @@ def produce(
     policy: RetryPolicy | None = None,
     sleep: Callable[[float], None] = time.sleep,
     root: Path | None = None,
+    redactor: Redactor | None = None,
 ) -> ReportRun:
     """Read, compute and (with ``publish_digest``) publish; what the command and the
-    worker's report job share."""
+    worker's report job share. A GitHub App acts through its installation on the first
+    repository, its token masked by ``redactor``."""
     session = start_run(
-        settings, config, now=now, requests=requests, policy=policy, sleep=sleep, root=root
+        settings,
+        config,
+        now=now,
+        requests=requests,
+        policy=policy,
+        sleep=sleep,
+        root=root,
+        repository=repos[0],
+        redactor=redactor,
     )
     engine = session.engine
     inputs = gather(
@@ -168,6 +179,7 @@ def run(args: argparse.Namespace) -> int:
         repos=repos,
         period=period,
         publish_digest=args.publish,
+        redactor=args.redactor,
     )
     print(render_report(done.report, fmt), end="")
     actions_env.append_step_summary(to_markdown(done.report))

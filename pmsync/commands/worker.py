@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import logging
 
 from pmsync.commands.sync import add_cache_options, add_run_options, cache_from
 from pmsync.config import load_config
 from pmsync.run import repositories
 from pmsync.worker import Job, Worker, moving_clock, report_job, sync_job
-
-log = logging.getLogger(__name__)
 
 
 def register(
@@ -33,8 +30,8 @@ def register(
         "--repo",
         action="append",
         metavar="OWNER/NAME",
-        help="repository to sync (repeatable; default: github.repositories, else "
-        "$GITHUB_REPOSITORY)",
+        help="repository to sync and report on (repeatable; default: github.repositories, "
+        "else $GITHUB_REPOSITORY)",
     )
     parser.add_argument(
         "--once",
@@ -60,13 +57,10 @@ def run(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             bot_login=args.bot_login,
             cache=cache_from(args),
-        )
+            redactor=args.redactor,
+        ),
+        report_job(args.settings, config, repos, now, redactor=args.redactor),
     ]
-    report = report_job(args.settings, config, now)
-    if report is None:
-        log.debug("no report job: pmsync has no scheduled report yet")
-    else:
-        jobs.append(report)
     worker = Worker(jobs)
     if args.once:
         return 0 if worker.run_once() else 1
