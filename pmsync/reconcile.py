@@ -52,9 +52,6 @@ class Engine:
     summary: RunSummary = field(default_factory=RunSummary)
     show: Callable[[str], None] = print  # where a dry run's plan goes
     failures: list[str] = field(default_factory=list)  # post-mortems that could not be done
-    # Whether to run the repeat search for a post-mortem; handle-event narrows it to the
-    # events that call for one (pmsync.repeats.should_check), sync checks every time.
-    check_repeats: Callable[[IssueState, ParseResult], bool] = lambda issue, parsed: True
     _trust: Trust | None = field(default=None, init=False, repr=False)
     _repeats: RepeatFinder | None = field(default=None, init=False, repr=False)
 
@@ -146,15 +143,28 @@ def plan_context(issue: IssueState, parsed: ParseResult, engine: Engine) -> Plan
     )
 
 
+# Whether to run the repeat search for a post-mortem: sync checks every time, handle-event
+# only on the events that call for one (pmsync.repeats.should_check).
+RepeatCheck = Callable[[IssueState, ParseResult], bool]
+
+
+def always(issue: IssueState, parsed: ParseResult) -> bool:
+    return True
+
+
 def reconcile(
-    issue: IssueState, engine: Engine, tickets: Sequence[TicketState] | None = None
+    issue: IssueState,
+    engine: Engine,
+    tickets: Sequence[TicketState] | None = None,
+    *,
+    check_repeats: RepeatCheck = always,
 ) -> ObservedPostMortem:
     """Bring one post-mortem and its tickets in step; return the state it ends in."""
     observed = observe(issue, engine, tickets)
     applier = engine.applier()
     parsed = parse(observed.issue, engine)
     ctx = plan_context(observed.issue, parsed, engine)
-    if ctx.trusted and engine.check_repeats(observed.issue, parsed):
+    if ctx.trusted and check_repeats(observed.issue, parsed):
         found = engine.repeats.observe(observed.issue, parsed, observed.bot_comments)
         observed = observed.model_copy(update={"repeats": found})
     created: set[str] = set()  # item ids this reconcile made tickets for
@@ -216,19 +226,19 @@ def reconcile_all(
     *,
     tickets: Mapping[str, Sequence[TicketState]] | None = None,
     settled: Callable[[ObservedPostMortem], None] | None = None,
+    check_repeats: RepeatCheck = always,
 ) -> None:
     """Reconcile each post-mortem; one that fails is reported and the others go on. A
     service that stays unreachable (5xx or no answer after retries) ends the run.
 
     ``tickets`` (by issue ref) are the post-mortems' tickets when already read;
-    ``settled`` hears of each post-mortem that ended in step without a failure."""
+    ``settled`` hears of each post-mortem that ended in step without a failure;
+    ``check_repeats`` says for which of them to run the repeat search."""
     for issue in issues:
         failures = len(engine.failures)
+        known = None if tickets is None else tickets.get(issue.ref, ())
         try:
-            if tickets is None:
-                observed = reconcile(issue, engine)
-            else:
-                observed = reconcile(issue, engine, tickets.get(issue.ref, ()))
+            observed = reconcile(issue, engine, known, check_repeats=check_repeats)
         except RemoteError as exc:
             if not refused(exc):
                 raise

@@ -123,7 +123,7 @@ def test_a_refused_change_ends_the_rounds_and_marks_the_run_failed(
 def test_one_failing_post_mortem_does_not_stop_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[int] = []
 
-    def flaky(issue: Any, run: Engine) -> None:
+    def flaky(issue: Any, run: Engine, *args: Any, **kwargs: Any) -> None:
         seen.append(issue.number)
         if issue.number == 1:
             raise RemoteError("jira", "POST", "/rest/api/2/issue/bulk", 400, "bad field")
@@ -136,7 +136,7 @@ def test_one_failing_post_mortem_does_not_stop_the_others(monkeypatch: pytest.Mo
 
 
 def test_an_unreachable_service_ends_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    def down(issue: Any, run: Engine) -> None:
+    def down(issue: Any, run: Engine, *args: Any, **kwargs: Any) -> None:
         raise RemoteError("github", "GET", "/user", 503, "unavailable")
 
     monkeypatch.setattr(reconcile, "reconcile", down)

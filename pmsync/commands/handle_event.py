@@ -23,7 +23,9 @@ from pmsync import reconcile, repeats
 from pmsync.commands.sync import add_run_options
 from pmsync.config import Config, load_config
 from pmsync.errors import UsageError
+from pmsync.model import ParseResult
 from pmsync.run import Run, start_run
+from pmsync.state import IssueState
 from pmsync.trust import WRITE_ASSOCIATIONS
 
 log = logging.getLogger(__name__)
@@ -105,10 +107,11 @@ def handle(hint: Hint, session: Run, config: Config) -> int:
     if not issue.has_label(config.labels.postmortem):
         log.info("%s has no %r label; ignored", issue.ref, config.labels.postmortem)
         return 0
-    session.engine.check_repeats = lambda issue, parsed: repeats.should_check(
-        hint.event, issue, parsed, config
-    )
-    reconcile.reconcile_all([issue], session.engine)
+
+    def check_repeats(issue: IssueState, parsed: ParseResult) -> bool:
+        return repeats.should_check(hint.event, issue, parsed, config)
+
+    reconcile.reconcile_all([issue], session.engine, check_repeats=check_repeats)
     return session.finish()
 
 
