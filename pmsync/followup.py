@@ -19,7 +19,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pmsync import markers
-from pmsync.changes import Change, SetIssueState, UpsertComment
+from pmsync.changes import Change, SetIssueState
+from pmsync.comments import create_comment
 from pmsync.config import Config, FollowupConfig
 from pmsync.model import Frozen
 from pmsync.progress import Progress, count
@@ -172,14 +173,6 @@ def render_review(
 # --- the changes --------------------------------------------------------------------------------
 
 
-def _create_comment(observed: ObservedPostMortem, marker: str, body: str) -> UpsertComment:
-    """A comment pmsync writes once and never edits (comment_id None: create)."""
-    issue = observed.issue
-    return UpsertComment(
-        repo=issue.repo, number=issue.number, marker=marker, body=body, comment_id=None
-    )
-
-
 def _exists(observed: ObservedPostMortem, marker: str) -> bool:
     return markers.find_comment(observed.bot_comments, marker) is not None
 
@@ -197,7 +190,7 @@ def review_changes(
     if due is None:
         return ()
     body = render_review(due, view, config, template_dir)
-    return (_create_comment(observed, due.milestone.marker, body),)
+    return (create_comment(observed.issue, due.milestone.marker, body),)
 
 
 def nudge_changes(
@@ -213,7 +206,7 @@ def nudge_changes(
             continue
         context = {"marker": marker, "row": row, "people": sorted(config.people)}
         body = render("nudge.md.j2", context, template_dir)
-        changes.append(_create_comment(observed, marker, body))
+        changes.append(create_comment(observed.issue, marker, body))
     return tuple(changes)
 
 
@@ -244,7 +237,7 @@ def closing_changes(
         return () if issue.closed_since(posted.created_at) else (close,)
     context = {"marker": CLOSING, "milestone": final, "total": len(view.rows)}
     body = render("closing.md.j2", context, template_dir)
-    return (_create_comment(observed, CLOSING, body), close)
+    return (create_comment(observed.issue, CLOSING, body), close)
 
 
 def followups(

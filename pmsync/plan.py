@@ -27,8 +27,8 @@ from pmsync.changes import (
     Plan,
     SetTicketCells,
     TicketCell,
-    UpsertComment,
 )
+from pmsync.comments import upsert_comment
 from pmsync.config import Config
 from pmsync.followup import followups
 from pmsync.form_labels import label_wishes, labels_to_record
@@ -107,29 +107,6 @@ def assemble(observed: ObservedPostMortem, parts: Iterable[Part], ctx: PlanConte
 # --- comments ----------------------------------------------------------------------------------
 
 
-def _same_text(left: str, right: str) -> bool:
-    """Comment bodies compared as GitHub keeps them (it may turn LF into CRLF)."""
-    return left.replace("\r\n", "\n").strip() == right.replace("\r\n", "\n").strip()
-
-
-def upsert_comment(
-    observed: ObservedPostMortem, marker: str, body: str, existing: CommentState | None
-) -> tuple[Change, ...]:
-    """Create the comment, or edit it in place, unless it already says exactly ``body``."""
-    if existing is not None and _same_text(existing.body, body):
-        return ()
-    issue = observed.issue
-    return (
-        UpsertComment(
-            repo=issue.repo,
-            number=issue.number,
-            marker=marker,
-            body=body,
-            comment_id=existing.id if existing else None,
-        ),
-    )
-
-
 def feedback_state(parsed: ParseResult, existing: CommentState | None) -> str | None:
     """Which feedback to show: ``errors``; ``fixed`` once errors are gone (for good);
     ``warnings`` for a body that never had errors; None when there is nothing to say."""
@@ -157,7 +134,9 @@ def feedback_part(observed: ObservedPostMortem, parsed: ParseResult, ctx: PlanCo
         override_dir=ctx.template_dir,
         trusted=ctx.trusted,
     )
-    return Part(changes=upsert_comment(observed, markers.FEEDBACK, body, existing), labels=labels)
+    return Part(
+        changes=upsert_comment(observed.issue, markers.FEEDBACK, body, existing), labels=labels
+    )
 
 
 def approval_part(observed: ObservedPostMortem, ctx: PlanContext) -> Part:
@@ -167,7 +146,7 @@ def approval_part(observed: ObservedPostMortem, ctx: PlanContext) -> Part:
     if ctx.trusted and existing is None:
         return Part()
     body = render_approval(ctx.trusted, ctx.config.labels.approved, ctx.template_dir)
-    return Part(changes=upsert_comment(observed, markers.APPROVAL, body, existing))
+    return Part(changes=upsert_comment(observed.issue, markers.APPROVAL, body, existing))
 
 
 # --- tickets -----------------------------------------------------------------------------------
@@ -209,7 +188,7 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
         removal,
         link_part,
         cells_part(observed, board),
-        Part(changes=upsert_comment(observed, markers.STATUS, body, status)),
+        Part(changes=upsert_comment(observed.issue, markers.STATUS, body, status)),
         Part(labels={ctx.config.labels.complete: is_complete(view)}),
         followup_part(observed, pm, view, ctx),
         *repeat_parts(observed, pm, ctx),

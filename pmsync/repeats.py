@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Literal
 
 from pmsync import markers
-from pmsync.changes import Change, LinkTickets, UpsertComment
+from pmsync.changes import Change, LinkTickets
+from pmsync.comments import create_comment, upsert_comment
 from pmsync.config import Config, LabelsConfig
 from pmsync.form_labels import form_labels, root_cause_label, service_labels
 from pmsync.matching import match_items
@@ -331,26 +332,6 @@ class RepeatChanges:
     labels: dict[str, bool] = field(default_factory=dict)
 
 
-def _same_text(left: str, right: str) -> bool:
-    return left.replace("\r\n", "\n").strip() == right.replace("\r\n", "\n").strip()
-
-
-def _upsert(
-    issue: IssueState, marker: str, body: str, existing: CommentState | None
-) -> tuple[Change, ...]:
-    if existing is not None and _same_text(existing.body, body):
-        return ()
-    return (
-        UpsertComment(
-            repo=issue.repo,
-            number=issue.number,
-            marker=marker,
-            body=body,
-            comment_id=existing.id if existing else None,
-        ),
-    )
-
-
 def repeat_changes(
     observed: ObservedPostMortem,
     pm: PostMortem,
@@ -378,19 +359,17 @@ def repeat_changes(
         )
     recorded = recorded_backlinks(observed.bot_comments)
     backlinks = tuple(
-        UpsertComment(
-            repo=match.earlier.issue.repo,
-            number=match.earlier.issue.number,
-            marker=markers.backlink_marker(issue.ref),
-            body=render_backlink(issue, pm, template_dir),
-            comment_id=None,
+        create_comment(
+            match.earlier.issue,
+            markers.backlink_marker(issue.ref),
+            render_backlink(issue, pm, template_dir),
         )
         for match in matches
         if not match.earlier.backlinked and match.earlier.issue.ref not in recorded
     )
     backlinked = recorded | {match.earlier.issue.ref for match in matches}
     body = render_repeat(repeat_view(pm, matches, backlinked, today, config), template_dir)
-    comment = _upsert(issue, markers.REPEAT, body, existing)
+    comment = upsert_comment(issue, markers.REPEAT, body, existing)
     links = jira_links(observed, pm, matches) if config.jira.link_repeats else ()
     return RepeatChanges(
         changes=(*backlinks, *comment, *links), labels={config.labels.repeat: True}
@@ -406,7 +385,9 @@ def _cleared_comment(
     template_dir: Path | None,
 ) -> tuple[Change, ...]:
     view = repeat_view(pm, (), recorded_backlinks(observed.bot_comments), today, config)
-    return _upsert(observed.issue, markers.REPEAT, render_repeat(view, template_dir), existing)
+    return upsert_comment(
+        observed.issue, markers.REPEAT, render_repeat(view, template_dir), existing
+    )
 
 
 def _linked(ticket: TicketState, other: TicketState) -> bool:
