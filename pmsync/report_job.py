@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from pmsync.commands.report import produce
 from pmsync.config import Config
 from pmsync.redact import Redactor
 from pmsync.report import default_period
+from pmsync.report_run import produce
 from pmsync.settings import Settings
 
 

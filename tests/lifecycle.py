@@ -39,10 +39,10 @@ from pmsync import identity, reconcile
 from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
 from pmsync.cache import FILE_NAME, MAX_AGE, FileCache
 from pmsync.commands import handle_event
-from pmsync.commands.report import produce
 from pmsync.config import Config, FollowupConfig, GitHubConfig, JiraConfig, Person
 from pmsync.errors import PmsyncError
 from pmsync.report_model import Period
+from pmsync.report_run import produce
 from pmsync.run import Run, start_run
 from pmsync.sandbox.runner import Sandbox
 from pmsync.settings import Settings

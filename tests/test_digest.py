@@ -13,12 +13,12 @@ from factories import issue
 from test_github_adapter import API, REPO, api_issue, make_adapter, mocked  # noqa: F401
 
 from pmsync.adapters.github import GitHubAdapter
-from pmsync.commands.report import digest_repository, resolve_period
 from pmsync.config import Config, ReportConfig
 from pmsync.digest import BODY_LIMIT, digest_body, digest_marker, fit, publish
 from pmsync.errors import UsageError
 from pmsync.report_gather import search_queries
 from pmsync.report_model import Period
+from pmsync.report_run import digest_repository, resolve_period
 from pmsync.state import IssueState
 
 OCTOBER = "2026-10"
