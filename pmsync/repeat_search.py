@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 
 from pmsync import identity, markers
-from pmsync.actions_env import report_problem
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.apply import refused
@@ -108,6 +107,8 @@ class RepeatFinder:
         self._candidates: dict[str, EarlierPostMortem] = {}  # ref -> parsed candidate
         self._tickets: dict[str, tuple[TicketState, ...]] = {}  # candidate ref -> its tickets
         self._refused: RemoteError | None = None  # a search GitHub or Jira would not run
+        # What the run should tell its user (it reports them where it reports the rest).
+        self.warnings: list[str] = []
 
     def prepare(self, targets: Iterable[tuple[IssueState, ParseResult]]) -> None:
         """Search for the candidates of all ``targets`` at once, and read the tickets of
@@ -128,7 +129,7 @@ class RepeatFinder:
             if not refused(exc):
                 raise
             # A refused search must not stop tickets and status: repeats wait for a later run.
-            report_problem("warning", f"repeat incidents not checked in this run: {exc}")
+            self.warnings.append(f"repeat incidents not checked in this run: {exc}")
             self._refused = exc
 
     def observe(

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from pmsync import actions_env, identity
+from pmsync import identity
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.config import Config
@@ -47,21 +48,23 @@ def search_queries(repositories: Sequence[str], label: str, since: date) -> list
 
 def find_postmortems(
     github: GitHubAdapter, repositories: Sequence[str], label: str, since: date
-) -> list[IssueState]:
+) -> tuple[list[IssueState], list[str]]:
+    """The post-mortems, oldest first, and a warning for each search that may have left
+    some out (the run that asked reports them)."""
     found: dict[str, IssueState] = {}
+    warnings = []
     for query in search_queries(repositories, label, since):
         results = github.search_postmortems(query)
         if len(results) >= SEARCH_RESULT_LIMIT:
-            actions_env.report_problem(
-                "warning",
+            warnings.append(
                 f"GitHub search returns at most {SEARCH_RESULT_LIMIT} post-mortems per query "
                 f"and this one ({query}) reached it: the report may miss some; report on fewer "
-                "repositories at a time (--repo) or a shorter period",
-                title="pmsync report",
+                "repositories at a time (--repo) or a shorter period"
             )
         for issue in results:
             found.setdefault(issue.ref.casefold(), issue)
-    return sorted(found.values(), key=lambda i: (i.created_at, i.repo.casefold(), i.number))
+    issues = sorted(found.values(), key=lambda i: (i.created_at, i.repo.casefold(), i.number))
+    return issues, warnings
 
 
 def tickets_by_postmortem(
@@ -79,6 +82,12 @@ def tickets_by_postmortem(
     return {ref: tuple(tickets) for ref, tickets in found.items()}
 
 
+@dataclass(frozen=True)
+class Gathered:
+    inputs: list[ReportInput]
+    warnings: list[str]  # what the report may be missing, for the run to report
+
+
 def gather(
     github: GitHubAdapter,
     jira: JiraAdapter,
@@ -86,10 +95,10 @@ def gather(
     repositories: Sequence[str],
     period: Period,
     parse: Callable[[IssueState], ParseResult],
-) -> list[ReportInput]:
+) -> Gathered:
     """The post-mortems the report needs, parsed, with their tickets."""
     since = data_since(period, config)
-    issues = find_postmortems(github, repositories, config.labels.postmortem, since)
+    issues, warnings = find_postmortems(github, repositories, config.labels.postmortem, since)
     parsed = {issue.ref: parse(issue).postmortem for issue in issues}
     readable = [issue for issue in issues if parsed[issue.ref] is not None]
     tickets = tickets_by_postmortem(jira, readable)
@@ -100,7 +109,8 @@ def gather(
         len(readable),
         sum(len(found) for found in tickets.values()),
     )
-    return [
+    inputs = [
         ReportInput(issue=issue, postmortem=parsed[issue.ref], tickets=tickets.get(issue.ref, ()))
         for issue in issues
     ]
+    return Gathered(inputs, warnings)

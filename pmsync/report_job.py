@@ -39,4 +39,5 @@ def run(
     return (
         f"digest {period.month}: {outcome} {issue.ref} "
         f"({done.report.postmortems} post-mortem(s); requests: {done.requests.summary()})"
+        + "".join(f"; warning: {warning}" for warning in done.warnings)
     )

@@ -56,6 +56,7 @@ class ReportRun:
     report: Report
     digest: tuple[Outcome, IssueState] | None
     requests: RequestLog
+    warnings: list[str]  # what the report may be missing; the caller reports them
 
 
 def produce(
@@ -87,7 +88,7 @@ def produce(
         redactor=redactor,
     )
     engine = session.engine
-    inputs = gather(
+    gathered = gather(
         engine.github,
         engine.jira,
         config,
@@ -95,7 +96,7 @@ def produce(
         period,
         lambda issue: reconcile.parse(issue, engine),
     )
-    report = build_report(inputs, period, now, config, repos)
+    report = build_report(gathered.inputs, period, now, config, repos)
     digest = None
     if publish_digest:
         body = digest_body(period.month, to_markdown(report, stamped=False))
@@ -103,4 +104,4 @@ def produce(
             engine.github, config, digest_repository(config, repos), period.month, body
         )
     log.info("report: requests: %s", session.requests.summary())
-    return ReportRun(report, digest, session.requests)
+    return ReportRun(report, digest, session.requests, gathered.warnings)

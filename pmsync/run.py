@@ -41,6 +41,11 @@ class Run:
     # Failures quote what the services answered, and an answer may quote a credential.
     redactor: Redactor = field(default_factory=Redactor)
 
+    @property
+    def warnings(self) -> list[str]:
+        """What the run could not do but that fails nothing (a refused repeat search)."""
+        return list(self.engine.repeats.warnings)
+
     def finish(self) -> int:
         """Print what was done and how many requests it took; 1 if anything failed."""
         summary = self.engine.summary
@@ -49,6 +54,8 @@ class Run:
         lines += [f"failed: {failure}" for failure in self.engine.failures]
         text = self.redactor.redact("\n".join(lines))
         print(actions_env.neutralise_commands(text))
+        for warning in self.warnings:
+            actions_env.report_problem("warning", self.redactor.redact(warning), title="pmsync")
         dry = self.engine.dry_run
         actions_env.write_run_outputs(
             tickets_created=0 if dry else summary.tickets_created,

@@ -159,6 +159,7 @@ def describe_sync(synced: int, session: Run) -> JobResult:
         f"{summary.tickets_created} ticket(s) created; requests: {session.requests.summary()}"
     )
     problems = [*engine.failures, *(f"{o.change.describe()}: {o.detail}" for o in summary.failed)]
+    text += "".join(f"; warning: {warning}" for warning in session.warnings)
     if problems:
         text += "; failed: " + "; ".join(problems)
     return JobResult(summary=text, ok=not problems)

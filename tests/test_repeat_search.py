@@ -254,7 +254,7 @@ class RefusingGitHub(FakeGitHub):
         raise RemoteError("github", "GET", f"/repos/{repo}/issues/{number}/comments", 404, "gone")
 
 
-def test_a_refused_search_skips_repeats_for_the_run_and_says_so(
+def test_a_refused_search_skips_repeats_for_the_run_and_leaves_the_warning_to_it(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     github = RefusingGitHub([], {})
@@ -262,7 +262,11 @@ def test_a_refused_search_skips_repeats_for_the_run_and_says_so(
     run.prepare([(f.issue(number=1), f.parse_result())])
     assert run.observe(f.issue(number=2), f.parse_result(), bot_comments=()) is None
     assert len(github.searches) == 1  # not asked again within the run
-    assert "repeat incidents not checked in this run" in capsys.readouterr().err
+    assert run.warnings == [
+        "repeat incidents not checked in this run: "
+        "github GET /search/issues answered 422: Validation Failed"
+    ]
+    assert capsys.readouterr() == ("", "")  # the run reports it, where it reports the rest
 
 
 def test_an_earlier_postmortem_whose_comments_are_gone_gets_no_backlink() -> None:

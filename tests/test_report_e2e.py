@@ -20,7 +20,7 @@ import pytest
 from github import Auth, Github
 from report_history import HISTORY, NOW, PAYMENTS, SEARCH, ItemSpec, PostMortemSpec, body
 
-from pmsync import identity, report_job
+from pmsync import identity, report_gather, report_job
 from pmsync.cli import main
 from pmsync.config import load_config
 from pmsync.digest import digest_marker
@@ -289,3 +289,16 @@ def test_the_workers_report_job_publishes_the_last_full_month(world: Played) -> 
     again = report_job.run(Settings.from_env(), config, repos, NOW)
     assert again.startswith("digest 2026-11: unchanged acme/payments#7")
     assert [issue.title for issue in _digests(world)] == ["Post-mortem digest 2026-11"]
+
+
+def test_a_search_that_may_have_missed_post_mortems_is_a_warning(
+    world: Played, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(report_gather, "SEARCH_RESULT_LIMIT", 1)
+    capsys.readouterr()
+    assert main(["report", "--config", str(world.config), "--now", NOW.isoformat()]) == 0
+    err = capsys.readouterr().err
+    assert "warning: GitHub search returns at most 1 post-mortems per query" in err
+    config = load_config(world.config)
+    line = report_job.run(Settings.from_env(), config, config.github.repositories, NOW)
+    assert "; warning: GitHub search returns at most 1 post-mortems per query" in line

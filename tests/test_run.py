@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from typing import cast
 
 import pytest
+from actions_runner import runner_commands
 from github_markdown import fenced_content
 
 from pmsync.adapters.retry import RequestLog
@@ -14,6 +15,7 @@ from pmsync.apply import Outcome, RunSummary
 from pmsync.changes import UpsertComment
 from pmsync.reconcile import Engine
 from pmsync.run import Run
+from pmsync.worker import describe_sync
 
 
 def comment(body: str) -> UpsertComment:
@@ -22,9 +24,19 @@ def comment(body: str) -> UpsertComment:
     )
 
 
-def closed_run(*outcomes: Outcome, dry_run: bool = False, failures: tuple[str, ...] = ()) -> Run:
+def closed_run(
+    *outcomes: Outcome,
+    dry_run: bool = False,
+    failures: tuple[str, ...] = (),
+    warnings: tuple[str, ...] = (),
+) -> Run:
     summary = RunSummary(outcomes=list(outcomes))
-    engine = SimpleNamespace(summary=summary, dry_run=dry_run, failures=list(failures))
+    engine = SimpleNamespace(
+        summary=summary,
+        dry_run=dry_run,
+        failures=list(failures),
+        repeats=SimpleNamespace(warnings=list(warnings)),
+    )
     return Run(cast(Engine, engine), RequestLog())
 
 
@@ -59,3 +71,23 @@ def test_backticks_in_what_failed_stay_inside_the_job_summarys_block(
     summary = step_summary.read_text(encoding="utf-8")
     assert summary.startswith("### pmsync\n\n")
     assert fenced_content(summary.removeprefix("### pmsync\n\n")) == printed
+
+
+REFUSED = "repeat incidents not checked in this run: github GET /search/issues answered 422"
+
+
+def test_warnings_are_reported_where_people_look_and_fail_nothing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert closed_run(warnings=(REFUSED,)).finish() == 0
+    assert capsys.readouterr().err == f"warning: {REFUSED}\n"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert closed_run(warnings=(REFUSED,)).finish() == 0
+    assert runner_commands(capsys.readouterr().err) == [("warning", {"title": "pmsync"}, REFUSED)]
+
+
+def test_the_workers_line_carries_the_warnings() -> None:
+    result = describe_sync(2, closed_run(warnings=(REFUSED,)))
+    assert result.ok
+    assert result.summary.startswith("2 post-mortem(s) synced, 0 comment(s) written")
+    assert result.summary.endswith(f"; warning: {REFUSED}")

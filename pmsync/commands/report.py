@@ -94,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
         redactor=args.redactor,
     )
     print(render_report(done.report, fmt), end="")
+    for warning in done.warnings:
+        actions_env.report_problem("warning", warning, title="pmsync report")
     actions_env.append_step_summary(to_markdown(done.report))
     if done.digest is not None:
         outcome, issue = done.digest
