@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -33,9 +32,21 @@ from pmsync.changes import (
     UpsertComment,
 )
 from pmsync.errors import RemoteError
+from pmsync.fold import (
+    edited,
+    label_delta,
+    ticket_of,
+    with_comment,
+    with_issue,
+    with_issue_labels,
+    with_link,
+    with_remote_link,
+    with_ticket_labels,
+    with_tickets,
+)
 from pmsync.form import Form
-from pmsync.repeats import with_backlink, with_link
-from pmsync.state import CommentState, ObservedPostMortem, TicketState
+from pmsync.simulate import Simulator
+from pmsync.state import CommentState, ObservedPostMortem
 
 log = logging.getLogger(__name__)
 
@@ -129,27 +140,31 @@ class RemoteApplier:
             case CreateTickets():
                 return self._create_tickets(change, observed)
             case AddRemoteLink():
-                return self._add_remote_link(change, observed)
+                self._jira.add_remote_link(change.ticket, change.url, change.title)
+                return with_remote_link(observed, change.ticket), "applied"
             case EditTicket():
-                return self._edit_ticket(change, observed)
+                ticket = ticket_of(observed, change.ticket)
+                self._jira.edit_ticket(ticket.key, change.fields)
+                return with_tickets(observed, [edited(ticket, change.fields)]), "applied"
             case CommentOnTicket():
-                return self._comment_on_ticket(change, observed)
+                ticket = ticket_of(observed, change.ticket)
+                self._jira.comment_and_label(ticket.key, change.body, change.add_labels)
+                labelled = with_ticket_labels(ticket, change.add_labels)
+                return with_tickets(observed, [labelled]), "applied"
             case LinkTickets():
                 self._jira.link_tickets(change.inward, change.outward, change.link_type)
                 return with_link(observed, change), "applied"
             case SetTicketCells():
                 return self._set_ticket_cells(change, observed)
             case UpsertComment():
-                return self._upsert_comment(change, observed)
+                return with_comment(observed, change, self._write_comment(change)), "applied"
             case EnsureRepoLabel():
                 return self._ensure_repo_label(change, observed)
             case SetIssueLabels():
                 return self._set_issue_labels(change, observed)
             case SetIssueState():
                 issue = self._github.set_state(change.repo, change.number, change.state)
-                return observed.model_copy(update={"issue": issue}), "applied"
-
-    # -- Jira -----------------------------------------------------------------------------
+                return with_issue(observed, issue), "applied"
 
     def _create_tickets(self, change: CreateTickets, observed: ObservedPostMortem) -> _Result:
         known = {t.key for t in observed.tickets}
@@ -157,44 +172,20 @@ class RemoteApplier:
         new = [t for t in held if t.key not in known]
         return with_tickets(observed, held), "applied" if new else "in_place"
 
-    def _add_remote_link(self, change: AddRemoteLink, observed: ObservedPostMortem) -> _Result:
-        self._jira.add_remote_link(change.ticket, change.url, change.title)
-        linked = tuple(dict.fromkeys((*observed.remote_linked, change.ticket)))
-        return observed.model_copy(update={"remote_linked": linked}), "applied"
-
-    def _edit_ticket(self, change: EditTicket, observed: ObservedPostMortem) -> _Result:
-        edited = self._jira.edit_ticket(ticket_of(observed, change.ticket), change.fields)
-        return with_tickets(observed, [edited]), "applied"
-
-    def _comment_on_ticket(self, change: CommentOnTicket, observed: ObservedPostMortem) -> _Result:
-        self._jira.comment_and_label(change.ticket, change.body, change.add_labels)
-        ticket = ticket_of(observed, change.ticket)
-        labels = tuple(dict.fromkeys((*ticket.labels, *change.add_labels)))
-        return with_tickets(observed, [ticket.model_copy(update={"labels": labels})]), "applied"
-
-    # -- GitHub ---------------------------------------------------------------------------
-
     def _set_ticket_cells(self, change: SetTicketCells, observed: ObservedPostMortem) -> _Result:
         issue, written = self._github.rewrite_body(
             change.repo,
             change.number,
             lambda body: fill_ticket_cells(body, change.cells, self._form),
         )
-        return observed.model_copy(update={"issue": issue}), "applied" if written else "in_place"
+        return with_issue(observed, issue), "applied" if written else "in_place"
 
-    def _upsert_comment(self, change: UpsertComment, observed: ObservedPostMortem) -> _Result:
+    def _write_comment(self, change: UpsertComment) -> CommentState:
         if change.comment_id is None:
-            comment = self._github.create_comment(
+            return self._github.create_comment(
                 change.repo, change.number, change.body, change.marker
             )
-        else:
-            comment = self._github.edit_comment(
-                change.repo, change.number, change.comment_id, change.body
-            )
-        if (change.repo, change.number) != (observed.issue.repo, observed.issue.number):
-            # A back-link on an earlier post-mortem: not one of this issue's comments.
-            return with_backlink(observed, change.repo, change.number), "applied"
-        return with_comment(observed, comment), "applied"
+        return self._github.edit_comment(change.repo, change.number, change.comment_id, change.body)
 
     def _ensure_repo_label(self, change: EnsureRepoLabel, observed: ObservedPostMortem) -> _Result:
         created = self._github.ensure_repo_label(
@@ -203,37 +194,24 @@ class RemoteApplier:
         return observed, "applied" if created else "in_place"
 
     def _set_issue_labels(self, change: SetIssueLabels, observed: ObservedPostMortem) -> _Result:
-        issue = observed.issue
-        adding = [name for name in change.add if name not in issue.labels]
-        removing = [name for name in change.remove if name in issue.labels]
-        issue = self._github.add_labels(issue, adding)
+        adding, removing = label_delta(observed.issue.labels, change)
+        self._github.add_labels(change.repo, change.number, adding)
         for name in removing:
-            issue = self._github.remove_label(issue, name)
+            self._github.remove_label(change.repo, change.number, name)
         status: Status = "applied" if adding or removing else "in_place"
-        return observed.model_copy(update={"issue": issue}), status
+        return with_issue_labels(observed, change), status
+
+
+class SimulatedApplier:
+    """The dry run's applier: folds invented answers in and writes nothing."""
+
+    def __init__(self, simulator: Simulator) -> None:
+        self._simulator = simulator
+
+    def apply(
+        self, change: Change, observed: ObservedPostMortem
+    ) -> tuple[ObservedPostMortem, Outcome]:
+        return self._simulator.apply(change, observed), Outcome(change, "applied")
 
 
 _Result = tuple[ObservedPostMortem, Status]
-
-
-def ticket_of(observed: ObservedPostMortem, key: str) -> TicketState:
-    for ticket in observed.tickets:
-        if ticket.key == key:
-            return ticket
-    raise KeyError(f"the plan names {key}, which is not among the observed tickets")
-
-
-def with_tickets(
-    observed: ObservedPostMortem, tickets: Sequence[TicketState]
-) -> ObservedPostMortem:
-    """Observed state with ``tickets`` added or, by key, replaced."""
-    by_key = {t.key: t for t in observed.tickets}
-    by_key.update({t.key: t for t in tickets})
-    return observed.model_copy(update={"tickets": tuple(by_key.values())})
-
-
-def with_comment(observed: ObservedPostMortem, comment: CommentState) -> ObservedPostMortem:
-    """Observed state with ``comment`` added or, by id, replaced."""
-    others = [c for c in observed.bot_comments if c.id != comment.id]
-    comments = sorted([*others, comment], key=lambda c: (c.created_at, c.id))
-    return observed.model_copy(update={"bot_comments": tuple(comments)})

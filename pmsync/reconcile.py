@@ -17,8 +17,8 @@ from typing import Protocol
 from pmsync import identity
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
-from pmsync.apply import Applier, Outcome, RemoteApplier, RunSummary, refused
-from pmsync.changes import Change, CreateTickets, NewTicket, Plan
+from pmsync.apply import Applier, RemoteApplier, RunSummary, SimulatedApplier, refused
+from pmsync.changes import CreateTickets, NewTicket, Plan
 from pmsync.config import Config
 from pmsync.errors import PmsyncError, RemoteError
 from pmsync.form import Form
@@ -79,18 +79,6 @@ class Engine:
     @property
     def jira_url(self) -> str:
         return self.jira.server_url
-
-
-class SimulatedApplier:
-    """The dry run's applier: folds invented answers in and writes nothing."""
-
-    def __init__(self, simulator: Simulator) -> None:
-        self._simulator = simulator
-
-    def apply(
-        self, change: Change, observed: ObservedPostMortem
-    ) -> tuple[ObservedPostMortem, Outcome]:
-        return self._simulator.apply(change, observed), Outcome(change, "applied")
 
 
 def is_trusted(issue: IssueState, engine: Engine) -> bool:

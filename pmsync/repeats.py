@@ -43,7 +43,6 @@ from pmsync.state import (
     EarlierPostMortem,
     IssueState,
     ObservedPostMortem,
-    TicketLink,
     TicketState,
 )
 
@@ -415,34 +414,6 @@ def jira_links(
 
 
 # --- for the shell -------------------------------------------------------------------------------
-
-
-def with_backlink(observed: ObservedPostMortem, repo: str, number: int) -> ObservedPostMortem:
-    """The observed state after a back-link comment was written on ``repo#number``."""
-    if observed.repeats is None:
-        return observed
-    candidates = tuple(
-        c.model_copy(update={"backlinked": True})
-        if (c.issue.repo.casefold(), c.issue.number) == (repo.casefold(), number)
-        else c
-        for c in observed.repeats.candidates
-    )
-    repeats = observed.repeats.model_copy(update={"candidates": candidates})
-    return observed.model_copy(update={"repeats": repeats})
-
-
-def with_link(observed: ObservedPostMortem, change: LinkTickets) -> ObservedPostMortem:
-    """The observed state after a Jira link was made (both ends, where they are known)."""
-
-    def linked(ticket: TicketState, other: str) -> TicketState:
-        link = TicketLink(type=change.link_type, key=other)
-        if link in ticket.links:
-            return ticket
-        return ticket.model_copy(update={"links": (*ticket.links, link)})
-
-    ends = {change.inward: change.outward, change.outward: change.inward}
-    tickets = tuple(linked(t, ends[t.key]) if t.key in ends else t for t in observed.tickets)
-    return observed.model_copy(update={"tickets": tickets})
 
 
 def search_labels(pm: PostMortem, labels: LabelsConfig, rule: str) -> tuple[tuple[str, ...], ...]:

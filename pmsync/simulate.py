@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
+from typing import TypeVar
 
 from pmsync.action_items import fill_ticket_cells
 from pmsync.changes import (
@@ -27,13 +28,26 @@ from pmsync.changes import (
     SetTicketCells,
     UpsertComment,
 )
+from pmsync.fold import (
+    edited,
+    is_this_issue,
+    ticket_of,
+    with_comment,
+    with_issue,
+    with_issue_labels,
+    with_link,
+    with_remote_link,
+    with_ticket_labels,
+    with_tickets,
+)
 from pmsync.form import Form
-from pmsync.repeats import with_backlink, with_link
 from pmsync.state import CommentState, IssueState, ObservedPostMortem, TicketState
 
 INVENTED_PREFIX = "NEW-"
 DEFAULT_JIRA_URL = "https://jira.invalid"  # a name that can never resolve
 DEFAULT_BOT = "pmsync"
+
+Touched = TypeVar("Touched", IssueState, TicketState)
 
 
 class Simulator:
@@ -52,42 +66,46 @@ class Simulator:
         return observed
 
     def apply(self, change: Change, observed: ObservedPostMortem) -> ObservedPostMortem:
-        issue = observed.issue
-        if isinstance(change, CreateTickets):
-            if (change.repo, change.number) != (issue.repo, issue.number):
-                return observed
-            return self._create(change, observed)
-        if isinstance(change, AddRemoteLink):
-            linked = sorted({*observed.remote_linked, change.ticket})
-            return observed.model_copy(update={"remote_linked": tuple(linked)})
-        if isinstance(change, EditTicket):
-            return self._update_ticket(observed, change.ticket, self._edited_fields(change))
-        if isinstance(change, CommentOnTicket):
-            return self._add_ticket_labels(observed, change.ticket, change.add_labels)
-        if isinstance(change, LinkTickets):
-            return with_link(observed, change)
-        if isinstance(change, EnsureRepoLabel):
-            return observed  # not part of the observed state
-        if (change.repo, change.number) != (issue.repo, issue.number):
-            if isinstance(change, UpsertComment):
-                return with_backlink(observed, change.repo, change.number)
+        match change:
+            case CreateTickets():
+                if not is_this_issue(observed, change.repo, change.number):
+                    return observed
+                return with_tickets(observed, self._invented_tickets(change, observed))
+            case AddRemoteLink():
+                return with_remote_link(observed, change.ticket)
+            case EditTicket():
+                ticket = ticket_of(observed, change.ticket)
+                return with_tickets(observed, [self._touched(edited(ticket, change.fields))])
+            case CommentOnTicket():
+                ticket = ticket_of(observed, change.ticket)
+                labelled = with_ticket_labels(ticket, change.add_labels)
+                return with_tickets(observed, [self._touched(labelled)])
+            case LinkTickets():
+                return with_link(observed, change)
+            case EnsureRepoLabel():
+                return observed  # not part of the observed state
+            case UpsertComment():
+                return with_comment(observed, change, self._written(change, observed))
+        if not is_this_issue(observed, change.repo, change.number):
             return observed
-        if isinstance(change, SetTicketCells):
-            body = fill_ticket_cells(issue.body, change.cells, self.form)
-            return self._update_issue(observed, body=body)
-        if isinstance(change, UpsertComment):
-            return self._upsert_comment(change, observed)
-        if isinstance(change, SetIssueLabels):
-            return self._update_issue(observed, labels=_labels_after(issue.labels, change))
-        if isinstance(change, SetIssueState):
-            return self._update_issue(observed, **self._state_change(issue, change))
-        raise TypeError(f"simulate does not know the change kind {type(change).__name__}")
+        issue = observed.issue
+        match change:
+            case SetTicketCells():
+                body = fill_ticket_cells(issue.body, change.cells, self.form)
+                return with_issue(observed, self._touched(issue.model_copy(update={"body": body})))
+            case SetIssueLabels():
+                return self._touched_issue(with_issue_labels(observed, change))
+            case SetIssueState():
+                changed = issue.model_copy(update=self._state_change(issue, change))
+                return with_issue(observed, self._touched(changed))
 
-    # --- tickets ---------------------------------------------------------------------------------
+    # --- what GitHub and Jira would answer -------------------------------------------------------
 
-    def _create(self, change: CreateTickets, observed: ObservedPostMortem) -> ObservedPostMortem:
+    def _invented_tickets(
+        self, change: CreateTickets, observed: ObservedPostMortem
+    ) -> tuple[TicketState, ...]:
         first = next_invented_number(ticket.key for ticket in observed.tickets)
-        created = tuple(
+        return tuple(
             TicketState(
                 key=f"{INVENTED_PREFIX}{first + offset}",
                 summary=new.summary,
@@ -103,41 +121,21 @@ class Simulator:
             )
             for offset, new in enumerate(change.tickets)
         )
-        return observed.model_copy(update={"tickets": observed.tickets + created})
 
-    def _edited_fields(self, change: EditTicket) -> dict[str, object]:
-        names = {"summary": "summary", "priority": "priority", "assignee": "assignee"}
-        update: dict[str, object] = {
-            names[name]: value for name, value in change.fields.items() if name in names
-        }
-        if "duedate" in change.fields:
-            due = change.fields["duedate"]
-            update["due"] = date.fromisoformat(due) if due else None
-        return update
-
-    def _add_ticket_labels(
-        self, observed: ObservedPostMortem, key: str, labels: tuple[str, ...]
-    ) -> ObservedPostMortem:
-        ticket = next((t for t in observed.tickets if t.key == key), None)
-        if ticket is None:
-            return observed
-        added = ticket.labels + tuple(label for label in labels if label not in ticket.labels)
-        return self._update_ticket(observed, key, {"labels": added})
-
-    def _update_ticket(
-        self, observed: ObservedPostMortem, key: str, update: dict[str, object]
-    ) -> ObservedPostMortem:
-        tickets = tuple(
-            t.model_copy(update=update | {"updated": self.now}) if t.key == key else t
-            for t in observed.tickets
-        )
-        return observed.model_copy(update={"tickets": tickets})
-
-    # --- the issue -------------------------------------------------------------------------------
-
-    def _update_issue(self, observed: ObservedPostMortem, **update: object) -> ObservedPostMortem:
-        issue = observed.issue.model_copy(update=update | {"updated_at": self.now})
-        return observed.model_copy(update={"issue": issue})
+    def _written(self, change: UpsertComment, observed: ObservedPostMortem) -> CommentState:
+        comments = observed.bot_comments
+        if change.comment_id is None:
+            return CommentState(
+                id=max((c.id for c in comments), default=0) + 1,
+                author=comments[0].author if comments else DEFAULT_BOT,
+                body=change.body,
+                created_at=self.now,
+                updated_at=self.now,
+            )
+        for comment in comments:
+            if comment.id == change.comment_id:
+                return comment.model_copy(update={"body": change.body, "updated_at": self.now})
+        raise KeyError(f"the plan edits comment {change.comment_id}, which was not observed")
 
     def _state_change(self, issue: IssueState, change: SetIssueState) -> dict[str, object]:
         """As GitHub does it: closing stamps closed_at; reopening keeps it."""
@@ -147,28 +145,13 @@ class Simulator:
             return {"state": "closed", "closed_at": self.now, "state_reason": "completed"}
         return {"state": "open", "state_reason": "reopened"}
 
-    def _upsert_comment(
-        self, change: UpsertComment, observed: ObservedPostMortem
-    ) -> ObservedPostMortem:
-        comments = observed.bot_comments
-        if change.comment_id is None:
-            author = comments[0].author if comments else DEFAULT_BOT
-            new = CommentState(
-                id=max((c.id for c in comments), default=0) + 1,
-                author=author,
-                body=change.body,
-                created_at=self.now,
-                updated_at=self.now,
-            )
-            comments = (*comments, new)
-        else:
-            comments = tuple(
-                c.model_copy(update={"body": change.body, "updated_at": self.now})
-                if c.id == change.comment_id
-                else c
-                for c in comments
-            )
-        return observed.model_copy(update={"bot_comments": comments})
+    def _touched(self, model: Touched) -> Touched:
+        """Stamped as changed now, as Jira (``updated``) or GitHub (``updated_at``) would."""
+        name = "updated" if isinstance(model, TicketState) else "updated_at"
+        return model.model_copy(update={name: self.now})
+
+    def _touched_issue(self, observed: ObservedPostMortem) -> ObservedPostMortem:
+        return with_issue(observed, self._touched(observed.issue))
 
 
 def next_invented_number(keys: Iterable[str]) -> int:
@@ -178,13 +161,6 @@ def next_invented_number(keys: Iterable[str]) -> int:
         if (found := re.fullmatch(rf"{re.escape(INVENTED_PREFIX)}(\d+)", key))
     ]
     return max(numbers, default=0) + 1
-
-
-def _labels_after(labels: tuple[str, ...], change: SetIssueLabels) -> tuple[str, ...]:
-    removed = {name.casefold() for name in change.remove}
-    kept = [label for label in labels if label.casefold() not in removed]
-    present = {label.casefold() for label in kept}
-    return tuple(kept + [name for name in change.add if name.casefold() not in present])
 
 
 def simulate(

@@ -282,21 +282,18 @@ def test_labels_are_added_in_one_request_and_retried_after_a_5xx(
         json=[{"name": "bug"}, {"name": "postmortem"}, {"name": "sev:2"}],
         match=[matchers.json_params_matcher(["postmortem", "sev:2"])],  # type: ignore[arg-type]
     )
-    mocked.get(ISSUE_URL, json=api_issue())
     adapter, request_log = make_adapter()
-    issue = adapter.add_labels(adapter.issue(REPO, 1), ["postmortem", "sev:2"])
-    assert issue.labels == ("bug", "postmortem", "sev:2")
+    adapter.add_labels(REPO, 1, ["postmortem", "sev:2"])
     assert request_log.count(write=True) == 2
 
 
 def test_removing_a_label_that_is_gone_counts_as_done(mocked: responses.RequestsMock) -> None:
-    mocked.get(ISSUE_URL, json=api_issue())
     mocked.delete(
         f"{ISSUE_URL}/labels/pm%3Aneeds-fix", status=404, json={"message": "Label does not exist"}
     )
-    adapter, _ = make_adapter()
-    issue = adapter.remove_label(adapter.issue(REPO, 1), "pm:needs-fix")
-    assert issue.labels == ("bug",)
+    adapter, request_log = make_adapter()
+    adapter.remove_label(REPO, 1, "pm:needs-fix")
+    assert request_log.count(write=True) == 1
 
 
 def api_label(name: str) -> dict[str, Any]:

@@ -335,30 +335,23 @@ class GitHubAdapter:
 
         return self._remote.write("PATCH", self._paths(repo, number), patch)
 
-    def add_labels(self, issue: IssueState, labels: Sequence[str]) -> IssueState:
+    def add_labels(self, repo: str, number: int, labels: Sequence[str]) -> None:
         """Adding labels an issue already has changes nothing, so this may be retried."""
         if not labels:
-            return issue
-        path = f"{self._paths(issue.repo, issue.number)}/labels"
-        self._remote.write(
-            "POST", path, lambda: self._issue(issue.repo, issue.number).add_to_labels(*labels)
-        )
-        added = tuple(name for name in labels if name not in issue.labels)
-        return issue.model_copy(update={"labels": issue.labels + added})
+            return
+        path = f"{self._paths(repo, number)}/labels"
+        self._remote.write("POST", path, lambda: self._issue(repo, number).add_to_labels(*labels))
 
-    def remove_label(self, issue: IssueState, label: str) -> IssueState:
+    def remove_label(self, repo: str, number: int, label: str) -> None:
         """A label already gone (404) counts as removed."""
-        path = f"{self._paths(issue.repo, issue.number)}/labels/{label}"
+        path = f"{self._paths(repo, number)}/labels/{label}"
         try:
             self._remote.write(
-                "DELETE",
-                path,
-                lambda: self._issue(issue.repo, issue.number).remove_from_labels(label),
+                "DELETE", path, lambda: self._issue(repo, number).remove_from_labels(label)
             )
         except RemoteError as exc:
             if exc.status != 404:
                 raise
-        return issue.model_copy(update={"labels": tuple(n for n in issue.labels if n != label)})
 
     def repo_labels(self, repo: str) -> set[str]:
         """The repository's label names, case-folded (GitHub compares them so); listed once

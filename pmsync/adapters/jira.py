@@ -387,9 +387,8 @@ class JiraAdapter:
         body = {"globalId": url, "object": {"url": url, "title": title}}
         self._write("POST", f"/rest/api/2/issue/{key}/remotelink", body)
 
-    def edit_ticket(self, ticket: TicketState, fields: Mapping[str, str | None]) -> TicketState:
-        """Set fields (summary, description, priority, duedate, assignee) and return the
-        ticket as it now stands."""
+    def edit_ticket(self, key: str, fields: Mapping[str, str | None]) -> None:
+        """Set fields (summary, description, priority, duedate, assignee)."""
         payload: dict[str, Any] = {}
         for name, value in fields.items():
             if name == "priority":
@@ -398,14 +397,7 @@ class JiraAdapter:
                 payload[name] = self._user(value)
             else:
                 payload[name] = value
-        self._write("PUT", f"/rest/api/2/issue/{ticket.key}", {"fields": payload})
-        changes: dict[str, Any] = {}
-        for name, value in fields.items():
-            if name == "duedate":
-                changes["due"] = date.fromisoformat(value) if value else None
-            elif name in ("summary", "priority", "assignee"):
-                changes[name] = value
-        return ticket.model_copy(update=changes)
+        self._write("PUT", f"/rest/api/2/issue/{key}", {"fields": payload})
 
     def comment_and_label(self, key: str, body: str, add_labels: Sequence[str]) -> None:
         """A comment and labels in one edit: the labels record that the comment was written,
