@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar
 from github import Auth, Github, GithubException
 from github.Issue import Issue
 from github.IssueComment import IssueComment
+from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
 from pmsync.adapters.github_app import installation_token
@@ -176,41 +177,28 @@ class GitHubAdapter:
 
     def open_postmortems(self, repo: str, label: str) -> tuple[IssueState, ...]:
         """Open issues (not pull requests) carrying ``label``, 100 per request."""
-        listing = self._repo(repo).get_issues(state="open", labels=[label])
-
-        def page(number: int) -> list[IssueState]:
-            return [issue_state(repo, issue) for issue in listing.get_page(number)]
-
-        # The issues list includes pull requests; they are left out after paging, so that
-        # a page holding one still counts as full.
-        found = self._pages("GET", f"/repos/{repo}/issues", page)
-        return tuple(issue for issue in found if "/pull/" not in issue.html_url)
+        return self.issues_with_label(repo, label, state="open")
 
     def issues_with_label(
         self, repo: str, label: str, state: Literal["open", "closed", "all"] = "all"
     ) -> tuple[IssueState, ...]:
         """Issues (not pull requests) carrying ``label``, 100 per request. The issues list,
         unlike search, shows an issue the moment it is created."""
-        listing = self._repo(repo).get_issues(state=state, labels=[label])
-
-        def page(number: int) -> list[IssueState]:
-            return [issue_state(repo, issue) for issue in listing.get_page(number)]
-
-        # The issues list includes pull requests; they are left out after paging, so that
-        # a page holding one still counts as full.
-        found = self._pages("GET", f"/repos/{repo}/issues", page)
-        return tuple(issue for issue in found if "/pull/" not in issue.html_url)
+        return self._issue_list(repo, self._repo(repo).get_issues(state=state, labels=[label]))
 
     def issues_updated_since(self, repo: str, since: datetime) -> tuple[IssueState, ...]:
         """Every issue (not pull request) updated at or after ``since``, in any state and
         with any labels, 100 per request: what changed since a sync (``pmsync.cache``)."""
-        listing = self._repo(repo).get_issues(state="all", since=since)
+        return self._issue_list(repo, self._repo(repo).get_issues(state="all", since=since))
+
+    def _issue_list(self, repo: str, listing: PaginatedList[Issue]) -> tuple[IssueState, ...]:
+        """Every issue of a repository's issues list (``GET /repos/{repo}/issues``), page by
+        page. The list includes pull requests; they are left out after paging, so that a
+        page holding one still counts as full."""
 
         def page(number: int) -> list[IssueState]:
             return [issue_state(repo, issue) for issue in listing.get_page(number)]
 
-        # Pull requests are left out after paging, so that a page holding one still
-        # counts as full.
         found = self._pages("GET", f"/repos/{repo}/issues", page)
         return tuple(issue for issue in found if "/pull/" not in issue.html_url)
 
