@@ -32,6 +32,7 @@ import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TypedDict
 
 from pmsync.config import Config
 from pmsync.form_labels import slug
@@ -234,6 +235,18 @@ def cases_of(inputs: Sequence[ReportInput], today: date, config: Config) -> list
 # --- the metrics -----------------------------------------------------------------------------
 
 
+class MetricHeader(TypedDict):
+    """The fields every metric (``pmsync.report_model.Metric``) starts with."""
+
+    key: str
+    title: str
+    counts: str
+    since: date
+    until: date
+    postmortems: int
+    no_data: bool
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a metric is computed over: the population (or one group of it), the period,
@@ -243,6 +256,21 @@ class Scope:
     period: Period
     today: date
     config: Config
+
+    def header(
+        self, key: str, title: str, counts: str, *, postmortems: int, no_data: bool | None = None
+    ) -> MetricHeader:
+        """What every metric says about itself: what it counts, over this period, resting on
+        how many post-mortems (nothing to count when none, unless ``no_data`` says)."""
+        return MetricHeader(
+            key=key,
+            title=title,
+            counts=counts,
+            since=self.period.since,
+            until=self.period.until,
+            postmortems=postmortems,
+            no_data=postmortems == 0 if no_data is None else no_data,
+        )
 
 
 def _rate(
@@ -259,13 +287,7 @@ def _rate(
     pending_note: str = "",
 ) -> Rate:
     return Rate(
-        key=key,
-        title=title,
-        counts=counts,
-        since=scope.period.since,
-        until=scope.period.until,
-        postmortems=postmortems,
-        no_data=denominator == 0,
+        **scope.header(key, title, counts, postmortems=postmortems, no_data=denominator == 0),
         numerator=numerator,
         denominator=denominator,
         percent=percent(numerator, denominator),
@@ -360,14 +382,13 @@ def time_to_postmortem(scope: Scope) -> TimeToPostmortem:
     middle, p90 = median(days), nearest_rank(days, 0.9)
     within = sum(value <= target for value in days)
     return TimeToPostmortem(
-        key="time_to_postmortem",
-        title="Time from incident to post-mortem",
-        counts="business days (Monday to Friday) after the incident's start date up to the day "
-        "its post-mortem issue was opened",
-        since=scope.period.since,
-        until=scope.period.until,
-        postmortems=len(days),
-        no_data=not days,
+        **scope.header(
+            "time_to_postmortem",
+            "Time from incident to post-mortem",
+            "business days (Monday to Friday) after the incident's start date up to the day "
+            "its post-mortem issue was opened",
+            postmortems=len(days),
+        ),
         median_business_days=middle,
         p90_business_days=p90,
         target_business_days=target,
@@ -384,13 +405,12 @@ def action_item_counts(scope: Scope) -> ActionItemCounts:
     counts = [len(case.items) for case in scope.cases]
     more = sum(n > high for n in counts)
     return ActionItemCounts(
-        key="action_items_per_postmortem",
-        title="Action items per post-mortem",
-        counts=f"action items per post-mortem; {low}–{high} is healthy",
-        since=scope.period.since,
-        until=scope.period.until,
-        postmortems=len(counts),
-        no_data=not counts,
+        **scope.header(
+            "action_items_per_postmortem",
+            "Action items per post-mortem",
+            f"action items per post-mortem; {low}–{high} is healthy",
+            postmortems=len(counts),
+        ),
         items=sum(counts),
         mean=round(statistics.fmean(counts), 2) if counts else None,
         median=median(counts),
@@ -424,13 +444,12 @@ def overdue(scope: Scope) -> Overdue:
         for owner, items in by_owner.items()
     ]
     return Overdue(
-        key="overdue_by_owner",
-        title="Overdue action items by owner",
-        counts="open action items whose due date has passed, by owner, oldest first",
-        since=scope.period.since,
-        until=scope.period.until,
-        postmortems=len(scope.cases),
-        no_data=not scope.cases,
+        **scope.header(
+            "overdue_by_owner",
+            "Overdue action items by owner",
+            "open action items whose due date has passed, by owner, oldest first",
+            postmortems=len(scope.cases),
+        ),
         items=len(late),
         owners=tuple(sorted(owners, key=lambda o: (-o.oldest_days_overdue, o.owner.casefold()))),
     )
@@ -445,16 +464,15 @@ def dropped(scope: Scope) -> Dropped:
         for item in case.items
         if item.progress is Progress.DROPPED
     )
+    resolutions = ", ".join(scope.config.jira.dropped_resolutions)
     return Dropped(
-        key="dropped_items",
-        title="Dropped action items",
-        counts="action items closed in Jira with a dropped resolution ("
-        + ", ".join(scope.config.jira.dropped_resolutions)
-        + "), with their post-mortems",
-        since=scope.period.since,
-        until=scope.period.until,
-        postmortems=len(scope.cases),
-        no_data=not scope.cases,
+        **scope.header(
+            "dropped_items",
+            "Dropped action items",
+            f"action items closed in Jira with a dropped resolution ({resolutions}), with "
+            "their post-mortems",
+            postmortems=len(scope.cases),
+        ),
         items=items,
     )
 
@@ -481,13 +499,12 @@ def lessons(scope: Scope) -> Lessons:
         if case.pm.lessons_learned.strip()
     )
     return Lessons(
-        key="lessons_learned",
-        title="Lessons learned",
-        counts="the lessons-learned section of each post-mortem that has one, on one line",
-        since=scope.period.since,
-        until=scope.period.until,
-        postmortems=len(scope.cases),
-        no_data=not scope.cases,
+        **scope.header(
+            "lessons_learned",
+            "Lessons learned",
+            "the lessons-learned section of each post-mortem that has one, on one line",
+            postmortems=len(scope.cases),
+        ),
         lessons=found,
     )
 

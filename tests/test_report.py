@@ -27,6 +27,7 @@ from pmsync.config import Config, RepeatsConfig
 from pmsync.model import ActionItem, ActionType, Priority
 from pmsync.report import (
     ReportInput,
+    Scope,
     build_report,
     business_days_between,
     default_period,
@@ -365,3 +366,19 @@ def test_nearest_rank_percentile() -> None:
 def test_one_line_collapses_and_cuts_at_a_word() -> None:
     assert one_line("a\n\n  b") == "a b"
     assert one_line("alpha beta gamma", limit=12) == "alpha beta…"
+
+
+def test_every_metric_says_what_it_counts_over_which_period_resting_on_how_many() -> None:
+    scope = Scope((), OCTOBER, NOW.date(), Config())
+    assert scope.header("repeats", "Repeats", "repeat post-mortems", postmortems=0) == {
+        "key": "repeats",
+        "title": "Repeats",
+        "counts": "repeat post-mortems",
+        "since": SINCE,
+        "until": UNTIL,
+        "postmortems": 0,
+        "no_data": True,
+    }
+    assert scope.header("k", "T", "c", postmortems=3)["no_data"] is False
+    # A rate can rest on post-mortems and still have nothing to count (no P0/P1 items).
+    assert scope.header("k", "T", "c", postmortems=3, no_data=True)["no_data"] is True
