@@ -1,11 +1,13 @@
 """What the README tells a newcomer holds: the tools it asks for run what the scripts
-install."""
+install, and the commands it gives work where it says to run them."""
 
 from __future__ import annotations
 
 import json
 import re
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -49,3 +51,13 @@ def test_the_node_the_readme_asks_for_runs_every_npm_tool_the_scripts_install() 
             requirement = package.get("engines", {}).get("node")
             if requirement:
                 assert satisfies(major, requirement), (lock.parent.name, name, requirement)
+
+
+@pytest.mark.parametrize("target", re.findall(r"pip install (\.\S*?)`", README))
+def test_a_local_pip_install_names_a_project(target: str) -> None:
+    """The README's commands run from the root of a clone (``Try it``)."""
+    assert (ROOT / target / "pyproject.toml").is_file(), target
+
+
+def test_the_readme_gives_a_local_install() -> None:
+    assert re.findall(r"pip install (\.\S*?)`", README)
