@@ -147,8 +147,10 @@ def test_edit_issue(sandbox: Sandbox, repo: Repository) -> None:
     assert issue.closed_at == SANDBOX_START + timedelta(hours=2)
     assert issue.closed_by.login == "alice"
 
+    # As on GitHub, a reopened issue keeps the time it was last closed.
     issue.edit(state="open")
-    assert (issue.state, issue.state_reason, issue.closed_at) == ("open", "reopened", None)
+    closed_at = SANDBOX_START + timedelta(hours=2)
+    assert (issue.state, issue.state_reason, issue.closed_at) == ("open", "reopened", closed_at)
 
 
 def test_an_edit_that_changes_nothing_keeps_updated_at(sandbox: Sandbox, repo: Repository) -> None:

@@ -317,8 +317,9 @@ class GithubStore:
             issue.state, issue.state_reason = "closed", reason or "completed"
             issue.closed_at, issue.closed_by = now, actor
         else:
+            # GitHub keeps closed_at (and closed_by) on a reopened issue: the realdata
+            # `issues.reopened` payload shows state "open" with the old closed_at.
             issue.state, issue.state_reason = "open", "reopened"
-            issue.closed_at, issue.closed_by = None, None
         event = "closed" if state == "closed" else "reopened"
         self._event(repo, issue, actor, event, now, state_reason=issue.state_reason)
         self.touch(repo, issue, now)
