@@ -205,6 +205,40 @@ def test_a_fixed_outsider_post_mortem_says_it_waits_for_approval(site: Site) -> 
     assert len(site.tickets(number)) == 4
 
 
+def with_row(body: str, row: str) -> str:
+    """``body`` with one more action item after the table's last row."""
+    lines = body.split("\n")
+    last = max(i for i, line in enumerate(lines) if line.startswith("| Add database connections"))
+    return "\n".join([*lines[: last + 1], row, *lines[last + 1 :]])
+
+
+@pytest.mark.e2e
+def test_an_approval_covers_the_authors_later_edits_until_the_label_goes(site: Site) -> None:
+    """docs/adr/0004-approval-and-later-edits.md: an approval is of the author, not of one
+    version of the table; a maintainer withdraws it by removing the label."""
+    number = site.open("carol")
+    as_bob = site.as_("bob").get_repo(REPO).get_issue(number)
+    as_carol = site.as_("carol").get_repo(REPO).get_issue(number)
+    as_bob.add_to_labels("pm:approved")
+    site.run()
+    assert len(site.tickets(number)) == 4
+
+    body = site.issue_state(number)["body"]
+    as_carol.edit(body=with_row(body, "| Review pool sizes | Process | P3 | @bob | 3w | |"))
+    site.run()
+    assert len(site.tickets(number)) == 5  # added after the approval, and covered by it
+
+    as_bob.remove_from_labels("pm:approved")
+    body = site.issue_state(number)["body"]
+    as_carol.edit(body=with_row(body, "| Page the whole company | Detect | P0 | @bob | 1w | |"))
+    site.sandbox.clear_requests()
+    site.run()
+    assert site.writes("jira") == []
+    assert len(site.tickets(number)) == 5
+    (approval,) = site.bot_comments(number, markers.APPROVAL)
+    assert "A maintainer can approve this one by adding the label `pm:approved`" in approval
+
+
 @pytest.mark.e2e
 def test_an_outsider_cannot_approve_their_own_post_mortem(site: Site) -> None:
     number = site.open("carol")
