@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -81,8 +81,10 @@ def slugify_label(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
 
 
+@lru_cache(maxsize=16)
 def form_from_yaml(text: str, source: str = "<form>") -> Form:
-    """Build a Form from issue-form YAML; ConfigError names the file and what is wrong."""
+    """Build a Form from issue-form YAML; ConfigError names the file and what is wrong.
+    Remembered by text: every run reads the same form, and a Form never changes."""
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
