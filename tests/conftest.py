@@ -8,8 +8,14 @@ from datetime import UTC, datetime
 import jira
 import pytest
 from github import Auth, Github
+from hypothesis import settings
 
 from pmsync.sandbox.runner import Sandbox, running_sandbox
+
+# Two test workers share two cores: a wall-clock deadline per example would measure the
+# machine's load, not pmsync, and fail at random.
+settings.register_profile("pmsync", deadline=None)
+settings.load_profile("pmsync")
 
 # Where the test sandbox's clock stands after every reset: tests see exact timestamps.
 SANDBOX_START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
