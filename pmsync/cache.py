@@ -42,7 +42,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pmsync import __version__, identity, reconcile
-from pmsync.model import Frozen
+from pmsync.model import Frozen, PostMortem
 from pmsync.plan import plan
 from pmsync.repeats import find_matches
 from pmsync.state import (
@@ -60,7 +60,7 @@ log = logging.getLogger(__name__)
 DEFAULT_DIRECTORY = Path(".pmsync-cache")
 DIRECTORY_VARIABLE = "PMSYNC_CACHE_DIR"
 FILE_NAME = "sync.json"
-FORMAT = 1
+FORMAT = 2
 # A full sync at least this often: it sees what "changed since" cannot (deletions).
 MAX_AGE = timedelta(hours=24)
 # Each question starts this long before the last sync began.
@@ -72,6 +72,7 @@ class Kept(Frozen):
     """A post-mortem as the last sync left it, in step on ``planned_on``."""
 
     observed: ObservedPostMortem
+    postmortem: PostMortem | None  # its body, read (None: the body has errors)
     planned_on: date
 
 
@@ -107,6 +108,7 @@ class FileCache:
         # the next run plan again).
         self._today = date.min
         self._full_at: datetime | None = None
+        self._engine: reconcile.Engine | None = None  # the run's, for reading bodies
         self._open: dict[str, IssueState] = {}
         self._kept: dict[str, Kept] = {}
 
@@ -117,6 +119,7 @@ class FileCache:
     ) -> list[IssueState]:
         # One FileCache may serve many runs (the worker's): start this one afresh.
         self._open, self._kept, self._full_at = {}, {}, None
+        self._engine = engine
         self._fingerprint = fingerprint(repositories, engine)
         self._today = utc_day(engine.now)
         previous, why = self._load(engine.now)
@@ -130,11 +133,11 @@ class FileCache:
         due = []
         for ref, issue in self._open.items():
             kept = previous.kept.get(ref)
-            observed = None if kept is None else vouch(kept, changes, engine)
-            if observed is None:
+            vouched = None if kept is None else vouch(kept, changes, engine)
+            if vouched is None:
                 due.append(issue)
             else:
-                self._kept[ref] = Kept(observed=observed, planned_on=self._today)
+                self._kept[ref] = vouched
         log.info(
             "cache: %d issue(s), %d comment(s), %d ticket(s) changed; %d of %d open "
             "post-mortem(s) to reconcile",
@@ -156,8 +159,11 @@ class FileCache:
         # A fresh observation knows of remote links only through the status comment's
         # snapshot; keep what the next run would read.
         fresh = observed.model_copy(update={"remote_linked": ()})
+        read = None if self._engine is None else reconcile.parse(fresh.issue, self._engine)
         self._kept[ref] = Kept(
-            observed=fresh, planned_on=self._today or utc_day(fresh.issue.updated_at)
+            observed=fresh,
+            postmortem=None if read is None else read.postmortem,
+            planned_on=self._today,
         )
 
     def finish(self, engine: reconcile.Engine) -> None:
@@ -276,18 +282,26 @@ def current_postmortems(
 # -- vouching for a post-mortem ---------------------------------------------------------------
 
 
-def vouch(kept: Kept, changes: Changes, engine: reconcile.Engine) -> ObservedPostMortem | None:
+def vouch(kept: Kept, changes: Changes, engine: reconcile.Engine) -> Kept | None:
     """The kept state with the changes folded in, if its plan is empty now; None when
     the post-mortem needs a reconcile (or the cache cannot tell)."""
     observed = kept.observed
-    if _repeat_inputs_changed(observed, changes, engine):
-        return None
     folded = fold(observed, changes)
-    if folded == observed and kept.planned_on == utc_day(engine.now):
-        return observed  # nothing changed, and the plan was empty today already
+    if _content(folded.issue) != _content(observed.issue):
+        # Someone edited, labelled, closed or reopened it (pmsync's own writes are in
+        # the kept state already). An edit can change what the repeat search must look
+        # for, or make an invalid post-mortem valid, which the kept state never searched.
+        return None
+    if _repeat_inputs_changed(folded, kept.postmortem, changes, engine):
+        return None
+    today = utc_day(engine.now)
+    if folded == observed and kept.planned_on == today:
+        return kept  # nothing changed, and the plan was empty today already
     parsed = reconcile.parse(folded.issue, engine)
     context = reconcile.plan_context(folded.issue, parsed, engine)
-    return folded if plan(folded, parsed, context).empty else None
+    if not plan(folded, parsed, context).empty:
+        return None
+    return Kept(observed=folded, postmortem=parsed.postmortem, planned_on=today)
 
 
 def fold(observed: ObservedPostMortem, changes: Changes) -> ObservedPostMortem:
@@ -313,7 +327,7 @@ def fold(observed: ObservedPostMortem, changes: Changes) -> ObservedPostMortem:
 
 
 def _repeat_inputs_changed(
-    observed: ObservedPostMortem, changes: Changes, engine: reconcile.Engine
+    observed: ObservedPostMortem, pm: PostMortem | None, changes: Changes, engine: reconcile.Engine
 ) -> bool:
     """Whether an earlier post-mortem this one is (or may become) a repeat of changed:
     the repeat search would then have to run again."""
@@ -331,11 +345,12 @@ def _repeat_inputs_changed(
         keys = {ticket.key for ticket in earlier.tickets}
         if any(t.key in keys or label in t.labels for t in changes.tickets):
             return True
-    return _may_become_earlier(observed, changes, candidates, engine)
+    return pm is not None and _may_become_earlier(observed, pm, changes, candidates, engine)
 
 
 def _may_become_earlier(
     observed: ObservedPostMortem,
+    pm: PostMortem,
     changes: Changes,
     candidates: dict[str, EarlierPostMortem],
     engine: reconcile.Engine,
@@ -346,10 +361,7 @@ def _may_become_earlier(
         for earlier in changes.postmortems
         if earlier.issue.ref != observed.issue.ref and earlier.issue.ref not in candidates
     ]
-    if not others:
-        return False
-    own = reconcile.parse(observed.issue, engine).postmortem
-    return own is not None and bool(find_matches(observed.issue, own, others, engine.config))
+    return bool(others) and bool(find_matches(observed.issue, pm, others, engine.config))
 
 
 def _content(issue: IssueState) -> IssueState:

@@ -22,6 +22,7 @@ from lifecycle import (
     START,
     Lifecycle,
     People,
+    Pmsync,
     no_sleep,
     record,
     settings,
@@ -311,6 +312,40 @@ def test_a_repeat_follows_the_earlier_post_mortems_tickets(world: World) -> None
     assert _comment(world, 2, markers.REPEAT) != repeat  # the earlier item is done now
     world.later()
     world.sync()
+    assert world.writes() == []
+
+
+def test_a_repeat_fixed_by_its_event_still_follows_the_earlier_tickets(world: World) -> None:
+    """The cache kept the post-mortem while it was invalid (no repeat search then); the
+    fix's event made its tickets and repeat comment. The cache must not go on vouching
+    for the state it kept, or the repeat comment would never follow the earlier items."""
+    first = good_body(
+        services="payments-db",
+        action_items=actions("| Cap pool usage at 80% | Prevent | P2 | @bob | 2026-12-20 | |"),
+    )
+    second = good_body(
+        incident_start="2026-11-29 14:00 UTC",
+        incident_end="2026-11-29 15:00 UTC",
+        services="payments-db",
+        action_items=actions("| Alert on pool usage | Detect | urgent | @bob | 2026-12-20 | |"),
+    )
+    world.people.open("alice", REPO, "Pool exhausted", first)
+    world.people.open("alice", REPO, "Pool exhausted again", second)
+    world.sync()
+    world.later()
+    world.sync()
+    world.later()
+    world.people.edit("alice", REPO, 2, second.replace("| urgent |", "| P2 |"))
+    event = Pmsync(world.sandbox, world.config).event(REPO, 2, "edited", world.now, RequestLog())
+    assert event.ok
+    repeat = _comment(world, 2, markers.REPEAT)
+    world.later()
+    world.sync()
+    world.later()
+    world.people.move(REPO, 1, "Cap pool usage at 80%", "Done")
+    world.sync()
+    assert _comment(world, 2, markers.REPEAT) != repeat
+    world.sync(cached=False)
     assert world.writes() == []
 
 
