@@ -248,6 +248,10 @@ class People:
     def set_state(self, login: str, repo: str, number: int, state: str) -> None:
         self.github(login).get_repo(repo).get_issue(number).edit(state=state)
 
+    def state_of(self, repo: str, number: int) -> str:
+        """``open`` or ``closed``, as the issue's page shows it now."""
+        return str(self.github("alice").get_repo(repo).get_issue(number).state)
+
     def body(self, repo: str, number: int) -> str:
         """The issue's body as its page shows it now (a person edits what is there)."""
         return str(self.github("alice").get_repo(repo).get_issue(number).body or "")
