@@ -32,14 +32,14 @@ from typing import Any
 from github import Auth, Github
 from pydantic import SecretStr
 
-from pmsync import identity, reconcile
-from pmsync.cache import FileCache
-from pmsync.config import Config, GitHubConfig, JiraConfig, Person
-from pmsync.form import NO_RESPONSE, default_form
-from pmsync.lint import check_postmortem
-from pmsync.run import start_run
+from pmsync.config.model import Config, GitHubConfig, JiraConfig, Person
+from pmsync.config.settings import Settings
+from pmsync.engine import identity, reconcile
+from pmsync.engine.cache import FileCache
+from pmsync.postmortem.form import NO_RESPONSE, default_form
+from pmsync.postmortem.lint import check_postmortem
+from pmsync.runtime.run import start_run
 from pmsync.sandbox.runner import Sandbox, running_sandbox
-from pmsync.settings import Settings
 
 REPO = "acme/payments"
 ITEMS = 5

@@ -15,16 +15,16 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from pmsync import __version__
-from pmsync.actions_env import (
+from pmsync.config.settings import Settings
+from pmsync.errors import PmsyncError
+from pmsync.runtime.actions import (
     CommandSafeFormatter,
     command_safe_output,
     error_title,
     in_github_actions,
     report_problem,
 )
-from pmsync.errors import PmsyncError
-from pmsync.redact import install_redaction
-from pmsync.settings import Settings
+from pmsync.runtime.redact import install_redaction
 
 # Exit code for a failure pmsync did not foresee (sysexits' EX_SOFTWARE).
 INTERNAL_ERROR = 70

@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 
-from pmsync.model import Finding, Frozen
+from pmsync.domain.model import Finding, Frozen
 
 # Placed inside what GitHub would read as a mention, a reference or an autolink ("@bob",
 # "#12", "GH-12", "https://", "www."), so it reads none; readers see nothing.
@@ -157,7 +157,7 @@ class StatusRow(Frozen):
     priority: str
     due: date | None
     status: str  # Jira's status name, or a word of ours when there is no ticket
-    progress: str  # a pmsync.progress.Progress value
+    progress: str  # a pmsync.engine.progress.Progress value
     days_overdue: int = 0
 
 
@@ -199,7 +199,7 @@ class StatusView(Frozen):
     conflicts: tuple[ConflictNote, ...] = ()
     unassigned: tuple[UnassignedNote, ...] = ()
     unknown_keys: tuple[UnknownKeyNote, ...] = ()
-    snapshot_marker: str  # the encoded snapshot, see pmsync.markers
+    snapshot_marker: str  # the encoded snapshot, see pmsync.engine.markers
 
 
 class FindingView(Frozen):

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pmsync import identity
-from pmsync.model import ActionItem, ActionType, Finding, ParseResult, PostMortem, Priority
-from pmsync.state import CommentState, IssueState, ObservedPostMortem, TicketState
+from pmsync.domain.model import ActionItem, ActionType, Finding, ParseResult, PostMortem, Priority
+from pmsync.domain.state import CommentState, IssueState, ObservedPostMortem, TicketState
+from pmsync.engine import identity
 
 REPO = "acme/payments"
 NUMBER = 42

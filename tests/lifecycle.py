@@ -35,17 +35,17 @@ from github import Auth, Github
 from postmortem_bodies import actions, good_body
 from pydantic import SecretStr
 
-from pmsync import identity, reconcile
 from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
-from pmsync.cache import FILE_NAME, MAX_AGE, FileCache
 from pmsync.commands import handle_event
-from pmsync.config import Config, FollowupConfig, GitHubConfig, JiraConfig, Person
+from pmsync.config.model import Config, FollowupConfig, GitHubConfig, JiraConfig, Person
+from pmsync.config.settings import Settings
+from pmsync.engine import identity, reconcile
+from pmsync.engine.cache import FILE_NAME, MAX_AGE, FileCache
 from pmsync.errors import PmsyncError
-from pmsync.report_model import Period
-from pmsync.report_run import produce
-from pmsync.run import Run, start_run
+from pmsync.report.model import Period
+from pmsync.report.produce import produce
+from pmsync.runtime.run import Run, start_run
 from pmsync.sandbox.runner import Sandbox
-from pmsync.settings import Settings
 
 # -- faults ---------------------------------------------------------------------------------
 

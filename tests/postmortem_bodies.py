@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pmsync.form import NO_RESPONSE, Form, default_form
+from pmsync.postmortem.form import NO_RESPONSE, Form, default_form
 
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata"

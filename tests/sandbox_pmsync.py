@@ -14,12 +14,12 @@ from typing import Any
 from github import Auth, Github
 from pydantic import SecretStr
 
-from pmsync import identity, markers, reconcile
 from pmsync.adapters.retry import RequestLog, RetryPolicy
-from pmsync.config import Config, GitHubConfig, JiraConfig, Person
-from pmsync.run import Run, start_run
+from pmsync.config.model import Config, GitHubConfig, JiraConfig, Person
+from pmsync.config.settings import Settings
+from pmsync.engine import identity, markers, reconcile
+from pmsync.runtime.run import Run, start_run
 from pmsync.sandbox.runner import Sandbox
-from pmsync.settings import Settings
 
 REPO = "acme/payments"
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # the sandbox clock after a reset

@@ -13,8 +13,10 @@ from github_markdown import fenced_content
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmsync import actions_env
-from pmsync.actions_env import (
+from pmsync.cli import main
+from pmsync.errors import ConfigError, PmsyncError, RemoteError, UsageError
+from pmsync.runtime import actions as actions_env
+from pmsync.runtime.actions import (
     CommandSafeFormatter,
     CommandSafeStream,
     annotation,
@@ -29,8 +31,6 @@ from pmsync.actions_env import (
     set_outputs,
     write_run_outputs,
 )
-from pmsync.cli import main
-from pmsync.errors import ConfigError, PmsyncError, RemoteError, UsageError
 
 INJECTIONS = [
     "fine\n::add-mask::leak",

@@ -30,14 +30,14 @@ from lifecycle import (
 )
 from postmortem_bodies import actions, good_body
 
-from pmsync import identity, markers, reconcile
 from pmsync.adapters.retry import RequestLog
-from pmsync.cache import DEFAULT_DIRECTORY, FILE_NAME, FileCache
 from pmsync.cli import main
-from pmsync.config import Config, FollowupConfig, GitHubConfig, JiraConfig, Person
-from pmsync.run import Run, start_run
+from pmsync.config.model import Config, FollowupConfig, GitHubConfig, JiraConfig, Person
+from pmsync.engine import identity, markers, reconcile
+from pmsync.engine.cache import DEFAULT_DIRECTORY, FILE_NAME, FileCache
+from pmsync.runtime.run import Run, start_run
+from pmsync.runtime.worker import sync_job
 from pmsync.sandbox.runner import Sandbox
-from pmsync.worker import sync_job
 
 pytestmark = pytest.mark.e2e
 

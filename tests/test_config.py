@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from pmsync.config import (
+from pmsync.config.model import (
     SCHEMA_PATH,
     Config,
     Person,
@@ -24,9 +24,9 @@ from pmsync.config import (
     load_config,
     parse_config,
 )
-from pmsync.config_problems import _SECRET_KEY, InvalidConfig
+from pmsync.config.problems import _SECRET_KEY, InvalidConfig
+from pmsync.domain.model import Priority
 from pmsync.errors import ConfigError
-from pmsync.model import Priority
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CONFIGS = sorted((ROOT / "config").glob("*.yml"))
@@ -184,7 +184,7 @@ def write(path: Path, project: str) -> Path:
 
 
 def test_no_file_anywhere_gives_defaults(workdir: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.DEBUG, logger="pmsync.config"):
+    with caplog.at_level(logging.DEBUG, logger="pmsync.config.model"):
         assert load_config(None, environ={}) == Config()
     assert "using defaults" in caplog.text
 
@@ -217,7 +217,7 @@ def test_explicit_path_wins_over_everything(
     write(workdir / "config/pmsync.yml", "CFG")
     env_file = write(workdir / "env.yml", "ENV")
     explicit = write(workdir / "mine.yml", "MINE")
-    with caplog.at_level(logging.DEBUG, logger="pmsync.config"):
+    with caplog.at_level(logging.DEBUG, logger="pmsync.config.model"):
         config = load_config(str(explicit), environ={"PMSYNC_CONFIG": str(env_file)})
     assert config.jira.project == "MINE"
     assert f"configuration from {explicit}" in caplog.text

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from pmsync import identity, markers
 from pmsync.cli import main
 from pmsync.demo import StoryBroke
 from pmsync.demo.chapters import Chapter, followups, jira_moves, repeat_incident, report, tickets
@@ -23,7 +22,8 @@ from pmsync.demo.narrator import ChapterRecord
 from pmsync.demo.story import DemoResult, tell
 from pmsync.demo.transcript import INDEX_FILE, JIRA_FILE, OWNED_MARK, thread_file
 from pmsync.demo.world import BOT, NOTHING_WRITTEN
-from pmsync.redact import Redactor
+from pmsync.engine import identity, markers
+from pmsync.runtime.redact import Redactor
 from pmsync.sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.e2e

@@ -13,13 +13,13 @@ from factories import issue
 from test_github_adapter import API, REPO, api_issue, make_adapter, mocked  # noqa: F401
 
 from pmsync.adapters.github import GitHubAdapter
-from pmsync.config import Config, ReportConfig
-from pmsync.digest import BODY_LIMIT, digest_body, digest_marker, fit, publish
+from pmsync.config.model import Config, ReportConfig
+from pmsync.domain.state import IssueState
 from pmsync.errors import UsageError
-from pmsync.report_gather import search_queries
-from pmsync.report_model import Period
-from pmsync.report_run import digest_repository, resolve_period
-from pmsync.state import IssueState
+from pmsync.report.digest import BODY_LIMIT, digest_body, digest_marker, fit, publish
+from pmsync.report.gather import search_queries
+from pmsync.report.model import Period
+from pmsync.report.produce import digest_repository, resolve_period
 
 OCTOBER = "2026-10"
 

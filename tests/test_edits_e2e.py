@@ -10,9 +10,9 @@ import pytest
 from github.Issue import Issue
 from sandbox_pmsync import REPO, Site
 
-from pmsync import identity
 from pmsync.adapters.retry import RequestLog, RequestRecord
-from pmsync.lint import check_postmortem
+from pmsync.engine import identity
+from pmsync.postmortem.lint import check_postmortem
 from pmsync.sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.e2e

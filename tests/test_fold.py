@@ -6,9 +6,9 @@ from datetime import date
 
 import factories as f
 
-from pmsync.changes import SetIssueLabels, UpsertComment
-from pmsync.fold import edited, label_delta, with_comment, with_issue_labels
-from pmsync.state import EarlierPostMortem, RepeatObservation
+from pmsync.domain.changes import SetIssueLabels, UpsertComment
+from pmsync.domain.state import EarlierPostMortem, RepeatObservation
+from pmsync.engine.fold import edited, label_delta, with_comment, with_issue_labels
 
 
 def test_an_edit_folds_in_the_fields_pmsync_observes() -> None:

@@ -15,15 +15,21 @@ from factories import JIRA, issue, observed
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmsync import followup, markers
-from pmsync.changes import EnsureRepoLabel, Plan, SetIssueLabels, SetIssueState, UpsertComment
-from pmsync.config import Config, FollowupConfig
-from pmsync.lint import check_postmortem
-from pmsync.model import Priority
-from pmsync.plan import PlanContext, plan
+from pmsync.config.model import Config, FollowupConfig
+from pmsync.domain.changes import (
+    EnsureRepoLabel,
+    Plan,
+    SetIssueLabels,
+    SetIssueState,
+    UpsertComment,
+)
+from pmsync.domain.model import Priority
+from pmsync.domain.state import CommentState, ObservedPostMortem
+from pmsync.engine import followup, markers
+from pmsync.engine.plan import PlanContext, plan
+from pmsync.engine.simulate import Simulator
+from pmsync.postmortem.lint import check_postmortem
 from pmsync.render import ZWJ, StatusRow, StatusView
-from pmsync.simulate import Simulator
-from pmsync.state import CommentState, ObservedPostMortem
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "postmortem.md"
 INCIDENT = datetime(2026, 11, 20, 14, 2, tzinfo=UTC)  # the example's incident start, a Friday

@@ -10,7 +10,7 @@ import yaml
 from postmortem_bodies import ISSUE_FORMS, ROOT, render
 
 from pmsync.errors import ConfigError
-from pmsync.form import (
+from pmsync.postmortem.form import (
     FormField,
     checkbox_states,
     checked_options,

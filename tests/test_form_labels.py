@@ -8,9 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_plan import NOW, context, converge
 
-from pmsync.changes import Plan, SetIssueLabels, UpsertComment
-from pmsync.config import LabelsConfig
-from pmsync.form_labels import (
+from pmsync.config.model import LabelsConfig
+from pmsync.domain.changes import Plan, SetIssueLabels, UpsertComment
+from pmsync.domain.model import ParseResult
+from pmsync.domain.state import ObservedPostMortem
+from pmsync.engine.issue_labels import label_style
+from pmsync.engine.plan import plan
+from pmsync.engine.simulate import Simulator
+from pmsync.postmortem.labels import (
     GITHUB_LABEL_MAX,
     form_labels,
     label_wishes,
@@ -18,11 +23,6 @@ from pmsync.form_labels import (
     prefixed,
     slug,
 )
-from pmsync.issue_labels import label_style
-from pmsync.model import ParseResult
-from pmsync.plan import plan
-from pmsync.simulate import Simulator
-from pmsync.state import ObservedPostMortem
 
 LABELS = LabelsConfig()
 

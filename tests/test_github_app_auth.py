@@ -24,9 +24,9 @@ from realdata import load_json
 from pmsync.adapters.github import GitHubAdapter, classify
 from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
 from pmsync.cli import main
+from pmsync.config.settings import GitHubAppAuth
 from pmsync.errors import ConfigError
-from pmsync.redact import Redactor, secret_forms
-from pmsync.settings import GitHubAppAuth
+from pmsync.runtime.redact import Redactor, secret_forms
 
 API = "https://ghe.acme.example:443/api/v3"  # PyGithub always names the port
 REPO = "acme/payments"
@@ -286,7 +286,7 @@ def test_the_worker_acts_as_the_app_and_masks_its_token(
 ) -> None:
     """Each job mints a token for the worker's first repository (the sync's and the
     digest's), and its failure is logged with the token masked."""
-    caplog.set_level(logging.INFO, logger="pmsync.worker")
+    caplog.set_level(logging.INFO, logger="pmsync.runtime.worker")
     config = app_only(pem, tmp_path, monkeypatch, mocked)
     mocked.get(f"{API}/repos/{REPO}/issues", json=ECHO, status=403)
     mocked.get(f"{API}/search/issues", json=ECHO, status=403)

@@ -13,7 +13,7 @@ from realdata import load_json
 
 from pmsync.cli import main
 from pmsync.commands.handle_event import Hint, hint_from_event, slash_command
-from pmsync.config import Config
+from pmsync.config.model import Config
 
 CONFIG = Config()
 

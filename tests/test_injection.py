@@ -26,7 +26,7 @@ from sandbox_pmsync import BODY, REPO, Site
 from pmsync.adapters import jira as jira_adapter
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.adapters.retry import Remote, RetryPolicy
-from pmsync.config import FollowupConfig
+from pmsync.config.model import FollowupConfig
 from pmsync.render import JIRA_SPECIAL, ZWJ
 from pmsync.sandbox.runner import Sandbox
 

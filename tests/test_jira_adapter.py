@@ -20,9 +20,9 @@ from responses import matchers
 from pmsync.adapters.jira import JiraAdapter, classify
 from pmsync.adapters.jql import jql_quote
 from pmsync.adapters.retry import Remote, RequestLog, RequestRecord, RetryPolicy
-from pmsync.changes import NewTicket
+from pmsync.domain.changes import NewTicket
+from pmsync.engine.identity import DUPLICATE_LABEL, item_label
 from pmsync.errors import RemoteError
-from pmsync.identity import DUPLICATE_LABEL, item_label
 from pmsync.sandbox.jira import jql_parse as sandbox_jql
 
 SITE = "https://acme.atlassian.net"

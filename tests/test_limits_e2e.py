@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from sandbox_pmsync import BODY, REPO, Site
 
-from pmsync import markers
-from pmsync.parse import MAX_BODY_CHARACTERS, TICKET_CELL_RESERVE
+from pmsync.engine import markers
+from pmsync.postmortem.parse import MAX_BODY_CHARACTERS, TICKET_CELL_RESERVE
 from pmsync.sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.e2e

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from postmortem_bodies import EXAMPLES, FIXTURES, actions, good_body
 
-from pmsync.config import Config, LintConfig
-from pmsync.lint import blame_findings, check_postmortem
-from pmsync.model import ParseResult
+from pmsync.config.model import Config, LintConfig
+from pmsync.domain.model import ParseResult
+from pmsync.postmortem.lint import blame_findings, check_postmortem
 
 ROW = "| {action} | Detect | P1 | {owner} | {due} | |"
 

@@ -9,8 +9,8 @@ from factories import comment
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmsync import markers
-from pmsync.markers import Conflict, FieldValues, Snapshot, SnapshotItem
+from pmsync.engine import markers
+from pmsync.engine.markers import Conflict, FieldValues, Snapshot, SnapshotItem
 
 
 def snapshot() -> Snapshot:

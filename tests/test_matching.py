@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import factories as f
 
-from pmsync import identity
-from pmsync.matching import match_items
-from pmsync.state import TicketState
+from pmsync.domain.state import TicketState
+from pmsync.engine import identity
+from pmsync.engine.matching import match_items
 
 OLD = "Make the pool size a runtime setting"
 NEW = "Make the pool size a runtime setting, tested in staging"

@@ -24,8 +24,8 @@ from factories import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmsync import identity, markers
-from pmsync.changes import (
+from pmsync.config.model import Config
+from pmsync.domain.changes import (
     AddRemoteLink,
     Change,
     CommentOnTicket,
@@ -37,12 +37,12 @@ from pmsync.changes import (
     SetTicketCells,
     UpsertComment,
 )
-from pmsync.config import Config
-from pmsync.lint import check_postmortem
-from pmsync.model import ActionItem, ParseResult, Priority
-from pmsync.plan import PlanContext, plan
-from pmsync.simulate import Simulator
-from pmsync.state import ObservedPostMortem, TicketState
+from pmsync.domain.model import ActionItem, ParseResult, Priority
+from pmsync.domain.state import ObservedPostMortem, TicketState
+from pmsync.engine import identity, markers
+from pmsync.engine.plan import PlanContext, plan
+from pmsync.engine.simulate import Simulator
+from pmsync.postmortem.lint import check_postmortem
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 ACCOUNTS = {"bob": "acc-bob", "carol": "acc-carol", "dave": None}

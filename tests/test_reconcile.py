@@ -8,18 +8,18 @@ from typing import Any, cast
 import factories
 import pytest
 
-from pmsync import reconcile
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
-from pmsync.apply import Outcome, RunSummary
-from pmsync.changes import Change, CreateTickets, NewTicket, Plan, SetIssueState
-from pmsync.config import Config, Person
+from pmsync.config.model import Config, Person
+from pmsync.domain.changes import Change, CreateTickets, NewTicket, Plan, SetIssueState
+from pmsync.domain.model import ParseResult
+from pmsync.domain.state import ObservedPostMortem
+from pmsync.engine import reconcile
+from pmsync.engine.apply import Outcome, RunSummary
+from pmsync.engine.plan import PlanContext
+from pmsync.engine.reconcile import Engine, NotSettling, accounts_for, reconcile_all
 from pmsync.errors import RemoteError
-from pmsync.form import default_form
-from pmsync.model import ParseResult
-from pmsync.plan import PlanContext
-from pmsync.reconcile import Engine, NotSettling, accounts_for, reconcile_all
-from pmsync.state import ObservedPostMortem
+from pmsync.postmortem.form import default_form
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 CLOSE = SetIssueState(repo=factories.REPO, number=factories.NUMBER, state="closed")

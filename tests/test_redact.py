@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jira import JIRA, JIRAError
 
-from pmsync.redact import (
+from pmsync.config.settings import Settings
+from pmsync.runtime.redact import (
     MASK,
     MIN_SECRET_LENGTH,
     RedactingFilter,
@@ -27,7 +28,6 @@ from pmsync.redact import (
     redact,
     secret_forms,
 )
-from pmsync.settings import Settings
 
 GITHUB_TOKEN = "ghp_R3dactM3PleaseAbCdEfGhIjKlMnOpQrSt"
 JIRA_EMAIL = "bot@acme.example"

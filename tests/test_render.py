@@ -13,8 +13,8 @@ from github_markdown import as_read_on_github, stray_links
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmsync import markers
-from pmsync.markers import Snapshot
+from pmsync.engine import markers
+from pmsync.engine.markers import Snapshot
 from pmsync.render import (
     JIRA_SPECIAL,
     ZWJ,

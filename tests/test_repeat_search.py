@@ -13,13 +13,13 @@ import responses
 from responses import matchers
 from test_github_adapter import API, api_issue, make_adapter
 
-from pmsync import identity, markers
-from pmsync.config import Config, GitHubConfig, LabelsConfig, RepeatsConfig
+from pmsync.config.model import Config, GitHubConfig, LabelsConfig, RepeatsConfig
+from pmsync.domain.model import ParseResult
+from pmsync.domain.state import CommentState, IssueState, TicketState
+from pmsync.engine import identity, markers
 from pmsync.errors import ConfigError, RemoteError
-from pmsync.model import ParseResult
-from pmsync.repeat_search import MAX_REPOS_PER_QUERY, RepeatFinder, search_queries
-from pmsync.repeats import encode_backlinks
-from pmsync.state import CommentState, IssueState, TicketState
+from pmsync.repeats.plan import encode_backlinks
+from pmsync.repeats.search import MAX_REPOS_PER_QUERY, RepeatFinder, search_queries
 
 REPOS = ["acme/payments", "acme/ledger"]
 

@@ -9,12 +9,21 @@ import factories as f
 import pytest
 from test_plan import context, converge
 
-from pmsync import identity, markers
-from pmsync.changes import Change, CreateTickets, LinkTickets, Plan, UpsertComment
-from pmsync.config import Config, JiraConfig, RepeatsConfig
-from pmsync.model import PostMortem
-from pmsync.plan import plan
-from pmsync.repeats import (
+from pmsync.config.model import Config, JiraConfig, RepeatsConfig
+from pmsync.domain.changes import Change, CreateTickets, LinkTickets, Plan, UpsertComment
+from pmsync.domain.model import PostMortem
+from pmsync.domain.state import (
+    EarlierPostMortem,
+    IssueState,
+    ObservedPostMortem,
+    RepeatObservation,
+    TicketLink,
+    TicketState,
+)
+from pmsync.engine import identity, markers
+from pmsync.engine.plan import plan
+from pmsync.engine.simulate import Simulator
+from pmsync.repeats.plan import (
     decode_backlinks,
     encode_backlinks,
     find_matches,
@@ -22,15 +31,6 @@ from pmsync.repeats import (
     repeat_changes,
     should_check,
     window_text,
-)
-from pmsync.simulate import Simulator
-from pmsync.state import (
-    EarlierPostMortem,
-    IssueState,
-    ObservedPostMortem,
-    RepeatObservation,
-    TicketLink,
-    TicketState,
 )
 
 TODAY = date(2026, 11, 24)

@@ -20,13 +20,13 @@ import pytest
 from github import Auth, Github
 from pydantic import SecretStr
 
-from pmsync import identity, markers, reconcile
 from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
 from pmsync.cli import main
-from pmsync.config import load_config
-from pmsync.run import start_run
+from pmsync.config.model import load_config
+from pmsync.config.settings import Settings
+from pmsync.engine import identity, markers, reconcile
+from pmsync.runtime.run import start_run
 from pmsync.sandbox.runner import Sandbox
-from pmsync.settings import Settings
 
 pytestmark = pytest.mark.e2e
 

@@ -22,10 +22,11 @@ from report_history import (
     spec,
 )
 
-from pmsync import identity
-from pmsync.config import Config, RepeatsConfig
-from pmsync.model import ActionItem, ActionType, Priority
-from pmsync.report import (
+from pmsync.config.model import Config, RepeatsConfig
+from pmsync.domain.model import ActionItem, ActionType, Priority
+from pmsync.domain.state import TicketState
+from pmsync.engine import identity
+from pmsync.report.metrics import (
     ReportInput,
     Scope,
     build_report,
@@ -34,8 +35,7 @@ from pmsync.report import (
     nearest_rank,
     one_line,
 )
-from pmsync.report_model import Breakdown, Period, Report
-from pmsync.state import TicketState
+from pmsync.report.model import Breakdown, Period, Report
 
 JIRA = "https://jira.example.com"
 OCTOBER = Period(since=SINCE, until=UNTIL)

@@ -20,12 +20,14 @@ import pytest
 from github import Auth, Github
 from report_history import HISTORY, NOW, PAYMENTS, SEARCH, ItemSpec, PostMortemSpec, body
 
-from pmsync import identity, report_gather, report_job
 from pmsync.cli import main
-from pmsync.config import load_config
-from pmsync.digest import digest_marker
+from pmsync.config.model import load_config
+from pmsync.config.settings import Settings
+from pmsync.engine import identity
+from pmsync.report import gather as report_gather
+from pmsync.report import job as report_job
+from pmsync.report.digest import digest_marker
 from pmsync.sandbox.runner import Sandbox, running_sandbox
-from pmsync.settings import Settings
 
 pytestmark = pytest.mark.e2e
 

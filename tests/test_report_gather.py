@@ -10,8 +10,8 @@ import factories as f
 import pytest
 
 from pmsync.adapters.github import GitHubAdapter
-from pmsync.report_gather import SEARCH_RESULT_LIMIT, find_postmortems
-from pmsync.state import IssueState
+from pmsync.domain.state import IssueState
+from pmsync.report.gather import SEARCH_RESULT_LIMIT, find_postmortems
 
 SINCE = date(2026, 4, 1)
 

@@ -11,11 +11,11 @@ from actions_runner import runner_commands
 from github_markdown import fenced_content
 
 from pmsync.adapters.retry import RequestLog
-from pmsync.apply import Outcome, RunSummary
-from pmsync.changes import UpsertComment
-from pmsync.reconcile import Engine
-from pmsync.run import Run
-from pmsync.worker import describe_sync
+from pmsync.domain.changes import UpsertComment
+from pmsync.engine.apply import Outcome, RunSummary
+from pmsync.engine.reconcile import Engine
+from pmsync.runtime.run import Run
+from pmsync.runtime.worker import describe_sync
 
 
 def comment(body: str) -> UpsertComment:

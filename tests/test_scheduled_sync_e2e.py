@@ -51,7 +51,7 @@ def in_actions(monkeypatch: pytest.MonkeyPatch, event: str) -> None:
 def test_on_a_schedule_a_post_mortem_changed_minutes_ago_is_left_to_its_event_run(
     site: Site, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="pmsync.reconcile")
+    caplog.set_level(logging.INFO, logger="pmsync.engine.reconcile")
     number = site.open("alice")
     site.sandbox.clear_requests()
     in_actions(monkeypatch, "schedule")

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pmsync.config import parse_config
-from pmsync.errors import ConfigError
-from pmsync.settings import (
+from pmsync.config.model import parse_config
+from pmsync.config.settings import (
     DEFAULT_GITHUB_API_URL,
     GitHubAppAuth,
     GitHubTokenAuth,
@@ -16,6 +15,7 @@ from pmsync.settings import (
     JiraDataCenterAuth,
     Settings,
 )
+from pmsync.errors import ConfigError
 
 TOKEN = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"
 JIRA_API_TOKEN = "ATATT3xFfGF0T4nS3cr3tJiraCloudToken"

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from factories import JIRA, NUMBER, REPO, comment, issue, observed, ticket
 
-from pmsync.changes import (
+from pmsync.domain.changes import (
     AddRemoteLink,
     CommentOnTicket,
     CreateTickets,
@@ -18,8 +18,8 @@ from pmsync.changes import (
     SetIssueState,
     UpsertComment,
 )
-from pmsync.simulate import Simulator, simulate
-from pmsync.state import TicketLink
+from pmsync.domain.state import TicketLink
+from pmsync.engine.simulate import Simulator, simulate
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 SIM = Simulator(NOW, JIRA)

@@ -50,13 +50,13 @@ from lifecycle import (
 )
 from postmortem_bodies import actions, good_body
 
-from pmsync import identity, markers
 from pmsync.adapters.retry import RequestLog
-from pmsync.config import Config, RepeatsConfig
-from pmsync.followup import milestones
-from pmsync.lint import check_postmortem
-from pmsync.model import ParseResult
-from pmsync.progress import is_dropped_resolution
+from pmsync.config.model import Config, RepeatsConfig
+from pmsync.domain.model import ParseResult
+from pmsync.engine import identity, markers
+from pmsync.engine.followup import milestones
+from pmsync.engine.progress import is_dropped_resolution
+from pmsync.postmortem.lint import check_postmortem
 from pmsync.sandbox.faults import FaultSpec
 from pmsync.sandbox.jira.catalog import RESOLUTIONS, STATUSES
 from pmsync.sandbox.runner import Sandbox

@@ -21,15 +21,15 @@ from github import Auth, Github
 from pydantic import SecretStr
 from realdata import load_json
 
-from pmsync import identity, markers, reconcile
 from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
 from pmsync.cli import main
-from pmsync.config import Config, GitHubConfig, JiraConfig, Person
+from pmsync.config.model import Config, GitHubConfig, JiraConfig, Person
+from pmsync.config.settings import Settings
+from pmsync.engine import identity, markers, reconcile
 from pmsync.errors import PmsyncError
-from pmsync.lint import check_postmortem
-from pmsync.run import Run, start_run
+from pmsync.postmortem.lint import check_postmortem
+from pmsync.runtime.run import Run, start_run
 from pmsync.sandbox.runner import Sandbox, running_sandbox
-from pmsync.settings import Settings
 
 pytestmark = pytest.mark.e2e
 

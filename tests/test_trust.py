@@ -17,14 +17,14 @@ from realdata import load_json
 from responses import matchers
 from sandbox_pmsync import BODY, NOW, REPO, Site
 
-from pmsync import markers
 from pmsync.adapters.github import GitHubAdapter, classify
 from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
 from pmsync.cli import main
-from pmsync.config import Config, TrustConfig
+from pmsync.config.model import Config, TrustConfig
+from pmsync.config.settings import GitHubTokenAuth
+from pmsync.engine import markers
+from pmsync.engine.trust import Trust
 from pmsync.sandbox.runner import Sandbox
-from pmsync.settings import GitHubTokenAuth
-from pmsync.trust import Trust
 
 # -- the rules, with a fake GitHub that counts what it is asked ------------------------------
 

@@ -12,7 +12,7 @@ import pytest
 from postmortem_bodies import EXAMPLES, GOOD, ROOT, actions, good_body, render
 
 from pmsync.cli import main
-from pmsync.form import form_from_yaml
+from pmsync.postmortem.form import form_from_yaml
 
 GOOD_EXAMPLE = EXAMPLES / "postmortem.md"
 BAD_EXAMPLE = EXAMPLES / "postmortem-invalid.md"

@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 from github import Auth, Github
 
-from pmsync import report_job as report_job_module
 from pmsync.cli import main
-from pmsync.config import Config
-from pmsync.redact import Redactor
+from pmsync.config.model import Config
+from pmsync.config.settings import Settings
+from pmsync.report import job as report_job_module
+from pmsync.runtime.redact import Redactor
+from pmsync.runtime.worker import Job, JobResult, Worker, moving_clock, report_job
 from pmsync.sandbox.runner import Sandbox
-from pmsync.settings import Settings
-from pmsync.worker import Job, JobResult, Worker, moving_clock, report_job
 
 REPO = "acme/payments"
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "postmortem.md"
@@ -58,7 +58,7 @@ class Script:
 
 @pytest.fixture
 def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    caplog.set_level(logging.INFO, logger="pmsync.worker")
+    caplog.set_level(logging.INFO, logger="pmsync.runtime.worker")
     return caplog
 
 

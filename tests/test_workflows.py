@@ -16,7 +16,7 @@ import pytest
 import yaml
 from actions_runner import run_action_step
 
-from pmsync.actions_env import write_run_outputs
+from pmsync.runtime.actions import write_run_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 COPYABLE = sorted((ROOT / "workflows").glob("*.yml"))

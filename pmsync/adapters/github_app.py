@@ -23,8 +23,8 @@ from github import Auth, GithubIntegration
 from github.Installation import Installation
 
 from pmsync.adapters.retry import Remote
+from pmsync.config.settings import GitHubAppAuth
 from pmsync.errors import ConfigError, RemoteError
-from pmsync.settings import GitHubAppAuth
 
 # The logger PyGithub writes each request and its answer to.
 REQUESTER_LOGGER = "github.Requester"

@@ -22,11 +22,11 @@ from jira import JIRA, JIRAError
 
 from pmsync.adapters.jql import jql_list
 from pmsync.adapters.retry import Failure, Remote, connection_failure
-from pmsync.batches import batches
-from pmsync.changes import NewTicket
+from pmsync.domain.changes import NewTicket
+from pmsync.domain.state import StatusCategory, TicketLink, TicketState
+from pmsync.engine.batches import batches
+from pmsync.engine.identity import DUPLICATE_LABEL, item_ids_in, item_label
 from pmsync.errors import RemoteError
-from pmsync.identity import DUPLICATE_LABEL, item_ids_in, item_label
-from pmsync.state import StatusCategory, TicketLink, TicketState
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +179,7 @@ class JiraAdapter:
 
     def tickets_updated(self, projects: Sequence[str], minutes: int) -> tuple[TicketState, ...]:
         """Every ticket of ``projects`` updated in the last ``minutes`` minutes, as Jira's
-        clock counts them: what changed since a sync (``pmsync.cache``). A relative time,
+        clock counts them: what changed since a sync (``pmsync.engine.cache``). A relative time,
         because JQL reads a date in the time zone of the Jira user, which pmsync cannot know."""
         jql = (
             f"project in {jql_list(sorted(set(projects)))} "

@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pmsync.config import (
+from pmsync.config.model import (
     SCHEMA_PATH,
     Config,
     config_json_schema_text,
     find_config_file,
     load_config,
 )
-from pmsync.config_problems import InvalidConfig
+from pmsync.config.problems import InvalidConfig
+from pmsync.config.settings import Settings
 from pmsync.errors import UsageError
-from pmsync.settings import Settings
 
 
 def register(

@@ -19,14 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pmsync import reconcile, repeats
 from pmsync.commands.sync import add_run_options
-from pmsync.config import Config, load_config
+from pmsync.config.model import Config, load_config
+from pmsync.domain.model import ParseResult
+from pmsync.domain.state import IssueState
+from pmsync.engine import reconcile
+from pmsync.engine.trust import WRITE_ASSOCIATIONS
 from pmsync.errors import UsageError
-from pmsync.model import ParseResult
-from pmsync.run import Run, start_run
-from pmsync.state import IssueState
-from pmsync.trust import WRITE_ASSOCIATIONS
+from pmsync.repeats import plan as repeats
+from pmsync.runtime.run import Run, start_run
 
 log = logging.getLogger(__name__)
 

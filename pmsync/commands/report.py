@@ -11,11 +11,11 @@ import argparse
 import logging
 from datetime import date
 
-from pmsync import actions_env
-from pmsync.config import load_config
-from pmsync.report_output import FORMATS, Format, render_report, to_markdown
-from pmsync.report_run import produce, resolve_period
-from pmsync.run import repositories
+from pmsync.config.model import load_config
+from pmsync.report.output import FORMATS, Format, render_report, to_markdown
+from pmsync.report.produce import produce, resolve_period
+from pmsync.runtime import actions as actions_env
+from pmsync.runtime.run import repositories
 
 log = logging.getLogger(__name__)
 

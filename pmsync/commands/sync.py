@@ -7,10 +7,10 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-from pmsync import cache, reconcile
-from pmsync.actions_env import in_github_actions
-from pmsync.config import load_config
-from pmsync.run import repositories, start_run
+from pmsync.config.model import load_config
+from pmsync.engine import cache, reconcile
+from pmsync.runtime.actions import in_github_actions
+from pmsync.runtime.run import repositories, start_run
 
 # How long after a change the scheduled sync leaves a post-mortem to the event run the
 # change started: Actions queues and sets up a run in a minute or two, more when busy.

@@ -10,11 +10,11 @@ import json
 import sys
 from pathlib import Path
 
-from pmsync.config import load_config
+from pmsync.config.model import load_config
+from pmsync.domain.model import Finding, ParseResult
 from pmsync.errors import UsageError
-from pmsync.form import form_for
-from pmsync.lint import check_postmortem
-from pmsync.model import Finding, ParseResult
+from pmsync.postmortem.form import form_for
+from pmsync.postmortem.lint import check_postmortem
 
 
 def register(

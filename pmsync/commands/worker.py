@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from pmsync.commands.sync import add_cache_options, add_run_options, cache_from
-from pmsync.config import load_config
-from pmsync.run import repositories
-from pmsync.worker import Job, Worker, moving_clock, report_job, sync_job
+from pmsync.config.model import load_config
+from pmsync.runtime.run import repositories
+from pmsync.runtime.worker import Job, Worker, moving_clock, report_job, sync_job
 
 
 def register(

@@ -19,7 +19,7 @@ from pmsync.demo.chapters import (
 )
 from pmsync.demo.narrator import ChapterRecord, Narrator
 from pmsync.demo.world import RequestRow, World
-from pmsync.redact import Redactor
+from pmsync.runtime.redact import Redactor
 from pmsync.sandbox.runner import SandboxControl, running_sandbox
 
 # Each capability of pmsync adds its chapter here, in story order.

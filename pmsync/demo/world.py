@@ -20,15 +20,15 @@ from typing import Any
 from pydantic import SecretStr
 
 from pmsync.cli import parse_arguments
+from pmsync.config.settings import Settings
 from pmsync.demo import StoryBroke
 from pmsync.demo.narrator import Narrator
 from pmsync.demo.people import PROJECT, REPO, Person
 from pmsync.demo.scene import Scene, what_changed
-from pmsync.form import packaged_form_path
-from pmsync.redact import Redactor
+from pmsync.postmortem.form import packaged_form_path
 from pmsync.render import render
+from pmsync.runtime.redact import Redactor
 from pmsync.sandbox.runner import SandboxControl
-from pmsync.settings import Settings
 
 BOT = "pmsync-bot"  # the GitHub login (and Jira account "pmsync") pmsync works as
 JIRA_BOT = "pmsync"

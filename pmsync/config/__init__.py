@@ -1,0 +1,1 @@
+"""pmsync's configuration: the model, its problems, YAML loading and settings."""

@@ -1,0 +1,523 @@
+"""The configuration model: every key has a default where one makes sense.
+
+Secrets never live here; they come from the environment (see ``pmsync.config.settings``).
+Loading, lookup order and error reporting are in ``load_config`` at the end.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from pmsync.config.problems import (
+    InvalidConfig,
+    prepare,
+    problem_from_yaml,
+    problems_from_validation,
+)
+from pmsync.config.yamlfile import YamlProblem, load_yaml
+from pmsync.domain.model import Priority
+from pmsync.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+# Where a configuration file is looked for when neither --config nor $PMSYNC_CONFIG names one.
+DEFAULT_CONFIG_PATHS = (Path("config/pmsync.yml"), Path(".github/pmsync.yml"))
+CONFIG_ENV_VAR = "PMSYNC_CONFIG"
+SCHEMA_PATH = Path("config/pmsync.schema.json")
+
+# GitHub's rules: letters, digits and single inner hyphens, at most 39 characters.
+_GITHUB_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+_GITHUB_REPO_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
+# Jira's default key pattern: an upper-case letter, then upper-case letters, digits or "_".
+_JIRA_PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]{1,254}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_GITHUB_LABEL_MAX = 50
+
+
+def _github_login(value: str) -> str:
+    if value.startswith("@"):
+        raise ValueError(f"expected the GitHub login without '@', e.g. {value[1:]!r}")
+    if not _GITHUB_LOGIN.fullmatch(value):
+        raise ValueError(
+            "expected a GitHub login: letters, digits and single hyphens, at most 39 characters"
+        )
+    return value
+
+
+def _github_repository(value: str) -> str:
+    owner, _, name = value.partition("/")
+    if not _GITHUB_LOGIN.fullmatch(owner) or not _GITHUB_REPO_NAME.fullmatch(name):
+        raise ValueError("expected a repository as owner/name, e.g. acme/payments")
+    return value
+
+
+def _jira_project_key(value: str) -> str:
+    if not _JIRA_PROJECT_KEY.fullmatch(value):
+        hint = f", e.g. {value.upper()!r}" if _JIRA_PROJECT_KEY.fullmatch(value.upper()) else ""
+        raise ValueError(
+            "expected a Jira project key: an upper-case letter, then upper-case letters, "
+            f"digits or '_' (at least 2 characters){hint}"
+        )
+    return value
+
+
+def _http_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("expected an http(s) URL, e.g. https://acme.atlassian.net")
+    if parts.username or parts.password:
+        raise ValueError(
+            "expected a URL without credentials; put them in the environment "
+            "(GITHUB_TOKEN, JIRA_EMAIL, JIRA_API_TOKEN or JIRA_TOKEN)"
+        )
+    return value.rstrip("/")
+
+
+def _label(value: str) -> str:
+    if not value.strip():
+        raise ValueError("expected a non-empty label")
+    if len(value) > _GITHUB_LABEL_MAX:
+        raise ValueError(f"expected at most {_GITHUB_LABEL_MAX} characters (GitHub's limit)")
+    return value
+
+
+def _non_empty(value: str) -> str:
+    if not value.strip():
+        raise ValueError("expected a non-empty text")
+    return value
+
+
+GitHubLogin = Annotated[str, AfterValidator(_github_login)]
+GitHubRepository = Annotated[str, AfterValidator(_github_repository)]
+JiraProjectKey = Annotated[str, AfterValidator(_jira_project_key)]
+HttpUrl = Annotated[str | None, AfterValidator(_http_url)]
+Label = Annotated[str, AfterValidator(_label)]
+NonEmpty = Annotated[str, AfterValidator(_non_empty)]
+AuthorAssociation = Literal[
+    "OWNER",
+    "MEMBER",
+    "COLLABORATOR",
+    "CONTRIBUTOR",
+    "FIRST_TIME_CONTRIBUTOR",
+    "FIRST_TIMER",
+    "MANNEQUIN",
+    "NONE",
+]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class GitHubConfig(Section):
+    repositories: list[GitHubRepository] = Field(
+        default_factory=list,
+        description="Repositories (owner/name) whose post-mortems pmsync reconciles.",
+    )
+    api_url: HttpUrl = Field(
+        default=None,
+        description="GitHub API base URL; GITHUB_API_URL overrides; default "
+        "https://api.github.com (GitHub Enterprise: https://HOST/api/v3).",
+    )
+    throttle: bool = Field(
+        default=True,
+        description="Pause between requests as GitHub asks of integrations (off for the sandbox).",
+    )
+
+    @field_validator("repositories")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for repo in value:
+            if repo.lower() in seen:
+                raise ValueError(f"expected each repository once; {repo!r} is listed twice")
+            seen.add(repo.lower())
+        return value
+
+
+SyncDirection = Literal["both", "github", "jira"]
+_ATLASSIAN_CLOUD_HOST = ".atlassian.net"
+
+
+class JiraConfig(Section):
+    url: HttpUrl = Field(
+        default=None,
+        description="Jira site URL, e.g. https://acme.atlassian.net; JIRA_URL overrides.",
+    )
+    deployment: Literal["auto", "cloud", "datacenter"] = Field(
+        default="auto",
+        description="cloud (email + API token), datacenter (personal access token), "
+        "or auto: decided by the credentials in the environment.",
+    )
+    project: JiraProjectKey = Field(default="OPS", description="Default Jira project key.")
+    projects_by_service: dict[NonEmpty, JiraProjectKey] = Field(
+        default_factory=dict,
+        description="Service name -> Jira project key; the first routed service of a "
+        "post-mortem wins over the default project.",
+    )
+    issue_type: NonEmpty = Field(default="Task", description="Issue type of created tickets.")
+    priorities: dict[Priority, NonEmpty] = Field(
+        default_factory=lambda: {
+            Priority.P0: "Highest",
+            Priority.P1: "High",
+            Priority.P2: "Medium",
+            Priority.P3: "Low",
+        },
+        description="Action-item priority (P0..P3, all four) -> Jira priority name.",
+    )
+    dropped_resolutions: list[NonEmpty] = Field(
+        default_factory=lambda: ["Won't Do"],
+        description="Jira resolutions that mean the item was dropped rather than done.",
+    )
+    sync_direction: dict[Literal["action", "priority", "owner", "due"], SyncDirection] = Field(
+        default_factory=dict,
+        description="Per field, which side wins an edit: both (three-way merge, default), "
+        "github, or jira.",
+    )
+    link_repeats: bool = Field(
+        default=True, description="Link new tickets to open tickets of earlier, related incidents."
+    )
+
+    @field_validator("priorities")
+    @classmethod
+    def _all_priorities(cls, value: dict[Priority, str]) -> dict[Priority, str]:
+        missing = [p.value for p in Priority if p not in value]
+        if missing:
+            raise ValueError(
+                f"expected a Jira priority name for each of P0, P1, P2, P3; "
+                f"missing {', '.join(missing)}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _cloud_site_is_cloud(self) -> JiraConfig:
+        host = urlsplit(self.url).hostname or "" if self.url else ""
+        if self.deployment == "datacenter" and host.endswith(_ATLASSIAN_CLOUD_HOST):
+            raise ValueError(
+                f"jira.deployment is 'datacenter' but {self.url} is a Jira Cloud site; "
+                "expected deployment 'cloud' or 'auto'"
+            )
+        return self
+
+
+class Person(Section):
+    jira_account: str | None = Field(
+        default=None, description="accountId on Jira Cloud, username on Data Center."
+    )
+    email: str | None = Field(
+        default=None, description="Email address; used to find the Jira user when no account."
+    )
+
+    @field_validator("email")
+    @classmethod
+    def _email_shape(cls, value: str | None) -> str | None:
+        if value is not None and not _EMAIL.fullmatch(value):
+            raise ValueError("expected an email address, e.g. alice@example.com")
+        return value
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Person:
+        if not self.jira_account and not self.email:
+            raise ValueError("expected jira_account or email (or both) for this person")
+        return self
+
+
+class LabelsConfig(Section):
+    postmortem: Label = Field(default="postmortem", description="Marks a post-mortem issue.")
+    needs_fix: Label = Field(
+        default="pm:needs-fix", description="The body has errors that stop ticket creation."
+    )
+    complete: Label = Field(default="pm:complete", description="Every action item is done.")
+    overdue: Label = Field(default="pm:overdue", description="An action item is past its due.")
+    repeat: Label = Field(
+        default="repeat-incident", description="An earlier post-mortem hit the same service."
+    )
+    approved: Label = Field(
+        default="pm:approved", description="A maintainer approved a post-mortem from outside."
+    )
+    digest: Label = Field(default="pm:digest", description="Marks the monthly digest issue.")
+    service_prefix: Label = Field(default="service:", description="Prefix of service labels.")
+    root_cause_prefix: Label = Field(
+        default="root-cause:", description="Prefix of root-cause category labels."
+    )
+    severity_prefix: Label = Field(default="sev:", description="Prefix of severity labels.")
+
+    @model_validator(mode="after")
+    def _distinct(self) -> LabelsConfig:
+        by_value: dict[str, str] = {}
+        for key, value in self.model_dump().items():
+            if value.lower() in by_value:
+                raise ValueError(
+                    f"expected distinct labels; labels.{by_value[value.lower()]} and "
+                    f"labels.{key} are both {value!r}"
+                )
+            by_value[value.lower()] = key
+        return self
+
+
+class FollowupConfig(Section):
+    milestones_days: list[int] = Field(
+        default_factory=lambda: [14, 28],
+        description="Days after the incident at which a follow-up review checklist is posted.",
+    )
+    skip_weekends: bool = Field(
+        default=True, description="A milestone on a Saturday or Sunday moves to Monday."
+    )
+    nudge_overdue: bool = Field(
+        default=False,
+        description="Post one comment per overdue item and due date, mentioning its owner.",
+    )
+    close_when_complete: bool = Field(
+        default=False,
+        description="Close the issue with a closing comment once every action item is done "
+        "and the last follow-up review has been posted.",
+    )
+    completion_target_percent: int = Field(
+        default=90,
+        ge=1,
+        le=100,
+        description="Share of action items that should be done by the last review, in percent.",
+    )
+
+    @field_validator("milestones_days")
+    @classmethod
+    def _positive_ascending(cls, value: list[int]) -> list[int]:
+        if any(days < 1 for days in value):
+            raise ValueError("expected positive numbers of days, e.g. [14, 28]")
+        if any(later <= earlier for earlier, later in itertools.pairwise(value)):
+            raise ValueError("expected days in ascending order without repeats, e.g. [14, 28]")
+        return value
+
+
+class WorkerConfig(Section):
+    sync_every_minutes: int = Field(
+        default=60, ge=1, description="How often `pmsync worker` runs a sync, in minutes."
+    )
+    report_every_minutes: int = Field(
+        default=1440,
+        ge=1,
+        description="How often `pmsync worker` runs the report job, in minutes.",
+    )
+
+
+class RepeatsConfig(Section):
+    rule: Literal["service", "service+root-cause", "root-cause"] = Field(
+        default="service",
+        description="What makes two post-mortems related: the same service label, the same "
+        "service and root-cause category, or the same root-cause category.",
+    )
+    lookback_days: int = Field(
+        default=180, ge=1, description="How far back an earlier post-mortem counts."
+    )
+
+
+class ReportConfig(Section):
+    completion_window_days: int = Field(
+        default=28,
+        ge=1,
+        description="`pmsync report`: an action item counts as completed in time when done "
+        "within this many days of the incident start.",
+    )
+    on_time_target_percent: int = Field(
+        default=80,
+        ge=1,
+        le=100,
+        description="`pmsync report`: target share of P0/P1 action items done by their due date.",
+    )
+    publish_target_business_days: int = Field(
+        default=5,
+        ge=0,
+        description="`pmsync report`: business days from the incident start within which "
+        "the post-mortem issue should be opened.",
+    )
+    healthy_action_items_min: int = Field(
+        default=3,
+        ge=0,
+        description="`pmsync report`: fewest action items of a healthy post-mortem (the most "
+        "is lint.many_action_items_threshold).",
+    )
+    digest_repository: GitHubRepository | None = Field(
+        default=None,
+        description="Where `pmsync report --publish` keeps the monthly digest issue; default: "
+        "$GITHUB_REPOSITORY, else the first repository reported on.",
+    )
+
+
+def _trusted_by_default() -> list[AuthorAssociation]:
+    return ["OWNER", "MEMBER", "COLLABORATOR"]
+
+
+class TrustConfig(Section):
+    author_associations: list[AuthorAssociation] = Field(
+        default_factory=_trusted_by_default,
+        description="Whose post-mortems create tickets without the approved label (slash "
+        "commands need write access).",
+    )
+
+
+class LintConfig(Section):
+    max_action_items: int = Field(default=10, ge=1, description="More rows than this is an error.")
+    vague_action: bool = Field(default=True, description="Warn on actions without a target.")
+    team_owner: bool = Field(default=True, description="Warn when a team owns an action item.")
+    due_far: bool = Field(default=True, description="Warn on a due date far in the future.")
+    due_far_days: int = Field(
+        default=30, ge=1, description="Days after the incident that count as far."
+    )
+    many_action_items: bool = Field(default=True, description="Warn on many action items.")
+    many_action_items_threshold: int = Field(
+        default=5, ge=1, description="More rows than this draws the warning."
+    )
+    blame_language: bool = Field(
+        default=True, description="Warn when the root cause blames a person."
+    )
+    timeline_detection: bool = Field(
+        default=True, description="Warn when the timeline has no detection time."
+    )
+
+    @model_validator(mode="after")
+    def _threshold_below_maximum(self) -> LintConfig:
+        if self.many_action_items and self.many_action_items_threshold >= self.max_action_items:
+            raise ValueError(
+                f"lint.many_action_items_threshold ({self.many_action_items_threshold}) must be "
+                f"below lint.max_action_items ({self.max_action_items}) or the warning can never "
+                "fire; to switch it off set lint.many_action_items: false"
+            )
+        return self
+
+
+class Config(Section):
+    model_config = ConfigDict(title="pmsync configuration")
+
+    github: GitHubConfig = Field(default_factory=GitHubConfig, description="GitHub side.")
+    jira: JiraConfig = Field(default_factory=JiraConfig, description="Jira side.")
+    people: dict[GitHubLogin, Person] = Field(
+        default_factory=dict,
+        description="GitHub login (without '@') -> Jira account and/or email.",
+    )
+    labels: LabelsConfig = Field(
+        default_factory=LabelsConfig, description="Labels pmsync reads and sets on issues."
+    )
+    followup: FollowupConfig = Field(
+        default_factory=FollowupConfig, description="Follow-up reviews and overdue handling."
+    )
+    repeats: RepeatsConfig = Field(
+        default_factory=RepeatsConfig, description="Repeat-incident detection."
+    )
+    trust: TrustConfig = Field(
+        default_factory=TrustConfig, description="Who may trigger pmsync from GitHub."
+    )
+    report: ReportConfig = Field(
+        default_factory=ReportConfig, description="`pmsync report` and the monthly digest."
+    )
+    worker: WorkerConfig = Field(
+        default_factory=WorkerConfig, description="Schedules of the long-running `pmsync worker`."
+    )
+    lint: LintConfig = Field(
+        default_factory=LintConfig, description="Errors and warnings about post-mortem bodies."
+    )
+    form: Path | None = Field(
+        default=None,
+        description="Issue form to read field labels from; default: the repository's "
+        ".github/ISSUE_TEMPLATE/postmortem.yml, else the form shipped with pmsync.",
+    )
+
+    def project_for(self, services: tuple[str, ...]) -> str:
+        """The Jira project for a post-mortem: the first routed service wins."""
+        for service in services:
+            if service in self.jira.projects_by_service:
+                return self.jira.projects_by_service[service]
+        return self.jira.project
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def find_config_file(
+    path: str | Path | None, environ: Mapping[str, str] | None = None
+) -> Path | None:
+    """The file to read: ``path``, else ``$PMSYNC_CONFIG``, else the first default that exists.
+
+    A file named explicitly (argument or variable) must exist; None means "use defaults".
+    """
+    env = os.environ if environ is None else environ
+    if path is not None:
+        named, origin = Path(path), "the command line"
+    elif env.get(CONFIG_ENV_VAR):
+        named, origin = Path(env[CONFIG_ENV_VAR]), f"${CONFIG_ENV_VAR}"
+    else:
+        return next((p for p in DEFAULT_CONFIG_PATHS if p.is_file()), None)
+    if named.is_dir():
+        raise ConfigError(f"{named} (from {origin}) is a folder; expected a configuration file")
+    if not named.is_file():
+        raise ConfigError(f"configuration file {named} (from {origin}) does not exist")
+    return named
+
+
+def load_config(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """Find, read and validate the configuration; see :func:`find_config_file` for the order.
+
+    Raises :class:`pmsync.config.problems.InvalidConfig` (a ``ConfigError``) listing every
+    problem with its key path, or ``ConfigError`` when a named file is missing.
+    """
+    found = find_config_file(path, environ)
+    if found is None:
+        log.debug(
+            "no configuration file (%s unset, none of %s exist); using defaults",
+            CONFIG_ENV_VAR,
+            ", ".join(str(p) for p in DEFAULT_CONFIG_PATHS),
+        )
+        return Config()
+    log.debug("configuration from %s", found)
+    try:
+        text = found.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read configuration file {found}: {exc}") from exc
+    return parse_config(text, source=str(found))
+
+
+def parse_config(text: str, source: str = "<config>") -> Config:
+    """Validate configuration text; every problem is collected into one InvalidConfig."""
+    try:
+        document = load_yaml(text)
+    except YamlProblem as exc:
+        raise InvalidConfig(source, [problem_from_yaml(exc)]) from None
+    data: Any = {} if document.data is None else document.data
+    cleaned, problems = prepare(Config, data, document)
+    try:
+        config = Config.model_validate(cleaned)
+    except ValidationError as exc:
+        problems.extend(problems_from_validation(Config, exc, document))
+    if problems:
+        raise InvalidConfig(source, problems)
+    return config
+
+
+def config_json_schema() -> dict[str, Any]:
+    """JSON Schema of the configuration file, for editors (yaml-language-server)."""
+    schema = Config.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def config_json_schema_text() -> str:
+    """The schema exactly as ``config/pmsync.schema.json`` holds it."""
+    return json.dumps(config_json_schema(), indent=2, ensure_ascii=False) + "\n"

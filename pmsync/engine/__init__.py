@@ -1,0 +1,1 @@
+"""The sync engine: matching, planning, applying and reconciling post-mortems."""

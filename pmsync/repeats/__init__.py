@@ -1,0 +1,1 @@
+"""Repeat incidents: finding earlier post-mortems with the same cause."""

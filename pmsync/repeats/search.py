@@ -1,0 +1,213 @@
+"""Finding the earlier post-mortems a repeat check compares with (the observe side).
+
+Few requests, whatever the number of post-mortems: one GitHub search per repository set
+finds every candidate by its labels (``label:a,b`` means a *or* b), for all the post-mortems
+of a run at once; one batched JQL query (per 100 post-mortems) reads the tickets of those
+that are related; and an earlier post-mortem's comments are read only while the repeat
+comment does not yet record its back-link.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta
+
+from pmsync.adapters.github import GitHubAdapter
+from pmsync.adapters.jira import JiraAdapter
+from pmsync.config.model import Config
+from pmsync.domain.model import ParseResult, PostMortem
+from pmsync.domain.state import (
+    CommentState,
+    EarlierPostMortem,
+    IssueState,
+    RepeatObservation,
+    TicketState,
+)
+from pmsync.engine import identity, markers
+from pmsync.engine.apply import refused
+from pmsync.engine.batches import batches
+from pmsync.errors import ConfigError, RemoteError
+from pmsync.repeats.plan import find_matches, recorded_backlinks, search_labels
+
+log = logging.getLogger(__name__)
+
+# Kept well inside what GitHub accepts in one query string.
+MAX_REPOS_PER_QUERY = 20
+MAX_LABELS_PER_QUALIFIER = 20
+
+Target = tuple[IssueState, PostMortem]
+
+
+def _quoted(label: str) -> str:
+    if '"' in label:
+        raise ConfigError(
+            f"the label {label!r} contains a double quote, which GitHub search cannot quote; "
+            "choose label names and prefixes without '\"' under labels: in the configuration"
+        )
+    return f'"{label}"'
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list({value.casefold(): value for value in values}.values())
+
+
+def search_queries(
+    targets: Sequence[Target], repositories: Iterable[str], config: Config
+) -> list[str]:
+    """The searches that find every candidate for ``targets``: one per repository set
+    (and per label set, should a run's labels not fit in one query)."""
+    if not targets:
+        return []
+    per_target = [search_labels(pm, config.labels, config.repeats.rule) for _, pm in targets]
+    groups = [
+        _unique(label for labels in per_target for label in labels[position])
+        for position in range(len(per_target[0]))
+    ]
+    if not all(groups):
+        return []
+    repos = sorted(
+        _unique([*repositories, *(issue.repo for issue, _ in targets)]), key=str.casefold
+    )
+    lookback = timedelta(days=config.repeats.lookback_days)
+    since = min(pm.incident_start - lookback for _, pm in targets).date()
+    # An earlier post-mortem is written after its incident began, so older issues never match.
+    base = f"is:issue label:{_quoted(config.labels.postmortem)}"
+    queries = []
+    for repo_set in batches(repos, MAX_REPOS_PER_QUERY):
+        label_sets = itertools.product(*(batches(g, MAX_LABELS_PER_QUALIFIER) for g in groups))
+        for label_set in label_sets:
+            qualifiers = [
+                f"label:{','.join(_quoted(name) for name in group)}" for group in label_set
+            ]
+            repo_part = " ".join(f"repo:{repo}" for repo in repo_set)
+            queries.append(
+                f"{base} {' '.join(qualifiers)} {repo_part} created:>={since.isoformat()}"
+            )
+    return queries
+
+
+class RepeatFinder:
+    """Candidates and their tickets, read once per run and shared by its post-mortems."""
+
+    def __init__(
+        self,
+        github: GitHubAdapter,
+        jira: JiraAdapter,
+        config: Config,
+        parse: Callable[[IssueState], ParseResult],
+    ) -> None:
+        self._github = github
+        self._jira = jira
+        self._config = config
+        self._parse = parse
+        self._searched: dict[str, tuple[str, ...]] = {}  # target ref -> the queries that cover it
+        self._done_queries: set[str] = set()
+        self._candidates: dict[str, EarlierPostMortem] = {}  # ref -> parsed candidate
+        self._tickets: dict[str, tuple[TicketState, ...]] = {}  # candidate ref -> its tickets
+        self._refused: RemoteError | None = None  # a search GitHub or Jira would not run
+        # What the run should tell its user (it reports them where it reports the rest).
+        self.warnings: list[str] = []
+
+    def prepare(self, targets: Iterable[tuple[IssueState, ParseResult]]) -> None:
+        """Search for the candidates of all ``targets`` at once, and read the tickets of
+        those related to any of them. Call it before reconciling a batch (``pmsync sync``);
+        ``observe`` does it for a post-mortem not prepared."""
+        valid = [(issue, parsed.postmortem) for issue, parsed in targets if parsed.postmortem]
+        pending = [t for t in valid if self._searched.get(t[0].ref) != self._queries([t])]
+        if not pending or self._refused is not None:
+            return
+        try:
+            for query in self._queries(pending):
+                if query not in self._done_queries:
+                    self._search(query)
+            for target in pending:
+                self._searched[target[0].ref] = self._queries([target])
+            self._read_tickets(pending)
+        except RemoteError as exc:
+            if not refused(exc):
+                raise
+            # A refused search must not stop tickets and status: repeats wait for a later run.
+            self.warnings.append(f"repeat incidents not checked in this run: {exc}")
+            self._refused = exc
+
+    def observe(
+        self, issue: IssueState, parsed: ParseResult, bot_comments: Sequence[CommentState]
+    ) -> RepeatObservation | None:
+        """The related earlier post-mortems of one post-mortem, with their tickets and
+        whether they carry its back-link; None for a body that cannot be read."""
+        pm = parsed.postmortem
+        if pm is None:
+            return None
+        self.prepare([(issue, parsed)])
+        if self._refused is not None:
+            return None
+        recorded = recorded_backlinks(bot_comments)
+        matches = find_matches(issue, pm, self._candidates.values(), self._config)
+        related = []
+        for match in matches:
+            earlier = match.earlier
+            ref = earlier.issue.ref
+            related.append(
+                earlier.model_copy(
+                    update={
+                        "tickets": self._tickets.get(ref, ()),
+                        "backlinked": ref in recorded or self._has_backlink(earlier, issue),
+                    }
+                )
+            )
+        return RepeatObservation(candidates=tuple(related))
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def _queries(self, targets: Sequence[Target]) -> tuple[str, ...]:
+        return tuple(search_queries(targets, self._config.github.repositories, self._config))
+
+    def _search(self, query: str) -> None:
+        found = self._github.search_postmortems(query)
+        self._done_queries.add(query)
+        for issue in found:
+            if issue.ref in self._candidates:
+                continue
+            parsed = self._parse(issue)
+            if parsed.postmortem is None:
+                log.debug("%s: its body cannot be read; not a repeat candidate", issue.ref)
+                continue
+            self._candidates[issue.ref] = EarlierPostMortem(
+                issue=issue, postmortem=parsed.postmortem
+            )
+        log.debug("repeat search %r: %d result(s)", query, len(found))
+
+    def _read_tickets(self, targets: Sequence[Target]) -> None:
+        """One batched JQL query for the related candidates whose tickets are not read yet."""
+        wanted: dict[str, EarlierPostMortem] = {}
+        for issue, pm in targets:
+            for match in find_matches(issue, pm, self._candidates.values(), self._config):
+                ref = match.earlier.issue.ref
+                if ref not in self._tickets:
+                    wanted[ref] = match.earlier
+        if not wanted:
+            return
+        by_label = {
+            identity.postmortem_label(e.issue.repo, e.issue.number): ref
+            for ref, e in wanted.items()
+        }
+        found: dict[str, list[TicketState]] = {ref: [] for ref in wanted}
+        for ticket in self._jira.tickets_with_labels(sorted(by_label)):
+            for label in ticket.labels:
+                if label in by_label:
+                    found[by_label[label]].append(ticket)
+        self._tickets.update({ref: tuple(tickets) for ref, tickets in found.items()})
+
+    def _has_backlink(self, earlier: EarlierPostMortem, recurrence: IssueState) -> bool:
+        """Whether the earlier post-mortem carries the back-link; one whose comments cannot
+        be read (deleted, transferred) is treated as having it, so none is attempted."""
+        try:
+            comments = self._github.bot_comments(earlier.issue.repo, earlier.issue.number)
+        except RemoteError as exc:
+            if not refused(exc):
+                raise
+            log.warning("%s: no back-link attempted: %s", earlier.issue.ref, exc)
+            return True
+        return markers.find_comment(comments, markers.backlink_marker(recurrence.ref)) is not None

@@ -1,0 +1,1 @@
+"""The periodic report: gathering, metrics, output and the digest."""

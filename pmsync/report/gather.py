@@ -1,0 +1,116 @@
+"""Reading what `pmsync report` needs, in few requests (the I/O side of the report).
+
+- GitHub: one issue search per repository set (20 repositories to a query) for every
+  post-mortem opened since the oldest day the report looks at (the repeat lookback before
+  the period, or the start of the trend chart), open or closed, 100 results per request.
+- Jira: one batched JQL query per 100 post-mortems (``labels in (…)``, the post-mortem
+  labels), 100 tickets per page, through ``JiraAdapter.tickets_with_labels``.
+
+Nothing is read per post-mortem, so the cost grows with pages, not with post-mortems.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from pmsync.adapters.github import GitHubAdapter
+from pmsync.adapters.jira import JiraAdapter
+from pmsync.config.model import Config
+from pmsync.domain.model import ParseResult
+from pmsync.domain.state import IssueState, TicketState
+from pmsync.engine import identity
+from pmsync.errors import ConfigError
+from pmsync.report.metrics import ReportInput, data_since
+from pmsync.report.model import Period
+
+log = logging.getLogger(__name__)
+
+REPOS_PER_QUERY = 20  # keeps a query well inside GitHub's length limit
+SEARCH_RESULT_LIMIT = 1000  # GitHub returns at most this many results for one query
+
+
+def search_queries(repositories: Sequence[str], label: str, since: date) -> list[str]:
+    """The issue searches for every post-mortem opened on or after ``since``."""
+    if '"' in label:
+        raise ConfigError(
+            f"the label {label!r} contains a double quote, which GitHub search cannot quote; "
+            "choose labels.postmortem without '\"'"
+        )
+    queries = []
+    for start in range(0, len(repositories), REPOS_PER_QUERY):
+        repos = " ".join(f"repo:{repo}" for repo in repositories[start : start + REPOS_PER_QUERY])
+        queries.append(f'is:issue label:"{label}" {repos} created:>={since.isoformat()}')
+    return queries
+
+
+def find_postmortems(
+    github: GitHubAdapter, repositories: Sequence[str], label: str, since: date
+) -> tuple[list[IssueState], list[str]]:
+    """The post-mortems, oldest first, and a warning for each search that may have left
+    some out (the run that asked reports them)."""
+    found: dict[str, IssueState] = {}
+    warnings = []
+    for query in search_queries(repositories, label, since):
+        results = github.search_postmortems(query)
+        if len(results) >= SEARCH_RESULT_LIMIT:
+            warnings.append(
+                f"GitHub search returns at most {SEARCH_RESULT_LIMIT} post-mortems per query "
+                f"and this one ({query}) reached it: the report may miss some; report on fewer "
+                "repositories at a time (--repo) or a shorter period"
+            )
+        for issue in results:
+            found.setdefault(issue.ref.casefold(), issue)
+    issues = sorted(found.values(), key=lambda i: (i.created_at, i.repo.casefold(), i.number))
+    return issues, warnings
+
+
+def tickets_by_postmortem(
+    jira: JiraAdapter, issues: Iterable[IssueState]
+) -> dict[str, tuple[TicketState, ...]]:
+    """Every ticket of each post-mortem (by ``owner/name#n``), read in one batched search."""
+    by_label = {identity.postmortem_label(i.repo, i.number): i.ref for i in issues}
+    found: dict[str, list[TicketState]] = {ref: [] for ref in by_label.values()}
+    if not by_label:
+        return {}
+    for ticket in jira.tickets_with_labels(sorted(by_label)):
+        for label in ticket.labels:
+            if label in by_label:
+                found[by_label[label]].append(ticket)
+    return {ref: tuple(tickets) for ref, tickets in found.items()}
+
+
+@dataclass(frozen=True)
+class Gathered:
+    inputs: list[ReportInput]
+    warnings: list[str]  # what the report may be missing, for the run to report
+
+
+def gather(
+    github: GitHubAdapter,
+    jira: JiraAdapter,
+    config: Config,
+    repositories: Sequence[str],
+    period: Period,
+    parse: Callable[[IssueState], ParseResult],
+) -> Gathered:
+    """The post-mortems the report needs, parsed, with their tickets."""
+    since = data_since(period, config)
+    issues, warnings = find_postmortems(github, repositories, config.labels.postmortem, since)
+    parsed = {issue.ref: parse(issue).postmortem for issue in issues}
+    readable = [issue for issue in issues if parsed[issue.ref] is not None]
+    tickets = tickets_by_postmortem(jira, readable)
+    log.info(
+        "report: %d post-mortem(s) opened since %s, %d readable, %d ticket(s)",
+        len(issues),
+        since,
+        len(readable),
+        sum(len(found) for found in tickets.values()),
+    )
+    inputs = [
+        ReportInput(issue=issue, postmortem=parsed[issue.ref], tickets=tickets.get(issue.ref, ()))
+        for issue in issues
+    ]
+    return Gathered(inputs, warnings)

@@ -1,0 +1,145 @@
+"""Setting up a run of the engine (clients, config, form) and closing it with a summary.
+
+The commands and the end-to-end tests build an engine the same way: settings and config
+in, adapters sharing one request log out. Nothing here is global.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pmsync.adapters import github as github_adapter
+from pmsync.adapters import jira as jira_adapter
+from pmsync.adapters.github import GitHubAdapter
+from pmsync.adapters.jira import JiraAdapter
+from pmsync.adapters.retry import Classifier, Remote, RequestLog, RetryPolicy
+from pmsync.config.model import Config
+from pmsync.config.settings import JiraCloudAuth, Settings
+from pmsync.engine.apply import RunSummary
+from pmsync.engine.reconcile import Engine
+from pmsync.errors import UsageError
+from pmsync.postmortem.form import find_form, load_form
+from pmsync.runtime import actions as actions_env
+from pmsync.runtime.redact import Redactor
+
+log = logging.getLogger(__name__)
+
+# Set in a workflow when pmsync posts as another login than the one its token names.
+BOT_LOGIN_VARIABLE = "PMSYNC_BOT_LOGIN"
+
+
+@dataclass
+class Run:
+    engine: Engine
+    requests: RequestLog
+    # Failures quote what the services answered, and an answer may quote a credential.
+    redactor: Redactor = field(default_factory=Redactor)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the run could not do but that fails nothing (a refused repeat search)."""
+        return list(self.engine.repeats.warnings)
+
+    def finish(self) -> int:
+        """Print what was done and how many requests it took; 1 if anything failed."""
+        summary = self.engine.summary
+        lines = summary_lines(summary, dry_run=self.engine.dry_run)
+        lines.append(f"requests: {self.requests.summary()}")
+        lines += [f"failed: {failure}" for failure in self.engine.failures]
+        text = self.redactor.redact("\n".join(lines))
+        print(actions_env.neutralise_commands(text))
+        for warning in self.warnings:
+            actions_env.report_problem("warning", self.redactor.redact(warning), title="pmsync")
+        dry = self.engine.dry_run
+        actions_env.write_run_outputs(
+            tickets_created=0 if dry else summary.tickets_created,
+            comments_written=0 if dry else summary.comments_written,
+        )
+        actions_env.append_step_summary(f"### pmsync\n\n{actions_env.code_block(text)}")
+        return 1 if self.engine.failures or summary.failed else 0
+
+
+def summary_lines(summary: RunSummary, *, dry_run: bool) -> list[str]:
+    """``done: applied: …``, ``done: in place: …`` for a run; for a dry run, whose applier
+    only simulates (every change "applied"), ``would apply: 2 upsert_comment, …``."""
+    if not dry_run:
+        return [f"done: {line}" for line in summary.lines()]
+    return [f"would apply: {line.removeprefix('applied: ')}" for line in summary.lines()]
+
+
+def start_run(
+    settings: Settings,
+    config: Config,
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    bot_login: str | None = None,
+    requests: RequestLog | None = None,
+    policy: RetryPolicy | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    show: Callable[[str], None] = print,
+    root: Path | None = None,
+    repository: str | None = None,
+    redactor: Redactor | None = None,
+) -> Run:
+    """Clients for GitHub and Jira (checked settings first), the form, and the engine.
+
+    A GitHub App acts through its installation on ``repository`` (the first one the run
+    looks at); the token minted for it is added to ``redactor`` before any use. Without a
+    redactor the run masks the settings' own secrets in what it prints."""
+    github_auth = settings.require_github(config.github)
+    jira_auth = settings.require_jira(config.jira)
+    request_log = requests if requests is not None else RequestLog()
+    masks = redactor if redactor is not None else Redactor(settings.secret_values())
+
+    def remote(service: str, classify: Classifier) -> Remote:
+        return Remote(service, classify, policy=policy, log=request_log, sleep=sleep)
+
+    github = GitHubAdapter.connect(
+        github_auth,
+        remote=remote("github", github_adapter.classify),
+        throttle=config.github.throttle,
+        identity=bot_login or os.environ.get(BOT_LOGIN_VARIABLE) or None,
+        repository=repository,
+        on_token=masks.add,
+    )
+    if isinstance(jira_auth, JiraCloudAuth):
+        token, email = jira_auth.api_token.get_secret_value(), jira_auth.email
+    else:
+        token, email = jira_auth.token.get_secret_value(), None
+    jira = JiraAdapter.connect(
+        jira_auth.url,
+        token,
+        email=email,
+        deployment=config.jira.deployment,
+        remote=remote("jira", jira_adapter.classify),
+    )
+    form = load_form(find_form(config.form, root or Path.cwd()))
+    engine = Engine(github, jira, config, form, now, dry_run=dry_run, show=show)
+    return Run(engine, request_log, masks)
+
+
+def repositories(given: list[str] | None, config: Config) -> list[str]:
+    """``--repo`` values, else the configured repositories, else the workflow's own."""
+    repos = given or config.github.repositories or _workflow_repository()
+    if not repos:
+        raise UsageError(
+            "no repository to sync: pass --repo OWNER/NAME, list github.repositories in the "
+            "configuration, or run inside GitHub Actions (GITHUB_REPOSITORY)"
+        )
+    for repo in repos:
+        owner, _, name = repo.partition("/")
+        if not owner or not name or "/" in name:
+            raise UsageError(f"--repo {repo!r} is not of the form OWNER/NAME")
+    return repos
+
+
+def _workflow_repository() -> list[str]:
+    repo = os.environ.get("GITHUB_REPOSITORY", "").strip()
+    return [repo] if repo else []
