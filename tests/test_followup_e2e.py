@@ -6,7 +6,6 @@ Each review must appear exactly once however many syncs, restarts and edits happ
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 
 import jira
 import pytest
-from github import Auth, Github
+from github import Github
 from pydantic import SecretStr
 
 from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
@@ -127,27 +126,19 @@ class Story:
 
 
 @pytest.fixture
-def story(sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Story]:
+def story(
+    sandbox: Sandbox,
+    github_client: Github,
+    jira_client: jira.JIRA,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Story:
     variables = sandbox.env()
     for name in ("GITHUB_API_URL", "GITHUB_TOKEN", "JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN"):
         monkeypatch.setenv(name, variables[name])
     config = tmp_path / "pmsync.yml"
     config.write_text(CONFIG, encoding="utf-8")
-    github = Github(
-        base_url=sandbox.github_url,
-        auth=Auth.Token(sandbox.github_token),
-        retry=None,
-        seconds_between_requests=None,
-        seconds_between_writes=None,
-    )
-    client = jira.JIRA(
-        server=sandbox.jira_url,
-        basic_auth=(sandbox.jira_email, sandbox.jira_token),
-        max_retries=0,
-    )
-    yield Story(sandbox, config, github, client)
-    github.close()
-    client.close()  # type: ignore[no-untyped-call]
+    return Story(sandbox, config, github_client, jira_client)
 
 
 def configure(story: Story, extra: str) -> None:

@@ -9,7 +9,7 @@ when a run dies right after making one; and the candidates are found with one se
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,7 +17,7 @@ from typing import Any
 
 import jira
 import pytest
-from github import Auth, Github
+from github import Github
 from pydantic import SecretStr
 
 from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
@@ -187,7 +187,13 @@ class World:
 
 
 @pytest.fixture
-def world(sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+def world(
+    sandbox: Sandbox,
+    github_client: Github,
+    jira_client: jira.JIRA,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> World:
     sandbox.add_github_repo(LEDGER)
     sandbox.add_github_user("alice", repos={LEDGER: "OWNER"})
     variables = sandbox.env()
@@ -195,21 +201,7 @@ def world(sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.setenv(name, variables[name])
     config = tmp_path / "pmsync.yml"
     config.write_text(CONFIG, encoding="utf-8")
-    github = Github(
-        base_url=sandbox.github_url,
-        auth=Auth.Token(sandbox.github_token),
-        retry=None,
-        seconds_between_requests=None,
-        seconds_between_writes=None,
-    )
-    client = jira.JIRA(
-        server=sandbox.jira_url,
-        basic_auth=(sandbox.jira_email, sandbox.jira_token),
-        max_retries=0,
-    )
-    yield World(sandbox, config, github, client)
-    github.close()
-    client.close()  # type: ignore[no-untyped-call]
+    return World(sandbox, config, github_client, jira_client)
 
 
 # --- the story: a repeat across two repositories, followed through edits -------------------------
