@@ -13,7 +13,10 @@ observes them afresh. Nothing is ever written on the strength of the cache.
 Why the outcome is the same as without it:
 
 - What changed on either side is in the answers (each question starts a few minutes
-  before the last sync began, for clock skew and Jira's minute-precise dates).
+  before the last sync began, for clock skew and Jira's minute-precise dates). A
+  post-mortem someone edited, labelled, closed or reopened is observed afresh (pmsync's
+  own writes are in the kept state already); one whose tickets or pmsync comments changed
+  is planned with the changes folded in.
 - Everything the planner decides by time (follow-up milestones, overdue items, nudges,
   closing) follows from the date, and a kept state is planned again whenever the date
   has changed since its plan was last found empty.
