@@ -18,12 +18,11 @@ from typing import Any
 import jira
 import pytest
 from github import Github
-from pydantic import SecretStr
+from sandbox_pmsync import settings_for
 
 from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
 from pmsync.cli import main
 from pmsync.config.model import load_config
-from pmsync.config.settings import Settings
 from pmsync.engine import identity, markers, reconcile
 from pmsync.runtime.run import start_run
 from pmsync.sandbox.runner import Sandbox
@@ -166,14 +165,7 @@ class World:
                 raise Killed(f"killed after {entry.method} {entry.path}")
 
         requests.listeners.append(listener)
-        variables = self.sandbox.env()
-        settings = Settings(
-            github_token=SecretStr(variables["GITHUB_TOKEN"]),
-            github_api_url=variables["GITHUB_API_URL"],
-            jira_url=variables["JIRA_URL"],
-            jira_email=variables["JIRA_EMAIL"],
-            jira_api_token=SecretStr(variables["JIRA_API_TOKEN"]),
-        )
+        settings = settings_for(self.sandbox)
         session = start_run(
             settings,
             load_config(self.config),
