@@ -122,12 +122,14 @@ def test_an_answer_without_a_state_reason_costs_no_second_request(
 def test_open_postmortems_are_listed_by_label_a_hundred_per_page(
     mocked: responses.RequestsMock,
 ) -> None:
-    # A pull request on a full page: the page still counts as full, so page 2 is read.
+    # A pull request on the first page is left out; the Link header says page 2 follows.
     pull = api_issue(number=100, html_url="https://github.com/Codertocat/Hello-World/pull/100")
     full = [api_issue(number=n) for n in range(1, 100)] + [pull]
+    page_2 = f"{API}/repos/{REPO}/issues?state=open&labels=postmortem&per_page=100&page=2"
     mocked.get(
         f"{API}/repos/{REPO}/issues",
         json=full,
+        headers={"Link": f'<{page_2}>; rel="next", <{page_2}>; rel="last"'},
         match=[
             matchers.query_param_matcher(
                 {"state": "open", "labels": "postmortem", "per_page": "100"}
@@ -147,6 +149,25 @@ def test_open_postmortems_are_listed_by_label_a_hundred_per_page(
     issues = adapter.open_postmortems(REPO, "postmortem")
     assert [i.number for i in issues] == [*range(1, 100), 102]
     assert request_log.count() == 2  # no request per issue: the list holds everything
+
+
+def test_a_list_that_fills_its_last_page_exactly_costs_no_empty_page(
+    mocked: responses.RequestsMock,
+) -> None:
+    # GitHub sends no Link header when one page holds everything: nothing more is asked.
+    mocked.get(
+        f"{API}/repos/{REPO}/issues",
+        json=[api_issue(number=n) for n in range(1, 101)],
+        match=[
+            matchers.query_param_matcher(
+                {"state": "open", "labels": "postmortem", "per_page": "100"}
+            )
+        ],
+    )
+    adapter, request_log = make_adapter()
+    issues = adapter.open_postmortems(REPO, "postmortem")
+    assert [i.number for i in issues] == list(range(1, 101))
+    assert request_log.count() == 1
 
 
 def test_bot_comments_are_only_our_own(mocked: responses.RequestsMock) -> None:

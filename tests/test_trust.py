@@ -384,8 +384,12 @@ def test_the_newest_labeled_event_names_who_added_the_label() -> None:
         _event(102, "labeled", "dana", "pm:approved"),
     ]
     with responses.RequestsMock(assert_all_requests_are_fired=True) as mocked:
+        page_2 = f"{events_url}?per_page=100&page=2"
         mocked.get(
-            events_url, json=first, match=[matchers.query_param_matcher({"per_page": "100"})]
+            events_url,
+            json=first,
+            headers={"Link": f'<{page_2}>; rel="next", <{page_2}>; rel="last"'},
+            match=[matchers.query_param_matcher({"per_page": "100"})],
         )
         mocked.get(
             events_url,

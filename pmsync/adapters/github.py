@@ -16,8 +16,11 @@ from functools import partial
 from typing import Any, Literal, TypeVar
 
 from github import Auth, Github, GithubException
+from github.GithubObject import GithubObject
 from github.Issue import Issue
 from github.IssueComment import IssueComment
+from github.IssueEvent import IssueEvent
+from github.Label import Label
 from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
@@ -39,6 +42,7 @@ SECONDS_BETWEEN_REQUESTS = 0.25
 SECONDS_BETWEEN_WRITES = 1.0
 
 T = TypeVar("T")
+Obj = TypeVar("Obj", bound=GithubObject)
 
 
 def classify(exc: BaseException) -> Failure | None:
@@ -88,6 +92,23 @@ def comment_state(comment: IssueComment) -> CommentState:
         created_at=comment.created_at,
         updated_at=comment.updated_at,
     )
+
+
+def _read_page(
+    listing: PaginatedList[Obj], index: int, convert: Callable[[Obj], T]
+) -> tuple[list[T], bool]:
+    """One page of ``listing``, converted, and whether another follows it."""
+    objects = listing.get_page(index)
+    return [convert(obj) for obj in objects], bool(objects) and _names_next_page(objects[0])
+
+
+def _names_next_page(obj: GithubObject) -> bool:
+    """Whether the response ``obj`` came in carried ``Link: <…>; rel="next"``. The headers
+    are read through the base class: a lazy object's own ``raw_headers`` would first fetch
+    the object again."""
+    headers = GithubObject.raw_headers.__get__(obj)
+    link = next((str(v) for k, v in headers.items() if k.casefold() == "link"), "")
+    return 'rel="next"' in link
 
 
 class GitHubAdapter:
@@ -144,15 +165,20 @@ class GitHubAdapter:
         base = f"/repos/{repo}"
         return base if number is None else f"{base}/issues/{number}"
 
-    def _pages(self, method: str, path: str, fetch: Callable[[int], list[T]]) -> Iterator[T]:
-        """Page after page until a short one; each page is one counted request."""
-        page = 0
+    def _pages(
+        self, method: str, path: str, listing: PaginatedList[Obj], convert: Callable[[Obj], T]
+    ) -> Iterator[T]:
+        """Page after page while GitHub's ``Link`` header names a next one; each page is one
+        counted request, and a list that fills its last page exactly costs no empty page."""
+        index = 0
         while True:
-            items = self._remote.read(method, path, partial(fetch, page))
+            items, more = self._remote.read(
+                method, path, partial(_read_page, listing, index, convert)
+            )
             yield from items
-            if len(items) < PAGE_SIZE:
+            if not more:
                 return
-            page += 1
+            index += 1
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -196,10 +222,7 @@ class GitHubAdapter:
         page. The list includes pull requests; they are left out after paging, so that a
         page holding one still counts as full."""
 
-        def page(number: int) -> list[IssueState]:
-            return [issue_state(repo, issue) for issue in listing.get_page(number)]
-
-        found = self._pages("GET", f"/repos/{repo}/issues", page)
+        found = self._pages("GET", f"/repos/{repo}/issues", listing, partial(issue_state, repo))
         return tuple(issue for issue in found if "/pull/" not in issue.html_url)
 
     def comments_updated_since(
@@ -209,37 +232,30 @@ class GitHubAdapter:
         with the number of its issue, 100 per request."""
         listing = self._repo(repo).get_issues_comments(since=since)
 
-        def page(number: int) -> list[tuple[int, CommentState]]:
-            return [
-                (int(comment.issue_url.rsplit("/", 1)[1]), comment_state(comment))
-                for comment in listing.get_page(number)
-            ]
+        def with_issue_number(comment: IssueComment) -> tuple[int, CommentState]:
+            return int(comment.issue_url.rsplit("/", 1)[1]), comment_state(comment)
 
-        return tuple(self._pages("GET", f"/repos/{repo}/issues/comments", page))
+        return tuple(
+            self._pages("GET", f"/repos/{repo}/issues/comments", listing, with_issue_number)
+        )
 
     def search_postmortems(self, query: str) -> tuple[IssueState, ...]:
         """Issues matching a search query (``GET /search/issues``), oldest first, 100 per
         request. The query must say ``is:issue``; each result names its repository."""
         listing = self._client.search_issues(query, sort="created", order="asc")
 
-        def page(number: int) -> list[IssueState]:
-            return [
-                issue_state(issue.repository_url.split("/repos/", 1)[1], issue)
-                for issue in listing.get_page(number)
-            ]
+        def found(issue: Issue) -> IssueState:
+            return issue_state(issue.repository_url.split("/repos/", 1)[1], issue)
 
-        return tuple(self._pages("GET", "/search/issues", page))
+        return tuple(self._pages("GET", "/search/issues", listing, found))
 
     def bot_comments(self, repo: str, number: int) -> tuple[CommentState, ...]:
         """The issue's comments written by pmsync's own identity, oldest first."""
         me = self.identity()
         listing = self._issue(repo, number).get_comments()
 
-        def page(index: int) -> list[CommentState]:
-            return [comment_state(comment) for comment in listing.get_page(index)]
-
         path = f"{self._paths(repo, number)}/comments"
-        return tuple(c for c in self._pages("GET", path, page) if c.author == me)
+        return tuple(c for c in self._pages("GET", path, listing, comment_state) if c.author == me)
 
     def label_added_by(self, repo: str, number: int, label: str) -> str | None:
         """Who added ``label`` to the issue most recently (its newest ``labeled`` event),
@@ -247,21 +263,19 @@ class GitHubAdapter:
         listing = self._issue(repo, number).get_events()
         wanted = label.casefold()
 
-        def page(index: int) -> list[str | None]:
-            # One entry per event, so a page's length tells whether another follows.
+        def adder(event: IssueEvent) -> str | None:
             # ``event.event`` first: reading ``label`` on an event without one would make
             # PyGithub complete the object with a request of its own.
-            return [
-                (event.actor.login if event.actor else None)
-                if event.event == "labeled"
+            if (
+                event.event == "labeled"
                 and event.label is not None
                 and event.label.name.casefold() == wanted
-                else None
-                for event in listing.get_page(index)
-            ]
+            ):
+                return event.actor.login if event.actor else None
+            return None
 
         path = f"{self._paths(repo, number)}/events"
-        adders = [login for login in self._pages("GET", path, page) if login is not None]
+        adders = [login for login in self._pages("GET", path, listing, adder) if login]
         return adders[-1] if adders else None
 
     def permission(self, repo: str, login: str) -> str:
@@ -347,10 +361,10 @@ class GitHubAdapter:
         if repo not in self._labels:
             listing = self._repo(repo).get_labels()
 
-            def page(number: int) -> list[str]:
-                return [label.name.casefold() for label in listing.get_page(number)]
+            def folded(label: Label) -> str:
+                return label.name.casefold()
 
-            self._labels[repo] = set(self._pages("GET", f"/repos/{repo}/labels", page))
+            self._labels[repo] = set(self._pages("GET", f"/repos/{repo}/labels", listing, folded))
         return self._labels[repo]
 
     def ensure_repo_label(self, repo: str, name: str, color: str, description: str) -> bool:
