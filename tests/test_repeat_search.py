@@ -13,13 +13,18 @@ import responses
 from responses import matchers
 from test_github_adapter import API, api_issue, make_adapter
 
+from pmsync.adapters.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT
 from pmsync.config.model import Config, GitHubConfig, LabelsConfig, RepeatsConfig
 from pmsync.domain.model import ParseResult
 from pmsync.domain.state import CommentState, IssueState, TicketState
 from pmsync.engine import identity, markers
 from pmsync.errors import ConfigError, RemoteError
 from pmsync.repeats.plan import encode_backlinks
-from pmsync.repeats.search import MAX_REPOS_PER_QUERY, RepeatFinder, search_queries
+from pmsync.repeats.search import (
+    MAX_LABELS_PER_QUALIFIER,
+    RepeatFinder,
+    search_queries,
+)
 
 REPOS = ["acme/payments", "acme/ledger"]
 
@@ -76,10 +81,30 @@ def test_a_whole_run_shares_one_query_per_repository_set() -> None:
 
 
 def test_many_repositories_are_split_into_sets() -> None:
-    repos = [f"acme/service-{n:02}" for n in range(MAX_REPOS_PER_QUERY + 5)]
+    repos = [f"acme/service-{n:02}" for n in range(REPOS_PER_QUERY + 5)]
     queries = search_queries([target()], repos, config(repos=repos))
     assert len(queries) == 2
     assert sum(query.count("repo:") for query in queries) == len(repos) + 1  # and acme/payments
+
+
+def test_in_repositories_whose_open_postmortems_are_listed_only_closed_ones_are_searched() -> None:
+    queries = search_queries([target()], REPOS, config(), listed={"acme/payments"})
+    assert queries == [
+        'is:issue label:"postmortem" label:"service:payments-db" '
+        "repo:acme/ledger created:>=2026-05-24",
+        'is:issue label:"postmortem" label:"service:payments-db" '
+        "is:closed repo:acme/payments created:>=2026-05-24",
+    ]
+
+
+def test_labels_that_do_not_fit_in_one_query_are_left_out_not_split() -> None:
+    services = tuple(f"service-{n:03}" for n in range(MAX_LABELS_PER_QUALIFIER * 5))
+    targets = [target(number, services=(name,)) for number, name in enumerate(services, 1)]
+    (query,) = search_queries(targets, REPOS, config(), listed={"acme/ledger", "acme/payments"})
+    assert query == (
+        'is:issue label:"postmortem" is:closed repo:acme/ledger repo:acme/payments '
+        "created:>=2026-05-24"
+    )
 
 
 def test_a_label_github_search_cannot_quote_is_a_config_error() -> None:
@@ -200,6 +225,28 @@ def test_a_run_searches_once_and_reads_the_related_tickets_in_one_query() -> Non
         ("acme/ledger#1", ["LED-1"])
     ]
     assert [c.issue.ref for c in two.candidates] == ["acme/ledger#3"]
+
+
+def test_listed_open_postmortems_are_candidates_without_a_search_for_them() -> None:
+    listed, closed = candidate(1, 30), candidate(2, 60)
+    github = FakeGitHub([closed], {})
+    run = finder(github, FakeJira([]))
+    unreadable = f.issue(repo="acme/ledger", number=9, body="-")
+    run.know_open(["acme/ledger", "acme/payments"], [listed, unreadable])
+    found = run.observe(f.issue(), f.parse_result(), bot_comments=())
+    assert found is not None
+    assert sorted(c.issue.ref for c in found.candidates) == ["acme/ledger#1", "acme/ledger#2"]
+    (query,) = github.searches
+    assert "is:closed repo:acme/ledger repo:acme/payments " in query
+
+
+def test_a_search_that_reaches_githubs_result_limit_is_reported() -> None:
+    found = [candidate(n, 30) for n in range(1, SEARCH_RESULT_LIMIT + 1)]
+    run = finder(FakeGitHub(found, {}), FakeJira([]))
+    run.prepare([(f.issue(), f.parse_result())])
+    (warning,) = run.warnings
+    assert f"at most {SEARCH_RESULT_LIMIT} post-mortems" in warning
+    assert "repeats.lookback_days" in warning
 
 
 def test_observe_alone_searches_for_its_postmortem() -> None:

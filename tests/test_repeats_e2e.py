@@ -232,9 +232,10 @@ def test_a_repeat_is_flagged_once_and_follows_edits(
     world.sandbox.clear_requests()
     world.sync(date(2026, 11, 21))
 
-    # Few requests: one search for both repositories, one JQL for all earlier tickets.
+    # Few requests: one search for both repositories (the open post-mortems are in the
+    # run's listing, so it looks for closed ones), one JQL for all earlier tickets.
     (query,) = world.searches()
-    assert f"repo:{LEDGER} repo:{PAYMENTS}" in query
+    assert f"is:closed repo:{LEDGER} repo:{PAYMENTS}" in query
     earlier_labels = [
         identity.postmortem_label(LEDGER, earlier),  # related to the latest post-mortem
         identity.postmortem_label(PAYMENTS, too_old),  # related to the earlier one
@@ -341,6 +342,21 @@ def test_each_rule_finds_its_own_earlier_postmortem(
     (comment,) = found
     for name, ref in refs.items():
         assert (f"[{ref}](" in comment.body) is (name == expected)
+
+
+def test_a_sync_finds_a_closed_earlier_postmortem_by_its_one_search(world: World) -> None:
+    earlier = world.open(LEDGER, "Ledger pool", body("2026-09-01 10:00 UTC"), date(2026, 9, 1))
+    world.sync(date(2026, 9, 1))
+    world.edit(LEDGER, earlier, state="closed")
+    latest = world.open(PAYMENTS, "Pool again", BODY, date(2026, 11, 21))
+
+    world.sandbox.clear_requests()
+    world.sync(date(2026, 11, 21))
+    (query,) = world.searches()
+    assert "is:closed" in query
+    assert "repeat-incident" in world.labels(PAYMENTS, latest)
+    (comment,) = world.comments(PAYMENTS, latest, markers.REPEAT)
+    assert f"[{LEDGER}#{earlier}](" in comment.body
 
 
 # --- events ---------------------------------------------------------------------------------------

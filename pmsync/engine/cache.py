@@ -218,8 +218,7 @@ class FileCache:
         self, repositories: Sequence[str], engine: reconcile.Engine
     ) -> list[IssueState]:
         self._full_at = engine.now
-        label = engine.config.labels.postmortem
-        issues = [i for repo in repositories for i in engine.github.open_postmortems(repo, label)]
+        issues = reconcile.list_open(repositories, engine)
         self._open = {issue.ref: issue for issue in issues}
         return issues
 

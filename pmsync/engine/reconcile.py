@@ -281,9 +281,8 @@ def sync(
     for; returns how many were reconciled. With ``leave_recent``, a post-mortem updated
     less than that long ago is left out (ADR 3): an event run is likely at work on it."""
     repositories = list(repositories)
-    label = engine.config.labels.postmortem
     if cache is None:
-        issues = [i for repo in repositories for i in engine.github.open_postmortems(repo, label)]
+        issues = list_open(repositories, engine)
     else:
         issues = cache.to_reconcile(repositories, engine)
     if leave_recent is not None:
@@ -304,6 +303,15 @@ def sync(
     if cache is not None and not engine.dry_run:
         cache.finish(engine)
     return len(issues)
+
+
+def list_open(repositories: Sequence[str], engine: Engine) -> list[IssueState]:
+    """Every open post-mortem of ``repositories``. The repeat search learns of them too,
+    so that there it need only look for closed ones."""
+    label = engine.config.labels.postmortem
+    issues = [i for repo in repositories for i in engine.github.open_postmortems(repo, label)]
+    engine.repeats.know_open(repositories, issues)
+    return issues
 
 
 def _recently_updated(issue: IssueState, engine: Engine, window: timedelta) -> bool:

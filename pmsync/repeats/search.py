@@ -1,20 +1,21 @@
 """Finding the earlier post-mortems a repeat check compares with (the observe side).
 
 Few requests, whatever the number of post-mortems: one GitHub search per repository set
-finds every candidate by its labels (``label:a,b`` means a *or* b), for all the post-mortems
-of a run at once; one batched JQL query (per 100 post-mortems) reads the tickets of those
-that are related; and an earlier post-mortem's comments are read only while the repeat
-comment does not yet record its back-link.
+finds every candidate by its labels (``label:a,b`` means a *or* b), for all the
+post-mortems of a run at once, and only the closed ones where the run has listed the open
+ones already; one batched JQL query (per 100 post-mortems) reads the tickets of those that
+are related; and an earlier post-mortem's comments are read only while the repeat comment
+does not yet record its back-link.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import timedelta
 
 from pmsync.adapters.github import GitHubAdapter
+from pmsync.adapters.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quoted_label
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.config.model import Config
 from pmsync.domain.model import ParseResult, PostMortem
@@ -28,25 +29,18 @@ from pmsync.domain.state import (
 from pmsync.engine import identity, markers
 from pmsync.engine.apply import refused
 from pmsync.engine.batches import batches
-from pmsync.errors import ConfigError, RemoteError
+from pmsync.errors import RemoteError
 from pmsync.repeats.plan import find_matches, recorded_backlinks, search_labels
 
 log = logging.getLogger(__name__)
 
-# Kept well inside what GitHub accepts in one query string.
-MAX_REPOS_PER_QUERY = 20
-MAX_LABELS_PER_QUALIFIER = 20
+MAX_LABELS_PER_QUALIFIER = 20  # names in one ``label:a,b,…``, kept well inside the limit
 
 Target = tuple[IssueState, PostMortem]
 
 
 def _quoted(label: str) -> str:
-    if '"' in label:
-        raise ConfigError(
-            f"the label {label!r} contains a double quote, which GitHub search cannot quote; "
-            "choose label names and prefixes without '\"' under labels: in the configuration"
-        )
-    return f'"{label}"'
+    return quoted_label(label, "label names and prefixes under labels:")
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -54,10 +48,16 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 
 def search_queries(
-    targets: Sequence[Target], repositories: Iterable[str], config: Config
+    targets: Sequence[Target],
+    repositories: Iterable[str],
+    config: Config,
+    listed: Collection[str] = frozenset(),
 ) -> list[str]:
-    """The searches that find every candidate for ``targets``: one per repository set
-    (and per label set, should a run's labels not fit in one query)."""
+    """The searches that find every candidate for ``targets``: one per repository set,
+    whatever the number of post-mortems. In the repositories whose open post-mortems the
+    run has listed already (``listed``, case-folded) only closed ones are searched for.
+    When the run's labels do not fit in one query, the query leaves them out and pages
+    through every post-mortem of the window instead: more results, never more queries."""
     if not targets:
         return []
     per_target = [search_labels(pm, config.labels, config.repeats.rule) for _, pm in targets]
@@ -73,18 +73,18 @@ def search_queries(
     lookback = timedelta(days=config.repeats.lookback_days)
     since = min(pm.incident_start - lookback for _, pm in targets).date()
     # An earlier post-mortem is written after its incident began, so older issues never match.
+    window = f"created:>={since.isoformat()}"
     base = f"is:issue label:{_quoted(config.labels.postmortem)}"
+    if all(len(group) <= MAX_LABELS_PER_QUALIFIER for group in groups):
+        qualifiers = [f"label:{','.join(_quoted(name) for name in group)}" for group in groups]
+        base = " ".join([base, *qualifiers])
     queries = []
-    for repo_set in batches(repos, MAX_REPOS_PER_QUERY):
-        label_sets = itertools.product(*(batches(g, MAX_LABELS_PER_QUALIFIER) for g in groups))
-        for label_set in label_sets:
-            qualifiers = [
-                f"label:{','.join(_quoted(name) for name in group)}" for group in label_set
-            ]
+    unlisted = [repo for repo in repos if repo.casefold() not in listed]
+    closed_only = [repo for repo in repos if repo.casefold() in listed]
+    for state, chosen in (("", unlisted), ("is:closed ", closed_only)):
+        for repo_set in batches(chosen, REPOS_PER_QUERY):
             repo_part = " ".join(f"repo:{repo}" for repo in repo_set)
-            queries.append(
-                f"{base} {' '.join(qualifiers)} {repo_part} created:>={since.isoformat()}"
-            )
+            queries.append(f"{base} {state}{repo_part} {window}")
     return queries
 
 
@@ -107,8 +107,16 @@ class RepeatFinder:
         self._candidates: dict[str, EarlierPostMortem] = {}  # ref -> parsed candidate
         self._tickets: dict[str, tuple[TicketState, ...]] = {}  # candidate ref -> its tickets
         self._refused: RemoteError | None = None  # a search GitHub or Jira would not run
+        self._listed: set[str] = set()  # repositories whose open post-mortems are known
         # What the run should tell its user (it reports them where it reports the rest).
         self.warnings: list[str] = []
+
+    def know_open(self, repositories: Iterable[str], issues: Iterable[IssueState]) -> None:
+        """The run has listed every open post-mortem of ``repositories`` (``issues``): they
+        are candidates as listed, and the search there looks for closed ones only."""
+        for issue in issues:
+            self._add_candidate(issue)
+        self._listed.update(repo.casefold() for repo in repositories)
 
     def prepare(self, targets: Iterable[tuple[IssueState, ParseResult]]) -> None:
         """Search for the candidates of all ``targets`` at once, and read the tickets of
@@ -162,22 +170,31 @@ class RepeatFinder:
     # -- reads ----------------------------------------------------------------------------
 
     def _queries(self, targets: Sequence[Target]) -> tuple[str, ...]:
-        return tuple(search_queries(targets, self._config.github.repositories, self._config))
+        return tuple(
+            search_queries(targets, self._config.github.repositories, self._config, self._listed)
+        )
 
     def _search(self, query: str) -> None:
         found = self._github.search_postmortems(query)
         self._done_queries.add(query)
-        for issue in found:
-            if issue.ref in self._candidates:
-                continue
-            parsed = self._parse(issue)
-            if parsed.postmortem is None:
-                log.debug("%s: its body cannot be read; not a repeat candidate", issue.ref)
-                continue
-            self._candidates[issue.ref] = EarlierPostMortem(
-                issue=issue, postmortem=parsed.postmortem
+        if len(found) >= SEARCH_RESULT_LIMIT:
+            self.warnings.append(
+                f"GitHub search returns at most {SEARCH_RESULT_LIMIT} post-mortems per query "
+                f"and this one ({query}) reached it: repeats of older incidents may be missed; "
+                "shorten repeats.lookback_days or list fewer repositories"
             )
+        for issue in found:
+            self._add_candidate(issue)
         log.debug("repeat search %r: %d result(s)", query, len(found))
+
+    def _add_candidate(self, issue: IssueState) -> None:
+        if issue.ref in self._candidates:
+            return
+        parsed = self._parse(issue)
+        if parsed.postmortem is None:
+            log.debug("%s: its body cannot be read; not a repeat candidate", issue.ref)
+            return
+        self._candidates[issue.ref] = EarlierPostMortem(issue=issue, postmortem=parsed.postmortem)
 
     def _read_tickets(self, targets: Sequence[Target]) -> None:
         """One batched JQL query for the related candidates whose tickets are not read yet."""

@@ -17,32 +17,26 @@ from dataclasses import dataclass
 from datetime import date
 
 from pmsync.adapters.github import GitHubAdapter
+from pmsync.adapters.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quoted_label
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.config.model import Config
 from pmsync.domain.model import ParseResult
 from pmsync.domain.state import IssueState, TicketState
 from pmsync.engine import identity
-from pmsync.errors import ConfigError
+from pmsync.engine.batches import batches
 from pmsync.report.metrics import ReportInput, data_since
 from pmsync.report.model import Period
 
 log = logging.getLogger(__name__)
 
-REPOS_PER_QUERY = 20  # keeps a query well inside GitHub's length limit
-SEARCH_RESULT_LIMIT = 1000  # GitHub returns at most this many results for one query
-
 
 def search_queries(repositories: Sequence[str], label: str, since: date) -> list[str]:
     """The issue searches for every post-mortem opened on or after ``since``."""
-    if '"' in label:
-        raise ConfigError(
-            f"the label {label!r} contains a double quote, which GitHub search cannot quote; "
-            "choose labels.postmortem without '\"'"
-        )
+    quoted = quoted_label(label, "labels.postmortem")
     queries = []
-    for start in range(0, len(repositories), REPOS_PER_QUERY):
-        repos = " ".join(f"repo:{repo}" for repo in repositories[start : start + REPOS_PER_QUERY])
-        queries.append(f'is:issue label:"{label}" {repos} created:>={since.isoformat()}')
+    for repo_set in batches(repositories, REPOS_PER_QUERY):
+        repos = " ".join(f"repo:{repo}" for repo in repo_set)
+        queries.append(f"is:issue label:{quoted} {repos} created:>={since.isoformat()}")
     return queries
 
 
