@@ -229,10 +229,12 @@ def test_a_run_searches_once_and_reads_the_related_tickets_in_one_query() -> Non
 
 def test_listed_open_postmortems_are_candidates_without_a_search_for_them() -> None:
     listed, closed = candidate(1, 30), candidate(2, 60)
+    listed = listed.model_copy(update={"labels": ("postmortem", "Service:Payments-DB")})
+    unlabelled = candidate(3, 40)  # never labelled by pmsync (unapproved): no candidate
     github = FakeGitHub([closed], {})
     run = finder(github, FakeJira([]))
     unreadable = f.issue(repo="acme/ledger", number=9, body="-")
-    run.know_open(["acme/ledger", "acme/payments"], [listed, unreadable])
+    run.know_open(["acme/ledger", "acme/payments"], [listed, unlabelled, unreadable])
     found = run.observe(f.issue(), f.parse_result(), bot_comments=())
     assert found is not None
     assert sorted(c.issue.ref for c in found.candidates) == ["acme/ledger#1", "acme/ledger#2"]

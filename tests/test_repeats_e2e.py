@@ -18,7 +18,7 @@ from typing import Any
 import jira
 import pytest
 from github import Github
-from sandbox_pmsync import settings_for
+from sandbox_pmsync import client, settings_for
 
 from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
 from pmsync.cli import main
@@ -357,6 +357,27 @@ def test_a_sync_finds_a_closed_earlier_postmortem_by_its_one_search(world: World
     assert "repeat-incident" in world.labels(PAYMENTS, latest)
     (comment,) = world.comments(PAYMENTS, latest, markers.REPEAT)
     assert f"[{LEDGER}#{earlier}](" in comment.body
+
+
+def test_an_unapproved_outsiders_postmortem_is_no_earlier_one_for_a_sync_or_an_event(
+    world: World, tmp_path: Path
+) -> None:
+    # pmsync never labelled it, so the search cannot find it: the listing must not either.
+    token = world.sandbox.add_github_user("carol", repos={LEDGER: "NONE"})["token"]
+    world.travel(date(2026, 9, 1), 9)
+    outsider = client(world.sandbox, token).get_repo(LEDGER)
+    earlier = outsider.create_issue("Ledger pool", body=body("2026-09-01 10:00 UTC")).number
+    world.issue(LEDGER, earlier).add_to_labels("postmortem")
+    world.sync(date(2026, 9, 1))
+    latest = world.open(PAYMENTS, "Pool again", BODY, date(2026, 11, 21))
+
+    world.handle(tmp_path, "issues", "opened", PAYMENTS, latest)
+    world.sync(date(2026, 11, 21))
+    world.sync(date(2026, 11, 21), 11)
+    assert "repeat-incident" not in world.labels(PAYMENTS, latest)
+    assert world.comments(PAYMENTS, latest, markers.REPEAT) == []
+    ref = f"{PAYMENTS}#{latest}"
+    assert world.comments(LEDGER, earlier, markers.backlink_marker(ref)) == []
 
 
 # --- events ---------------------------------------------------------------------------------------

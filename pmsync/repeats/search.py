@@ -88,6 +88,12 @@ def search_queries(
     return queries
 
 
+def _carries(issue: IssueState, groups: Iterable[Iterable[str]]) -> bool:
+    """Whether the issue has a label of each group (GitHub compares labels case-blind)."""
+    present = {label.casefold() for label in issue.labels}
+    return all(any(label.casefold() in present for label in group) for group in groups)
+
+
 class RepeatFinder:
     """Candidates and their tickets, read once per run and shared by its post-mortems."""
 
@@ -113,9 +119,11 @@ class RepeatFinder:
 
     def know_open(self, repositories: Iterable[str], issues: Iterable[IssueState]) -> None:
         """The run has listed every open post-mortem of ``repositories`` (``issues``): they
-        are candidates as listed, and the search there looks for closed ones only."""
+        are candidates as listed, and the search there looks for closed ones only. Like the
+        search, the listing only offers those carrying their form labels: a post-mortem
+        pmsync has not labelled (unapproved, or never valid) is no candidate either way."""
         for issue in issues:
-            self._add_candidate(issue)
+            self._add_candidate(issue, labelled_only=True)
         self._listed.update(repo.casefold() for repo in repositories)
 
     def prepare(self, targets: Iterable[tuple[IssueState, ParseResult]]) -> None:
@@ -187,12 +195,17 @@ class RepeatFinder:
             self._add_candidate(issue)
         log.debug("repeat search %r: %d result(s)", query, len(found))
 
-    def _add_candidate(self, issue: IssueState) -> None:
+    def _add_candidate(self, issue: IssueState, *, labelled_only: bool = False) -> None:
         if issue.ref in self._candidates:
             return
         parsed = self._parse(issue)
         if parsed.postmortem is None:
             log.debug("%s: its body cannot be read; not a repeat candidate", issue.ref)
+            return
+        config = self._config
+        wanted = search_labels(parsed.postmortem, config.labels, config.repeats.rule)
+        if labelled_only and not _carries(issue, wanted):
+            log.debug("%s: not labelled by pmsync; not a repeat candidate", issue.ref)
             return
         self._candidates[issue.ref] = EarlierPostMortem(issue=issue, postmortem=parsed.postmortem)
 
