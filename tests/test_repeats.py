@@ -90,6 +90,20 @@ def apply(changes: tuple[Change, ...], observed: ObservedPostMortem) -> Observed
     return Simulator(NOW).apply_plan(Plan(changes=changes), observed)
 
 
+def settle(
+    observed: ObservedPostMortem, pm: PostMortem | None = None, rounds: int = 3
+) -> tuple[ObservedPostMortem, list[tuple[Change, ...]]]:
+    """Plan and apply until nothing is left to do, as the reconcile rounds do."""
+    done = []
+    for _ in range(rounds):
+        changes, _ = plan_repeats(observed, pm)
+        if not changes:
+            return observed, done
+        done.append(changes)
+        observed = apply(changes, observed)
+    raise AssertionError(f"the repeat plan did not settle in {rounds} rounds")
+
+
 # --- the rules and the window ---------------------------------------------------------------
 
 
@@ -253,9 +267,7 @@ def test_when_no_earlier_item_was_finished_it_says_so_plainly() -> None:
 
 
 def test_the_comment_is_edited_in_place_and_not_rewritten_when_unchanged() -> None:
-    state = observed_with(earlier(30))
-    first, _ = plan_repeats(state)
-    state = apply(first, state)
+    state, _ = settle(observed_with(earlier(30)))
     assert plan_repeats(state) == ((), {"repeat-incident": True})
 
     existing = markers.find_comment(state.bot_comments, markers.REPEAT)
@@ -268,11 +280,15 @@ def test_the_comment_is_edited_in_place_and_not_rewritten_when_unchanged() -> No
     (edit,) = [c for c in comment_changes(changes) if c.marker == markers.REPEAT]
     assert edit.comment_id == existing.id
     assert "**3rd incident" in edit.body
-    assert decode_backlinks(edit.body) == {"acme/ledger#7", "acme/ledger#8"}
+    assert decode_backlinks(edit.body) == {"acme/ledger#7"}  # #8's back-link is only planned
+    settled, _ = settle(apply(changes, grown))
+    comment = markers.find_comment(settled.bot_comments, markers.REPEAT)
+    assert comment is not None and comment.id == existing.id
+    assert decode_backlinks(comment.body) == {"acme/ledger#7", "acme/ledger#8"}
 
 
 def test_the_label_goes_and_the_comment_says_so_when_an_edit_ends_the_repeat() -> None:
-    state = apply(plan_repeats(observed_with(earlier(30)))[0], observed_with(earlier(30)))
+    state, _ = settle(observed_with(earlier(30)))
     state = state.model_copy(update={"issue": f.issue(labels=("postmortem", "repeat-incident"))})
     edited = f.postmortem(services=("ledger",))
     changes, labels = plan_repeats(state, edited)
@@ -299,6 +315,28 @@ def test_a_backlink_is_written_once() -> None:
     assert not comment_changes(plan_repeats(recorded)[0], number=7)
     seen = observed_with(earlier(30, backlinked=True))
     assert not comment_changes(plan_repeats(seen)[0], number=7)
+
+
+def test_a_backlink_is_recorded_once_it_exists_and_planned_again_until_then() -> None:
+    state = observed_with(earlier(30))
+    first, _ = plan_repeats(state)
+    (backlink,) = comment_changes(first, number=7)
+    assert decode_backlinks(repeat_body(first)) == frozenset()  # not written yet
+
+    # GitHub refuses the back-link; the rest goes through. The comment claims nothing, so
+    # the back-link is planned again (the next run's search sees it missing, too).
+    refused = apply(tuple(c for c in first if c != backlink), state)
+    again, _ = plan_repeats(refused)
+    assert comment_changes(again, number=7) == [backlink]
+    assert comment_changes(again) == []  # the repeat comment is as it should be
+
+    # Once the back-link is created the next round records it, and then all is settled.
+    state = apply(first, state)
+    second, _ = plan_repeats(state)
+    (edit,) = comment_changes(second)
+    assert edit.comment_id is not None and comment_changes(second, number=7) == []
+    assert decode_backlinks(edit.body) == {"acme/ledger#7"}
+    assert plan_repeats(apply(second, state)) == ((), {"repeat-incident": True})
 
 
 def _repeat_comment(*backlinked: str) -> str:
@@ -337,7 +375,8 @@ def test_each_new_ticket_relates_to_the_earlier_tickets_not_done() -> None:
     changes, _ = plan_repeats(state, f.postmortem(action_items=MY_ITEMS))
     assert links_in(changes) == [("OPS-1", "LED-1", "Relates"), ("OPS-2", "LED-1", "Relates")]
     state = apply(changes, state)
-    assert plan_repeats(state, f.postmortem(action_items=MY_ITEMS))[0] == ()
+    later, _ = plan_repeats(state, f.postmortem(action_items=MY_ITEMS))
+    assert links_in(later) == []
 
 
 def test_a_link_seen_from_either_side_counts() -> None:

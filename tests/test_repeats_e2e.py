@@ -9,6 +9,7 @@ when a run dies right after making one; and the candidates are found with one se
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -24,6 +25,7 @@ from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
 from pmsync.cli import main
 from pmsync.config.model import load_config
 from pmsync.engine import identity, markers, reconcile
+from pmsync.repeats.plan import decode_backlinks
 from pmsync.runtime.run import start_run
 from pmsync.sandbox.runner import Sandbox
 
@@ -90,10 +92,10 @@ class World:
         issue = self.github.get_repo(repo).create_issue(title, body=text, labels=["postmortem"])
         return int(issue.number)
 
-    def sync(self, day: date, hour: int = 10, *options: str) -> None:
+    def sync(self, day: date, hour: int = 10, *options: str, exit_code: int = 0) -> None:
         moment = self.travel(day, hour)
         args = ["sync", "--config", str(self.config), "--now", moment.isoformat(), *options]
-        assert main(args) == 0
+        assert main(args) == exit_code
 
     def handle(self, tmp_path: Path, event: str, action: str, repo: str, number: int) -> None:
         payload = {
@@ -404,6 +406,33 @@ def test_opening_finds_a_closed_earlier_one_and_a_label_event_does_not_search(
 
 
 # --- crash safety ---------------------------------------------------------------------------
+
+
+def test_a_refused_backlink_is_made_by_the_next_run_and_then_recorded(world: World) -> None:
+    earlier = world.open(LEDGER, "Ledger pool", body("2026-09-01 10:00 UTC"), date(2026, 9, 1))
+    world.sync(date(2026, 9, 1))
+    latest = world.open(PAYMENTS, "Pool again", BODY, date(2026, 11, 21))
+    ref = f"{PAYMENTS}#{latest}"
+    backlink_path = re.escape(f"/repos/{LEDGER}/issues/{earlier}/comments")
+    world.sandbox.add_fault(
+        service="github", method="POST", path_regex=f"{backlink_path}$", status=403
+    )
+
+    world.sync(date(2026, 11, 21), exit_code=1)
+    assert [fault["fired"] for fault in world.sandbox.faults()] == [1]
+    assert world.comments(LEDGER, earlier, markers.backlink_marker(ref)) == []
+    (comment,) = world.comments(PAYMENTS, latest, markers.REPEAT)  # the flag does not wait
+    assert decode_backlinks(comment.body) == frozenset()  # nor does it claim the back-link
+
+    world.sync(date(2026, 11, 21), 11)
+    assert len(world.comments(LEDGER, earlier, markers.backlink_marker(ref))) == 1
+    (comment,) = world.comments(PAYMENTS, latest, markers.REPEAT)
+    assert decode_backlinks(comment.body) == {f"{LEDGER}#{earlier}"}
+
+    world.sandbox.clear_requests()
+    world.sync(date(2026, 11, 21), 12)
+    assert world.writes() == []
+    assert len(world.comments(LEDGER, earlier, markers.backlink_marker(ref))) == 1
 
 
 def test_backlinks_and_jira_links_stay_single_when_a_run_dies_after_making_one(

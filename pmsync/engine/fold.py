@@ -69,6 +69,8 @@ def with_comment(
 
 
 def _with_backlink(observed: ObservedPostMortem, repo: str, number: int) -> ObservedPostMortem:
+    """The earlier post-mortem now carries the back-link: the next round records it in the
+    repeat comment (pmsync.repeats.plan records only back-links that exist)."""
     if observed.repeats is None:
         return observed
     candidates = tuple(

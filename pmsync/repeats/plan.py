@@ -15,7 +15,9 @@ no longer a repeat removes the label and turns the comment into a short note; ba
 and Jira links stay, as history.
 
 The repeat comment remembers (in a data marker) which earlier post-mortems already carry
-the back-link, so later runs need not read their comments again.
+the back-link, so later runs need not read their comments again. It records a back-link
+only once it exists: the round that creates one writes the comment without it, and the
+next round (or, when GitHub refused the back-link, the next run) adds it.
 """
 
 from __future__ import annotations
@@ -366,7 +368,9 @@ def repeat_changes(
         for match in matches
         if not match.earlier.backlinked and match.earlier.issue.ref not in recorded
     )
-    backlinked = recorded | {match.earlier.issue.ref for match in matches}
+    # Only back-links seen to exist: one planned here is recorded in a later round, after
+    # its comment was created (pmsync.engine.fold), so a refused one is tried again.
+    backlinked = recorded | {m.earlier.issue.ref for m in matches if m.earlier.backlinked}
     body = render_repeat(repeat_view(pm, matches, backlinked, today, config), template_dir)
     comment = upsert_comment(issue, markers.REPEAT, body, existing)
     links = jira_links(observed, pm, matches) if config.jira.link_repeats else ()
