@@ -174,6 +174,10 @@ def test_a_milestone_that_is_not_whole_weeks_is_named_in_days() -> None:
         (FOUR_WEEKS, {14}, 28, []),
         (FOUR_WEEKS, set(), 28, [14]),  # opened late: only the latest, naming the skipped one
         (FOUR_WEEKS, {28}, None, []),  # the 2-week one is never posted after the 4-week one
+        # The incident start was corrected to a later date after the 4-week review was
+        # posted: only the 2-week one is due now, and it is not posted after the 4-week one.
+        (TWO_WEEKS, {28}, None, []),
+        (date(2026, 12, 17), {28}, None, []),
         (date(2027, 6, 1), {14, 28}, None, []),
     ],
 )
@@ -245,6 +249,25 @@ def test_a_late_post_mortem_gets_only_the_latest_review_which_names_the_skipped_
     assert "The 2-week review (due 2026-12-04) was skipped" in review.body
     state, _ = sync(state, context(date(2027, 2, 1)))
     assert reviews(state) == ["<!-- pmsync:followup:28 -->"]
+
+
+def test_a_later_incident_start_never_brings_an_earlier_review_after_a_later_one() -> None:
+    late = at(date(2026, 12, 21))
+    state, _ = sync(opened(created_at=late), context(late.date()))
+    assert reviews(state) == ["<!-- pmsync:followup:28 -->"]
+    # The incident is corrected to 27 November: the 2-week review falls due on 11 December,
+    # the 4-week one on the 25th. Neither is posted: the 4-week one exists already.
+    corrected = state.issue.body.replace("2026-11-20 14:02 UTC", "2026-11-27 14:02 UTC")
+    corrected = corrected.replace("2026-11-20 15:47 UTC", "2026-11-27 15:47 UTC")
+    parsed = check_postmortem(corrected, None, config(), title=state.issue.title)
+    assert parsed.postmortem is not None, parsed.errors
+    assert parsed.postmortem.incident_start.date() == date(2026, 11, 27)
+    state = state.model_copy(
+        update={"issue": state.issue.model_copy(update={"body": corrected, "updated_at": late})}
+    )
+    for day in (date(2026, 12, 22), date(2027, 1, 4)):
+        state, _ = sync(state, context(day))
+        assert reviews(state) == ["<!-- pmsync:followup:28 -->"]
 
 
 def test_a_post_mortem_opened_between_milestones_gets_the_first_without_a_skip_note() -> None:

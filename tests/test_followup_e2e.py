@@ -238,6 +238,24 @@ def test_a_late_post_mortem_gets_only_the_latest_review(story: Story) -> None:
     assert "The 2-week review (due 2026-12-04) was skipped" in review
 
 
+def test_a_corrected_incident_start_never_brings_the_2_week_review_after_the_4_week_one(
+    story: Story,
+) -> None:
+    story.open(date(2026, 12, 21))  # the incident was on 20 November
+    story.sync(date(2026, 12, 21))
+    assert story.reviews() == [REVIEW_28]
+    # Corrected to 27 November: the 2-week review is due (11 December), the 4-week one not
+    # yet (the 25th); the 4-week one exists, so neither is posted.
+    story.travel(date(2026, 12, 21), 12)
+    issue = story.github.get_repo(REPO).get_issue(story.number)
+    issue.edit(body=issue.body.replace("2026-11-20 ", "2026-11-27 "))
+    for day in (date(2026, 12, 22), date(2027, 1, 4)):
+        story.sync(day)
+        assert story.reviews() == [REVIEW_28]
+    assert "2026-11-27 14:02 UTC" in story.github.get_repo(REPO).get_issue(story.number).body
+    assert set(story.exits) == {0}
+
+
 def test_a_closed_post_mortem_rests_and_a_reopened_one_resumes(story: Story) -> None:
     story.open(date(2026, 11, 21))
     story.sync(date(2026, 11, 21))

@@ -98,16 +98,22 @@ class DueReview:
 def review_due(
     all_milestones: Sequence[Milestone], today: date, posted: Collection[int]
 ) -> DueReview | None:
-    """The review to post today, if any: the latest one due, unless it was posted already.
+    """The review to post today, if any: the latest one due, unless it or a later one was
+    posted already.
 
     ``posted`` holds the days of every review whose comment exists. Reviews earlier than
-    the latest due one are never posted late; the latest one names them as skipped.
+    the latest due one are never posted late; the latest one names them as skipped. A later
+    review can exist when the incident start was corrected to a later date after it was
+    posted: the earlier review is then late too, and is not posted.
     """
     due = [milestone for milestone in all_milestones if milestone.due <= today]
-    if not due or due[-1].days in posted:
+    if not due:
+        return None
+    latest = due[-1]
+    if any(days >= latest.days for days in posted):
         return None
     skipped = tuple(milestone for milestone in due[:-1] if milestone.days not in posted)
-    return DueReview(milestone=due[-1], skipped=skipped)
+    return DueReview(milestone=latest, skipped=skipped)
 
 
 # --- what the reviews show ------------------------------------------------------------------------
