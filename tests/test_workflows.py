@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import stat
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +143,57 @@ def test_scheduled_runs_never_overlap(name: str) -> None:
     assert "${{" not in workflow["concurrency"]["group"], "one group for every run"
     assert workflow["concurrency"]["cancel-in-progress"] is False
     assert {"schedule", "workflow_dispatch"} <= set(triggers(workflow))
+
+
+def cron_values(field: str, low: int, high: int) -> set[int]:
+    """The values one cron field selects: ``*``, ``n``, ``a-b``, each with ``/step``, and lists."""
+    values: set[int] = set()
+    for part in field.split(","):
+        span, _, step = part.partition("/")
+        if span == "*":
+            first, last = low, high
+        else:
+            first_text, _, last_text = span.partition("-")
+            first = int(first_text)
+            last = int(last_text) if last_text else (high if step else first)
+        assert low <= first <= last <= high, f"{part!r} is outside {low}-{high}"
+        values.update(range(first, last + 1, int(step or 1)))
+    return values
+
+
+def runs_once_an_hour(cron: str) -> bool:
+    """Every day, 24 times, an hour apart."""
+    minute, hour, *day_fields = cron.split()
+    if day_fields != ["*", "*", "*"]:
+        return False
+    fires = sorted(h * 60 + m for h in cron_values(hour, 0, 23) for m in cron_values(minute, 0, 59))
+    return len(fires) == 24 and all(later - earlier == 60 for earlier, later in pairwise(fires))
+
+
+@pytest.mark.parametrize(
+    ("cron", "hourly"),
+    [
+        ("17 * * * *", True),
+        ("0 */1 * * *", True),
+        ("5 0-23 * * *", True),
+        ("0,30 * * * *", False),
+        ("*/5 * * * *", False),
+        ("17 */2 * * *", False),
+        ("17 1-23 * * *", False),
+        ("17 * * * 1-5", False),
+        ("17 * 1 * *", False),
+    ],
+)
+def test_runs_once_an_hour_tells_an_hourly_cron(cron: str, hourly: bool) -> None:
+    assert runs_once_an_hour(cron) is hourly
+
+
+def test_the_scheduled_sync_runs_pmsync_sync_once_an_hour() -> None:
+    path = ROOT / "workflows" / "postmortem-sync.yml"
+    (entry,) = triggers(load(path))["schedule"]
+    assert runs_once_an_hour(entry["cron"]), f"cron {entry['cron']!r} is not hourly"
+    (step,) = [s for s in all_steps(path) if str(s.get("uses", "")).startswith("YOUR_ORG/")]
+    assert step["with"]["command"] == "sync"
 
 
 def test_sync_keeps_its_cache_between_runs() -> None:
