@@ -13,6 +13,7 @@ from pmsync.config.model import Config, JiraConfig, RepeatsConfig
 from pmsync.domain.changes import Change, CreateTickets, LinkTickets, Plan, UpsertComment
 from pmsync.domain.model import PostMortem
 from pmsync.domain.state import (
+    CommentState,
     EarlierPostMortem,
     IssueState,
     ObservedPostMortem,
@@ -475,6 +476,48 @@ def _labelled(*labels: str) -> IssueState:
 )
 def test_which_events_check_for_repeats(action: str, labels: tuple[str, ...], check: bool) -> None:
     assert should_check(action, _labelled(*labels), f.parse_result(), config()) is check
+
+
+def _status_recording(*labels: str) -> tuple[CommentState, ...]:
+    snapshot = markers.encode_snapshot(markers.Snapshot(labels=labels))
+    return (f.comment(f"{markers.STATUS}\nstatus\n{snapshot}\n"),)
+
+
+MANAGED = ("service:payments-db", "root-cause:capacity", "sev:2")
+
+
+@pytest.mark.parametrize(
+    ("labels", "recorded", "check"),
+    [
+        # Added by hand and never pmsync's: no search, whatever the event.
+        (("service:payments-db", "root-cause:capacity", "service:legacy-db"), MANAGED, False),
+        (("service:payments-db", "root-cause:capacity", "root-cause:other"), MANAGED, False),
+        # pmsync's own, which the body no longer calls for: the services were edited.
+        (
+            ("service:payments-db", "service:ledger", "root-cause:capacity"),
+            (*MANAGED, "service:ledger"),
+            True,
+        ),
+        # One the body calls for is missing: added to the body, or never labelled yet.
+        (("root-cause:capacity", "service:legacy-db"), MANAGED, True),
+        (("service:legacy-db",), (), True),
+        # Case does not make a label another one.
+        (("Service:Payments-DB", "root-cause:capacity", "service:legacy-db"), MANAGED, False),
+    ],
+)
+@pytest.mark.parametrize("action", ["edited", "labeled"])
+def test_only_the_labels_pmsync_manages_call_for_a_search(
+    action: str, labels: tuple[str, ...], recorded: tuple[str, ...], check: bool
+) -> None:
+    issue = _labelled(*labels)
+    comments = _status_recording(*recorded)
+    assert should_check(action, issue, f.parse_result(), config(), comments) is check
+
+
+def test_without_the_comments_any_extra_label_may_be_left_over_from_an_edit() -> None:
+    issue = _labelled("service:payments-db", "root-cause:capacity", "service:legacy-db")
+    assert should_check("edited", issue, f.parse_result(), config())
+    assert not should_check("edited", issue, f.parse_result(), config(), ())
 
 
 def test_an_unreadable_body_is_never_checked() -> None:

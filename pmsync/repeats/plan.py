@@ -432,18 +432,40 @@ def search_labels(pm: PostMortem, labels: LabelsConfig, rule: str) -> tuple[tupl
     return (services, categories)
 
 
-def should_check(action: str, issue: IssueState, parsed: ParseResult, config: Config) -> bool:
+def should_check(
+    action: str,
+    issue: IssueState,
+    parsed: ParseResult,
+    config: Config,
+    bot_comments: Iterable[CommentState] | None = None,
+) -> bool:
     """Whether an event calls for the repeat search: a post-mortem opened or reopened, a
     ``/pmsync`` command, or an edit or label change after which its service and category
     labels no longer agree with its body (services or category edited; a post-mortem just
-    approved, so never labelled yet). ``pmsync sync`` always checks."""
+    approved, so never labelled yet). ``pmsync sync`` always checks.
+
+    Only the labels pmsync manages are compared: those the body calls for and those the
+    status comment's snapshot records as pmsync's (in ``bot_comments``), so a
+    ``service:…`` label added by hand never sets off a search. Without ``bot_comments``
+    every prefixed label on the issue counts, as one left over from an edit might."""
     if parsed.postmortem is None:
         return False
     if action not in ("edited", "labeled"):
         return action in ("opened", "reopened", "command")
     labels = config.labels
+    pm = parsed.postmortem
+    derived = {
+        n.casefold() for n in [*service_labels(pm, labels), root_cause_label(pm, labels)] if n
+    }
     prefixes = (labels.service_prefix.casefold(), labels.root_cause_prefix.casefold())
     on_issue = {name.casefold() for name in issue.labels if name.casefold().startswith(prefixes)}
-    pm = parsed.postmortem
-    derived = [*service_labels(pm, labels), *filter(None, [root_cause_label(pm, labels)])]
-    return on_issue != {name.casefold() for name in derived}
+    if bot_comments is not None:
+        on_issue &= derived | {name.casefold() for name in managed_labels(bot_comments)}
+    return on_issue != derived
+
+
+def managed_labels(bot_comments: Iterable[CommentState]) -> tuple[str, ...]:
+    """The issue labels the status comment's snapshot records as pmsync's own."""
+    status = markers.find_comment(bot_comments, markers.STATUS)
+    snapshot = markers.decode_snapshot(status.body) if status else None
+    return snapshot.labels if snapshot else ()
