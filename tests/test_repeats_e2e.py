@@ -405,6 +405,43 @@ def test_opening_finds_a_closed_earlier_one_and_a_label_event_does_not_search(
     assert world.searches() == [] and world.writes() == []
 
 
+def test_edited_events_that_change_the_services_clear_and_restore_the_flag(
+    world: World, tmp_path: Path
+) -> None:
+    earlier = world.open(LEDGER, "Ledger pool", body("2026-09-01 10:00 UTC"), date(2026, 9, 1))
+    world.sync(date(2026, 9, 1))
+    latest = world.open(PAYMENTS, "Pool again", BODY, date(2026, 11, 21))
+    ref = f"{PAYMENTS}#{latest}"
+    world.handle(tmp_path, "issues", "opened", PAYMENTS, latest)
+    (comment,) = world.comments(PAYMENTS, latest, markers.REPEAT)
+    assert "repeat-incident" in world.labels(PAYMENTS, latest)
+
+    original = world.issue(PAYMENTS, latest).body
+    world.edit(PAYMENTS, latest, body=original.replace("payments-api, payments-db", "checkout-api"))
+    world.sandbox.clear_requests()
+    world.handle(tmp_path, "issues", "edited", PAYMENTS, latest)
+    assert len(world.searches()) == 1
+    labels = world.labels(PAYMENTS, latest)
+    assert "repeat-incident" not in labels and "service:payments-db" not in labels
+    (cleared,) = world.comments(PAYMENTS, latest, markers.REPEAT)
+    assert cleared.id == comment.id and "no longer" in cleared.body
+
+    world.edit(PAYMENTS, latest, body=original)
+    world.sandbox.clear_requests()
+    world.handle(tmp_path, "issues", "edited", PAYMENTS, latest)
+    assert len(world.searches()) == 1
+    assert "repeat-incident" in world.labels(PAYMENTS, latest)
+    (again,) = world.comments(PAYMENTS, latest, markers.REPEAT)
+    assert again.id == comment.id and f"[{LEDGER}#{earlier}](" in again.body
+    assert len(world.comments(LEDGER, earlier, markers.backlink_marker(ref))) == 1
+
+    # An edit elsewhere in the body: no search, and nothing to write.
+    world.edit(PAYMENTS, latest, body=original.replace("38% of card", "37% of card"))
+    world.sandbox.clear_requests()
+    world.handle(tmp_path, "issues", "edited", PAYMENTS, latest)
+    assert world.searches() == [] and world.writes() == []
+
+
 # --- crash safety ---------------------------------------------------------------------------
 
 
