@@ -372,6 +372,16 @@ def test_unreadable_file_is_a_config_error(workdir: Path) -> None:
             "line 2: labels.overdue: found ''; expected a non-empty label",
         ),
         (
+            "labels:\n  service_prefix: 'svc\"'\n",
+            "line 2: labels.service_prefix: found 'svc\"'; expected a label without a double "
+            'quote ("), which GitHub search cannot quote; remove it from the name',
+        ),
+        (
+            "labels:\n  postmortem: 'post \"mortem\"'\n",
+            "line 2: labels.postmortem: found 'post \"mortem\"'; expected a label without a "
+            'double quote ("), which GitHub search cannot quote; remove it from the name',
+        ),
+        (
             "lint:\n  max_action_items: 5\n",
             "line 1: lint: lint.many_action_items_threshold (5) must be below "
             "lint.max_action_items (5) or the warning can never fire; to switch it off set "

@@ -98,6 +98,12 @@ def _label(value: str) -> str:
         raise ValueError("expected a non-empty label")
     if len(value) > _GITHUB_LABEL_MAX:
         raise ValueError(f"expected at most {_GITHUB_LABEL_MAX} characters (GitHub's limit)")
+    if '"' in value:
+        # Searches name labels in quotes (label:"…"), and GitHub search cannot escape one.
+        raise ValueError(
+            'expected a label without a double quote ("), which GitHub search cannot quote; '
+            "remove it from the name"
+        )
     return value
 
 
