@@ -296,7 +296,11 @@ def test_the_label_goes_and_the_comment_says_so_when_an_edit_ends_the_repeat() -
     assert labels == {"repeat-incident": False}
     (comment,) = comment_changes(changes)
     assert comment.comment_id is not None
-    assert "no longer" in comment.body and "`repeat-incident` label" in comment.body
+    assert "### Repeat incident: no longer" in comment.body
+    assert (
+        "No earlier post-mortem on `ledger` from the 6 months before this incident matches it "
+        "now (rule `service`), so pmsync removes the `repeat-incident` label." in comment.body
+    )
     assert decode_backlinks(comment.body) == {"acme/ledger#7"}  # the record survives
     assert not [c for c in changes if isinstance(c, LinkTickets)]
 
@@ -307,6 +311,28 @@ def test_the_label_goes_and_the_comment_says_so_when_an_edit_ends_the_repeat() -
     assert labels == {"repeat-incident": True}
     assert [c.number for c in comment_changes(changes, number=7)] == []
     assert "**2nd incident" in repeat_body(changes)
+
+
+@pytest.mark.parametrize(
+    "candidates",
+    [
+        (),  # the earlier one lost its labels (or was deleted): the search no longer finds it
+        (earlier(181),),  # its incident start was moved out of the window
+        (earlier(30, services=("ledger",)),),  # its services were changed
+    ],
+)
+def test_the_note_holds_when_the_earlier_postmortem_changed_and_this_one_did_not(
+    candidates: tuple[EarlierPostMortem, ...],
+) -> None:
+    state, _ = settle(observed_with(earlier(30)))
+    gone = state.model_copy(update={"repeats": RepeatObservation(candidates=candidates)})
+    changes, labels = plan_repeats(gone)
+    assert labels == {"repeat-incident": False}
+    body = repeat_body(changes)
+    assert "No earlier post-mortem on `payments-db` from the 6 months before this incident" in (
+        body
+    )
+    assert "edit" not in body
 
 
 def test_a_backlink_is_written_once() -> None:
