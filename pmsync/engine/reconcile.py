@@ -20,7 +20,7 @@ from pmsync.config.model import Config
 from pmsync.domain.changes import CreateTickets, NewTicket, Plan
 from pmsync.domain.model import ParseResult
 from pmsync.domain.state import IssueState, ObservedPostMortem, TicketState
-from pmsync.engine import identity
+from pmsync.engine import identity, journal
 from pmsync.engine.apply import Applier, RemoteApplier, RunSummary, SimulatedApplier, refused
 from pmsync.engine.plan import PlanContext, plan
 from pmsync.engine.simulate import Simulator
@@ -52,6 +52,8 @@ class Engine:
     summary: RunSummary = field(default_factory=RunSummary)
     show: Callable[[str], None] = print  # where a dry run's plan goes
     failures: list[str] = field(default_factory=list)  # post-mortems that could not be done
+    # Hears of each post-mortem as the run is done with it (the job summary).
+    on_reconciled: journal.Listener = journal.ignore
     _trust: Trust | None = field(default=None, init=False, repr=False)
     _repeats: RepeatFinder | None = field(default=None, init=False, repr=False)
 
@@ -225,17 +227,18 @@ def reconcile_all(
     for issue in issues:
         failures = len(engine.failures)
         known = None if tickets is None else tickets.get(issue.ref, ())
-        try:
-            observed = reconcile(issue, engine, known, check_repeats=check_repeats)
-        except RemoteError as exc:
-            if not refused(exc):
-                raise
-            _failed(engine, issue, exc)
-        except PmsyncError as exc:
-            _failed(engine, issue, exc)
-        else:
-            if settled is not None and not engine.dry_run and len(engine.failures) == failures:
-                settled(observed)
+        with journal.told(engine.on_reconciled, issue, engine.summary.outcomes, engine.failures):
+            try:
+                observed = reconcile(issue, engine, known, check_repeats=check_repeats)
+            except RemoteError as exc:
+                if not refused(exc):
+                    raise
+                _failed(engine, issue, exc)
+            except PmsyncError as exc:
+                _failed(engine, issue, exc)
+            else:
+                if settled is not None and not engine.dry_run and len(engine.failures) == failures:
+                    settled(observed)
 
 
 class SyncCache(Protocol):
