@@ -6,6 +6,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pmsync.demo import transcript
 from pmsync.demo.chapters import (
@@ -20,6 +21,7 @@ from pmsync.demo.chapters import (
 from pmsync.demo.narrator import ChapterRecord, Narrator
 from pmsync.demo.world import RequestRow, World
 from pmsync.runtime.redact import Redactor
+from pmsync.sandbox.proxies import proxies_bypassed
 from pmsync.sandbox.runner import SandboxControl, running_sandbox
 
 # Each capability of pmsync adds its chapter here, in story order.
@@ -63,6 +65,18 @@ def tell(
     redactor: Redactor,
 ) -> DemoResult:
     """Every chapter on ``sandbox`` (fresh or reset), then the output folder."""
+    with proxies_bypassed(urlsplit(sandbox.url).hostname or ""):
+        return _tell(sandbox, output, workdir, show=show, redactor=redactor)
+
+
+def _tell(
+    sandbox: SandboxControl,
+    output: Path,
+    workdir: Path,
+    *,
+    show: Callable[[str], None] | None,
+    redactor: Redactor,
+) -> DemoResult:
     transcript.prepare_folder(output)
     narrator = Narrator(show, folder=str(output))
     narrator.template("intro.txt.j2", url=sandbox.url)

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pmsync.sandbox.clock import SandboxClock
 from pmsync.sandbox.github.service import GithubService
+from pmsync.sandbox.proxies import direct_opener, proxies_bypassed
 from pmsync.sandbox.server import JiraLike, SandboxApp, SandboxHTTPServer
 
 JiraDeployment = Literal["Cloud", "Server"]
@@ -68,7 +69,8 @@ class SandboxControl:
             headers={"Content-Type": "application/json"} if data is not None else {},
         )
         try:
-            with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+            # Direct: a proxy set for the outside world cannot reach the sandbox.
+            with direct_opener.open(request, timeout=30) as answer:
                 payload = answer.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode(errors="replace")
@@ -217,7 +219,8 @@ def running_sandbox(
     now: datetime | None = None,
     jira_service: JiraLike | None = None,
 ) -> Iterator[Sandbox]:
-    """Serve a sandbox on ``host:port`` (0: a free port) until the block ends."""
+    """Serve a sandbox on ``host:port`` (0: a free port) until the block ends. Meanwhile
+    this process's GitHub and Jira clients reach it directly, whatever proxy is set."""
     app = build_app(jira_deployment, state_file, now=now, jira_service=jira_service)
     server = SandboxHTTPServer((host, port), app)
     thread = threading.Thread(
@@ -225,7 +228,8 @@ def running_sandbox(
     )
     thread.start()
     try:
-        yield Sandbox(server, host)
+        with proxies_bypassed(host):
+            yield Sandbox(server, host)
     finally:
         server.shutdown()
         server.server_close()
