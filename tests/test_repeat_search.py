@@ -108,8 +108,10 @@ def test_labels_that_do_not_fit_in_one_query_are_left_out_not_split() -> None:
 
 
 def test_a_label_github_search_cannot_quote_is_a_config_error() -> None:
+    # Loading the config refuses it already (tests/test_config.py); the search still checks.
+    unchecked = LabelsConfig.model_construct(service_prefix='svc"')
     with pytest.raises(ConfigError, match="double quote"):
-        search_queries([target()], REPOS, config(service_prefix='svc"'))
+        search_queries([target()], REPOS, config().model_copy(update={"labels": unchecked}))
 
 
 def test_no_targets_no_queries() -> None:
