@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -24,6 +25,7 @@ import pytest
 import requests
 from github import Auth, Github, GithubException
 
+from pmsync.cli import main
 from pmsync.errors import ConfigError
 from pmsync.sandbox.http import SandboxRequest, SandboxResponse
 from pmsync.sandbox.runner import Sandbox, SandboxControlError, running_sandbox
@@ -414,6 +416,36 @@ def test_corrupt_state_file_is_a_clear_error(tmp_path: Path) -> None:
     state_file.write_text("{not json")
     with pytest.raises(ConfigError, match="delete it"), running_sandbox(state_file=state_file):
         pass
+
+
+@pytest.mark.parametrize(
+    ("where", "says"),
+    [
+        ("missing/folder/state.json", r"--state-file\): No such file or directory; create its"),
+        (".", r"--state-file .* is a folder; name a JSON file"),
+    ],
+)
+def test_a_state_file_that_cannot_be_written_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str, says: str
+) -> None:
+    state_file = tmp_path / where
+    assert main(["sandbox", "serve", "--state-file", str(state_file)]) == ConfigError.exit_code
+    message = capsys.readouterr().err
+    assert re.search(says, message), message
+    assert "unexpected" not in message
+
+
+def test_a_state_file_lost_while_serving_is_logged_and_the_answer_kept(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "state"
+    folder.mkdir()
+    with running_sandbox(state_file=folder / "sandbox.json", jira_service=RecordingJira()) as sb:
+        (folder / "sandbox.json").unlink()
+        folder.rmdir()
+        sb.add_github_repo("acme/ledger")
+        assert "acme/ledger" in sb.state()["github"]["repos"]
+    assert "cannot write the sandbox state file" in caplog.text
 
 
 # --- the command ------------------------------------------------------------------------

@@ -127,8 +127,23 @@ class SandboxApp:
         if self.state_file is None:
             return
         temporary = self.state_file.with_name(self.state_file.name + ".tmp")
-        temporary.write_text(json.dumps(self.state()), encoding="utf-8")
-        os.replace(temporary, self.state_file)
+        try:
+            temporary.write_text(json.dumps(self.state()), encoding="utf-8")
+            os.replace(temporary, self.state_file)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot write the sandbox state file {self.state_file} (--state-file): "
+                f"{exc.strerror or exc}; create its folder or pass a --state-file path "
+                "in a folder you can write to"
+            ) from exc
+
+    def _save_after_change(self) -> None:
+        """The request was served either way: a state file that cannot be written is
+        logged, not turned into a broken answer."""
+        try:
+            self.save_state()
+        except ConfigError as exc:
+            logger.error("%s", exc)
 
     # --- one request ------------------------------------------------------------------
 
@@ -149,7 +164,7 @@ class SandboxApp:
             with self.lock:
                 response = self.control.handle(request)
                 if method not in SAFE_METHODS:
-                    self.save_state()
+                    self._save_after_change()
             return Outcome(response)
         service = self.services.get(prefix)
         if service is None:
@@ -168,7 +183,7 @@ class SandboxApp:
         else:
             response = self._call(service, request)
             if request.method not in SAFE_METHODS:
-                self.save_state()
+                self._save_after_change()
             if fault is not None:
                 delay_s += fault.spec.delay_ms / 1000
         self._log(name, request, response.status, fault)
@@ -218,6 +233,10 @@ def reason_phrase(status: int) -> str:
 
 
 def read_state_file(path: Path) -> dict[str, Any]:
+    if path.is_dir():
+        raise ConfigError(
+            f"--state-file {path} is a folder; name a JSON file, e.g. {path / 'sandbox.json'}"
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
