@@ -441,6 +441,14 @@ def test_edited_events_that_change_the_services_clear_and_restore_the_flag(
     world.handle(tmp_path, "issues", "edited", PAYMENTS, latest)
     assert world.searches() == [] and world.writes() == []
 
+    # A service label someone added by hand is not pmsync's: events do not search for it.
+    world.issue(PAYMENTS, latest).add_to_labels("service:legacy-db")
+    world.edit(PAYMENTS, latest, body=original)
+    world.sandbox.clear_requests()
+    world.handle(tmp_path, "issues", "labeled", PAYMENTS, latest)
+    world.handle(tmp_path, "issues", "edited", PAYMENTS, latest)
+    assert world.searches() == [] and world.writes() == []
+
 
 # --- crash safety ---------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import argparse
 import json
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 from pmsync.commands.sync import add_run_options
 from pmsync.config.model import Config, load_config
 from pmsync.domain.model import ParseResult
-from pmsync.domain.state import IssueState
+from pmsync.domain.state import CommentState, IssueState
 from pmsync.engine import reconcile
 from pmsync.engine.trust import WRITE_ASSOCIATIONS
 from pmsync.errors import UsageError
@@ -109,8 +110,10 @@ def handle(hint: Hint, session: Run, config: Config) -> int:
         log.info("%s has no %r label; ignored", issue.ref, config.labels.postmortem)
         return 0
 
-    def check_repeats(issue: IssueState, parsed: ParseResult) -> bool:
-        return repeats.should_check(hint.event, issue, parsed, config)
+    def check_repeats(
+        issue: IssueState, parsed: ParseResult, bot_comments: Sequence[CommentState]
+    ) -> bool:
+        return repeats.should_check(hint.event, issue, parsed, config, bot_comments)
 
     reconcile.reconcile_all([issue], session.engine, check_repeats=check_repeats)
     return session.finish()

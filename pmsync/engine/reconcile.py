@@ -19,7 +19,7 @@ from pmsync.adapters.jira import JiraAdapter
 from pmsync.config.model import Config
 from pmsync.domain.changes import CreateTickets, NewTicket, Plan
 from pmsync.domain.model import ParseResult
-from pmsync.domain.state import IssueState, ObservedPostMortem, TicketState
+from pmsync.domain.state import CommentState, IssueState, ObservedPostMortem, TicketState
 from pmsync.engine import identity, journal
 from pmsync.engine.apply import Applier, RemoteApplier, RunSummary, SimulatedApplier, refused
 from pmsync.engine.plan import PlanContext, plan
@@ -135,10 +135,10 @@ def plan_context(issue: IssueState, parsed: ParseResult, engine: Engine) -> Plan
 
 # Whether to run the repeat search for a post-mortem: sync checks every time, handle-event
 # only on the events that call for one (pmsync.repeats.plan.should_check).
-RepeatCheck = Callable[[IssueState, ParseResult], bool]
+RepeatCheck = Callable[[IssueState, ParseResult, Sequence[CommentState]], bool]
 
 
-def always(issue: IssueState, parsed: ParseResult) -> bool:
+def always(issue: IssueState, parsed: ParseResult, bot_comments: Sequence[CommentState]) -> bool:
     return True
 
 
@@ -154,7 +154,7 @@ def reconcile(
     applier = engine.applier()
     parsed = parse(observed.issue, engine)
     ctx = plan_context(observed.issue, parsed, engine)
-    if ctx.trusted and check_repeats(observed.issue, parsed):
+    if ctx.trusted and check_repeats(observed.issue, parsed, observed.bot_comments):
         found = engine.repeats.observe(observed.issue, parsed, observed.bot_comments)
         observed = observed.model_copy(update={"repeats": found})
     created: set[str] = set()  # item ids this reconcile made tickets for
