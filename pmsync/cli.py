@@ -24,6 +24,7 @@ from pmsync.runtime.actions import (
     in_github_actions,
     report_problem,
 )
+from pmsync.runtime.job_summary import write_stopped
 from pmsync.runtime.redact import install_redaction
 
 # Exit code for a failure pmsync did not foresee (sysexits' EX_SOFTWARE).
@@ -119,11 +120,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         with command_safe_output():
             code: int = args.func(args)
     except PmsyncError as exc:
-        # An ::error:: annotation in GitHub Actions, else `error: …` on stderr.
+        # An ::error:: annotation in GitHub Actions, else `error: …` on stderr; and the
+        # job summary says why the run stopped, below what it did until then.
         report_problem("error", redactor.redact(str(exc)), title=error_title(exc))
+        write_stopped(error_title(exc), str(exc), redactor)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
+        write_stopped("pmsync", "interrupted (the job was cancelled or timed out)", redactor)
         return 130
     except BrokenPipeError:
         # The reader went away (`pmsync report | head`): nothing left to say to it.
@@ -133,10 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         logging.getLogger(__name__).debug("unexpected failure", exc_info=True)
         detail = redactor.redact(f"{type(exc).__name__}: {exc}")
-        report_problem(
-            "error",
-            f"unexpected {detail} (run with -v for the traceback)",
-            title="pmsync: unexpected failure",
-        )
+        message = f"unexpected {detail} (run with -v for the traceback)"
+        report_problem("error", message, title="pmsync: unexpected failure")
+        write_stopped("pmsync: unexpected failure", message, redactor)
         return INTERNAL_ERROR
     return code

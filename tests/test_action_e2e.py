@@ -89,8 +89,9 @@ class Step:
         self.event = event
         self.log = ""
 
-    def run(self, **inputs: str) -> dict[str, str]:
-        """Run the step; answer its outputs as the runner reads them."""
+    def run(self, expect: int = 0, **inputs: str) -> dict[str, str]:
+        """Run the step, which must exit with ``expect``; answer its outputs as the runner
+        reads them."""
         output = self.workspace.parent / "output"
         summary = self.workspace.parent / "summary.md"
         output.write_text("", encoding="utf-8")
@@ -107,11 +108,16 @@ class Step:
         done = run_action_step(inputs, venv=VENV, cwd=self.workspace, env=env)
         self.log = done.stdout + done.stderr
         self.summary = summary.read_text(encoding="utf-8")
-        assert done.returncode == 0, self.log
+        assert done.returncode == expect, self.log
         return runner_outputs(output.read_text(encoding="utf-8"))
 
     def jira_keys(self) -> list[str]:
         return sorted(self.sandbox.state()["jira"]["issues"])
+
+
+ALERT_ROW = "Alert when pool usage stays above 80% for 5 minutes"
+CAP_ROW = "Cap report queries at 20 connections"
+LABELS_ADDED = "+root-cause:capacity +service:payments-api +service:payments-db +sev:2"
 
 
 def test_dry_run_then_apply_then_nothing_left_to_do(sandbox: Sandbox, workspace: Path) -> None:
@@ -120,13 +126,50 @@ def test_dry_run_then_apply_then_nothing_left_to_do(sandbox: Sandbox, workspace:
 
     assert step.run(**{"dry-run": "true"}) == {"tickets_created": "0", "comments_written": "0"}
     assert step.jira_keys() == []
-    assert "### pmsync" in step.summary
+    plan = step.summary
+    assert plan.startswith("### pmsync: the plan (dry run: nothing was written)\n")
+    assert f"#### [{REPO}#1](" in plan and "): Payments outage\n" in plan
+    assert "| planned | create 2 Jira ticket(s) for acme/payments#\u200d1:<br>" in plan
+    assert f"row 1 in OPS: {ALERT_ROW}<br>row 2 in OPS: {CAP_ROW} |" in plan
+    assert f"| planned | label {REPO}#\u200d1: {LABELS_ADDED} |" in plan
+    assert "| planned | create the &lt;!-- pmsync:status --&gt; comment" in plan
 
     assert step.run() == {"tickets_created": "2", "comments_written": "1"}
     assert len(step.jira_keys()) == 2
+    done = step.summary
+    assert done.startswith("### pmsync: what was done\n")
+    assert "| done | create 2 Jira ticket(s) for acme/payments#\u200d1:<br>" in done
+    assert f"row 1 in OPS: {ALERT_ROW}<br>row 2 in OPS: {CAP_ROW} |" in done
+    assert f"| done | label {REPO}#\u200d1: {LABELS_ADDED} |" in done
+    assert "| done | link OPS-1 back to " in done and "| done | link OPS-2 back to " in done
+    assert "- post-mortems: 1 looked at, 0 with nothing to do\n" in done
 
     assert step.run() == {"tickets_created": "0", "comments_written": "0"}
     assert len(step.jira_keys()) == 2
+    assert "####" not in step.summary, "nothing was done, so no post-mortem has a section"
+    assert "- post-mortems: 1 looked at, 1 with nothing to do\n" in step.summary
+
+
+def test_an_error_that_ends_the_run_leaves_what_was_done_in_the_summary(
+    sandbox: Sandbox, workspace: Path
+) -> None:
+    step = Step(sandbox, workspace, open_postmortem(sandbox, "Payments outage", good_body()))
+    # The tickets are made; linking them back fails until the retries run out.
+    sandbox.add_fault(
+        service="jira", method="POST", path_regex="/remotelink$", retry_after=0, times=1000
+    )
+
+    assert step.run(expect=4) == {}
+
+    summary = step.summary
+    assert summary.startswith("### pmsync: what was done\n")
+    assert "| done | create 2 Jira ticket(s) for acme/payments#\u200d1:<br>" in summary
+    assert "The run stopped here, on an error (below)." in summary
+    stopped = summary[summary.index("### pmsync stopped with an error\n") :]
+    assert "pmsync: jira request failed: jira POST /rest/api/2/issue/OPS-1/remotelink " in stopped
+    assert "answered 500" in stopped
+    errors = [command for command in runner_commands(step.log) if command[0] == "error"]
+    assert [properties for _, properties, _ in errors] == [{"title": "pmsync: jira request failed"}]
 
 
 HOSTILE = "::add-mask::x ##[set-output name=tickets_created;]999 %0A::error::forged"

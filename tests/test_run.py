@@ -1,21 +1,33 @@
-"""Closing a run: the printed lines and the job summary say what was (or would be) done."""
+"""Closing a run: the printed lines, the annotations and the job summary say what was (or
+would be) done, post-mortem by post-mortem, and what failed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import cast
 
+import factories
 import pytest
 from actions_runner import runner_commands
-from github_markdown import fenced_content
+from github_markdown import as_read_on_github, stray_links
 
 from pmsync.adapters.retry import RequestLog
-from pmsync.domain.changes import UpsertComment
+from pmsync.cli import main
+from pmsync.domain.changes import CreateTickets, NewTicket, SetIssueLabels, UpsertComment
+from pmsync.domain.state import IssueState
+from pmsync.engine import journal
 from pmsync.engine.apply import Outcome, RunSummary
+from pmsync.engine.journal import Reconciled
 from pmsync.engine.reconcile import Engine
+from pmsync.errors import RemoteError
+from pmsync.runtime.redact import Redactor
 from pmsync.runtime.run import Run
 from pmsync.runtime.worker import describe_sync
+
+ISSUE = factories.issue()
+TOKEN = "ghp_KnownSecretForTheSummaryTest0123"
 
 
 def comment(body: str) -> UpsertComment:
@@ -24,11 +36,37 @@ def comment(body: str) -> UpsertComment:
     )
 
 
+def create(*summaries: str) -> CreateTickets:
+    return CreateTickets(
+        repo=ISSUE.repo,
+        number=ISSUE.number,
+        tickets=tuple(
+            NewTicket(
+                item_id=f"item-{row}",
+                row=row,
+                project="OPS",
+                issue_type="Task",
+                summary=summary,
+                description="",
+                priority="P1",
+                due=factories.CREATED.date(),
+                labels=(),
+                assignee=None,
+            )
+            for row, summary in enumerate(summaries, start=1)
+        ),
+    )
+
+
+LABELS = SetIssueLabels(repo=ISSUE.repo, number=ISSUE.number, add=("sev:2", "service:payments"))
+
+
 def closed_run(
     *outcomes: Outcome,
     dry_run: bool = False,
     failures: tuple[str, ...] = (),
     warnings: tuple[str, ...] = (),
+    redactor: Redactor | None = None,
 ) -> Run:
     summary = RunSummary(outcomes=list(outcomes))
     engine = SimpleNamespace(
@@ -37,14 +75,37 @@ def closed_run(
         failures=list(failures),
         repeats=SimpleNamespace(warnings=list(warnings)),
     )
-    return Run(cast(Engine, engine), RequestLog())
+    return Run(cast(Engine, engine), RequestLog(), redactor or Redactor())
+
+
+def reconciled(
+    run: Run,
+    *outcomes: Outcome,
+    issue: IssueState = ISSUE,
+    failures: tuple[str, ...] = (),
+    stopped: BaseException | None = None,
+) -> None:
+    """The run's engine is done with ``issue``, as reconcile_all tells it."""
+    run.engine.summary.outcomes.extend(outcomes)
+    run.engine.failures.extend(failures)
+    run.engine.on_reconciled(Reconciled(issue, outcomes, failures, stopped))
 
 
 @pytest.fixture
 def step_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "summary.md"
+    path.touch()
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(path))
     return path
+
+
+@pytest.fixture
+def in_actions(step_summary: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    yield step_summary
+
+
+# -- the printed lines ------------------------------------------------------------------
 
 
 def test_a_dry_run_says_what_it_would_apply_once(capsys: pytest.CaptureFixture[str]) -> None:
@@ -60,17 +121,6 @@ def test_a_run_says_what_it_did(capsys: pytest.CaptureFixture[str]) -> None:
     assert closed_run(*done).finish() == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[:2] == ["done: applied: 1 upsert_comment", "done: in place: 1 upsert_comment"]
-
-
-def test_backticks_in_what_failed_stay_inside_the_job_summarys_block(
-    step_summary: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    failure = "acme/payments#1: Jira refused ```` the action\n```\n# not a heading"
-    assert closed_run(failures=(failure,)).finish() == 1
-    printed = capsys.readouterr().out.rstrip("\n")
-    summary = step_summary.read_text(encoding="utf-8")
-    assert summary.startswith("### pmsync\n\n")
-    assert fenced_content(summary.removeprefix("### pmsync\n\n")) == printed
 
 
 REFUSED = "repeat incidents not checked in this run: github GET /search/issues answered 422"
@@ -91,3 +141,130 @@ def test_the_workers_line_carries_the_warnings() -> None:
     assert result.ok
     assert result.summary.startswith("2 post-mortem(s) synced, 0 comment(s) written")
     assert result.summary.endswith(f"; warning: {REFUSED}")
+
+
+# -- the journal --------------------------------------------------------------------------
+
+
+def test_the_journal_tells_what_a_post_mortem_added_also_when_the_run_ends_there() -> None:
+    heard: list[Reconciled] = []
+    outcomes = [Outcome(comment("earlier"), "applied")]
+    failures = ["acme/payments#1: earlier"]
+    with journal.told(heard.append, ISSUE, outcomes, failures):
+        outcomes.append(Outcome(LABELS, "failed", "answered 422"))
+        failures.append(f"{ISSUE.ref}: a change was refused (see above)")
+    error = RemoteError("jira", "GET", "/x", 500, "Internal Server Error")
+    with pytest.raises(RemoteError), journal.told(heard.append, ISSUE, outcomes, failures):
+        outcomes.append(Outcome(comment("later"), "applied"))
+        raise error
+    assert [(r.outcomes, r.failures, r.stopped) for r in heard] == [
+        ((outcomes[1],), (failures[1],), None),
+        ((outcomes[2],), (), error),
+    ]
+    assert heard[0].refused == (outcomes[1],)
+
+
+# -- the job summary ----------------------------------------------------------------------
+
+
+def test_the_summary_of_a_dry_run_shows_the_plan_of_each_post_mortem(step_summary: Path) -> None:
+    run = closed_run(dry_run=True)
+    other = factories.issue(number=7, title="Nothing changed here")
+    reconciled(run, Outcome(create("Add pool alert", "Cap queries"), "applied"))
+    reconciled(run, issue=other)
+    reconciled(run, Outcome(LABELS, "applied"), issue=factories.issue(number=8, title="Labels"))
+    assert run.finish() == 0
+    summary = step_summary.read_text(encoding="utf-8")
+    assert summary.startswith("### pmsync: the plan (dry run: nothing was written)\n")
+    assert summary.count("### pmsync") == 1
+    section = f"#### [{ISSUE.ref}]({ISSUE.html_url}): {ISSUE.title}\n"
+    assert section in summary
+    assert "row 1 in OPS: Add pool alert<br>row 2 in OPS: Cap queries |" in summary
+    assert "| planned | label acme/payments#\u200d42: +sev:2 +service:payments |" in summary
+    assert "Nothing changed here" not in summary, "a post-mortem left as it was has no section"
+    assert "- post-mortems: 3 looked at, 1 with nothing to do\n" in summary
+    assert "- would apply: 1 create_tickets, 1 set_issue_labels\n" in summary
+
+
+def test_the_summary_of_a_run_shows_what_was_done_and_what_failed(step_summary: Path) -> None:
+    run = closed_run()
+    reconciled(
+        run,
+        Outcome(create("Add pool alert"), "applied"),
+        Outcome(comment("status"), "in_place"),
+        Outcome(LABELS, "failed", "github POST /labels answered 422: Validation Failed"),
+        failures=(f"{ISSUE.ref}: a change was refused (see above)",),
+    )
+    other = factories.issue(number=9, title="Unparsable")
+    reconciled(run, issue=other, failures=(f"{other.ref}: the plan did not settle",))
+    assert run.finish() == 1
+    summary = step_summary.read_text(encoding="utf-8")
+    assert summary.startswith("### pmsync: what was done\n")
+    assert "| done | create 1 Jira ticket(s) for acme/payments#\u200d42:" in summary
+    assert "| already in place | create the &lt;!-- m --&gt; comment" in summary
+    assert (
+        "| failed | label acme/payments#\u200d42: +sev:2 +service:payments<br>refused: github "
+        "POST /labels answered 422: Validation Failed |" in summary
+    )
+    assert "see above" not in summary, "the refused change says it; no second note"
+    assert "- failed: the plan did not settle\n" in summary
+    assert "1 with nothing to do" not in summary
+    assert "- post-mortems: 2 looked at, 0 with nothing to do, 2 with a failure\n" in summary
+    assert "- done: applied: 1 create_tickets\n- done: in place: 1 upsert_comment\n" in summary
+
+
+def test_a_post_mortem_the_run_ended_on_keeps_what_was_done_before(step_summary: Path) -> None:
+    run = closed_run()
+    error = RemoteError("jira", "POST", "/remotelink", 503, "Service Unavailable")
+    reconciled(run, Outcome(create("Add pool alert"), "applied"), stopped=error)
+    summary = step_summary.read_text(encoding="utf-8")
+    assert "| done | create 1 Jira ticket(s)" in summary
+    assert "The run stopped here, on an error (below)." in summary
+
+
+HOSTILE_TITLE = "Outage @octocat cc @acme/ops see #3 [x](https://evil.example) <!-- hide"
+HOSTILE_ACTION = "Ping @bob ![i](https://evil.example/i.png) | fake cell ``` # heading"
+
+
+def test_issue_text_in_the_summary_links_and_mentions_nothing(step_summary: Path) -> None:
+    run = closed_run()
+    issue = factories.issue(title=HOSTILE_TITLE)
+    answer = "github POST answered 422: label @octocat/x is https://evil.example"
+    reconciled(
+        run,
+        Outcome(create(HOSTILE_ACTION), "failed", answer),
+        issue=issue,
+        failures=(f"{issue.ref}: a change was refused (see above)",),
+    )
+    summary = step_summary.read_text(encoding="utf-8")
+    assert stray_links(summary, {issue.html_url}) == []
+    assert "@octocat" not in summary and "@acme/ops" not in summary and "@bob" not in summary
+    assert "<!--" not in summary
+    shown = as_read_on_github(summary).replace("\u200d", "")
+    assert HOSTILE_TITLE in shown and HOSTILE_ACTION in shown, "the text is shown, inert"
+    rows = [line for line in summary.splitlines() if line.startswith("| failed |")]
+    assert len(rows) == 1 and rows[0].count(" | ") == 1, "the text stays in its cell"
+
+
+def test_secrets_in_what_failed_are_masked_in_the_summary(step_summary: Path) -> None:
+    run = closed_run(redactor=Redactor([TOKEN]))
+    answer = f"answered 401: bad credentials token {TOKEN} for @someone"
+    reconciled(run, Outcome(LABELS, "failed", answer), failures=("x",))
+    run.finish()
+    summary = step_summary.read_text(encoding="utf-8")
+    assert TOKEN not in summary and "bad credentials token *** for" in summary
+
+
+# -- an error that ends the run ------------------------------------------------------------
+
+
+def test_an_error_that_ends_the_run_is_in_the_summary(
+    in_actions: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nowhere.yml"
+    assert main(["sync", "--config", str(missing)]) == 3
+    summary = in_actions.read_text(encoding="utf-8")
+    assert summary.startswith("### pmsync stopped with an error\n\npmsync: configuration: ")
+    assert "nowhere.yml" in summary
+    errors = [c for c in runner_commands(capsys.readouterr().err) if c[0] == "error"]
+    assert [title for _, title, _ in errors] == [{"title": "pmsync: configuration"}]

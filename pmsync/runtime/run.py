@@ -22,16 +22,20 @@ from pmsync.adapters.retry import Classifier, Remote, RequestLog, RetryPolicy
 from pmsync.config.model import Config
 from pmsync.config.settings import JiraCloudAuth, Settings
 from pmsync.engine.apply import RunSummary
+from pmsync.engine.journal import Reconciled
 from pmsync.engine.reconcile import Engine
 from pmsync.errors import UsageError
 from pmsync.postmortem.form import find_form, load_form
 from pmsync.runtime import actions as actions_env
+from pmsync.runtime.job_summary import JobSummary, Totals, problems, worth_a_section
 from pmsync.runtime.redact import Redactor
 
 log = logging.getLogger(__name__)
 
 # Set in a workflow when pmsync posts as another login than the one its token names.
 BOT_LOGIN_VARIABLE = "PMSYNC_BOT_LOGIN"
+# How RunSummary.lines() starts the line of a refused change.
+FAILED_LINE = "failed: "
 
 
 @dataclass
@@ -40,37 +44,65 @@ class Run:
     requests: RequestLog
     # Failures quote what the services answered, and an answer may quote a credential.
     redactor: Redactor = field(default_factory=Redactor)
+    reconciled: list[Reconciled] = field(default_factory=list, init=False)
+    job_summary: JobSummary = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.job_summary = JobSummary(dry_run=self.engine.dry_run, redactor=self.redactor)
+        self.engine.on_reconciled = self.heard
 
     @property
     def warnings(self) -> list[str]:
         """What the run could not do but that fails nothing (a refused repeat search)."""
         return list(self.engine.repeats.warnings)
 
+    def heard(self, reconciled: Reconciled) -> None:
+        """A post-mortem the run is done with: its section of the job summary."""
+        self.reconciled.append(reconciled)
+        self.job_summary.postmortem(reconciled)
+
     def finish(self) -> int:
         """Print what was done and how many requests it took; 1 if anything failed."""
         summary = self.engine.summary
-        lines = summary_lines(summary, dry_run=self.engine.dry_run)
+        dry = self.engine.dry_run
+        lines = summary_lines(summary, dry_run=dry)
         lines.append(f"requests: {self.requests.summary()}")
         lines += [f"failed: {failure}" for failure in self.engine.failures]
         text = self.redactor.redact("\n".join(lines))
         print(actions_env.neutralise_commands(text))
         for warning in self.warnings:
             actions_env.report_problem("warning", self.redactor.redact(warning), title="pmsync")
-        dry = self.engine.dry_run
         actions_env.write_run_outputs(
             tickets_created=0 if dry else summary.tickets_created,
             comments_written=0 if dry else summary.comments_written,
         )
-        actions_env.append_step_summary(f"### pmsync\n\n{actions_env.code_block(text)}")
+        self.job_summary.totals(self.totals())
         return 1 if self.engine.failures or summary.failed else 0
 
+    def totals(self) -> Totals:
+        summary = self.engine.summary
+        counts = summary_lines(summary, dry_run=self.engine.dry_run, failures=False)
+        return Totals(
+            counts=tuple(counts),
+            postmortems=len(self.reconciled),
+            unchanged=sum(1 for r in self.reconciled if not worth_a_section(r)),
+            failed=sum(1 for r in self.reconciled if problems(r)),
+            requests=self.requests.summary(),
+            warnings=tuple(self.redactor.redact(warning) for warning in self.warnings),
+        )
 
-def summary_lines(summary: RunSummary, *, dry_run: bool) -> list[str]:
+
+def summary_lines(summary: RunSummary, *, dry_run: bool, failures: bool = True) -> list[str]:
     """``done: applied: …``, ``done: in place: …`` for a run; for a dry run, whose applier
-    only simulates (every change "applied"), ``would apply: 2 upsert_comment, …``."""
+    only simulates (every change "applied"), ``would apply: 2 upsert_comment, …``. Without
+    ``failures``, the lines of refused changes are left out (and a run that did nothing
+    else has no line)."""
+    lines = summary.lines()
+    if not failures:
+        lines = [line for line in lines if not line.startswith(FAILED_LINE)]
     if not dry_run:
-        return [f"done: {line}" for line in summary.lines()]
-    return [f"would apply: {line.removeprefix('applied: ')}" for line in summary.lines()]
+        return [f"done: {line}" for line in lines]
+    return [f"would apply: {line.removeprefix('applied: ')}" for line in lines]
 
 
 def start_run(
