@@ -150,6 +150,41 @@ def test_dry_run_then_apply_then_nothing_left_to_do(sandbox: Sandbox, workspace:
     assert "- post-mortems: 1 looked at, 1 with nothing to do\n" in step.summary
 
 
+def test_a_refused_change_is_an_error_annotation_and_a_row_of_the_summary(
+    sandbox: Sandbox, workspace: Path
+) -> None:
+    first = open_postmortem(sandbox, "Payments outage", good_body())
+    open_postmortem(sandbox, "Payments outage again", good_body())
+    step = Step(sandbox, workspace, first)
+    # Jira refuses the tickets of the post-mortem the sync takes first; GitHub refuses the
+    # first comment, which is then the other post-mortem's status comment.
+    sandbox.add_fault(service="jira", method="POST", path_regex="/issue/bulk$", status=400)
+    sandbox.add_fault(service="github", method="POST", path_regex="/comments$", status=403)
+
+    assert step.run(expect=1, command="sync") == {"tickets_created": "2", "comments_written": "0"}
+
+    # One annotation per failure, titled with its post-mortem (whichever the sync took first).
+    errors = sorted(
+        (message, properties["title"])
+        for command, properties, message in runner_commands(step.log)
+        if command == "error"
+    )
+    assert len(errors) == 2 and len(runner_commands(step.log)) == 2
+    (refused_tickets, other), (refused_comment, one) = errors  # "create 2 …" sorts first
+    assert {one, other} == {f"pmsync: {REPO}#1", f"pmsync: {REPO}#2"}
+    assert refused_tickets.startswith(
+        f"create 2 Jira ticket(s) for {other.removeprefix('pmsync: ')}:"
+    )
+    assert refused_tickets.endswith("jira POST /rest/api/2/issue/bulk answered 400: Bad Request")
+    assert refused_comment.startswith("create the <!-- pmsync:status --> comment on ")
+    assert refused_comment.endswith("/comments answered 403: Forbidden")
+    summary = step.summary
+    assert f"<br>row 2 in OPS: {CAP_ROW}<br>refused: jira POST /rest/api/2/issue/bulk " in summary
+    assert "| done | create 2 Jira ticket(s) for " in summary
+    assert " comment on acme/payments#\u200d" in summary and "<br>refused: github POST " in summary
+    assert "- post-mortems: 2 looked at, 0 with nothing to do, 2 with a failure\n" in summary
+
+
 def test_an_error_that_ends_the_run_leaves_what_was_done_in_the_summary(
     sandbox: Sandbox, workspace: Path
 ) -> None:

@@ -255,6 +255,55 @@ def test_secrets_in_what_failed_are_masked_in_the_summary(step_summary: Path) ->
     assert TOKEN not in summary and "bad credentials token *** for" in summary
 
 
+# -- annotations ---------------------------------------------------------------------------
+
+
+def test_each_failure_is_one_error_annotation_in_actions(
+    in_actions: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = closed_run(redactor=Redactor([TOKEN]))
+    reconciled(
+        run,
+        Outcome(create("Add pool alert"), "failed", "jira POST /issue/bulk answered 400"),
+        Outcome(LABELS, "failed", f"github answered 422 for {TOKEN}"),
+        failures=(f"{ISSUE.ref}: a change was refused (see above)",),
+    )
+    other = factories.issue(number=9)
+    reconciled(run, issue=other, failures=(f"{other.ref}: github GET answered 404",))
+    reconciled(run, Outcome(comment("fine"), "applied"), issue=factories.issue(number=10))
+    assert run.finish() == 1
+    errors = [c for c in runner_commands(capsys.readouterr().err) if c[0] == "error"]
+    assert errors == [
+        (
+            "error",
+            {"title": f"pmsync: {ISSUE.ref}"},
+            "create 1 Jira ticket(s) for acme/payments#42:\n"
+            "  - row 1 in OPS: Add pool alert: jira POST /issue/bulk answered 400",
+        ),
+        (
+            "error",
+            {"title": f"pmsync: {ISSUE.ref}"},
+            f"label {ISSUE.ref}: +sev:2 +service:payments: github answered 422 for ***",
+        ),
+        ("error", {"title": "pmsync: acme/payments#9"}, "github GET answered 404"),
+    ]
+
+
+def test_outside_actions_failures_are_the_closing_lines_only(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run = closed_run()
+    reconciled(
+        run,
+        Outcome(LABELS, "failed", "answered 422"),
+        failures=(f"{ISSUE.ref}: a change was refused (see above)",),
+    )
+    assert run.finish() == 1
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert f"done: failed: {LABELS.describe()}: answered 422" in out.splitlines()
+
+
 # -- an error that ends the run ------------------------------------------------------------
 
 

@@ -57,8 +57,15 @@ class Run:
         return list(self.engine.repeats.warnings)
 
     def heard(self, reconciled: Reconciled) -> None:
-        """A post-mortem the run is done with: its section of the job summary."""
+        """A post-mortem the run is done with: its failures where people look, its section
+        of the job summary."""
         self.reconciled.append(reconciled)
+        if actions_env.in_github_actions():
+            # Outside Actions the closing "failed:" lines and the log say it already.
+            for problem in problems(reconciled):
+                actions_env.report_problem(
+                    "error", self.redactor.redact(problem), title=f"pmsync: {reconciled.issue.ref}"
+                )
         self.job_summary.postmortem(reconciled)
 
     def finish(self) -> int:
