@@ -88,8 +88,10 @@ def search_queries(
     return queries
 
 
-def _carries(issue: IssueState, groups: Iterable[Iterable[str]]) -> bool:
-    """Whether the issue has a label of each group (GitHub compares labels case-blind)."""
+def carries_form_labels(issue: IssueState, groups: Iterable[Iterable[str]]) -> bool:
+    """Whether the issue has a label of each group (``search_labels``; GitHub compares
+    labels case-blind). pmsync gives these only to a valid post-mortem of a trusted or
+    approved author, so the report counts by the same test (``pmsync.report.gather``)."""
     present = {label.casefold() for label in issue.labels}
     return all(any(label.casefold() in present for label in group) for group in groups)
 
@@ -204,7 +206,7 @@ class RepeatFinder:
             return
         config = self._config
         wanted = search_labels(parsed.postmortem, config.labels, config.repeats.rule)
-        if labelled_only and not _carries(issue, wanted):
+        if labelled_only and not carries_form_labels(issue, wanted):
             log.debug("%s: not labelled by pmsync; not a repeat candidate", issue.ref)
             return
         self._candidates[issue.ref] = EarlierPostMortem(issue=issue, postmortem=parsed.postmortem)
