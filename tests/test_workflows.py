@@ -27,10 +27,16 @@ ACTION = ROOT / "action.yml"
 
 # What a job may be granted: read the code, write issues and comments. Nothing else.
 ALLOWED_PERMISSIONS = {"contents": {"read"}, "issues": {"read", "write"}}
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+README_USE = README[README.index("## Use it in your repository") :].split("\n## ", 1)[0]
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
 VERSION_COMMENT = re.compile(r"uses:\s*\S+@[0-9a-f]{40}\s+#\s*\S")
 PLACEHOLDER = "YOUR_ORG/pmsync@0000000000000000000000000000000000000000"
 SECRET_NAMES = {"GITHUB_TOKEN", "JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_TOKEN"}
+# A GitHub App instead of the token: commented out in the copyable workflows until a team
+# uncomments them (README, "Use it in your repository", step 3).
+APP_NAMES = {"GITHUB_APP_ID", "GITHUB_APP_PRIVATE_KEY"}
+COMMENTED_APP_LINE = re.compile(r"^(\s*)# ((?:GITHUB_APP_ID|GITHUB_APP_PRIVATE_KEY): .*)$", re.M)
 # Plain settings a workflow may pass besides the secrets (the scheduled sync's cache).
 SETTING_NAMES = {"PMSYNC_CACHE_DIR"}
 
@@ -209,13 +215,33 @@ def test_sync_keeps_its_cache_between_runs() -> None:
     assert cache["with"]["restore-keys"] and "${{ github.run_id }}" in cache["with"]["key"]
 
 
+def pmsync_steps(path: Path) -> list[dict[str, Any]]:
+    return [s for s in all_steps(path) if str(s.get("uses", "")).startswith("YOUR_ORG/")]
+
+
 @pytest.mark.parametrize("path", COPYABLE, ids=lambda p: p.name)
 def test_copyable_workflows_run_pmsync_with_the_documented_placeholder(path: Path) -> None:
-    steps = [s for s in all_steps(path) if str(s.get("uses", "")).startswith("YOUR_ORG/")]
+    steps = pmsync_steps(path)
     assert [s["uses"] for s in steps] == [PLACEHOLDER]
-    assert set(steps[0]["env"]) - SETTING_NAMES == SECRET_NAMES
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "YOUR_ORG" in readme, "the README must say how to replace the placeholder"
+    assert SECRET_NAMES <= set(steps[0]["env"]) - SETTING_NAMES <= SECRET_NAMES | APP_NAMES
+    assert "YOUR_ORG" in README_USE, "the README must say how to replace the placeholder"
+
+
+@pytest.mark.parametrize("path", COPYABLE, ids=lambda p: p.name)
+def test_the_github_app_lines_work_once_uncommented(path: Path, tmp_path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert len(COMMENTED_APP_LINE.findall(text)) == 2, "both App lines, commented out"
+    uncommented = tmp_path / path.name
+    uncommented.write_text(COMMENTED_APP_LINE.sub(r"\1\2", text), encoding="utf-8")
+    env = pmsync_steps(uncommented)[0]["env"]
+    assert set(env) - SETTING_NAMES == SECRET_NAMES | APP_NAMES
+    for name in APP_NAMES:
+        secret = re.fullmatch(r"\$\{\{ secrets\.(\w+) \}\}", env[name])
+        assert secret, f"{name} comes from a secret"
+        # GitHub refuses secret names that start with GITHUB_.
+        assert not secret.group(1).upper().startswith("GITHUB_"), env[name]
+        assert f"`{secret.group(1)}`" in README_USE, "the walk-through names the secret"
+    assert "GITHUB_APP_ID" in README_USE and "GITHUB_APP_PRIVATE_KEY" in README_USE
 
 
 # -- action.yml --------------------------------------------------------------------------
