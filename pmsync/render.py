@@ -268,3 +268,10 @@ def render_ticket_description(view: DescriptionView, override_dir: Path | None =
 def render_ticket_removed(issue_ref: str, issue_url: str, override_dir: Path | None = None) -> str:
     context = {"issue_ref": issue_ref, "issue_url": issue_url}
     return render("ticket_removed.j2", context, override_dir)
+
+
+def render_ticket_duplicate(
+    original: str, issue_ref: str, issue_url: str, override_dir: Path | None = None
+) -> str:
+    context = {"original": original, "issue_ref": issue_ref, "issue_url": issue_url}
+    return render("ticket_duplicate.j2", context, override_dir)

@@ -21,6 +21,7 @@ from pmsync.adapters.jira import JiraAdapter, classify
 from pmsync.adapters.jql import jql_quote
 from pmsync.adapters.retry import Remote, RequestLog, RequestRecord, RetryPolicy
 from pmsync.domain.changes import NewTicket
+from pmsync.domain.state import TicketState
 from pmsync.engine.identity import DUPLICATE_LABEL, item_label
 from pmsync.errors import RemoteError
 from pmsync.sandbox.jira import jql_parse as sandbox_jql
@@ -451,9 +452,11 @@ def test_more_than_fifty_tickets_go_in_several_bulk_requests(
     assert sizes == [50, 10]
 
 
-def test_a_second_ticket_for_an_item_is_closed_as_duplicate_of_the_older(
+def test_a_second_ticket_for_an_item_comes_back_with_the_created_one(
     mocked: responses.RequestsMock,
 ) -> None:
+    # Another run made OPS-5 for the same item meanwhile: the read-back returns both, and
+    # closing the later one is the plan's next round's job (pmsync.engine.matching).
     mocked.post(
         f"{SITE}/rest/api/2/issue/bulk",
         status=201,
@@ -462,28 +465,45 @@ def test_a_second_ticket_for_an_item_is_closed_as_duplicate_of_the_older(
     older = issue("OPS-5", [item_label(ITEM_A)], "2026-11-20T10:00:00.000+0000")
     ours = issue("OPS-7", [item_label(ITEM_A)], "2026-11-20T10:00:02.000+0000")
     mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [ours, older], "isLast": True})
+    adapter, request_log, _ = make_adapter()
+    created = adapter.create_tickets([new_ticket(ITEM_A, 1)])
+    assert [(t.key, t.id) for t in created] == [("OPS-5", "10005"), ("OPS-7", "10007")]
+    assert request_log.count(write=True) == 1
+    assert query_of(mocked.calls[1])["reconcileIssues"] == ["10007"]
+
+
+DUPLICATE_COMMENT = "Duplicate of OPS-5: …"
+
+
+def duplicate(status_category: str = "new") -> TicketState:
+    return TicketState(
+        key="OPS-7",
+        id="10007",
+        summary="Action 1",
+        status="To Do" if status_category == "new" else "Done",
+        status_category=status_category,  # type: ignore[arg-type]
+        labels=(item_label(ITEM_A),),
+        created=datetime(2026, 11, 20, 10, 0, 2, tzinfo=UTC),
+        updated=datetime(2026, 11, 20, 10, 0, 2, tzinfo=UTC),
+        url=f"{SITE}/browse/OPS-7",
+    )
+
+
+def expect_comment_and_label(mocked: responses.RequestsMock) -> None:
+    update = {
+        "comment": [{"add": {"body": DUPLICATE_COMMENT}}],
+        "labels": [{"add": DUPLICATE_LABEL}],
+    }
     mocked.put(
         f"{SITE}/rest/api/2/issue/OPS-7",
         status=204,
-        match=[
-            matchers.json_params_matcher(
-                {
-                    "update": {
-                        "comment": [
-                            {
-                                "add": {
-                                    "body": "Duplicate of OPS-5: two runs of pmsync created a "
-                                    "ticket for the same action item at the same time. The "
-                                    "older ticket is kept."
-                                }
-                            }
-                        ],
-                        "labels": [{"add": DUPLICATE_LABEL}],
-                    }
-                }
-            )
-        ],
+        match=[matchers.json_params_matcher({"update": update})],
     )
+
+
+def test_a_duplicate_is_closed_as_duplicate_then_commented_and_labelled(
+    mocked: responses.RequestsMock,
+) -> None:
     transitions = copy.deepcopy(TRANSITIONS)
     transitions["transitions"][0]["to"]["statusCategory"]["key"] = "done"
     transitions["transitions"][0]["fields"]["resolution"] = {
@@ -503,21 +523,16 @@ def test_a_second_ticket_for_an_item_is_closed_as_duplicate_of_the_older(
             )
         ],
     )
-    adapter, _, _ = make_adapter()
-    assert [t.key for t in adapter.create_tickets([new_ticket(ITEM_A, 1)])] == ["OPS-5"]
+    expect_comment_and_label(mocked)
+    adapter, request_log, _ = make_adapter()
+    adapter.close_as_duplicate(duplicate(), DUPLICATE_COMMENT)
+    assert [c.request.method for c in mocked.calls] == ["GET", "POST", "PUT"]
+    assert request_log.count(write=True) == 2
 
 
 def test_a_duplicate_is_closed_before_it_is_labelled(mocked: responses.RequestsMock) -> None:
     # A run that dies between the two writes must not leave an open, labelled ticket:
     # searches leave labelled tickets out, so nothing would ever close it.
-    mocked.post(
-        f"{SITE}/rest/api/2/issue/bulk",
-        status=201,
-        json={"issues": [{"id": "10007", "key": "OPS-7", "self": "x"}], "errors": []},
-    )
-    older = issue("OPS-5", [item_label(ITEM_A)], "2026-11-20T10:00:00.000+0000")
-    ours = issue("OPS-7", [item_label(ITEM_A)], "2026-11-20T10:00:02.000+0000")
-    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [ours, older], "isLast": True})
     transitions = copy.deepcopy(TRANSITIONS)
     transitions["transitions"][0]["to"]["statusCategory"]["key"] = "done"
     mocked.get(f"{SITE}/rest/api/2/issue/OPS-7/transitions", json=transitions)
@@ -530,26 +545,59 @@ def test_a_duplicate_is_closed_before_it_is_labelled(mocked: responses.RequestsM
 
     request_log.listeners.append(die_after_the_first_write_to_the_duplicate)
     with pytest.raises(Killed, match="POST /rest/api/2/issue/OPS-7/transitions"):
-        adapter.create_tickets([new_ticket(ITEM_A, 1)])
+        adapter.close_as_duplicate(duplicate(), DUPLICATE_COMMENT)
 
 
-def test_a_ticket_another_row_claims_is_never_a_duplicate_of_a_new_one(
+def test_a_duplicate_closed_by_a_run_that_died_is_only_commented_and_labelled(
+    mocked: responses.RequestsMock,
+) -> None:
+    expect_comment_and_label(mocked)
+    adapter, request_log, _ = make_adapter()
+    adapter.close_as_duplicate(duplicate("done"), DUPLICATE_COMMENT)
+    assert request_log.count() == 1
+
+
+def test_a_ticket_another_row_claims_does_not_count_as_created(
     mocked: responses.RequestsMock,
 ) -> None:
     # OPS-5 carries the item's label but a row holds it by its Ticket cell (the item was
-    # reworded and its old text added again): the new ticket is not its duplicate.
+    # reworded and its old text added again): after a lost answer, the new item is sent
+    # again rather than taken as landed.
+    mocked.post(f"{SITE}/rest/api/2/issue/bulk", status=502)
+    older = issue("OPS-5", [item_label(ITEM_A)], "2026-11-20T10:00:00.000+0000")
+    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [older], "isLast": True})
     mocked.post(
         f"{SITE}/rest/api/2/issue/bulk",
         status=201,
         json={"issues": [{"id": "10007", "key": "OPS-7", "self": "x"}], "errors": []},
     )
-    older = issue("OPS-5", [item_label(ITEM_A)], "2026-11-20T10:00:00.000+0000")
     ours = issue("OPS-7", [item_label(ITEM_A)], "2026-11-20T10:00:02.000+0000")
     mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [ours, older], "isLast": True})
     adapter, request_log, _ = make_adapter()
     created = adapter.create_tickets([new_ticket(ITEM_A, 1)], claimed=("OPS-5",))
     assert [t.key for t in created] == ["OPS-5", "OPS-7"]
-    assert request_log.count(write=True) == 1  # the create; nothing closed
+    assert request_log.count(write=True) == 2  # the lost create and the one sent again
+
+
+def test_known_ids_are_reconciled_and_more_than_fifty_take_one_search_each(
+    mocked: responses.RequestsMock,
+) -> None:
+    known = [str(10000 + n) for n in range(60)]
+    first = issue("OPS-1", ["pmsync-pm-0123456789"], "2026-11-20T10:00:00.000+0000")
+    last = issue("OPS-60", ["pmsync-pm-0123456789"], "2026-11-20T10:00:00.000+0000")
+    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [first], "isLast": True})
+    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [first, last], "isLast": True})
+    adapter, _, _ = make_adapter()
+    found = adapter.tickets_with_labels(["pmsync-pm-0123456789"], known_ids=known[::-1])
+    assert [t.key for t in found] == ["OPS-1", "OPS-60"]
+    assert [query_of(c)["reconcileIssues"] for c in mocked.calls] == [known[:50], known[50:]]
+
+
+def test_data_center_search_takes_no_reconcile_ids(mocked: responses.RequestsMock) -> None:
+    mocked.get(f"{SITE}/rest/api/2/search", json={"issues": [], "total": 0})
+    adapter, _, _ = make_adapter("datacenter")
+    adapter.tickets_with_labels(["x"], known_ids=["10001"])
+    assert "reconcileIssues" not in query_of(mocked.calls[0])
 
 
 # -- other writes ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from datetime import UTC, date, datetime, timedelta
 
 from factories import comment
@@ -126,3 +127,25 @@ def test_any_snapshot_round_trips_next_to_any_text(value: Snapshot, text: str) -
 def test_decoding_never_fails(text: str) -> None:
     markers.decode_snapshot(text)
     markers.decode_snapshot(f"<!-- pmsync:snapshot {text} -->")
+
+
+def test_the_last_snapshot_is_the_status_comments_and_names_the_jira_ids() -> None:
+    item = snapshot().items[0]
+    recorded = snapshot().model_copy(
+        update={"items": (item.model_copy(update={"jira_id": "10042"}), item)}
+    )
+    comments = (
+        comment("<!-- pmsync:feedback -->", id=1),
+        comment(f"<!-- pmsync:status -->\n{markers.encode_snapshot(recorded)}", id=2),
+    )
+    assert markers.last_snapshot(comments) == recorded
+    assert recorded.jira_ids == ("10042",)
+    assert markers.last_snapshot(comments[:1]) == Snapshot()
+
+
+def test_a_snapshot_written_before_jira_ids_were_kept_still_reads() -> None:
+    payload = snapshot().model_dump(mode="json")
+    del payload["items"][0]["jira_id"]
+    value = base64.b64encode(json.dumps(payload).encode()).decode()
+    found = markers.decode_snapshot(markers.data_marker(markers.SNAPSHOT, value))
+    assert found == snapshot() and found.jira_ids == ()

@@ -28,6 +28,7 @@ from pmsync.config.model import Config
 from pmsync.domain.changes import (
     AddRemoteLink,
     Change,
+    CloseDuplicate,
     CommentOnTicket,
     CreateTickets,
     EditTicket,
@@ -514,12 +515,52 @@ def test_a_ticket_cell_naming_a_foreign_key_is_left_alone() -> None:
     assert "Row 2 names **XYZ-9**" in body and "| — | Add connection pool alert number 2 |" in body
 
 
-def test_a_second_ticket_for_one_item_is_ignored_not_removed() -> None:
+def test_a_second_ticket_for_one_item_is_closed_as_a_duplicate_of_the_older() -> None:
     state, parsed, ctx = synced()
     original = state.tickets[0]
     twin = original.model_copy(update={"key": "NEW-9", "created": original.created + timedelta(1)})
     state = state.model_copy(update={"tickets": (*state.tickets, twin)})
-    assert plan(state, parsed, ctx).empty
+    result = plan(state, parsed, ctx)
+    (closing,) = result.changes
+    assert isinstance(closing, CloseDuplicate)
+    assert (closing.ticket, closing.original) == ("NEW-9", "NEW-1")
+    assert closing.body.startswith("Duplicate of NEW-1: pmsync made two tickets for one action")
+    assert "[acme/payments\\#42|https://github.com/acme/payments/issues/42]" in closing.body
+    final, _, _ = converge(state, parsed, ctx)
+    assert identity.DUPLICATE_LABEL in ticket_of(final, "NEW-9").labels
+
+
+def test_a_row_whose_cell_names_a_duplicate_moves_to_the_original() -> None:
+    # A run was killed after Jira created the tickets; the rerun did not see them (Cloud's
+    # search lagged) and made a second set, whose keys it wrote into the table.
+    ctx = context()
+    parsed = parse_result()
+    lost = Simulator(NOW, JIRA).apply_plan(plan(observed(), parsed, ctx), observed())
+    rerun, parsed, _ = converge(observed(), parsed, ctx)
+    later = tuple(
+        t.model_copy(update={"key": f"OPS-{n}", "created": t.created + timedelta(1)})
+        for n, t in enumerate(rerun.tickets, start=5)
+    )
+    cells = {item.row: f"OPS-{n}" for n, item in enumerate(action_items(2), start=5)}
+    parsed = with_items(
+        parsed, *(item.model_copy(update={"ticket": cells[item.row]}) for item in action_items(2))
+    )
+    state = rerun.model_copy(update={"tickets": (*lost.tickets, *later)})
+    result = plan(state, parsed, ctx)
+    closed = [(c.ticket, c.original) for c in of_kind(result, CloseDuplicate)]
+    assert closed == [("OPS-5", "NEW-1"), ("OPS-6", "NEW-2")]
+    assert not of_kind(result, CommentOnTicket), "nothing is told it was removed"
+    (cells_change,) = of_kind(result, SetTicketCells)
+    assert [cell.text for cell in cells_change.cells] == [
+        f"[NEW-1]({JIRA}/browse/NEW-1)",
+        f"[NEW-2]({JIRA}/browse/NEW-2)",
+    ]
+    final, _, _ = converge(state, parsed, ctx)
+    assert "Removed from the post-mortem" not in status_body(final)
+
+
+def ticket_of(state: ObservedPostMortem, key: str) -> TicketState:
+    return next(t for t in state.tickets if t.key == key)
 
 
 def test_duplicate_labelled_tickets_are_ignored() -> None:
@@ -659,3 +700,25 @@ def test_invalid_example_then_fixed_through_the_parser() -> None:
     assert len(state.tickets) == 4 and "pm:needs-fix" not in state.issue.labels
     feedback = markers.find_comment(state.bot_comments, markers.FEEDBACK)
     assert feedback is not None and "Fixed, thank you" in feedback.body
+
+
+def test_the_snapshot_keeps_jira_ids_and_forgets_a_ticket_a_search_by_id_missed() -> None:
+    state, parsed, ctx = synced()
+    state = set_ticket(set_ticket(state, "NEW-1", id="10001"), "NEW-2", id="10002")
+    state, parsed, _ = converge(state, parsed, ctx)
+    snapshot = markers.decode_snapshot(status_body(state))
+    assert snapshot is not None and snapshot.jira_ids == ("10001", "10002")
+
+    # NEW-2 lost its labels in Jira: the search that named its id still did not return it.
+    gone = state.model_copy(update={"tickets": state.tickets[:1]})
+    final, _, _ = converge(gone, parsed, ctx)
+    snapshot = markers.decode_snapshot(status_body(final))
+    assert snapshot is not None and [item.key for item in snapshot.items] == ["NEW-1"]
+
+
+def test_a_snapshot_entry_without_a_jira_id_is_kept_while_search_misses_it() -> None:
+    state, parsed, ctx = synced()
+    lagging = state.model_copy(update={"tickets": state.tickets[:1]})
+    final, _, _ = converge(lagging, parsed, ctx)
+    snapshot = markers.decode_snapshot(status_body(final))
+    assert snapshot is not None and [item.key for item in snapshot.items] == ["NEW-1", "NEW-2"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
@@ -36,7 +37,7 @@ class FakeJira:
     def __init__(self) -> None:
         self.searched: list[str] = []
 
-    def tickets_with_labels(self, labels: list[str]) -> tuple[()]:
+    def tickets_with_labels(self, labels: list[str], known_ids: Sequence[str] = ()) -> tuple[()]:
         return ()
 
     def account_for_email(self, email: str) -> str | None:

@@ -47,6 +47,7 @@ ACTIONS = [
     "Add database connections to the capacity checklist run 5 days before each campaign",
 ]
 FAST = RetryPolicy(max_attempts=4, base_delay=0.0)
+DUPLICATE = identity.DUPLICATE_LABEL
 
 
 @pytest.fixture(scope="module")
@@ -471,3 +472,71 @@ def test_a_run_broken_at_any_request_converges_on_the_same_end_state(
 
 def _rows(body: str) -> list[str]:
     return [line for line in body.splitlines() if any(action in line for action in ACTIONS)]
+
+
+# -- Jira Cloud's search lags behind writes -------------------------------------------------
+
+
+def _stop_after_the_bulk_create() -> RequestLog:
+    requests = RequestLog()
+
+    def listener(entry: RequestRecord) -> None:
+        if entry.method == "POST" and entry.path.endswith("/issue/bulk"):
+            raise Killed("stopped right after Jira created the tickets")
+
+    requests.listeners.append(listener)
+    return requests
+
+
+def _ticket_states(world: World) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Key -> (status category, labels), as Jira shows them."""
+    client = world.jira()
+    found = {
+        key: (
+            client.issue(key).fields.status.statusCategory.key,
+            tuple(client.issue(key).fields.labels),
+        )
+        for key in world.tickets()
+    }
+    client.close()
+    return found
+
+
+@pytest.mark.parametrize("lag", [1, 2, 5])
+def test_a_run_killed_after_the_bulk_create_converges_whatever_the_search_lag(
+    cloud: World, lag: int
+) -> None:
+    cloud.sandbox.app.jira.search_lag = lag
+    cloud.open_postmortem()
+    with pytest.raises(Killed):
+        cloud.run(_stop_after_the_bulk_create())
+    # Each run searches at least once, so after lag + 1 runs every ticket shows.
+    for _ in range(lag + 2):
+        assert cloud.run().engine.failures == []
+    again = RequestLog()
+    cloud.run(again)
+    assert again.count(write=True) == 0
+
+    states = _ticket_states(cloud)
+    open_keys = sorted(k for k, (_, labels) in states.items() if DUPLICATE not in labels)
+    items = [next(filter(identity.is_item_label, states[k][1])) for k in open_keys]
+    assert len(open_keys) == len(set(items)) == len(ACTIONS)  # one open ticket per item
+    assert all(category != "done" for category, _ in (states[k] for k in open_keys))
+    closed = [state for state in states.values() if DUPLICATE in state[1]]
+    assert all(category == "done" for category, _ in closed)
+    assert not any(identity.REMOVED_LABEL in labels for _, labels in states.values())
+    assert sorted(key for key in ticket_cells(cloud).values() if key) == open_keys
+    status = cloud.comment(markers.STATUS)
+    assert "Removed from the post-mortem" not in status and "not one of this" not in status
+    assert sorted(re.findall(r"\[(OPS-\d+)\]", status)) == open_keys
+
+
+def test_with_a_lagging_search_a_second_run_writes_nothing(cloud: World) -> None:
+    cloud.sandbox.app.jira.search_lag = 2
+    cloud.open_postmortem()
+    cloud.run()
+    before = cloud.end_state()
+    cloud.sandbox.clear_requests()
+    cloud.run()
+    assert cloud.writes() == []
+    assert cloud.end_state() == before

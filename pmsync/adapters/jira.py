@@ -91,11 +91,6 @@ def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _item_of(ticket: TicketState) -> str | None:
-    items = item_ids_in(ticket.labels)
-    return items[0] if items else None
-
-
 class JiraAdapter:
     def __init__(
         self, client: JIRA, remote: Remote, deployment: Deployment, server_url: str
@@ -167,13 +162,21 @@ class JiraAdapter:
 
     # -- reads ----------------------------------------------------------------------------
 
-    def tickets_with_labels(self, labels: Sequence[str]) -> tuple[TicketState, ...]:
+    def tickets_with_labels(
+        self, labels: Sequence[str], *, known_ids: Collection[str] = ()
+    ) -> tuple[TicketState, ...]:
         """Every ticket carrying any of ``labels``, oldest first; one query per 100 labels.
-        Tickets closed as duplicates by an earlier run are left out."""
+        Tickets closed as duplicates by an earlier run are left out.
+
+        ``known_ids`` are Jira ids of tickets an earlier run recorded (the status
+        comment's snapshot): on Cloud they go with the search as ``reconcileIssues``, so
+        a search index that still lags behind their creation cannot hide them."""
         found = [
             ticket
             for batch in batches(sorted(set(labels)), PAGE_SIZE)
-            for ticket in self._search(f"labels in {jql_list(batch)} ORDER BY created ASC")
+            for ticket in self._search(
+                f"labels in {jql_list(batch)} ORDER BY created ASC", known_ids
+            )
         ]
         return tuple(t for t in _unique(found) if DUPLICATE_LABEL not in t.labels)
 
@@ -187,13 +190,23 @@ class JiraAdapter:
         )
         return tuple(_unique(list(self._search(jql))))
 
-    def _search(self, jql: str) -> Iterator[TicketState]:
-        if self.deployment == "cloud":
-            yield from self._search_cloud(jql)
-        else:
-            yield from self._search_datacenter(jql)
+    def _search(self, jql: str, known_ids: Collection[str] = ()) -> Iterator[TicketState]:
+        if self.deployment == "datacenter":
+            yield from self._search_datacenter(jql)  # its search is consistent with writes
+            return
+        for reconcile in self._reconcile_batches(known_ids):
+            yield from self._search_cloud(jql, reconcile)
 
-    def _search_cloud(self, jql: str) -> Iterator[TicketState]:
+    def _reconcile_batches(self, known_ids: Collection[str]) -> list[Sequence[str]]:
+        """The ``reconcileIssues`` lists for one Cloud search: the known ids, then the
+        newest 50 this run created. Jira takes at most 50 ids a request, so more make one
+        search per 50 (the union of their answers is the whole result)."""
+        known = sorted(set(known_ids), key=_numeric)
+        created = [i for i in self._created_ids[-RECONCILE_LIMIT:] if i not in known]
+        wanted = [*known, *created]
+        return batches(wanted, RECONCILE_LIMIT) or [[]]
+
+    def _search_cloud(self, jql: str, reconcile: Sequence[str]) -> Iterator[TicketState]:
         token: str | None = None
         while True:
             params: dict[str, Any] = {
@@ -201,9 +214,9 @@ class JiraAdapter:
                 "fields": ",".join(TICKET_FIELDS),
                 "maxResults": PAGE_SIZE,
             }
-            if self._created_ids:
-                # Jira takes at most 50; the newest are those a read-back needs.
-                params["reconcileIssues"] = self._created_ids[-RECONCILE_LIMIT:]
+            if reconcile:
+                # The same list on every page, as Jira asks.
+                params["reconcileIssues"] = list(reconcile)
             if token:
                 params["nextPageToken"] = token
             page = self._read("GET", "/rest/api/3/search/jql", params)
@@ -239,6 +252,7 @@ class JiraAdapter:
         resolved = fields.get("resolutiondate")
         return TicketState(
             key=raw["key"],
+            id=str(raw["id"]) if raw.get("id") is not None else None,
             summary=fields.get("summary") or "",
             status=status.get("name", ""),
             status_category=category,
@@ -269,18 +283,18 @@ class JiraAdapter:
     def create_tickets(
         self, tickets: Sequence[NewTicket], *, claimed: Collection[str] = ()
     ) -> tuple[TicketState, ...]:
-        """Create ``tickets`` in bulk (50 per request) and return them as Jira now holds
-        them. The identity labels travel in the create request itself. A create whose
-        answer was lost is followed by a search for its item labels, and only what is
-        still missing is sent again; a second ticket for an item that appears meanwhile
-        (another run at the same time) is closed as a duplicate of the older one.
+        """Create ``tickets`` in bulk (50 per request) and return every ticket carrying
+        their item labels as Jira now holds them, read back by id. The identity labels
+        travel in the create request itself. A create whose answer was lost is followed
+        by a search for its item labels, and only what is still missing is sent again.
         Tickets ``claimed`` (by key) by the post-mortem's rows belong to other items
-        whatever labels they carry: they neither count as created nor as duplicates."""
+        whatever labels they carry: they do not count as created. A second ticket for an
+        item (another run at the same time) comes back too; the next round of the plan
+        closes the later one as a duplicate (pmsync.engine.matching)."""
         labels = [item_label(ticket.item_id) for ticket in tickets]
         for batch in batches(list(tickets), BULK_SIZE):
             self._create_batch(batch, claimed)
-        found = self.tickets_with_labels(labels)
-        return self._settle_duplicates(found, claimed)
+        return self.tickets_with_labels(labels)
 
     def _create_batch(self, batch: Sequence[NewTicket], claimed: Collection[str]) -> None:
         landed: set[str] = set()  # item ids known to have a ticket
@@ -326,36 +340,14 @@ class JiraAdapter:
             return None
         return {"accountId": account} if self.deployment == "cloud" else {"name": account}
 
-    def _settle_duplicates(
-        self, tickets: Sequence[TicketState], claimed: Collection[str]
-    ) -> tuple[TicketState, ...]:
-        """One ticket per item: the oldest stays, any later one is closed as its duplicate.
-        A ``claimed`` ticket is another row's, so it is kept and settles nothing."""
-        kept: dict[str, TicketState] = {}
-        result: list[TicketState] = []
-        for ticket in sorted(tickets, key=TicketState.age_key):
-            item = None if ticket.key in claimed else _item_of(ticket)
-            if item is None or item not in kept:
-                if item is not None:
-                    kept[item] = ticket
-                result.append(ticket)
-                continue
-            log.warning("%s duplicates %s; closing it", ticket.key, kept[item].key)
-            self.close_as_duplicate(ticket, kept[item])
-        return tuple(result)
-
-    def close_as_duplicate(self, ticket: TicketState, original: TicketState) -> None:
+    def close_as_duplicate(self, ticket: TicketState, comment: str) -> None:
         """Close first, then comment and label: searches leave labelled tickets out, so a
         run that died after labelling would have left the duplicate open for good. Closed
-        but not yet labelled, it is a done extra ticket for an item that has one, which
-        the planner ignores."""
-        self._transition_to_done(ticket.key)
-        self.comment_and_label(
-            ticket.key,
-            f"Duplicate of {original.key}: two runs of pmsync created a ticket for the same "
-            "action item at the same time. The older ticket is kept.",
-            (DUPLICATE_LABEL,),
-        )
+        but not yet labelled, it is still found, and closing it again only comments and
+        labels it."""
+        if ticket.status_category != "done":
+            self._transition_to_done(ticket.key)
+        self.comment_and_label(ticket.key, comment, (DUPLICATE_LABEL,))
 
     def _transition_to_done(self, key: str) -> None:
         path = f"/rest/api/2/issue/{key}/transitions"
@@ -432,6 +424,10 @@ class JiraAdapter:
             return None
 
         self._create("POST", "/rest/api/2/issueLink", body, linked)
+
+
+def _numeric(ticket_id: str) -> tuple[int, str]:
+    return (int(ticket_id), "") if ticket_id.isdigit() else (0, ticket_id)
 
 
 def _unique(tickets: Sequence[TicketState]) -> list[TicketState]:

@@ -93,6 +93,23 @@ class CommentOnTicket(Frozen):
         return f"comment on {self.ticket} and label it {', '.join(self.add_labels)}"
 
 
+class CloseDuplicate(Frozen):
+    """Close a later ticket for an item that already has one (pmsync.engine.matching):
+    moved to a done status, then commented on and labelled in one edit."""
+
+    kind: Literal["close_duplicate"] = "close_duplicate"
+    ticket: str
+    original: str
+    body: str  # the Jira comment, naming the original
+
+    @property
+    def key(self) -> str:
+        return f"duplicate:{self.ticket}"
+
+    def describe(self) -> str:
+        return f"close {self.ticket} as a duplicate of {self.original}"
+
+
 class LinkTickets(Frozen):
     kind: Literal["link_tickets"] = "link_tickets"
     inward: str
@@ -206,6 +223,7 @@ Change = Annotated[
     | AddRemoteLink
     | EditTicket
     | CommentOnTicket
+    | CloseDuplicate
     | LinkTickets
     | SetTicketCells
     | UpsertComment

@@ -66,6 +66,7 @@ class TicketLink(Frozen):
 
 class TicketState(Frozen):
     key: str
+    id: str | None = None  # Jira's numeric id, which Cloud search takes as reconcileIssues
     summary: str
     status: str
     status_category: StatusCategory

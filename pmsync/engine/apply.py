@@ -20,6 +20,7 @@ from pmsync.adapters.jira import JiraAdapter
 from pmsync.domain.changes import (
     AddRemoteLink,
     Change,
+    CloseDuplicate,
     CommentOnTicket,
     CreateTickets,
     EditTicket,
@@ -43,6 +44,7 @@ from pmsync.engine.fold import (
     with_ticket_labels,
     with_tickets,
 )
+from pmsync.engine.identity import DUPLICATE_LABEL
 from pmsync.engine.simulate import Simulator
 from pmsync.errors import RemoteError
 from pmsync.postmortem.action_items import fill_ticket_cells
@@ -151,6 +153,12 @@ class RemoteApplier:
                 self._jira.comment_and_label(ticket.key, change.body, change.add_labels)
                 labelled = with_ticket_labels(ticket, change.add_labels)
                 return with_tickets(observed, [labelled]), "applied"
+            case CloseDuplicate():
+                ticket = ticket_of(observed, change.ticket)
+                self._jira.close_as_duplicate(ticket, change.body)
+                return with_tickets(
+                    observed, [with_ticket_labels(ticket, (DUPLICATE_LABEL,))]
+                ), "applied"
             case LinkTickets():
                 self._jira.link_tickets(change.inward, change.outward, change.link_type)
                 return with_link(observed, change), "applied"

@@ -99,6 +99,10 @@ class FieldValues(Frozen):
 
 class SnapshotItem(Frozen):
     key: str
+    # Jira's id for the ticket: the next run's search names it (reconcileIssues), so a Cloud
+    # search index that lags behind the ticket's creation cannot hide it. None in
+    # snapshots written before ids were kept.
+    jira_id: str | None = None
     item_id: str
     row: int
     github: FieldValues
@@ -128,6 +132,10 @@ class Snapshot(Frozen):
     def has_conflict(self, key: str, field: str) -> bool:
         return Conflict(key=key, field=field) in self.conflicts
 
+    @property
+    def jira_ids(self) -> tuple[str, ...]:
+        return tuple(sorted({item.jira_id for item in self.items if item.jira_id}))
+
 
 def encode_snapshot(snapshot: Snapshot) -> str:
     """The data marker that carries ``snapshot``; equal snapshots give equal text."""
@@ -135,6 +143,14 @@ def encode_snapshot(snapshot: Snapshot) -> str:
         snapshot.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
     return data_marker(SNAPSHOT, base64.b64encode(payload.encode("utf-8")).decode("ascii"))
+
+
+def last_snapshot(comments: Iterable[CommentState]) -> Snapshot:
+    """The snapshot in the status comment among pmsync's ``comments``; empty when there
+    is none or it cannot be read."""
+    status = find_comment(comments, STATUS)
+    found = decode_snapshot(status.body) if status else None
+    return found or Snapshot()
 
 
 def decode_snapshot(body: str) -> Snapshot | None:

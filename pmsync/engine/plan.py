@@ -20,6 +20,7 @@ from pmsync.config.model import Config
 from pmsync.domain.changes import (
     AddRemoteLink,
     Change,
+    CloseDuplicate,
     CommentOnTicket,
     CreateTickets,
     EditTicket,
@@ -55,6 +56,7 @@ from pmsync.render import (
     render_feedback,
     render_status,
     render_ticket_description,
+    render_ticket_duplicate,
     render_ticket_removed,
 )
 from pmsync.repeats.plan import repeat_changes
@@ -153,9 +155,7 @@ def approval_part(observed: ObservedPostMortem, ctx: PlanContext) -> Part:
 
 
 def previous_snapshot(observed: ObservedPostMortem) -> Snapshot:
-    status = markers.find_comment(observed.bot_comments, markers.STATUS)
-    found = markers.decode_snapshot(status.body) if status else None
-    return found or Snapshot()
+    return markers.last_snapshot(observed.bot_comments)
 
 
 def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext) -> list[Part]:
@@ -184,6 +184,7 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
     status = markers.find_comment(observed.bot_comments, markers.STATUS)
     body = render_status(view, ctx.template_dir)
     return [
+        duplicate_part(observed, board, ctx),
         edit_part(board, outcomes),
         removal,
         link_part,
@@ -325,6 +326,22 @@ def removal_part(
     changes = tuple(
         CommentOnTicket(ticket=ticket.key, body=body, add_labels=(identity.REMOVED_LABEL,))
         for ticket in untold
+    )
+    return Part(changes=changes)
+
+
+def duplicate_part(observed: ObservedPostMortem, board: Board, ctx: PlanContext) -> Part:
+    """Close each later ticket of an item that has one; its row takes the original."""
+    issue = observed.issue
+    changes = tuple(
+        CloseDuplicate(
+            ticket=found.ticket.key,
+            original=found.original.key,
+            body=render_ticket_duplicate(
+                found.original.key, issue.ref, issue.html_url, ctx.template_dir
+            ),
+        )
+        for found in board.duplicates
     )
     return Part(changes=changes)
 

@@ -20,7 +20,7 @@ from pmsync.config.model import Config
 from pmsync.domain.changes import CreateTickets, NewTicket, Plan
 from pmsync.domain.model import ParseResult
 from pmsync.domain.state import CommentState, IssueState, ObservedPostMortem, TicketState
-from pmsync.engine import identity, journal
+from pmsync.engine import identity, journal, markers
 from pmsync.engine.apply import Applier, RemoteApplier, RunSummary, SimulatedApplier, refused
 from pmsync.engine.plan import PlanContext, plan
 from pmsync.engine.simulate import Simulator
@@ -93,15 +93,15 @@ def observe(
     issue: IssueState, engine: Engine, tickets: Sequence[TicketState] | None = None
 ) -> ObservedPostMortem:
     """The issue's own comments and every ticket carrying its post-mortem label (read
-    here unless ``tickets`` brings them, read in a batch with others')."""
-    if tickets is None:
+    here unless ``tickets`` brings them, read in a batch with others'). The tickets the
+    status comment's snapshot records are searched for by id too: read again when the
+    batch missed one, as a Cloud search index lagging behind their creation does."""
+    comments = engine.github.bot_comments(issue.repo, issue.number)
+    known = markers.last_snapshot(comments).jira_ids
+    if tickets is None or not set(known) <= {ticket.id for ticket in tickets}:
         label = identity.postmortem_label(issue.repo, issue.number)
-        tickets = engine.jira.tickets_with_labels([label])
-    return ObservedPostMortem(
-        issue=issue,
-        bot_comments=engine.github.bot_comments(issue.repo, issue.number),
-        tickets=tuple(tickets),
-    )
+        tickets = engine.jira.tickets_with_labels([label], known_ids=known)
+    return ObservedPostMortem(issue=issue, bot_comments=comments, tickets=tuple(tickets))
 
 
 def accounts_for(parsed: ParseResult, engine: Engine) -> dict[str, str | None]:

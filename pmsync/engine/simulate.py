@@ -16,6 +16,7 @@ from typing import TypeVar
 from pmsync.domain.changes import (
     AddRemoteLink,
     Change,
+    CloseDuplicate,
     CommentOnTicket,
     CreateTickets,
     EditTicket,
@@ -40,6 +41,7 @@ from pmsync.engine.fold import (
     with_ticket_labels,
     with_tickets,
 )
+from pmsync.engine.identity import DUPLICATE_LABEL
 from pmsync.postmortem.action_items import fill_ticket_cells
 from pmsync.postmortem.form import Form
 
@@ -80,6 +82,11 @@ class Simulator:
                 ticket = ticket_of(observed, change.ticket)
                 labelled = with_ticket_labels(ticket, change.add_labels)
                 return with_tickets(observed, [self._touched(labelled)])
+            case CloseDuplicate():
+                ticket = ticket_of(observed, change.ticket)
+                return with_tickets(
+                    observed, [self._touched(with_ticket_labels(ticket, (DUPLICATE_LABEL,)))]
+                )
             case LinkTickets():
                 return with_link(observed, change)
             case EnsureRepoLabel():

@@ -185,11 +185,13 @@ def is_complete(view: StatusView) -> bool:
 
 def next_snapshot(inputs: StatusInputs) -> Snapshot:
     """The snapshot for the next run: every tracked item as both sides hold it after this
-    plan, plus earlier entries whose tickets Jira did not return this time (kept, so a
-    search that lags behind a create loses nothing)."""
+    plan. An earlier entry whose ticket Jira did not return this time is kept only when it
+    has no Jira id (a snapshot from before ids were kept): the search named every id, so
+    a ticket it still did not return is gone from this post-mortem, not lagging behind."""
     items = [
         SnapshotItem(
             key=entry.ticket.key,
+            jira_id=entry.ticket.id,
             item_id=entry.item_id,
             row=entry.item.row,
             github=table_values(entry.item),
@@ -198,7 +200,11 @@ def next_snapshot(inputs: StatusInputs) -> Snapshot:
         for entry in inputs.board.tracked
         if entry.ticket is not None
     ]
-    items += [item for item in inputs.previous.items if item.key not in inputs.observed_keys]
+    items += [
+        item
+        for item in inputs.previous.items
+        if item.key not in inputs.observed_keys and item.jira_id is None
+    ]
     conflicts = [
         Conflict(key=key, field=field)
         for key, outcome in inputs.outcomes.items()
