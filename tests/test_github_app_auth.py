@@ -24,7 +24,7 @@ from realdata import load_json
 from pmsync.adapters.github import GitHubAdapter, classify
 from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
 from pmsync.cli import main
-from pmsync.config.settings import GitHubAppAuth
+from pmsync.config.settings import GitHubAppAuth, Settings
 from pmsync.errors import ConfigError
 from pmsync.runtime.redact import Redactor, secret_forms
 
@@ -299,3 +299,69 @@ def test_the_worker_acts_as_the_app_and_masks_its_token(
     assert not any(form in out + err + logged for form in secret_forms(TOKEN))
     minted = [c for c in mocked.calls if c.request.url == TOKEN_URL]
     assert len(minted) == 2  # one token per job run
+
+
+def key_lines(pem: str) -> list[str]:
+    """The base64 lines of a PEM key, which the redactor masks one by one."""
+    return [line for line in pem.splitlines() if line and not line.startswith("-----")]
+
+
+@pytest.mark.parametrize("given", ["path", "escaped"])
+def test_the_key_itself_is_a_secret_however_it_is_given(
+    pem: str, tmp_path: Path, given: str
+) -> None:
+    """A path (or escaped newlines) in GITHUB_APP_PRIVATE_KEY: the PEM that pmsync reads
+    from it is masked, not only the variable's own value."""
+    key_file = tmp_path / "app.pem"
+    key_file.write_text(pem, encoding="ascii")
+    value = str(key_file) if given == "path" else pem.replace("\n", "\\n")
+    settings = Settings.from_env({"GITHUB_APP_PRIVATE_KEY": value})
+    assert pem in settings.secret_values()
+    redactor = Redactor(settings.secret_values())
+    lines = key_lines(pem)
+    quoted = f"refused key {pem} (its 3rd line: {lines[2]})"
+    assert redactor.redact(quoted) == "refused key *** (its 3rd line: ***)"
+
+
+def test_a_key_file_that_is_not_a_key_adds_no_secret(tmp_path: Path) -> None:
+    not_a_key = tmp_path / "notes.txt"
+    not_a_key.write_text("just some notes\n", encoding="utf-8")
+    settings = Settings.from_env({"GITHUB_APP_PRIVATE_KEY": str(not_a_key)})
+    assert settings.secret_values() == [str(not_a_key)]
+
+
+def test_the_cli_masks_a_key_read_from_a_file(
+    mocked: responses.RequestsMock,
+    pem: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """GitHub's refusal quotes a line of the key that pmsync read from a file: the error
+    the user sees, and its annotation in Actions, show it masked."""
+    config = tmp_path / "pmsync.yml"
+    config.write_text("github:\n  throttle: false\njira:\n  deployment: cloud\n", encoding="utf-8")
+    key_file = tmp_path / "app.pem"
+    key_file.write_text(pem, encoding="ascii")
+    summary = tmp_path / "summary.md"
+    for name, value in {
+        "GITHUB_API_URL": API,
+        "GITHUB_APP_ID": str(APP_ID),
+        "GITHUB_APP_PRIVATE_KEY": str(key_file),
+        "JIRA_URL": "https://acme.atlassian.net",
+        "JIRA_EMAIL": "pmsync@acme.example",
+        "JIRA_API_TOKEN": "jira-api-token-for-the-app-test",
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }.items():
+        monkeypatch.setenv(name, value)
+    line = key_lines(pem)[5]
+    refused = {"message": f"key line {line} could not be decoded", "documentation_url": "x"}
+    mocked.get(INSTALLATION_URL, json=refused, status=401)
+
+    assert main(["sync", "--config", str(config), "--repo", REPO]) == 3
+    out, err = capsys.readouterr()
+    assert "key line *** could not be decoded" in err
+    shown = out + err + summary.read_text(encoding="utf-8")
+    assert "could not be decoded" in summary.read_text(encoding="utf-8")
+    assert not any(form in shown for form in secret_forms(line))

@@ -121,6 +121,11 @@ class Settings(_Frozen):
             )
             if secret is not None
         ]
+        if self.github_app_private_key is not None:
+            # The variable may hold escaped newlines or a file's path: mask the key itself.
+            key = _read_pem(self.github_app_private_key.get_secret_value())
+            if key is not None:
+                secrets.append(key)
         if self.jira_email and self.jira_api_token:
             # requests sends base64("email:token"); the redactor also masks that form
             secrets.append(f"{self.jira_email}:{self.jira_api_token.get_secret_value()}")
@@ -243,8 +248,9 @@ def _number(value: str, variable: str, expected: str) -> int:
     return int(value)
 
 
-def _pem(value: str) -> str:
-    """PEM text as given, with escaped newlines undone; or the content of a .pem file."""
+def _read_pem(value: str) -> str | None:
+    """PEM text as given, with escaped newlines undone; or the content of the .pem file
+    that ``value`` names; None when it is neither."""
     text = value.replace("\\n", "\n")
     if text.startswith(_PEM_START):
         return text
@@ -253,8 +259,13 @@ def _pem(value: str) -> str:
         content = path.read_text(encoding="utf-8") if path.is_file() else ""
     except (OSError, UnicodeDecodeError, ValueError):
         content = ""  # never echo the value: it may be a mangled key
-    if content.lstrip().startswith(_PEM_START):
-        return content
+    return content if content.lstrip().startswith(_PEM_START) else None
+
+
+def _pem(value: str) -> str:
+    pem = _read_pem(value)
+    if pem is not None:
+        return pem
     raise ConfigError(
         "GITHUB_APP_PRIVATE_KEY is neither PEM text nor the path of a readable .pem file: "
         "expected the App's private key, starting with -----BEGIN RSA PRIVATE KEY-----"
