@@ -135,6 +135,34 @@ def test_population_is_the_readable_postmortems_whose_incident_is_in_the_period(
     assert report.repositories == ("acme/payments", "acme/search")
 
 
+def _closed(entry: ReportInput, reason: str) -> ReportInput:
+    issue = entry.issue.model_copy(update={"state": "closed", "state_reason": reason})
+    return entry.model_copy(update={"issue": issue})
+
+
+def test_postmortems_closed_as_not_planned_or_duplicate_count_nowhere() -> None:
+    reasons = {"A": "not_planned", "C": "duplicate", "I": "not_planned", "F": "completed"}
+    inputs = [
+        _closed(report_input(pm), reasons[pm.name]) if pm.name in reasons else report_input(pm)
+        for pm in HISTORY
+    ]
+    report = build_report(inputs, OCTOBER, NOW, Config(), ["acme/payments", "acme/search"])
+    # Left: E and F (closed as completed, as a finished post-mortem is); I is not listed.
+    assert report.postmortems == 2
+    assert report.unreadable == ()
+    assert [lesson.postmortem for lesson in report.lessons.lessons] == [
+        "acme/payments#5",
+        "acme/search#3",
+    ]
+    # E (Oct 20) is still a repeat of A (Oct 5): A set aside is still the earlier one, as it
+    # is for the repeat-incident label. F is no repeat.
+    assert (report.repeats.numerator, report.repeats.denominator) == (1, 2)
+    # E 2 of 3, F 1 of 6; the trend's October point rests on the same two.
+    assert (report.completion.numerator, report.completion.denominator) == (3, 9)
+    october = report.charts.completion_by_month[-1]
+    assert (october.month, october.postmortems, october.items) == ("2026-10", 2, 9)
+
+
 def test_completion_within_28_days(report: Report) -> None:
     # Windows end A Nov 2, C Nov 6, E Nov 17, F Nov 25: all over on Dec 10.
     # A: A1 Oct 20 yes, A2 Oct 21 yes, A3 dropped no, A4 Nov 3 (a day past Nov 2) no -> 2/4

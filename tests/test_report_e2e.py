@@ -19,6 +19,7 @@ import jira
 import pytest
 from github import Auth, Github
 from report_history import HISTORY, NOW, PAYMENTS, SEARCH, ItemSpec, PostMortemSpec, body
+from sandbox_pmsync import client as client_for
 
 from pmsync.cli import main
 from pmsync.config.model import load_config
@@ -182,6 +183,66 @@ def test_every_metric_is_exact_on_the_sandbox(
         (m["month"], m["done_in_window"], m["items"])
         for m in document["charts"]["completion_by_month"]
     ] == [("2026-08", 2, 2), ("2026-10", 7, 15)]
+
+
+OUTSIDERS_LESSON = "Buy the outsider's consulting package"
+
+
+def test_postmortems_pmsync_refused_or_set_aside_count_nowhere(
+    world: Played, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = report(world, capsys, *OCTOBER, "--format", "json")
+    github, _ = _clients(world.sandbox)
+    # An outsider's post-mortem of an indexer outage on Oct 2: were it counted, F (indexer,
+    # Oct 28) would be its repeat, and its overdue item and lessons would be published.
+    token = world.sandbox.add_github_user("mallory", repos={SEARCH: "NONE"})["token"]
+    outsider = PostMortemSpec(
+        "X",
+        SEARCH,
+        4,
+        "Indexer down",
+        datetime(2026, 10, 2, 10, tzinfo=UTC),
+        datetime(2026, 10, 3, 9, tzinfo=UTC),
+        services=("indexer",),
+        items=(
+            ItemSpec("Hire mallory to run the indexer", "P1", "mallory", date(2026, 10, 9), "open"),
+        ),
+        lessons=OUTSIDERS_LESSON,
+    )
+    # A member's post-mortem of Oct 3, synced, then closed as not planned.
+    set_aside = PostMortemSpec(
+        "Y",
+        PAYMENTS,
+        7,
+        "Billing hiccup (opened by mistake)",
+        datetime(2026, 10, 3, 10, tzinfo=UTC),
+        datetime(2026, 10, 4, 9, tzinfo=UTC),
+        services=("billing",),
+        items=(ItemSpec("Check the billing retry queue", "P1", "zed", date(2026, 10, 9), "open"),),
+        lessons="Billing lesson that was never meant to be published",
+    )
+    world.sandbox.set_clock(outsider.opened)
+    mallory = client_for(world.sandbox, token)
+    created = mallory.get_repo(SEARCH).create_issue(outsider.title, body=body(outsider))
+    github.get_repo(SEARCH).get_issue(created.number).add_to_labels("postmortem")  # the form's
+    world.sandbox.set_clock(set_aside.opened)
+    mine = github.get_repo(PAYMENTS).create_issue(
+        set_aside.title, body=body(set_aside), labels=["postmortem"]
+    )
+    _sync(world.config, set_aside.opened + timedelta(hours=1))
+    assert "service:indexer" not in [label.name for label in created.get_labels()]  # refused
+    synced = github.get_repo(PAYMENTS).get_issue(mine.number)
+    assert "service:billing" in [label.name for label in synced.get_labels()]  # taken on
+    synced.edit(state="closed", state_reason="not_planned")
+    mallory.close()
+    github.close()
+
+    world.sandbox.set_clock(NOW)
+    after = report(world, capsys, *OCTOBER, "--format", "json")
+    assert json.loads(after) | {"generated_at": None} == json.loads(before) | {"generated_at": None}
+    text = report(world, capsys, *OCTOBER)
+    for left_out in ("mallory", "zed", OUTSIDERS_LESSON, "Billing lesson", "Indexer down"):
+        assert left_out not in text
 
 
 def test_the_report_reads_in_two_requests(

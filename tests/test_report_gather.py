@@ -1,17 +1,25 @@
-"""What the report reads: its searches, and what it says when GitHub's search may have
-left post-mortems out (the report's run reports it; reading prints nothing)."""
+"""What the report reads: its searches, which post-mortems it keeps (only those pmsync took
+on), and what it says when GitHub's search may have left post-mortems out (the report's run
+reports it; reading prints nothing)."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import cast
 
 import factories as f
 import pytest
 
 from pmsync.adapters.github import GitHubAdapter
-from pmsync.domain.state import IssueState
-from pmsync.report.gather import SEARCH_RESULT_LIMIT, find_postmortems
+from pmsync.adapters.jira import JiraAdapter
+from pmsync.config.model import Config
+from pmsync.domain.model import ParseResult
+from pmsync.domain.state import IssueState, TicketState
+from pmsync.engine import identity
+from pmsync.report.gather import SEARCH_RESULT_LIMIT, find_postmortems, gather
+from pmsync.report.model import Period
 
 SINCE = date(2026, 4, 1)
 
@@ -50,3 +58,116 @@ def test_a_search_at_githubs_limit_is_a_warning_for_the_run(
         "repositories at a time (--repo) or a shorter period"
     ]
     assert capsys.readouterr() == ("", "")
+
+
+# --- which post-mortems are kept ------------------------------------------------------------
+
+OCTOBER = Period(since=date(2026, 10, 1), until=date(2026, 10, 31))
+OPENED = datetime(2026, 10, 6, 9, tzinfo=UTC)
+FORM_LABELS = ("postmortem", "service:payments-db", "root-cause:capacity", "sev:2")
+UNREADABLE = "### Summary\n\nDetails to follow.\n"
+
+
+@dataclass
+class GitHub:
+    """Search results, who added the approved label, and who may write."""
+
+    found: list[IssueState]
+    approvers: dict[int, str] = field(default_factory=dict)
+    writers: set[str] = field(default_factory=set)
+    reads: list[str] = field(default_factory=list)
+
+    def search_postmortems(self, query: str) -> tuple[IssueState, ...]:
+        return tuple(self.found)
+
+    def label_added_by(self, repo: str, number: int, label: str) -> str | None:
+        self.reads.append(f"events #{number}")
+        return self.approvers.get(number)
+
+    def permission(self, repo: str, login: str) -> str:
+        self.reads.append(f"permission {login}")
+        return "write" if login in self.writers else "read"
+
+
+@dataclass
+class Jira:
+    asked: list[list[str]] = field(default_factory=list)
+
+    def tickets_with_labels(self, labels: Sequence[str]) -> tuple[TicketState, ...]:
+        self.asked.append(list(labels))
+        return ()
+
+
+def _issue(
+    number: int, labels: tuple[str, ...], association: str = "MEMBER", **more: object
+) -> IssueState:
+    return f.issue(
+        number=number,
+        labels=labels,
+        author_association=association,
+        created_at=OPENED,
+        updated_at=OPENED,
+        **more,
+    )
+
+
+def _parse(issue: IssueState) -> ParseResult:
+    if issue.body == UNREADABLE:
+        return ParseResult(postmortem=None)
+    return f.parse_result(f.postmortem(incident_start=OPENED))
+
+
+def _gathered(github: GitHub, jira: Jira) -> list[str]:
+    done = gather(
+        cast(GitHubAdapter, github),
+        cast(JiraAdapter, jira),
+        Config(),
+        ["acme/payments"],
+        OCTOBER,
+        _parse,
+    )
+    return [entry.issue.ref for entry in done.inputs]
+
+
+def test_only_postmortems_pmsync_took_on_are_kept() -> None:
+    github = GitHub(
+        [
+            _issue(1, FORM_LABELS),  # labelled by pmsync: taken on
+            _issue(2, ("postmortem",), "NONE"),  # an outsider's, never approved: refused
+            _issue(3, ("postmortem",)),  # a member's not synced yet: not yet taken on
+            _issue(4, ("POSTMORTEM", "Service:Payments-DB", "sev:2"), "NONE"),  # approved
+        ]
+    )
+    jira = Jira()
+    assert _gathered(github, jira) == ["acme/payments#1", "acme/payments#4"]
+    # Tickets are read only for those kept; labels are compared as GitHub does, case-blind.
+    assert jira.asked == [
+        [identity.postmortem_label("acme/payments", n) for n in (1, 4)],
+    ]
+    assert github.reads == []  # the labels decide a readable one: no request
+
+
+def test_an_unreadable_one_is_listed_only_when_pmsync_would_act_on_it() -> None:
+    before = datetime(2026, 9, 20, tzinfo=UTC)
+    github = GitHub(
+        [
+            _issue(1, ("postmortem",), body=UNREADABLE),  # a member's draft
+            _issue(2, ("postmortem",), "NONE", body=UNREADABLE),  # an outsider's
+            _issue(3, ("postmortem", "pm:approved"), "NONE", body=UNREADABLE),  # by a writer
+            _issue(4, ("postmortem", "pm:approved"), "NONE", body=UNREADABLE),  # by a reader
+            _issue(5, ("postmortem", "pm:approved"), "NONE", body=UNREADABLE).model_copy(
+                update={"created_at": before}  # before the period: never listed, not asked
+            ),
+        ],
+        approvers={3: "maintainer", 4: "passer-by", 5: "maintainer"},
+        writers={"maintainer"},
+    )
+    jira = Jira()
+    assert _gathered(github, jira) == ["acme/payments#1", "acme/payments#3"]
+    assert jira.asked == []  # no readable post-mortem: no Jira search
+    assert github.reads == [
+        "events #3",
+        "permission maintainer",
+        "events #4",
+        "permission passer-by",
+    ]

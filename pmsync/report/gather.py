@@ -6,6 +6,13 @@
 - Jira: one batched JQL query per 100 post-mortems (``labels in (…)``, the post-mortem
   labels), 100 tickets per page, through ``JiraAdapter.tickets_with_labels``.
 
+Only post-mortems pmsync took on are kept: a readable one when it carries its form labels,
+which pmsync gives only to a valid post-mortem of a trusted or approved author (the test the
+repeat search makes of its candidates, ``carries_form_labels``); an unreadable one, listed as
+such, when its author is trusted or a person with write access approved it (``Trust``; reads
+only for an unreadable issue of the period that carries the approved label and whose author
+is not trusted). What pmsync refused is in no number and no list.
+
 Nothing is read per post-mortem, so the cost grows with pages, not with post-mortems.
 """
 
@@ -20,11 +27,14 @@ from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quoted_label
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.config.model import Config
-from pmsync.domain.model import ParseResult
+from pmsync.domain.model import ParseResult, PostMortem
 from pmsync.domain.state import IssueState, TicketState
 from pmsync.engine import identity
 from pmsync.engine.batches import batches
-from pmsync.report.metrics import ReportInput, data_since
+from pmsync.engine.trust import Trust
+from pmsync.repeats.plan import search_labels
+from pmsync.repeats.search import carries_form_labels
+from pmsync.report.metrics import ReportInput, data_since, utc_date
 from pmsync.report.model import Period
 
 log = logging.getLogger(__name__)
@@ -82,6 +92,11 @@ class Gathered:
     warnings: list[str]  # what the report may be missing, for the run to report
 
 
+def accepted(issue: IssueState, pm: PostMortem, config: Config) -> bool:
+    """Whether pmsync took this readable post-mortem on: it carries its form labels."""
+    return carries_form_labels(issue, search_labels(pm, config.labels, config.repeats.rule))
+
+
 def gather(
     github: GitHubAdapter,
     jira: JiraAdapter,
@@ -90,21 +105,29 @@ def gather(
     period: Period,
     parse: Callable[[IssueState], ParseResult],
 ) -> Gathered:
-    """The post-mortems the report needs, parsed, with their tickets."""
+    """The post-mortems pmsync took on that the report needs, parsed, with their tickets."""
     since = data_since(period, config)
     issues, warnings = find_postmortems(github, repositories, config.labels.postmortem, since)
-    parsed = {issue.ref: parse(issue).postmortem for issue in issues}
-    readable = [issue for issue in issues if parsed[issue.ref] is not None]
+    trust = Trust(github, config)
+    kept: list[tuple[IssueState, PostMortem | None]] = []
+    for issue in issues:
+        pm = parse(issue).postmortem
+        if pm is not None and accepted(issue, pm, config):
+            kept.append((issue, pm))
+        elif pm is None and period.contains(utc_date(issue.created_at)) and trust.trusted(issue):
+            kept.append((issue, None))  # listed as unreadable
+    readable = [issue for issue, pm in kept if pm is not None]
     tickets = tickets_by_postmortem(jira, readable)
     log.info(
-        "report: %d post-mortem(s) opened since %s, %d readable, %d ticket(s)",
+        "report: %d post-mortem(s) opened since %s, %d taken on by pmsync and readable, "
+        "%d ticket(s)",
         len(issues),
         since,
         len(readable),
         sum(len(found) for found in tickets.values()),
     )
     inputs = [
-        ReportInput(issue=issue, postmortem=parsed[issue.ref], tickets=tickets.get(issue.ref, ()))
-        for issue in issues
+        ReportInput(issue=issue, postmortem=pm, tickets=tickets.get(issue.ref, ()))
+        for issue, pm in kept
     ]
     return Gathered(inputs, warnings)

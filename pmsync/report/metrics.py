@@ -3,8 +3,9 @@
 Definitions (``docs/report.md`` says the same for readers):
 
 - **The population** is every readable post-mortem whose incident started in the period
-  (UTC dates, both ends included). A post-mortem whose body has errors is listed as
-  unreadable and left out of every number.
+  (UTC dates, both ends included), except those closed as not planned or as a duplicate.
+  A post-mortem whose body has errors is listed as unreadable and left out of every number.
+  The inputs hold only post-mortems pmsync took on (``pmsync.report.gather``).
 - **Done** is Jira's ``done`` status category without a dropped resolution (``Won't Do``
   by default, ``jira.dropped_resolutions``); the day it was done is Jira's resolution date
   (UTC), or the ticket's last update when the workflow sets no resolution. A dropped item is
@@ -66,6 +67,9 @@ from pmsync.report.model import (
 TREND_MONTHS = 6  # months shown in the completion-by-month chart, the period's last included
 LESSON_MAX_CHARACTERS = 240
 ON_TIME_PRIORITIES = frozenset({Priority.P0, Priority.P1})
+# Issues closed with these reasons were set aside, not followed up: they count nowhere but
+# may still be the earlier post-mortem of a repeat, as they are for the repeat-incident label.
+DISMISSED_REASONS = frozenset({"not_planned", "duplicate"})
 # Open items by age (days since the incident started): (label, min days, max days or None).
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("0–14 days", 0, 14),
@@ -183,6 +187,11 @@ class Case:
 
     def window_end(self, config: Config) -> date:
         return self.incident_date + timedelta(days=config.report.completion_window_days)
+
+
+def dismissed(issue: IssueState) -> bool:
+    """Closed as not planned or as a duplicate (GitHub's ``state_reason``)."""
+    return issue.state == "closed" and issue.state_reason in DISMISSED_REASONS
 
 
 def _done_on(ticket: TicketState | None) -> date | None:
@@ -624,15 +633,18 @@ def build_report(
     repositories: Sequence[str],
 ) -> Report:
     """Every metric of the report for the post-mortems whose incident started in ``period``;
-    ``inputs`` may hold older ones too (they decide repeats and fill the trend chart)."""
+    ``inputs`` may hold older ones too (they decide repeats and fill the trend chart).
+    Dismissed post-mortems count nowhere but may make a later one a repeat."""
     today = utc_date(now)
-    cases = cases_of(inputs, today, config)
+    cases = [case for case in cases_of(inputs, today, config) if not dismissed(case.issue)]
     population = tuple(c for c in _by_incident(cases) if period.contains(c.incident_date))
     scope = Scope(population, period, today, config)
     unreadable = tuple(
         Unreadable(postmortem=i.issue.ref, url=i.issue.html_url, title=i.issue.title)
         for i in inputs
-        if i.postmortem is None and period.contains(utc_date(i.issue.created_at))
+        if i.postmortem is None
+        and not dismissed(i.issue)
+        and period.contains(utc_date(i.issue.created_at))
     )
     return Report(
         period=period,
