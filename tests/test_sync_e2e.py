@@ -232,6 +232,27 @@ def test_first_sync_creates_tickets_with_every_field(world: World) -> None:
     assert "vague" in world.comment(markers.FEEDBACK)
 
 
+def test_owners_are_found_in_the_people_map_whatever_the_case(cloud: World) -> None:
+    # The table says @bob and @alice; the configuration spells them otherwise.
+    cloud.config = Config.model_validate(
+        {
+            "github": {"repositories": [REPO], "throttle": False},
+            "jira": {"deployment": "cloud"},
+            "people": {"BOB": {"jira_account": "bob"}, "Alice": {"email": "alice@example.com"}},
+        }
+    )
+    cloud.open_postmortem()
+    cloud.run()
+    assignees = {t["summary"]: t["assignee"] for t in cloud.tickets().values()}
+    assert assignees == {
+        ACTIONS[0]: "bob",
+        ACTIONS[1]: "alice",
+        ACTIONS[2]: "bob",
+        ACTIONS[3]: "alice",
+    }
+    assert "unassigned" not in cloud.comment(markers.STATUS)
+
+
 def test_second_run_writes_nothing(world: World) -> None:
     world.open_postmortem()
     world.run()

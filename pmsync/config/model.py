@@ -447,6 +447,23 @@ class Config(Section):
         ".github/ISSUE_TEMPLATE/postmortem.yml, else the form shipped with pmsync.",
     )
 
+    @field_validator("people")
+    @classmethod
+    def _logins_ignore_case(cls, people: dict[str, Person]) -> dict[str, Person]:
+        """GitHub logins ignore case (``@Bob`` is ``@bob``): keys are kept case-folded, and
+        lookups fold the handle too."""
+        folded: dict[str, Person] = {}
+        spelled: dict[str, str] = {}
+        for login, person in people.items():
+            key = login.casefold()
+            if key in folded:
+                raise ValueError(
+                    f"{spelled[key]!r} and {login!r} are one GitHub login (logins ignore "
+                    "case); keep one of them"
+                )
+            folded[key], spelled[key] = person, login
+        return folded
+
     def project_for(self, services: tuple[str, ...]) -> str:
         """The Jira project for a post-mortem: the first routed service wins."""
         for service in services:

@@ -111,7 +111,7 @@ def accounts_for(parsed: ParseResult, engine: Engine) -> dict[str, str | None]:
         return {}
     accounts: dict[str, str | None] = {}
     for item in parsed.postmortem.action_items:
-        person = engine.config.people.get(item.owner)
+        person = engine.config.people.get(item.owner.casefold())  # logins ignore case
         if person is None:
             accounts[item.owner] = None
         elif person.jira_account:
