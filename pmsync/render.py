@@ -175,13 +175,16 @@ class ConflictNote(Frozen):
     jira: str  # Jira's value, which stands
 
 
-UnassignedReason = Literal["team", "unknown", "jira"]
+# Why a ticket is unassigned: its owner is a team; a handle the people map does not list;
+# one it lists by an e-mail that matches no Jira user; or someone unassigned it in Jira.
+UnassignedReason = Literal["team", "unknown", "email", "jira"]
 
 
 class UnassignedNote(Frozen):
     key: str
     owner: str  # the owner the table names
-    reason: UnassignedReason  # a team; a handle without a Jira account; unassigned in Jira
+    reason: UnassignedReason
+    email: str | None = None  # reason "email": the address the people map gives
 
 
 class UnknownKeyNote(Frozen):

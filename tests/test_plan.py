@@ -24,7 +24,7 @@ from factories import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmsync.config.model import Config
+from pmsync.config.model import Config, Person
 from pmsync.domain.changes import (
     AddRemoteLink,
     Change,
@@ -505,6 +505,24 @@ def test_unresolvable_owner_leaves_the_ticket_unassigned_with_a_warning() -> Non
     body = status_body(state)
     assert "**NEW-1** is unassigned in Jira: @\u200ddave has no Jira account" in body
     assert "**NEW-2** is unassigned in Jira: @\u200dacme/sre is a team" in body
+
+
+def test_an_owner_whose_e_mail_finds_no_jira_user_is_told_to_correct_the_address() -> None:
+    # The people map gives Dave (spelled as the map likes) by e-mail, and Jira's user
+    # search found nobody; Frank is not in the map at all.
+    ctx = {"config": Config(people={"Dave": Person(email="dave@example.com")})}
+    items = (action_item(row=1, owner="dave"), action_item(row=2, owner="frank"))
+    state, _, _ = synced(items, **ctx)
+    body = status_body(state)
+    assert (
+        "**NEW-1** is unassigned in Jira: `people:` in the pmsync configuration gives "
+        "@\u200ddave the e-mail dave@\u200dexample.com, which matches no Jira user." in body
+    )
+    assert (
+        "**NEW-2** is unassigned in Jira: @\u200dfrank has no Jira account that pmsync knows. "
+        "Add them under `people:`" in body
+    )
+    assert body.count("Add them under `people:`") == 1
 
 
 def test_a_ticket_cell_naming_a_foreign_key_is_left_alone() -> None:

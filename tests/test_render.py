@@ -180,6 +180,7 @@ def status_view(action: str = "Add pool alert", owner: str = "bob") -> StatusVie
         unassigned=(
             UnassignedNote(key="OPS-2", owner="carol", reason="unknown"),
             UnassignedNote(key="OPS-3", owner="acme/sre", reason="team"),
+            UnassignedNote(key="OPS-4", owner="erin", reason="email", email="erin@example.com"),
         ),
         unknown_keys=(
             UnknownKeyNote(row=3, key="XYZ-5"),
@@ -203,6 +204,12 @@ def test_status_comment_reads_in_ten_seconds() -> None:
     assert "[OPS-9](https://j/browse/OPS-9) Add pool alert (To Do)" in body
     assert "the priority was changed both in the table (P1) and in Jira (Highest)" in body
     assert "is a team" in body and "has no Jira account" in body
+    assert (
+        f"**OPS-4** is unassigned in Jira: `people:` in the pmsync configuration gives "
+        f"@{ZWJ}erin the e-mail erin@{ZWJ}example.com, which matches no Jira user. Correct the "
+        "address, or give their `jira_account` instead." in body
+    )
+    assert body.count("Add them under `people:`") == 1  # carol's note only
     assert "Row 3 names **XYZ-5**, which is not one of this post-mortem's pmsync" in body
     assert (
         "Row 4 names **OPS-1**, which is already the ticket of row 1, so pmsync leaves row 4 "

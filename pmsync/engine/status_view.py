@@ -18,7 +18,6 @@ from pmsync.render import (
     StatusRow,
     StatusView,
     UnassignedNote,
-    UnassignedReason,
     UnknownKeyNote,
 )
 
@@ -133,24 +132,37 @@ def _conflict_notes(
     return tuple(notes)
 
 
+def _unassigned_note(
+    entry: Entry, config: Config, accounts: Mapping[str, str | None]
+) -> UnassignedNote:
+    """Why ``entry``'s ticket is unassigned, naming what to fix."""
+    assert entry.ticket is not None
+    item = entry.item
+    note = UnassignedNote(key=entry.ticket.key, owner=item.owner, reason="jira")
+    if item.owner_is_team:
+        return note.model_copy(update={"reason": "team"})
+    if accounts.get(item.owner) is not None:
+        return note
+    person = config.people.get(item.owner.casefold())
+    if person is not None and person.email and not person.jira_account:
+        return note.model_copy(update={"reason": "email", "email": person.email})
+    return note.model_copy(update={"reason": "unknown"})
+
+
 def _unassigned_notes(
-    inputs: StatusInputs, accounts: Mapping[str, str | None], unfinished: set[str]
+    inputs: StatusInputs,
+    config: Config,
+    accounts: Mapping[str, str | None],
+    unfinished: set[str],
 ) -> tuple[UnassignedNote, ...]:
     """Open items nobody is assigned to in Jira, and why."""
-    notes = []
-    for entry in inputs.board.tracked:
-        assert entry.ticket is not None
-        item = entry.item
-        key = entry.ticket.key
-        if key not in unfinished or inputs.outcomes[key].after.owner is not None:
-            continue
-        reason: UnassignedReason = "jira"
-        if item.owner_is_team:
-            reason = "team"
-        elif accounts.get(item.owner) is None:
-            reason = "unknown"
-        notes.append(UnassignedNote(key=key, owner=item.owner, reason=reason))
-    return tuple(notes)
+    return tuple(
+        _unassigned_note(entry, config, accounts)
+        for entry in inputs.board.tracked
+        if entry.ticket is not None
+        and entry.ticket.key in unfinished
+        and inputs.outcomes[entry.ticket.key].after.owner is None
+    )
 
 
 def status_view(
@@ -168,7 +180,7 @@ def status_view(
             for t in inputs.board.removed
         ),
         conflicts=_conflict_notes(inputs, config, accounts),
-        unassigned=_unassigned_notes(inputs, accounts, unfinished),
+        unassigned=_unassigned_notes(inputs, config, accounts, unfinished),
         unknown_keys=tuple(
             UnknownKeyNote(row=entry.item.row, key=entry.unknown_key, held_by=entry.held_by)
             for entry in inputs.board.entries
