@@ -302,9 +302,10 @@ def test_breakdown_by_severity(report: Report) -> None:
 
 def test_breakdown_by_service_biggest_first(report: Report) -> None:
     # payments-db: A and E; checkout: E; indexer: F; search-api: C.
+    # E is a repeat of A through payments-db only: no checkout post-mortem came before it.
     assert [_rates(b) for b in report.by_service] == [
         ("payments-db", 2, (4, 7), (2, 3), (1, 2), 0.5, 0),
-        ("checkout", 1, (2, 3), (1, 1), (1, 1), 0.0, 0),
+        ("checkout", 1, (2, 3), (1, 1), (0, 1), 0.0, 0),
         ("indexer", 1, (1, 6), (1, 2), (0, 1), 5.0, 3),
         ("search-api", 1, (2, 2), (1, 1), (1, 1), 6.0, 0),
     ]
@@ -320,11 +321,40 @@ def test_chart_data(report: Report) -> None:
     ]
     # Open items: E3 (51 days since Oct 20), F2, F3, F4, F5 (43 days since Oct 28).
     assert [b.items for b in report.charts.open_by_age] == [0, 0, 5, 0, 0]
+    # E (payments-db with A) and C (search-api with D); E's checkout is not shared.
     assert [(s.service, s.repeats) for s in report.charts.repeats_by_service] == [
+        ("payments-db", 1),
+        ("search-api", 1),
+    ]
+
+
+def test_a_repeat_counts_under_each_service_it_shares_with_an_earlier_one() -> None:
+    # An earlier checkout outage (Sep 30, 20 days before E): E now shares checkout with it
+    # and payments-db with A, so it is a repeat in both services.
+    checkout = PostMortemSpec(
+        "K",
+        "acme/payments",
+        8,
+        "Checkout slow",
+        datetime(2026, 9, 30, 10, tzinfo=UTC),
+        datetime(2026, 10, 1, 10, tzinfo=UTC),
+        services=("checkout",),
+        category="Deploy",
+        items=(ItemSpec("Add a checkout latency alert", "P2", "dave", date(2026, 10, 9), "open"),),
+    )
+    both = make_report((*HISTORY, checkout))
+    assert [(s.service, s.repeats) for s in both.charts.repeats_by_service] == [
         ("checkout", 1),
         ("payments-db", 1),
         ("search-api", 1),
     ]
+    assert [(b.group, b.repeats.numerator, b.repeats.denominator) for b in both.by_service] == [
+        ("payments-db", 1, 2),
+        ("checkout", 1, 1),
+        ("indexer", 0, 1),
+        ("search-api", 1, 1),
+    ]
+    assert both.repeats.numerator == 2  # still two post-mortems: E and C
 
 
 def test_no_postmortems_in_the_period_is_no_data_not_zero() -> None:

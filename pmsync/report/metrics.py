@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TypedDict
 
@@ -40,8 +40,8 @@ from pmsync.domain.model import Frozen, PostMortem, Priority
 from pmsync.domain.state import EarlierPostMortem, IssueState, TicketState
 from pmsync.engine.matching import match_items
 from pmsync.engine.progress import Progress, progress_of
-from pmsync.postmortem.labels import slug
-from pmsync.repeats.plan import find_matches
+from pmsync.postmortem.labels import prefixed, slug
+from pmsync.repeats.plan import Match, find_matches
 from pmsync.report.model import (
     ActionItemCounts,
     AgeBucket,
@@ -175,6 +175,9 @@ class Case:
     pm: PostMortem
     items: tuple[Item, ...]
     repeat: bool
+    # The services (label values) it shares with the earlier post-mortems that make it a
+    # repeat: a repeat is one of these services', not of every service it names.
+    repeat_services: tuple[str, ...] = ()
 
     @property
     def incident_date(self) -> date:
@@ -182,8 +185,7 @@ class Case:
 
     @property
     def services(self) -> tuple[str, ...]:
-        """The services as their label values (``Payments DB`` -> ``payments-db``)."""
-        return tuple(dict.fromkeys(slug(name) or name for name in self.pm.services))
+        return service_values(self.pm)
 
     def window_end(self, config: Config) -> date:
         return self.incident_date + timedelta(days=config.report.completion_window_days)
@@ -192,6 +194,11 @@ class Case:
 def dismissed(issue: IssueState) -> bool:
     """Closed as not planned or as a duplicate (GitHub's ``state_reason``)."""
     return issue.state == "closed" and issue.state_reason in DISMISSED_REASONS
+
+
+def service_values(pm: PostMortem) -> tuple[str, ...]:
+    """The services as their label values (``Payments DB`` -> ``payments-db``)."""
+    return tuple(dict.fromkeys(slug(name) or name for name in pm.services))
 
 
 def _done_on(ticket: TicketState | None) -> date | None:
@@ -226,19 +233,33 @@ def items_of(
     return tuple(items)
 
 
+def shared_services(
+    services: Iterable[str], matches: Iterable[Match], config: Config
+) -> tuple[str, ...]:
+    """Those of ``services`` whose label an earlier matching post-mortem carries too."""
+    shared = {label.casefold() for match in matches for label in match.shared_labels}
+    prefix = config.labels.service_prefix
+    return tuple(s for s in services if (prefixed(prefix, s) or "").casefold() in shared)
+
+
 def cases_of(inputs: Sequence[ReportInput], today: date, config: Config) -> list[Case]:
-    """Every readable post-mortem with its items and whether it is a repeat."""
+    """Every readable post-mortem with its items and whether (and in which services) it is
+    a repeat."""
     readable = [(i.issue, i.postmortem, i.tickets) for i in inputs if i.postmortem is not None]
     candidates = [EarlierPostMortem(issue=issue, postmortem=pm) for issue, pm, _ in readable]
-    return [
-        Case(
-            issue=issue,
-            pm=pm,
-            items=items_of(issue, pm, tickets, today, config),
-            repeat=bool(find_matches(issue, pm, candidates, config)),
+    cases = []
+    for issue, pm, tickets in readable:
+        matches = find_matches(issue, pm, candidates, config)
+        cases.append(
+            Case(
+                issue=issue,
+                pm=pm,
+                items=items_of(issue, pm, tickets, today, config),
+                repeat=bool(matches),
+                repeat_services=shared_services(service_values(pm), matches, config),
+            )
         )
-        for issue, pm, tickets in readable
-    ]
+    return cases
 
 
 # --- the metrics -----------------------------------------------------------------------------
@@ -541,16 +562,28 @@ def breakdown(scope: Scope, group: str) -> Breakdown:
     )
 
 
+def _as_is(case: Case, group: str) -> Case:
+    return case
+
+
+def _in_service(case: Case, service: str) -> Case:
+    """The post-mortem as one of ``service``'s: a repeat there only when it shares the
+    service with an earlier one."""
+    return replace(case, repeat=service in case.repeat_services)
+
+
 def breakdowns(
     scope: Scope,
     groups_of: Callable[[Case], Iterable[str]],
     order: Callable[[str, int], tuple[int, str]],
+    member: Callable[[Case, str], Case] = _as_is,
 ) -> tuple[Breakdown, ...]:
-    """One breakdown per group; a post-mortem belongs to every group ``groups_of`` names."""
+    """One breakdown per group; a post-mortem belongs to every group ``groups_of`` names,
+    as ``member`` sees it there."""
     members: dict[str, list[Case]] = {}
     for case in scope.cases:
         for group in groups_of(case):
-            members.setdefault(group, []).append(case)
+            members.setdefault(group, []).append(member(case, group))
     ordered = sorted(members, key=lambda group: order(group, len(members[group])))
     return tuple(
         breakdown(Scope(tuple(members[group]), scope.period, scope.today, scope.config), group)
@@ -559,7 +592,9 @@ def breakdowns(
 
 
 def by_service(scope: Scope) -> tuple[Breakdown, ...]:
-    return breakdowns(scope, lambda case: case.services, lambda name, size: (-size, name))
+    return breakdowns(
+        scope, lambda case: case.services, lambda name, size: (-size, name), _in_service
+    )
 
 
 def by_severity(scope: Scope) -> tuple[Breakdown, ...]:
@@ -615,9 +650,8 @@ def open_by_age(scope: Scope) -> tuple[AgeBucket, ...]:
 def repeats_by_service(scope: Scope) -> tuple[ServiceRepeats, ...]:
     counts: dict[str, int] = {}
     for case in scope.cases:
-        if case.repeat:
-            for service in case.services:
-                counts[service] = counts.get(service, 0) + 1
+        for service in case.repeat_services:
+            counts[service] = counts.get(service, 0) + 1
     ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
     return tuple(ServiceRepeats(service=name, repeats=n) for name, n in ordered)
 
