@@ -35,6 +35,7 @@ from pmsync.render import (
     render_feedback,
     render_status,
     render_ticket_description,
+    render_ticket_duplicate,
     render_ticket_removed,
 )
 
@@ -304,6 +305,20 @@ def test_no_user_text_opens_a_link_or_macro_in_the_description(text: str) -> Non
 def test_ticket_removed_comment() -> None:
     text = render_ticket_removed("acme/payments#42", "https://github.com/acme/payments/issues/42")
     assert "removed from the post-mortem [acme/payments\\#42|https://github.com/" in text
+
+
+def test_ticket_duplicate_comment_names_the_original_and_links_the_post_mortem(
+    tmp_path: Path,
+) -> None:
+    url = "https://github.com/acme/payments/issues/42"
+    text = render_ticket_duplicate("OPS-5", "acme/payments#42", url)
+    assert text.startswith("Duplicate of OPS-5: pmsync made two tickets for one action item")
+    assert f"of the post-mortem [acme/payments\\#42|{url}]" in text
+    assert text.endswith(
+        "The older ticket, OPS-5, is kept and tracks the item; this one is closed.\n"
+    )
+    (tmp_path / "ticket_duplicate.j2").write_text("Same as {{ original }}.\n")
+    assert render_ticket_duplicate("OPS-5", "acme/payments#42", url, tmp_path) == "Same as OPS-5.\n"
 
 
 def test_templates_can_be_overridden(tmp_path: Path) -> None:

@@ -543,8 +543,12 @@ def test_a_run_killed_after_the_bulk_create_converges_whatever_the_search_lag(
     items = [next(filter(identity.is_item_label, states[k][1])) for k in open_keys]
     assert len(open_keys) == len(set(items)) == len(ACTIONS)  # one open ticket per item
     assert all(category != "done" for category, _ in (states[k] for k in open_keys))
-    closed = [state for state in states.values() if DUPLICATE in state[1]]
-    assert all(category == "done" for category, _ in closed)
+    closed = [key for key, state in states.items() if DUPLICATE in state[1]]
+    assert all(states[key][0] == "done" for key in closed)
+    stored = cloud.tickets()
+    for key in closed:  # each says which ticket it duplicates, from ticket_duplicate.j2
+        (comment,) = stored[key]["comments"]
+        assert re.search(r"Duplicate of OPS-\d+: pmsync made two tickets", json.dumps(comment))
     assert not any(identity.REMOVED_LABEL in labels for _, labels in states.values())
     assert sorted(key for key in ticket_cells(cloud).values() if key) == open_keys
     status = cloud.comment(markers.STATUS)
