@@ -180,6 +180,36 @@ def test_completion_within_28_days(report: Report) -> None:
     assert (rate.since, rate.until) == (SINCE, UNTIL)
 
 
+NOVEMBER = Period(since=date(2026, 11, 1), until=date(2026, 11, 30))
+
+
+def test_completion_of_the_windows_that_ended_in_the_period() -> None:
+    # A digest for November made on Dec 1: H (Nov 15) is November's only incident and its
+    # 28 days run to Dec 13, so completion by incident has nothing to count yet. The windows
+    # that ended in November are A's (Nov 2), C's (Nov 6), E's (Nov 17) and F's (Nov 25):
+    # 7 of 15 done in time, as worked out above (nothing of theirs was closed after Dec 1).
+    digest = make_report(period=NOVEMBER, now=datetime(2026, 12, 1, 9, tzinfo=UTC))
+    assert digest.completion.no_data is True and digest.completion.pending == 1
+    ended = digest.completion_window_ended
+    assert (ended.numerator, ended.denominator, ended.percent) == (7, 15, 46.7)
+    assert (ended.postmortems, ended.pending, ended.meets_target) == (4, 0, False)
+    assert ended.key == "completion_window_ended_in_period"
+    # September: G's window (Aug 10 + 28 = Sep 7): both items in time. October: none ended.
+    september = Period(since=date(2026, 9, 1), until=date(2026, 9, 30))
+    assert make_report(period=september).completion_window_ended.percent == 100.0
+    assert make_report().completion_window_ended.no_data is True
+
+
+def test_a_window_ending_today_is_pending() -> None:
+    # Dec 13 is H's last day: its window ends in Nov 1 - Dec 13 but is not over yet.
+    today = datetime(2026, 12, 13, 9, tzinfo=UTC)
+    ended = make_report(
+        period=Period(since=date(2026, 11, 1), until=date(2026, 12, 13)), now=today
+    ).completion_window_ended
+    assert (ended.numerator, ended.denominator, ended.postmortems) == (7, 15, 4)
+    assert ended.pending == 1
+
+
 def test_p0_p1_on_time(report: Report) -> None:
     # A1 due=done Oct 20 on time; A2 due Oct 20 done Oct 21 late; C1 early; E1 on the day;
     # F1 on the day; F2 open past due (late); F3 due Dec 20 still open: pending.

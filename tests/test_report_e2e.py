@@ -351,7 +351,14 @@ def test_the_workers_report_job_publishes_the_last_full_month(world: Played) -> 
     assert line.startswith("digest 2026-11: created acme/payments#7 (1 post-mortem(s)")
     again = report_job.run(Settings.from_env(), config, repos, NOW)
     assert again.startswith("digest 2026-11: unchanged acme/payments#7")
-    assert [issue.title for issue in _digests(world)] == ["Post-mortem digest 2026-11"]
+    (digest,) = _digests(world)
+    assert digest.title == "Post-mortem digest 2026-11"
+    # H's 28 days are not over; A, C, E and F's ended in November: 7 of their 15 in time.
+    assert "| Action-item completion within 28 days | no data |" in digest.body
+    assert (
+        "| Action-item completion within 28 days, windows ended in the period | **46.7%** "
+        "(7 of 15) ❌ | ≥ 90% | 4 post-mortems |" in digest.body
+    )
 
 
 def test_a_search_that_may_have_missed_post_mortems_is_a_warning(

@@ -21,6 +21,10 @@ EMPTY = Period.model_validate({"since": "2030-01-01", "until": "2030-01-31"})
 def test_markdown_shows_the_headline_numbers_against_their_targets() -> None:
     text = render_report(make_report(), "markdown")
     assert "| Action-item completion within 28 days | **46.7%** (7 of 15) ❌ | ≥ 90% |" in text
+    assert (
+        "| Action-item completion within 28 days, windows ended in the period | no data | ≥ 90% "
+        "| 0 post-mortems |" in text
+    )
     assert "| P0/P1 items done on time | **66.7%** (4 of 6) ❌ | ≥ 80% |" in text
     assert "pending: 1 (P0/P1 items still open before their due date)" in text
     assert "| Repeat incidents | **50%** (2 of 4) |" in text
@@ -75,6 +79,7 @@ def test_json_has_the_same_numbers_under_the_documented_keys() -> None:
         "postmortems",
         "completion_window_days",
         "completion",
+        "completion_window_ended",
         "on_time",
         "repeats",
         "time_to_postmortem",
@@ -107,6 +112,8 @@ def test_csv_one_row_per_metric_and_breakdown() -> None:
     overall = by_key[("overall", "", "completion_within_window")]
     assert (overall["value"], overall["numerator"], overall["denominator"]) == ("46.7", "7", "15")
     assert overall["meets_target"] == "false" and overall["postmortems"] == "4"
+    ended = by_key[("overall", "", "completion_window_ended_in_period")]
+    assert (ended["value"], ended["postmortems"]) == ("", "0")  # no window ended in October
     assert by_key[("severity", "SEV2", "p0_p1_on_time")]["value"] == "66.7"
     assert by_key[("service", "indexer", "overdue_items")]["value"] == "3"
     assert by_key[("overdue_by_owner", "carol", "oldest_days_overdue")]["value"] == "30"

@@ -13,6 +13,9 @@ Definitions (``docs/report.md`` says the same for readers):
 - **Completion within the window**: items done on or before the incident's start date plus
   ``report.completion_window_days`` (28), of all items of the post-mortems whose window has
   closed (its last day is before today). Post-mortems still inside their window are pending.
+  Counted twice over: for the post-mortems whose incident started in the period, and for
+  those whose window's last day is in the period (what a digest made on the 1st can show:
+  last month's incidents are mostly still inside their window then).
 - **P0/P1 on time**: P0 and P1 items done on or before their due date (Jira's due date,
   else the table's): one day late is late. Items still open before their due date are
   pending; dropped items and items past due count as not on time.
@@ -114,11 +117,13 @@ def trend_start(period: Period) -> date:
 
 
 def data_since(period: Period, config: Config) -> date:
-    """The oldest incident start the report needs: the repeat lookback before the period, or
-    the start of the trend chart, whichever is earlier. An issue is opened after its
-    incident starts, so searching for issues created on or after this day finds them all."""
+    """The oldest incident start the report needs: the repeat lookback before the period,
+    the start of the trend chart, or the first incident whose completion window ends in the
+    period, whichever is earliest. An issue is opened after its incident starts, so
+    searching for issues created on or after this day finds them all."""
     lookback = period.since - timedelta(days=config.repeats.lookback_days)
-    return min(lookback, trend_start(period))
+    window = period.since - timedelta(days=config.report.completion_window_days)
+    return min(lookback, window, trend_start(period))
 
 
 # --- small arithmetic ------------------------------------------------------------------------
@@ -329,8 +334,37 @@ def _rate(
 
 
 def completion(scope: Scope) -> Rate:
-    config = scope.config
+    """Over the post-mortems whose incident started in the period (the report's population)."""
+    days = scope.config.report.completion_window_days
+    return _completion(
+        scope,
+        "completion_within_window",
+        f"Action-item completion within {days} days",
+        f"action items done within {days} days of their incident's start, of every action "
+        f"item of the post-mortems whose {days} days are over",
+        f"post-mortems still within their {days} days",
+    )
+
+
+def completion_window_ended(
+    cases: Iterable[Case], period: Period, today: date, config: Config
+) -> Rate:
+    """Over the post-mortems whose window's last day is in the period, wherever their
+    incident started."""
     days = config.report.completion_window_days
+    ending = tuple(case for case in _by_incident(cases) if period.contains(case.window_end(config)))
+    return _completion(
+        Scope(ending, period, today, config),
+        "completion_window_ended_in_period",
+        f"Action-item completion within {days} days, windows ended in the period",
+        f"action items done within {days} days of their incident's start, of every action "
+        f"item of the post-mortems whose {days} days ended in the period",
+        f"post-mortems whose {days} days end in the period but are not over yet",
+    )
+
+
+def _completion(scope: Scope, key: str, title: str, counts: str, pending_note: str) -> Rate:
+    config = scope.config
     closed = [case for case in scope.cases if case.window_end(config) < scope.today]
     items = [(case, item) for case in closed for item in case.items]
     done = [
@@ -342,16 +376,15 @@ def completion(scope: Scope) -> Rate:
     ]
     return _rate(
         scope,
-        "completion_within_window",
-        f"Action-item completion within {days} days",
-        f"action items done within {days} days of their incident's start, of every action "
-        f"item of the post-mortems whose {days} days are over",
+        key,
+        title,
+        counts,
         postmortems=len(closed),
         numerator=len(done),
         denominator=len(items),
         target=config.followup.completion_target_percent,
         pending=len(scope.cases) - len(closed),
-        pending_note=f"post-mortems still within their {days} days",
+        pending_note=pending_note,
     )
 
 
@@ -687,6 +720,7 @@ def build_report(
         postmortems=len(population),
         completion_window_days=config.report.completion_window_days,
         completion=completion(scope),
+        completion_window_ended=completion_window_ended(cases, period, today, config),
         on_time=on_time(scope),
         repeats=repeat_rate(scope),
         time_to_postmortem=time_to_postmortem(scope),

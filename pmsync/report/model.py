@@ -179,7 +179,8 @@ class Report(Frozen):
     repositories: tuple[str, ...]
     postmortems: int  # readable post-mortems whose incident started in the period
     completion_window_days: int
-    completion: Rate
+    completion: Rate  # the post-mortems whose incident started in the period
+    completion_window_ended: Rate  # those whose completion window's last day is in it
     on_time: Rate
     repeats: Rate
     time_to_postmortem: TimeToPostmortem
