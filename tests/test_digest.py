@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -13,6 +14,7 @@ from factories import issue
 from test_github_adapter import API, REPO, api_issue, make_adapter, mocked  # noqa: F401
 
 from pmsync.adapters.github import GitHubAdapter
+from pmsync.cli import main
 from pmsync.config.model import Config, ReportConfig
 from pmsync.domain.state import IssueState
 from pmsync.errors import UsageError
@@ -163,6 +165,45 @@ def test_period_from_the_options(
 def test_an_empty_period_is_refused_with_the_fix() -> None:
     with pytest.raises(UsageError, match="--since 2026-10-05 is after --until 2026-10-01"):
         resolve_period(date(2026, 10, 5), date(2026, 10, 1), NOW)
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "one_month"),
+    [
+        ("2026-10-01", "2026-10-31", True),
+        ("2028-02-01", "2028-02-29", True),  # a leap year's February
+        ("2026-12-01", "2026-12-31", True),
+        ("2026-09-01", "2026-10-31", False),  # two months
+        ("2026-10-15", "2026-10-31", False),  # the end of one
+        ("2026-10-01", "2026-10-30", False),  # one day short
+        ("2025-10-01", "2026-10-31", False),  # a year and a month
+    ],
+)
+def test_a_calendar_month(since: str, until: str, one_month: bool) -> None:
+    period = Period.model_validate({"since": since, "until": until})
+    assert period.is_calendar_month is one_month
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        ["--since", "2026-09-01", "--until", "2026-10-31"],
+        ["--since", "2026-11-15"],  # to today, Dec 10
+        ["--until", "2026-10-20"],  # from Oct 1
+    ],
+)
+def test_publish_files_only_one_calendar_month(
+    dates: list[str],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no configuration file: nothing is read or written
+    argv = ["report", *dates, "--publish", "--repo", "acme/payments", "--now", NOW.isoformat()]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--publish files the report as the digest of one calendar month, and " in err
+    assert "drop --publish to print any period" in err
 
 
 def test_one_search_per_twenty_repositories() -> None:

@@ -2,7 +2,8 @@
 
 Prints the report on stdout (markdown by default, or JSON or CSV); in GitHub Actions it also
 goes into the job summary (as markdown). ``--publish`` creates or updates the digest issue
-of the month the period ends in. Without dates the period is the last full calendar month.
+of the period's month (the period must be one calendar month). Without dates the period is
+the last full calendar month.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def register(
         "--publish",
         action="store_true",
         help="create or update the month's digest issue (label labels.digest) in "
-        "report.digest_repository, else $GITHUB_REPOSITORY, else the first repository",
+        "report.digest_repository, else $GITHUB_REPOSITORY, else the first repository; the "
+        "period must be one calendar month",
     )
     parser.set_defaults(func=run)
 

@@ -9,6 +9,7 @@ never a division by zero.
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime
 
 from pmsync.domain.model import Frozen
@@ -27,6 +28,12 @@ class Period(Frozen):
     def month(self) -> str:
         """``YYYY-MM`` of the period's last day: the digest issue the period belongs to."""
         return self.until.strftime("%Y-%m")
+
+    @property
+    def is_calendar_month(self) -> bool:
+        """From the first to the last day of one month."""
+        last_day = calendar.monthrange(self.since.year, self.since.month)[1]
+        return self.since.day == 1 and self.until == self.since.replace(day=last_day)
 
 
 class Metric(Frozen):

@@ -47,6 +47,18 @@ def resolve_period(since: date | None, until: date | None, now: datetime) -> Per
     return Period(since=since, until=until)
 
 
+def require_one_month(period: Period) -> None:
+    """A digest issue is one calendar month's: refuse to file any other period as one, or a
+    longer period would be filed under its last month and overwritten by that month's run."""
+    if not period.is_calendar_month:
+        raise UsageError(
+            f"--publish files the report as the digest of one calendar month, and "
+            f"{period.since} to {period.until} is not one: give --since and --until the first "
+            "and last day of a month (e.g. --since 2026-10-01 --until 2026-10-31), leave both "
+            "out for the last full month, or drop --publish to print any period"
+        )
+
+
 def digest_repository(config: Config, repos: Sequence[str]) -> str:
     return config.report.digest_repository or os.environ.get("GITHUB_REPOSITORY") or repos[0]
 
@@ -76,6 +88,8 @@ def produce(
     """Read, compute and (with ``publish_digest``) publish; what the command and the
     worker's report job share. A GitHub App acts through its installation on the first
     repository, its token masked by ``redactor``."""
+    if publish_digest:
+        require_one_month(period)
     session = start_run(
         settings,
         config,
