@@ -284,6 +284,28 @@ def test_overdue_by_owner_oldest_first(report: Report) -> None:
     ]
 
 
+def _owners_of_f(*owners: str) -> tuple[PostMortemSpec, ...]:
+    """The history with F's items owned, in row order, by ``owners``."""
+    f = spec("F")
+    items = tuple(replace(item, owner=owner) for item, owner in zip(f.items, owners, strict=True))
+    return tuple(replace(pm, items=items) if pm is f else pm for pm in HISTORY)
+
+
+def test_overdue_owners_are_one_person_whatever_the_case_of_their_login() -> None:
+    # F2 (30 days) as @Carol, F5 (25 days) as @carol: one owner, shown as first written.
+    tie = make_report(_owners_of_f("erin", "Carol", "erin", "dave", "carol", "erin")).overdue
+    assert [(o.owner, o.oldest_days_overdue, len(o.items)) for o in tie.owners] == [
+        ("Carol", 30, 2),
+        ("dave", 20, 1),
+    ]
+    # F2 as @CAROL, F4 (20 days) and F5 as @carol: the spelling written most often.
+    most = make_report(_owners_of_f("erin", "CAROL", "erin", "carol", "carol", "erin")).overdue
+    assert [(o.owner, [i.days_overdue for i in o.items]) for o in most.owners] == [
+        ("carol", [30, 25, 20]),
+    ]
+    assert [i.owner for i in most.owners[0].items] == ["CAROL", "carol", "carol"]  # as written
+
+
 def test_dropped_items_are_listed_with_their_postmortem_and_are_not_done(report: Report) -> None:
     (item,) = report.dropped.items
     assert item.action == "Rewrite the pool library in Rust"

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -493,18 +494,19 @@ def overdue(scope: Scope) -> Overdue:
         for item in case.items
         if item.progress is Progress.OVERDUE
     ]
+    # GitHub logins ignore case: @Carol and @carol are one person, shown as most tables write it.
     by_owner: dict[str, list[OverdueItem]] = {}
     for item in late:
-        by_owner.setdefault(item.owner, []).append(item)
+        by_owner.setdefault(item.owner.casefold(), []).append(item)
     owners = [
         OwnerOverdue(
-            owner=owner,
+            owner=_most_written(item.owner for item in items),
             oldest_days_overdue=max(item.days_overdue for item in items),
             items=tuple(
                 sorted(items, key=lambda i: (-i.days_overdue, i.postmortem, i.key or "", i.action))
             ),
         )
-        for owner, items in by_owner.items()
+        for items in by_owner.values()
     ]
     return Overdue(
         **scope.header(
@@ -516,6 +518,12 @@ def overdue(scope: Scope) -> Overdue:
         items=len(late),
         owners=tuple(sorted(owners, key=lambda o: (-o.oldest_days_overdue, o.owner.casefold()))),
     )
+
+
+def _most_written(spellings: Iterable[str]) -> str:
+    """The spelling written most often; on a tie, the first written (by incident, then row)."""
+    counts = Counter(spellings)
+    return max(counts, key=lambda spelling: counts[spelling])
 
 
 def dropped(scope: Scope) -> Dropped:
