@@ -177,7 +177,7 @@ def test_a_refused_change_is_an_error_annotation_and_a_row_of_the_summary(
     )
     assert refused_tickets.endswith("jira POST /rest/api/2/issue/bulk answered 400: Bad Request")
     assert refused_comment.startswith("create the <!-- pmsync:status --> comment on ")
-    assert refused_comment.endswith("/comments answered 403: Forbidden")
+    assert "/comments answered 403: Forbidden. GitHub knows the token but" in refused_comment
     summary = step.summary
     assert f"<br>row 2 in OPS: {CAP_ROW}<br>refused: jira POST /rest/api/2/issue/bulk " in summary
     assert "| done | create 2 Jira ticket(s) for " in summary

@@ -211,7 +211,8 @@ def test_bad_token_is_an_error_naming_the_request(mocked: responses.RequestsMock
     adapter, _ = make_adapter(identity=None)
     with pytest.raises(RemoteError) as caught:
         adapter.identity()
-    assert str(caught.value) == "github GET /user answered 401: Bad credentials"
+    assert str(caught.value).startswith("github GET /user answered 401: Bad credentials. ")
+    assert "set GITHUB_TOKEN to a valid token" in str(caught.value)  # the fix, by name
     assert TOKEN not in str(caught.value)
 
 

@@ -266,6 +266,59 @@ def test_bad_jql_is_not_retried(mocked: responses.RequestsMock) -> None:
     assert sleeps == []
 
 
+def test_refused_credentials_name_the_variables_that_fix_them(
+    mocked: responses.RequestsMock,
+) -> None:
+    # Jira Cloud's answer to a wrong e-mail or API token.
+    mocked.get(
+        f"{SITE}/rest/api/3/search/jql",
+        status=401,
+        json={
+            "message": "Client must be authenticated to access this resource.",
+            "status-code": 401,
+        },
+        headers={"X-Seraph-LoginReason": "AUTHENTICATED_FAILED"},
+    )
+    adapter, request_log, _ = make_adapter()
+    with pytest.raises(RemoteError) as caught:
+        adapter.tickets_with_labels(["x"])
+    message = str(caught.value)
+    assert message.startswith(
+        "jira GET /rest/api/3/search/jql answered 401: Client must be authenticated to access "
+        "this resource. Jira did not accept pmsync's credentials: on Jira Cloud set JIRA_EMAIL"
+    )
+    assert "JIRA_API_TOKEN" in message and "JIRA_TOKEN to a personal access token" in message
+    assert TOKEN not in message
+    assert request_log.count() == 1
+
+
+def test_a_refused_right_names_the_permissions_the_account_needs(
+    mocked: responses.RequestsMock,
+) -> None:
+    mocked.post(
+        f"{SITE}/rest/api/2/issue/OPS-1/remotelink",
+        status=403,
+        json={"errorMessages": ["You do not have permission to link issues."], "errors": {}},
+    )
+    adapter, _, _ = make_adapter()
+    with pytest.raises(RemoteError) as caught:
+        adapter.add_remote_link("OPS-1", "https://github.com/acme/payments/issues/7", "x")
+    message = str(caught.value)
+    assert "answered 403: You do not have permission to link issues. Jira knows the" in message
+    assert "JIRA_EMAIL and JIRA_API_TOKEN (Cloud) or of JIRA_TOKEN (Data Center)" in message
+    assert "Link issues" in message and TOKEN not in message
+    assert caught.value.hint is not None and caught.value.detail.endswith("link issues.")
+
+
+def test_other_refusals_carry_no_access_hint(mocked: responses.RequestsMock) -> None:
+    mocked.get(f"{SITE}/rest/api/3/search/jql", status=404, json={"errorMessages": ["gone"]})
+    adapter, _, _ = make_adapter()
+    with pytest.raises(RemoteError) as caught:
+        adapter.tickets_with_labels(["x"])
+    assert caught.value.hint is None
+    assert str(caught.value) == "jira GET /rest/api/3/search/jql answered 404: gone"
+
+
 # -- users ----------------------------------------------------------------------------------
 
 

@@ -256,3 +256,20 @@ def test_summary_counts_reads_and_writes_per_service() -> None:
     remotes["jira"].read("GET", "/d", ok)
     assert request_log.summary() == "github: 2 reads, 1 write; jira: 1 read, 0 writes"
     assert request_log.count("github") == 3
+
+
+def test_a_refusal_names_its_fix_unless_it_is_a_rate_limit() -> None:
+    def github_answer(detail: str) -> Remote:
+        return Remote("github", lambda exc: Failure(403, {}, detail), sleep=lambda s: None)
+
+    with pytest.raises(RemoteError) as caught:
+        github_answer("Resource not accessible by integration").read(
+            "GET", "/x", Script(HttpFailure(403))
+        )
+    assert caught.value.hint is not None and "issues: write" in str(caught.value)
+    # GitHub's secondary rate limit may come as a 403 without a header that says so.
+    with pytest.raises(RemoteError) as caught:
+        github_answer("You have exceeded a secondary rate limit.").read(
+            "GET", "/x", Script(HttpFailure(403))
+        )
+    assert caught.value.hint is None

@@ -399,6 +399,66 @@ def test_a_service_that_stays_down_is_a_clear_error_and_a_non_zero_exit(
     assert cloud.tickets() == {}
 
 
+def _sync_with(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **variables: str
+) -> int:
+    """`pmsync sync` through the CLI with the sandbox's variables, ``variables`` changed."""
+    _environment(world, monkeypatch)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    config = tmp_path / "pmsync.yml"
+    config.write_text("github:\n  throttle: false\njira:\n  deployment: cloud\n", encoding="utf-8")
+    return main(["sync", "--config", str(config), "--repo", REPO])
+
+
+def test_a_jira_token_jira_refuses_is_an_error_naming_the_variables(
+    cloud: World,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cloud.open_postmortem()
+    wrong = "not-the-api-token-0123"
+    assert _sync_with(cloud, tmp_path, monkeypatch, JIRA_API_TOKEN=wrong) == 4
+    error = capsys.readouterr().err
+    assert "answered 401: Client must be authenticated to access this resource." in error
+    assert "on Jira Cloud set JIRA_EMAIL to the account's e-mail and JIRA_API_TOKEN" in error
+    assert wrong not in error
+    assert cloud.tickets() == {}
+
+
+def test_a_github_token_github_refuses_is_an_error_naming_the_variable(
+    cloud: World,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cloud.open_postmortem()
+    wrong = "ghp_not_a_token_0123"
+    assert _sync_with(cloud, tmp_path, monkeypatch, GITHUB_TOKEN=wrong) == 4
+    error = capsys.readouterr().err
+    assert "answered 401: Bad credentials. GitHub did not accept the token: set GITHUB_TOKEN" in (
+        error
+    )
+    assert wrong not in error
+
+
+def test_a_github_token_without_write_access_names_the_permission(
+    cloud: World,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cloud.open_postmortem()
+    reader = cloud.sandbox.add_github_user("reader", repos={REPO: "NONE"})["token"]
+    assert _sync_with(cloud, tmp_path, monkeypatch, GITHUB_TOKEN=reader) != 0
+    printed = capsys.readouterr()
+    output = printed.out + printed.err
+    assert "answered 403: Must have push access to repository. GitHub knows the token" in output
+    assert "needs the permissions issues: write" in output
+    assert reader not in output
+
+
 def test_handle_event_ignores_an_issue_without_the_label(
     cloud: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -26,7 +26,7 @@ from typing import TypeVar
 import requests
 from requests.exceptions import ChunkedEncodingError
 
-from pmsync.errors import RemoteError
+from pmsync.errors import RemoteError, access_hint
 
 T = TypeVar("T")
 
@@ -248,7 +248,11 @@ class Remote:
         return None
 
     def _error(self, method: str, path: str, failure: Failure) -> RemoteError:
-        return RemoteError(self.service, method, path, failure.status, failure.detail)
+        """A refusal; a refused login or right (401, or a 403 that is no rate limit, which
+        never gets here) names the variables and permissions that fix it."""
+        rate_limit = "rate limit" in failure.detail.lower()  # GitHub's secondary limits say so
+        hint = None if rate_limit else access_hint(self.service, failure.status)
+        return RemoteError(self.service, method, path, failure.status, failure.detail, hint)
 
     def _gave_up(
         self, method: str, path: str, failure: Failure, attempts: int, delay: float
