@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
-from postmortem_bodies import EXAMPLES, FIXTURES, actions, good_body
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from postmortem_bodies import EXAMPLES, FIXTURES, GOOD, actions, good_body, render
 
 from pmsync.config.model import Config, LintConfig
 from pmsync.domain.model import ParseResult
 from pmsync.postmortem.lint import blame_findings, check_postmortem
+from pmsync.postmortem.parse import MAX_BODY_CHARACTERS
 
 ROW = "| {action} | Detect | P1 | {owner} | {due} | |"
 
@@ -200,3 +205,71 @@ def test_public_post_mortems_get_the_advice_they_deserve() -> None:
         ("due-far", "action_items", 5),
         ("timeline-detection", "timeline", None),
     ]
+
+
+# --- untrusted text: any body, in linear time ---------------------------------------------
+
+# Runs that made a pattern rescan from every position ("a-a-a-…" took 17 s in the blame
+# check), and other shapes that stress a lookbehind, a bound or a table.
+PATHOLOGICAL = ["a-", "-a", "@a", "a@", "2026-", "@a/", "Aa", "Aa ", "a's ", "a'", "`a", "| a "]
+
+
+def _filled(field: str, unit: str) -> str:
+    """A body of exactly GitHub's maximum length whose ``field`` is ``unit`` repeated."""
+
+    def body(filler: str) -> str:
+        value = actions(row(action=filler)) if field == "action_items" else filler
+        return good_body(**{field: value})
+
+    room = MAX_BODY_CHARACTERS - len(body("x")) + 1  # "" would render as _No response_
+    text = body((unit * room)[:room])
+    assert len(text) == MAX_BODY_CHARACTERS
+    return text
+
+
+@pytest.mark.parametrize(
+    ("field", "unit"),
+    [("root_cause", unit) for unit in PATHOLOGICAL]
+    + [(field, unit) for field in ("action_items", "timeline", "summary") for unit in ("a-", "@a")]
+    + [("action_items", "improve"), ("action_items", "look "), ("timeline", "detect")],
+)
+def test_a_pathological_body_of_the_largest_size_is_checked_quickly(field: str, unit: str) -> None:
+    body = _filled(field, unit)
+    started = time.perf_counter()
+    result = check_postmortem(body, None, Config())
+    elapsed = time.perf_counter() - started
+    assert elapsed < 2.0, f"{elapsed:.1f} s for {unit!r} in {field}"  # was 17 s before the fix
+    _assert_well_formed(result)
+
+
+_FINDING_FIELDS = {*GOOD, "body", "title"}
+
+
+def _assert_well_formed(result: ParseResult) -> None:
+    assert all(f.level == "error" for f in result.errors)
+    assert all(f.level == "warning" for f in result.warnings)
+    for finding in (*result.errors, *result.warnings):
+        assert finding.field in _FINDING_FIELDS and finding.message.strip(), finding
+    assert (result.postmortem is not None) == (not result.errors)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_check_never_raises_on_any_text(text: str) -> None:
+    _assert_well_formed(check_postmortem(text, None, Config()))
+
+
+_PROSE = st.lists(st.sampled_from([*"aA@-'s ./|`\n", "Dave", " should have", "'s fault"])).map(
+    "".join
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(sorted(GOOD)), st.one_of(st.text(max_size=300), _PROSE)),
+    st.booleans(),
+)
+def test_check_never_raises_on_any_field_values(values: dict[str, str], lint_on: bool) -> None:
+    switches = {name: lint_on for name in SWITCHES}
+    config = Config(lint=LintConfig.model_validate(switches))
+    _assert_well_formed(check_postmortem(render({**GOOD, **values}), None, config))

@@ -60,6 +60,9 @@ def warning(code: str, field: str, message: str, row: int | None = None) -> Find
 
 # --- vague actions ------------------------------------------------------------------------
 
+# Each word pattern below starts at a word boundary with a literal, and \w* can only run to
+# the end of that one word, so it reads untrusted text in linear time.
+
 _VAGUE = re.compile(
     r"\b(improve\w*|better|look(?:ing)? into|investigate\w*|be (?:more )?careful|"
     r"more careful|consider\w*|think about|revisit\w*|review\w*|try to|make sure|ensure|"
@@ -126,9 +129,13 @@ def _many(count: int, threshold: int) -> Finding:
 
 # --- blame --------------------------------------------------------------------------------
 
+# Untrusted text up to 65,536 characters: every pattern runs in linear time. A name or handle
+# starts only where a word starts (lookbehind) and has a bounded length (GitHub logins have at
+# most 39 characters), so no start position rescans a run such as "a-a-a-…" or "@a@a…".
 _ROLE = (
-    r"(?:@[A-Za-z0-9][\w-]*|[Hh]e|[Ss]he|[Ss]ome(?:one|body)|[Tt]he (?:engineer|operator|developer|"
-    r"on-?call(?: engineer)?|author|reviewer|administrator|admin))"
+    r"(?:(?<![\w@./-])@[A-Za-z0-9][\w-]{0,38}|[Hh]e|[Ss]he|[Ss]ome(?:one|body)|"
+    r"[Tt]he (?:engineer|operator|developer|on-?call(?: engineer)?|author|reviewer|"
+    r"administrator|admin))"
 )
 # A capitalised word before "should have" is likely a name; these words are not.
 _NOT_NAMES = (
@@ -136,13 +143,19 @@ _NOT_NAMES = (
 )
 _BLAME = (
     re.compile(r"\b(?:human|operator|user|engineer|pilot) error\b", re.IGNORECASE),
-    re.compile(r"\b[\w@-]+'s (?:mistake|fault|error|negligence|carelessness|oversight)\b", re.I),
+    re.compile(
+        r"(?<![\w@-])[\w@-]{1,40}'s (?:mistake|fault|error|negligence|carelessness|oversight)\b",
+        re.I,
+    ),
     re.compile(
         r"\b(?:fault of|to blame|blamed?|careless(?:ness)?|negligen(?:t|ce)|sloppy)\b", re.I
     ),
-    re.compile(rf"(?:{_ROLE}|\b(?!{_NOT_NAMES}\b)[A-Z][a-z]+) should(?: not|n't)? have\b(?! been)"),
+    re.compile(
+        rf"(?:{_ROLE}|(?<![\w@-])(?!{_NOT_NAMES}\b)[A-Z][a-z]{{1,39}})"
+        r" should(?: not|n't)? have\b(?! been)"
+    ),
     re.compile(rf"{_ROLE} (?:forgot|failed|neglected) to\b"),
-    re.compile(r"(?<![\w/])@[A-Za-z0-9][\w-]*"),  # names a person
+    re.compile(r"(?<![\w/])@[A-Za-z0-9][\w-]{0,38}"),  # names a person
 )
 
 
