@@ -378,6 +378,26 @@ def test_handle_event_reads_the_issue_again_and_syncs_it(
     assert cloud.writes() == []
 
 
+@pytest.mark.parametrize("action", ["opened", "edited", "reopened", "labeled"])
+def test_handle_event_twice_in_a_row_writes_nothing_the_second_time(
+    cloud: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, action: str
+) -> None:
+    number = cloud.open_postmortem()
+    _environment(cloud, monkeypatch)
+    config = tmp_path / "pmsync.yml"
+    config.write_text("github:\n  throttle: false\njira:\n  deployment: cloud\n", encoding="utf-8")
+    event = _event_file(tmp_path, f"issues/{action}", number)
+    args = ["handle-event", "--config", str(config), "--event-name", "issues"]
+    assert main([*args, "--event-path", str(event)]) == 0
+    assert len(cloud.tickets()) == len(ACTIONS)
+    before = cloud.end_state()
+    cloud.sandbox.clear_requests()
+    assert main([*args, "--event-path", str(event)]) == 0
+    assert cloud.writes() == []
+    assert cloud.sandbox.requests(), "the second run read the issue and its tickets again"
+    assert cloud.end_state() == before
+
+
 def test_a_service_that_stays_down_is_a_clear_error_and_a_non_zero_exit(
     cloud: World,
     tmp_path: Path,
