@@ -206,6 +206,18 @@ def test_publish_files_only_one_calendar_month(
     assert "drop --publish to print any period" in err
 
 
+def test_no_repository_to_report_on_says_so_and_how_to_name_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
+    assert main(["report", "--now", NOW.isoformat()]) == 2
+    assert capsys.readouterr().err == (
+        "error: no repository to report on: pass --repo OWNER/NAME, list github.repositories "
+        "in the configuration, or run inside GitHub Actions (GITHUB_REPOSITORY)\n"
+    )
+
+
 def test_one_search_per_twenty_repositories() -> None:
     repos = [f"acme/r{n}" for n in range(45)]
     queries = search_queries(repos, "postmortem", date(2026, 4, 4))

@@ -256,6 +256,27 @@ def test_the_report_reads_in_two_requests(
     ]
 
 
+def test_an_unknown_repository_is_named_with_the_fix(
+    world: Played, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    argv = ["report", "--config", str(world.config), "--now", NOW.isoformat()]
+    assert main([*argv, "--repo", PAYMENTS, "--repo", "acme/paymnets"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "error: GitHub cannot search acme/paymnets: no such repository, or the token cannot "
+        "read it. Check the name (OWNER/NAME) given with --repo or under github.repositories"
+    )
+    assert "Validation Failed" not in err
+    # The search GitHub refused, then one read per repository of it to find which.
+    requests = [(r["method"], r["path"], r["status"]) for r in world.sandbox.requests("github")]
+    assert requests == [
+        ("GET", "/search/issues", 422),
+        ("GET", "/repos/acme/payments/labels", 200),
+        ("GET", "/repos/acme/paymnets/labels", 404),
+    ]
+
+
 def test_an_empty_period_says_no_data(world: Played, capsys: pytest.CaptureFixture[str]) -> None:
     text = report(world, capsys, "--since", "2027-01-01", "--until", "2027-01-31")
     assert "**No post-mortems in this period**" in text

@@ -18,6 +18,7 @@ from pmsync.config.model import Config
 from pmsync.domain.model import ParseResult
 from pmsync.domain.state import IssueState, TicketState
 from pmsync.engine import identity
+from pmsync.errors import RemoteError, UsageError
 from pmsync.report.gather import SEARCH_RESULT_LIMIT, find_postmortems, gather
 from pmsync.report.model import Period
 
@@ -171,3 +172,48 @@ def test_an_unreadable_one_is_listed_only_when_pmsync_would_act_on_it() -> None:
         "events #4",
         "permission passer-by",
     ]
+
+
+# --- a search GitHub refuses ----------------------------------------------------------------
+
+
+@dataclass
+class Refusing:
+    """A GitHub whose search answers ``status``, and whose label lists answer per repository."""
+
+    status: int
+    labels_status: dict[str, int]
+
+    def search_postmortems(self, query: str) -> tuple[IssueState, ...]:
+        raise RemoteError("github", "GET", "/search/issues", self.status, "Validation Failed")
+
+    def repo_labels(self, repo: str) -> set[str]:
+        status = self.labels_status.get(repo, 200)
+        if status != 200:
+            raise RemoteError("github", "GET", f"/repos/{repo}/labels", status, "Not Found")
+        return set()
+
+
+def _find(github: Refusing) -> None:
+    find_postmortems(cast(GitHubAdapter, github), ["acme/a", "acme/b", "acme/c"], "pm", SINCE)
+
+
+def test_a_refused_search_names_the_repositories_the_token_cannot_read() -> None:
+    github = Refusing(422, {"acme/b": 404, "acme/c": 403})
+    with pytest.raises(UsageError, match=r"^GitHub cannot search acme/b, acme/c: no such repo"):
+        _find(github)
+
+
+@pytest.mark.parametrize(
+    ("status", "labels_status", "expected"),
+    [
+        (422, {}, "GET /search/issues answered 422"),  # every repository readable: as it came
+        (500, {"acme/b": 404}, "GET /search/issues answered 500"),  # not about repositories
+        (422, {"acme/b": 500}, "GET /repos/acme/b/labels answered 500"),  # the check failed
+    ],
+)
+def test_other_refusals_are_reported_as_github_gave_them(
+    status: int, labels_status: dict[str, int], expected: str
+) -> None:
+    with pytest.raises(RemoteError, match=expected):
+        _find(Refusing(status, labels_status))

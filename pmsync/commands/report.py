@@ -84,7 +84,7 @@ def parse_day(text: str) -> date:
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     period = resolve_period(args.since, args.until, args.now)
-    repos = repositories(args.repo, config)
+    repos = repositories(args.repo, config, doing="report on")
     fmt: Format = args.format
     done = produce(
         args.settings,

@@ -32,6 +32,7 @@ from pmsync.domain.state import IssueState, TicketState
 from pmsync.engine import identity
 from pmsync.engine.batches import batches
 from pmsync.engine.trust import Trust
+from pmsync.errors import RemoteError, UsageError
 from pmsync.repeats.plan import search_labels
 from pmsync.repeats.search import carries_form_labels
 from pmsync.report.metrics import ReportInput, data_since, utc_date
@@ -40,14 +41,49 @@ from pmsync.report.model import Period
 log = logging.getLogger(__name__)
 
 
-def search_queries(repositories: Sequence[str], label: str, since: date) -> list[str]:
-    """The issue searches for every post-mortem opened on or after ``since``."""
+def search_query(repositories: Sequence[str], label: str, since: date) -> str:
+    """The issue search for every post-mortem of ``repositories`` opened on or after ``since``."""
     quoted = quoted_label(label, "labels.postmortem")
-    queries = []
-    for repo_set in batches(repositories, REPOS_PER_QUERY):
-        repos = " ".join(f"repo:{repo}" for repo in repo_set)
-        queries.append(f"is:issue label:{quoted} {repos} created:>={since.isoformat()}")
-    return queries
+    repos = " ".join(f"repo:{repo}" for repo in repositories)
+    return f"is:issue label:{quoted} {repos} created:>={since.isoformat()}"
+
+
+def search_queries(repositories: Sequence[str], label: str, since: date) -> list[str]:
+    """The issue searches, one per repository set."""
+    return [search_query(s, label, since) for s in batches(repositories, REPOS_PER_QUERY)]
+
+
+def unreadable_repositories(github: GitHubAdapter, repositories: Iterable[str]) -> list[str]:
+    """Those of ``repositories`` the token cannot read (missing, or private to it), found by
+    listing their labels: asked only after a search refused them, to name the culprit."""
+    missing = []
+    for repo in repositories:
+        try:
+            github.repo_labels(repo)
+        except RemoteError as exc:
+            if exc.status not in (403, 404):
+                raise
+            missing.append(repo)
+    return missing
+
+
+def _search(
+    github: GitHubAdapter, repositories: Sequence[str], query: str
+) -> tuple[IssueState, ...]:
+    """One search; GitHub's 422 for a repository it cannot search becomes an error naming
+    that repository and the fix."""
+    try:
+        return github.search_postmortems(query)
+    except RemoteError as exc:
+        missing = unreadable_repositories(github, repositories) if exc.status == 422 else []
+        if not missing:
+            raise
+        names = ", ".join(missing)
+        raise UsageError(
+            f"GitHub cannot search {names}: no such repository, or the token cannot read it. "
+            "Check the name (OWNER/NAME) given with --repo or under github.repositories, and "
+            "that the token (or the GitHub App's installation) has access to it"
+        ) from exc
 
 
 def find_postmortems(
@@ -57,8 +93,9 @@ def find_postmortems(
     some out (the run that asked reports them)."""
     found: dict[str, IssueState] = {}
     warnings = []
-    for query in search_queries(repositories, label, since):
-        results = github.search_postmortems(query)
+    for repo_set in batches(repositories, REPOS_PER_QUERY):
+        query = search_query(repo_set, label, since)
+        results = _search(github, repo_set, query)
         if len(results) >= SEARCH_RESULT_LIMIT:
             warnings.append(
                 f"GitHub search returns at most {SEARCH_RESULT_LIMIT} post-mortems per query "

@@ -164,13 +164,14 @@ def start_run(
     return Run(engine, request_log, masks)
 
 
-def repositories(given: list[str] | None, config: Config) -> list[str]:
-    """``--repo`` values, else the configured repositories, else the workflow's own."""
+def repositories(given: list[str] | None, config: Config, *, doing: str = "sync") -> list[str]:
+    """``--repo`` values, else the configured repositories, else the workflow's own; with
+    none, an error saying what the command (``doing``: "sync", "report on") had to do."""
     repos = given or config.github.repositories or _workflow_repository()
     if not repos:
         raise UsageError(
-            "no repository to sync: pass --repo OWNER/NAME, list github.repositories in the "
-            "configuration, or run inside GitHub Actions (GITHUB_REPOSITORY)"
+            f"no repository to {doing}: pass --repo OWNER/NAME, list github.repositories in "
+            "the configuration, or run inside GitHub Actions (GITHUB_REPOSITORY)"
         )
     for repo in repos:
         owner, _, name = repo.partition("/")
