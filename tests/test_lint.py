@@ -7,14 +7,19 @@ import time
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from postmortem_bodies import EXAMPLES, FIXTURES, GOOD, actions, good_body, render
+from postmortem_bodies import EXAMPLES, FIXTURES, GOOD, REALDATA, actions, good_body, render
 
 from pmsync.config.model import Config, LintConfig
 from pmsync.domain.model import ParseResult
+from pmsync.postmortem.blame import NOT_PEOPLE, blame_phrases, people_names
+from pmsync.postmortem.given_names import GIVEN_NAMES
 from pmsync.postmortem.lint import blame_findings, check_postmortem
 from pmsync.postmortem.parse import MAX_BODY_CHARACTERS
 
 ROW = "| {action} | Detect | P1 | {owner} | {due} | |"
+REAL_POSTMORTEMS = sorted(
+    path for path in (REALDATA / "postmortems").rglob("*.md") if path.name != "SOURCES.md"
+)
 
 
 def row(action: str = "Alert at 80%", owner: str = "@bob", due: str = "1w") -> str:
@@ -121,6 +126,23 @@ def test_many_action_items_threshold_from_config() -> None:
         ("The on-call engineer forgot to drain the node.", "on-call engineer forgot to"),
         ("Someone failed to renew the certificate.", "Someone failed to"),
         ("Operator error in the runbook step.", "Operator error"),
+        # a named person with any of the verbs, and "caused by" a person
+        ("Dave forgot to renew the certificate.", "Dave forgot to"),
+        ("Mark failed to follow the runbook.", "Mark failed to"),
+        ("The outage was caused by Alice.", "caused by Alice"),
+        ("John made a mistake in the config", "John made a mistake"),
+        ("Sarah neglected to update the DNS record.", "Sarah neglected to"),
+        ("The outage was due to the on-call engineer.", "due to the on-call engineer"),
+        ("Errors rose because of @dave's change.", "because of @dave"),
+        ("She should not have restarted the primary.", "She should not have"),
+        ("I failed to notice the disk filling up.", "I failed to"),
+        ("It was Bob's error.", "Bob's error"),
+        # a name missing from the given names, with a verb only people do
+        ("Priya forgot to rotate the key.", "Priya forgot to"),
+        # typography: emphasis, a curly apostrophe, a line break inside the phrase
+        ("**Dave** forgot to renew it.", "Dave forgot to"),
+        ("It was Alice\u2019s fault.", "Alice's fault"),
+        ("Dave should\nhave checked.", "Dave should have"),
     ],
 )
 def test_blame_language(root_cause: str, phrase: str) -> None:
@@ -137,10 +159,81 @@ def test_blame_language(root_cause: str, phrase: str) -> None:
         "The retry logic should have backed off, but it had no circuit breaker.",
         "It should have been caught by the canary, which covers only 1% of traffic.",
         "Alerts go to ops@example.com, a list nobody reads.",
+        # systems as the subject of verbs people share with them
+        "Kubernetes should have rescheduled the pods.",
+        "Prometheus should have alerted.",
+        "Redis failed to evict keys under memory pressure.",
+        "The outage was caused by Redis running out of memory.",
+        "Cassandra failed to compact the SSTables in time.",
+        "Travis failed to run the integration tests.",
+        "The migration failed to run because of a missing index.",
+        "Latency was caused by I/O pressure on the disk.",
+        "The outage was caused by May's traffic peak.",
+        # not blame: collective "we", rates, code, tools named like blame
+        "We made a mistake in the rollout plan: it had no canary stage.",
+        "The client's error rate rose to 5%.",
+        "The `@Transactional` annotation was missing from the refund handler.",
+        "Version `posthog-js`@1.2.2 shipped the bug.",
+        "git blame showed the change came from a generated file.",
+        "```\n@Override\npublic void run() {}\n```",
+        # a lower-case word is no name unless the people map says so
+        "priya should have checked the alias.",
     ],
 )
 def test_system_focused_root_causes_are_fine(root_cause: str) -> None:
     assert blame_findings(root_cause) == []
+
+
+PEOPLE = {
+    "priya-k": {"email": "priya.kumar@example.com"},
+    "nkosi": {"jira_account": "557058:0f5e1b2a-7c1d-4b0e-9a54-1f3b2c4d5e6f"},
+}
+
+
+@pytest.mark.parametrize(
+    ("root_cause", "phrase"),
+    [
+        ("Priya should have checked the alias.", "Priya should have"),
+        ("Kumar failed to follow the runbook.", "Kumar failed to"),
+        ("The outage was caused by Nkosi.", "caused by Nkosi"),
+        ("priya-k should have checked.", "priya-k should have"),
+    ],
+)
+def test_people_in_the_config_are_people(root_cause: str, phrase: str) -> None:
+    config = Config.model_validate({"people": PEOPLE})
+    result = check_postmortem(good_body(root_cause=root_cause), None, config)
+    assert codes(result) == [("blame-language", "root_cause", None)]
+    assert phrase in result.warnings[0].message
+    assert check(good_body(root_cause=root_cause)).warnings == ()  # unknown without the map
+
+
+def test_people_names_from_logins_user_names_and_emails() -> None:
+    people = Config.model_validate(
+        {"people": {**PEOPLE, "jdoe": {"jira_account": "john.doe", "email": "jd@example.com"}}}
+    ).people
+    assert people_names(people) == {
+        "priya-k", "priya", "priya.kumar", "kumar", "nkosi", "jdoe", "john.doe", "john", "doe",
+        "jd",
+    }  # fmt: skip
+
+
+def test_names_that_usually_mean_something_else_are_given_names_left_out() -> None:
+    assert NOT_PEOPLE <= GIVEN_NAMES  # each entry removes a real given name, none is dead
+    assert {"Dave", "Mark", "Alice", "John"} <= GIVEN_NAMES - NOT_PEOPLE
+
+
+def test_public_post_mortems_blame_only_in_words_that_say_so() -> None:
+    """Across the whole text of every real post-mortem (attendee lists included), the only
+    phrases found are mentions and 'human error': no system is taken for a person."""
+    found = {
+        phrase
+        for path in REAL_POSTMORTEMS
+        for phrase in blame_phrases(path.read_bytes().decode("utf-8", errors="replace"))
+    }
+    assert found and all(
+        phrase.startswith("@") or phrase.lower() in {"human error", "user error"}
+        for phrase in found
+    ), found
 
 
 def test_timeline_without_detection() -> None:
@@ -211,7 +304,10 @@ def test_public_post_mortems_get_the_advice_they_deserve() -> None:
 
 # Runs that made a pattern rescan from every position ("a-a-a-…" took 17 s in the blame
 # check), and other shapes that stress a lookbehind, a bound or a table.
-PATHOLOGICAL = ["a-", "-a", "@a", "a@", "2026-", "@a/", "Aa", "Aa ", "a's ", "a'", "`a", "| a "]
+PATHOLOGICAL = [
+    *("a-", "-a", "@a", "a@", "2026-", "@a/", "Aa", "Aa ", "a's ", "a'", "`a", "| a "),
+    *("Dave ", "caused by ", "The on-call ", "```\n"),
+]
 
 
 def _filled(field: str, unit: str) -> str:
@@ -271,5 +367,5 @@ _PROSE = st.lists(st.sampled_from([*"aA@-'s ./|`\n", "Dave", " should have", "'s
 )
 def test_check_never_raises_on_any_field_values(values: dict[str, str], lint_on: bool) -> None:
     switches = {name: lint_on for name in SWITCHES}
-    config = Config(lint=LintConfig.model_validate(switches))
+    config = Config.model_validate({"lint": switches, "people": PEOPLE})
     _assert_well_formed(check_postmortem(render({**GOOD, **values}), None, config))

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from pmsync.config.model import Config, LintConfig
 from pmsync.domain.model import ActionItem, Finding, ParseResult, TimelineEntry
+from pmsync.postmortem.blame import blame_phrases, people_names
 from pmsync.postmortem.form import Form
 from pmsync.postmortem.parse import Draft, read_draft
 from pmsync.postmortem.values import Unreadable, plain, quoted, read_owner
@@ -26,11 +27,14 @@ def check_postmortem(
     return ParseResult(
         postmortem=None if errors else draft.postmortem(),
         errors=errors,
-        warnings=lint_draft(draft, config.lint),
+        warnings=lint_draft(draft, config.lint, people_names(config.people)),
     )
 
 
-def lint_draft(draft: Draft, config: LintConfig) -> tuple[Finding, ...]:
+def lint_draft(
+    draft: Draft, config: LintConfig, people: frozenset[str] = frozenset()
+) -> tuple[Finding, ...]:
+    """The warnings for a draft; ``people`` are the words that name someone (``people_names``)."""
     findings: list[Finding] = []
     for row in draft.action_rows:  # rows with errors still get advice on what they say
         if config.vague_action:
@@ -48,7 +52,7 @@ def lint_draft(draft: Draft, config: LintConfig) -> tuple[Finding, ...]:
     ):
         findings.append(_many(len(draft.action_rows), config.many_action_items_threshold))
     if config.blame_language:
-        findings.extend(blame_findings(draft.texts.get("root_cause", "")))
+        findings.extend(blame_findings(draft.texts.get("root_cause", ""), people))
     if config.timeline_detection and not any(map(is_detection, draft.timeline)):
         findings.append(_no_detection(draft.timeline))
     return tuple(findings)
@@ -129,38 +133,10 @@ def _many(count: int, threshold: int) -> Finding:
 
 # --- blame --------------------------------------------------------------------------------
 
-# Untrusted text up to 65,536 characters: every pattern runs in linear time. A name or handle
-# starts only where a word starts (lookbehind) and has a bounded length (GitHub logins have at
-# most 39 characters), so no start position rescans a run such as "a-a-a-…" or "@a@a…".
-_ROLE = (
-    r"(?:(?<![\w@./-])@[A-Za-z0-9][\w-]{0,38}|[Hh]e|[Ss]he|[Ss]ome(?:one|body)|"
-    r"[Tt]he (?:engineer|operator|developer|on-?call(?: engineer)?|author|reviewer|"
-    r"administrator|admin))"
-)
-# A capitalised word before "should have" is likely a name; these words are not.
-_NOT_NAMES = (
-    r"(?:It|This|That|There|These|Those|We|They|Which|What|Who|The|A|An|Nothing|Everything)"
-)
-_BLAME = (
-    re.compile(r"\b(?:human|operator|user|engineer|pilot) error\b", re.IGNORECASE),
-    re.compile(
-        r"(?<![\w@-])[\w@-]{1,40}'s (?:mistake|fault|error|negligence|carelessness|oversight)\b",
-        re.I,
-    ),
-    re.compile(
-        r"\b(?:fault of|to blame|blamed?|careless(?:ness)?|negligen(?:t|ce)|sloppy)\b", re.I
-    ),
-    re.compile(
-        rf"(?:{_ROLE}|(?<![\w@-])(?!{_NOT_NAMES}\b)[A-Z][a-z]{{1,39}})"
-        r" should(?: not|n't)? have\b(?! been)"
-    ),
-    re.compile(rf"{_ROLE} (?:forgot|failed|neglected) to\b"),
-    re.compile(r"(?<![\w/])@[A-Za-z0-9][\w-]{0,38}"),  # names a person
-)
 
-
-def blame_findings(root_cause: str) -> list[Finding]:
-    phrases = list(dict.fromkeys(m.group(0) for p in _BLAME for m in p.finditer(root_cause)))
+def blame_findings(root_cause: str, people: frozenset[str] = frozenset()) -> list[Finding]:
+    """The blame warning, if the root cause names a person as the cause (see ``blame``)."""
+    phrases = blame_phrases(root_cause, people)
     if not phrases:
         return []
     found = ", ".join(quoted(phrase) for phrase in phrases[:5])
