@@ -1,15 +1,19 @@
 """The digest issue: found by label and marker, created once, edited only when its text
-changed; and the adapter's guarded create against real GitHub JSON."""
+changed; the adapter's guarded create against real GitHub JSON; and the workflow that
+publishes it every month through the action."""
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
 import responses
+import yaml
+from actions_runner import run_action_step
 from factories import issue
 from test_github_adapter import API, REPO, api_issue, make_adapter, mocked  # noqa: F401
 
@@ -20,6 +24,7 @@ from pmsync.domain.state import IssueState
 from pmsync.errors import UsageError
 from pmsync.report.digest import BODY_LIMIT, digest_body, digest_marker, fit, publish
 from pmsync.report.gather import search_queries
+from pmsync.report.metrics import default_period
 from pmsync.report.model import Period
 from pmsync.report.produce import digest_repository, resolve_period
 
@@ -251,3 +256,126 @@ def test_a_create_whose_answer_is_lost_is_not_sent_again(
     assert requests.count("github", write=True) == 1  # one POST, never repeated
     listing = mocked.calls[1].request
     assert "labels=pm%3Adigest" in str(listing.url) and "state=all" in str(listing.url)
+
+
+# --- the monthly workflow -------------------------------------------------------------------
+
+DIGEST_WORKFLOW = Path(__file__).resolve().parents[1] / "workflows" / "postmortem-digest.yml"
+CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 6))  # minute hour day month weekday
+
+
+def cron_field(text: str, low: int, high: int) -> set[int]:
+    """The values of one cron field: ``*``, numbers, ranges, lists and ``/`` steps."""
+    values: set[int] = set()
+    for part in text.split(","):
+        span, _, step = part.partition("/")
+        if span == "*":
+            first, last = low, high
+        else:
+            start, _, end = span.partition("-")
+            first = int(start)
+            last = int(end) if end else (high if step else first)
+        values.update(range(first, last + 1, int(step or 1)))
+    return values
+
+
+def cron_fires(cron: str, year: int) -> list[datetime]:
+    """When ``cron`` fires in ``year`` (UTC). Day of month and weekday, when both are
+    restricted, fire on either, as cron does."""
+    texts = cron.split()
+    assert len(texts) == 5, cron
+    minutes, hours, days, months, weekdays = (
+        cron_field(text, low, high) for text, (low, high) in zip(texts, CRON_RANGES, strict=True)
+    )
+    weekdays = {day % 7 for day in weekdays}  # 7 is Sunday too
+    fires = []
+    day = date(year, 1, 1)
+    while day.year == year:
+        by_day, by_weekday = day.day in days, (day.weekday() + 1) % 7 in weekdays
+        restricted = (texts[2] != "*", texts[4] != "*")
+        on = by_day or by_weekday if all(restricted) else by_day and by_weekday
+        if day.month in months and on:
+            fires += [
+                datetime(year, day.month, day.day, h, m, tzinfo=UTC)
+                for h in sorted(hours)
+                for m in sorted(minutes)
+            ]
+        day += timedelta(days=1)
+    return fires
+
+
+@pytest.mark.parametrize(
+    ("cron", "monthly"),
+    [
+        ("23 7 1 * *", True),
+        ("0 0 28 * *", True),
+        ("0 0 31 * *", False),  # not in 30-day months nor February
+        ("0 0 1 * 1", False),  # the 1st or any Monday
+        ("0 0 1,15 * *", False),
+        ("0 */12 1 * *", False),
+        ("0 0 1 */2 *", False),
+    ],
+)
+def test_cron_fires_tells_a_monthly_schedule(cron: str, monthly: bool) -> None:
+    fires = cron_fires(cron, 2027)
+    assert ([f.month for f in fires] == list(range(1, 13))) is monthly
+
+
+def _digest_workflow() -> dict[Any, Any]:
+    document = yaml.safe_load(DIGEST_WORKFLOW.read_text(encoding="utf-8"))
+    assert isinstance(document, dict)
+    return document
+
+
+def test_the_digest_workflow_runs_once_a_month_and_publishes_last_month() -> None:
+    workflow = _digest_workflow()
+    on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads the bare key `on` as True
+    (entry,) = on["schedule"]
+    for year in (2027, 2028):  # a leap year too
+        fires = cron_fires(entry["cron"], year)
+        assert [f.month for f in fires] == list(range(1, 13)), entry["cron"]
+        # Each run publishes the digest of the month before: every month gets one.
+        months = [default_period(f).month for f in fires]
+        assert months == [f"{year - 1}-12", *(f"{year}-{m:02}" for m in range(1, 12))]
+
+
+def _pmsync_step() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The digest workflow's pmsync step, and its job."""
+    (job,) = _digest_workflow()["jobs"].values()
+    steps = [s for s in job["steps"] if str(s.get("uses", "")).startswith("YOUR_ORG/pmsync@")]
+    assert len(steps) == 1
+    return steps[0], job
+
+
+def _as_runner_gives(value: object) -> str:
+    """An action input as the runner hands it over: YAML booleans as true / false."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def test_the_digest_workflow_runs_report_publish_through_the_action(tmp_path: Path) -> None:
+    step, job = _pmsync_step()
+    given = step["with"]
+    assert (given["command"], given["publish"]) == ("report", True)
+    assert job["permissions"]["issues"] == "write"  # creates and edits the digest issue
+    # A dry run only when a person asks for one from the Actions tab: on the schedule there
+    # are no inputs, and the expression is false.
+    assert given["dry-run"] == "${{ inputs.dry-run == true }}"
+    inputs = {name: _as_runner_gives(value) for name, value in given.items()}
+    inputs["dry-run"] = "false"  # what the expression gives on the schedule
+    assert _action_argv(tmp_path, inputs) == ["report", "--publish"]
+    inputs["dry-run"] = "true"  # asked for by hand: the report without the digest issue
+    assert _action_argv(tmp_path, inputs) == ["report"]
+
+
+def _action_argv(tmp_path: Path, inputs: dict[str, str]) -> list[str]:
+    """The arguments action.yml's step gives pmsync (a stand-in that records them)."""
+    venv_bin = tmp_path / "venv" / "bin"
+    venv_bin.mkdir(parents=True, exist_ok=True)
+    argv_file = tmp_path / "argv"
+    argv_file.unlink(missing_ok=True)
+    fake = venv_bin / "pmsync"
+    fake.write_text(f'#!/usr/bin/env bash\nprintf "%s\\n" "$@" > "{argv_file}"\n', encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    done = run_action_step(inputs, venv=tmp_path / "venv", cwd=tmp_path, env={})
+    assert done.returncode == 0, done.stdout + done.stderr
+    return argv_file.read_text(encoding="utf-8").splitlines()

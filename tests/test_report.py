@@ -166,7 +166,7 @@ def test_postmortems_closed_as_not_planned_or_duplicate_count_nowhere() -> None:
 def test_completion_within_28_days(report: Report) -> None:
     # Windows end A Nov 2, C Nov 6, E Nov 17, F Nov 25: all over on Dec 10.
     # A: A1 Oct 20 yes, A2 Oct 21 yes, A3 dropped no, A4 Nov 3 (a day past Nov 2) no -> 2/4
-    # C: C1 Oct 15 yes, C2 no resolution date, last update Oct 31 yes                -> 2/2
+    # C: C1 Oct 22 yes, C2 no resolution date, last update Oct 31 yes                -> 2/2
     # E: E1 Nov 1 yes, E2 Nov 12 yes, E3 open no                                     -> 2/3
     # F: F1 Nov 5 yes, F2-F5 not done, F6 Nov 26 (a day past Nov 25) no              -> 1/6
     rate = report.completion
