@@ -9,13 +9,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from postmortem_bodies import EXAMPLES, GOOD, ROOT, actions, good_body, render
+from postmortem_bodies import EXAMPLES, GOOD, REALDATA, ROOT, actions, good_body, render
 
 from pmsync.cli import main
 from pmsync.postmortem.form import form_from_yaml
 
 GOOD_EXAMPLE = EXAMPLES / "postmortem.md"
 BAD_EXAMPLE = EXAMPLES / "postmortem-invalid.md"
+REAL_POSTMORTEMS = sorted(
+    path for path in (REALDATA / "postmortems").rglob("*.md") if path.name != "SOURCES.md"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -215,3 +218,41 @@ def test_installed_entry_point(tmp_path: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["ok"] is False
+
+
+def test_every_public_post_mortem_is_found() -> None:
+    assert len(REAL_POSTMORTEMS) == 53  # dfds 40, learningequality 5, posthog 8
+
+
+@pytest.mark.parametrize(
+    "path", REAL_POSTMORTEMS, ids=[p.relative_to(REALDATA).as_posix() for p in REAL_POSTMORTEMS]
+)
+def test_public_post_mortems_as_written(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Raw post-mortems are not form-shaped: each gets errors, in both formats alike, and
+    every finding names its field and says what is wrong."""
+    code, out, err = run(capsys, str(path), "--format", "json")
+    document = json.loads(out)
+    assert (code, err, document["ok"], document["postmortem"]) == (1, "", False, None)
+    assert document["errors"]
+    for level in ("errors", "warnings"):
+        for finding in document[level]:
+            assert isinstance(finding["field"], str) and finding["field"], finding
+            assert isinstance(finding["message"], str) and finding["message"].strip(), finding
+            assert finding["row"] is None or finding["row"] >= 1, finding
+
+    code, out, err = run(capsys, str(path))
+    assert (code, err) == (1, "")
+    expected = [
+        _text_line(level, finding)
+        for level, findings in (("error", document["errors"]), ("warning", document["warnings"]))
+        for finding in findings
+    ]
+    *lines, verdict = out.splitlines()
+    assert lines == expected
+    assert verdict.endswith(": fix the errors")
+
+
+def _text_line(level: str, finding: dict[str, object]) -> str:
+    """The text report's line for a finding of the JSON report."""
+    row = "" if finding["row"] is None else f", row {finding['row']}"
+    return f"{level:<7}  {finding['field']}{row}: {finding['message']}"
