@@ -22,11 +22,13 @@ Definitions (``docs/report.md`` says the same for readers):
 - **Repeat rate**: post-mortems that are repeats under ``repeats.rule`` within
   ``repeats.lookback_days`` (day 180 counts, day 181 does not), decided by
   :func:`pmsync.repeats.plan.find_matches` against every post-mortem read, those before the period
-  included.
+  included. Per service, a repeat counts only in the services it shares with an earlier
+  post-mortem that makes it one.
+- **Overdue**: open items whose due date is before today, as of the report's run, by owner
+  (logins compared without case).
 - **Time to post-mortem**: business days (Monday–Friday) after the incident's start date up
   to the day the issue was opened; median (the mean of the two middle values for an even
   count) and 90th percentile (nearest rank: the value at position ⌈0.9·n⌉ in ascending order).
-- **Overdue**: open items whose due date is before today, as of the report's run.
 """
 
 from __future__ import annotations
