@@ -187,6 +187,45 @@ def test_broken_form_is_a_config_error(tmp_path: Path, capsys: pytest.CaptureFix
     assert code == 3 and "is not valid YAML" in err
 
 
+@pytest.mark.parametrize(
+    ("config_text", "message"),
+    [
+        (None, "missing.yml (from the command line) does not exist"),
+        ("lint: [unclosed\n", "not valid YAML"),
+        ("lint:\n  bogus: 1\n", "lint.bogus: unknown key"),
+        ("form: forms/absent.yml\n", "cannot read the issue form"),
+    ],
+)
+def test_a_missing_or_broken_config_exits_3(
+    config_text: str | None, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "missing.yml"
+    if config_text is not None:
+        write(tmp_path, config.name, config_text)
+    code, out, err = run(capsys, str(GOOD_EXAMPLE), "--config", str(config))
+    assert (code, out) == (3, "")
+    assert err.startswith("error: ") and message in err
+
+
+def test_a_missing_config_from_the_environment_exits_3(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PMSYNC_CONFIG", str(tmp_path / "gone.yml"))
+    code, _, err = run(capsys, str(GOOD_EXAMPLE))
+    assert code == 3 and "(from $PMSYNC_CONFIG) does not exist" in err
+
+
+def test_help_lists_every_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--help"])
+    assert exc.value.code == 0
+    help_text = capsys.readouterr().out
+    listed = help_text.split("exit codes:\n", 1)[1].split()
+    assert [word for word in listed if word.isdigit()] == ["0", "1", "2", "3"]
+    assert "3  configuration error: the file named by --config or $PMSYNC_CONFIG" in help_text
+    assert "issue form" in help_text.split("3  configuration error", 1)[1]
+
+
 def test_warnings_alone_exit_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     body = write(
         tmp_path,

@@ -1,6 +1,7 @@
 """`pmsync validate PATH|-`: the errors and warnings for one post-mortem body.
 
-Exit 0 when there is no error, 1 when there is one, 2 when the command line is wrong.
+Exit 0 when there is no error, 1 when there is one, 2 when the command line is wrong, 3 when
+the configuration or the issue form cannot be read.
 """
 
 from __future__ import annotations
@@ -16,6 +17,16 @@ from pmsync.errors import UsageError
 from pmsync.postmortem.form import form_for
 from pmsync.postmortem.lint import check_postmortem
 
+EXIT_CODES = """\
+exit codes:
+  0  no errors (warnings alone do not fail)
+  1  the body has errors: no ticket would be created
+  2  usage error: a wrong option, or PATH cannot be read
+  3  configuration error: the file named by --config or $PMSYNC_CONFIG does not exist, or
+     the configuration or the issue form (the config's form:, else the repository's
+     .github/ISSUE_TEMPLATE/postmortem.yml) cannot be read or is not valid
+"""
+
 
 def register(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -27,6 +38,8 @@ def register(
         help="check a post-mortem issue body and list its errors and warnings",
         description="Check a post-mortem issue body (markdown as GitHub renders the form) "
         "and list what must be fixed before tickets can be created, and what could be better.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("path", metavar="PATH", help="file holding the issue body, or - for stdin")
     parser.add_argument(
