@@ -408,7 +408,7 @@ def _sync(pmsync: Pmsync, now: datetime, requests: RequestLog) -> Outcome:
 
 
 def _report(pmsync: Pmsync, now: datetime, requests: RequestLog) -> Outcome:
-    period = Period(since=date(2026, 11, 1), until=date(2026, 12, 31))
+    period = Period(since=date(2026, 11, 1), until=date(2026, 11, 30))  # one month: a digest
     return pmsync.report(now, period, requests)
 
 
