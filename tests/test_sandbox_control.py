@@ -7,6 +7,7 @@ server does around any service, independently of the Jira emulator.
 
 from __future__ import annotations
 
+import errno
 import http.client
 import json
 import os
@@ -26,6 +27,7 @@ import requests
 from github import Auth, Github, GithubException
 
 from pmsync.cli import main
+from pmsync.commands import sandbox as sandbox_command
 from pmsync.errors import ConfigError
 from pmsync.sandbox.http import SandboxRequest, SandboxResponse
 from pmsync.sandbox.runner import Sandbox, SandboxControlError, running_sandbox
@@ -504,6 +506,31 @@ def test_serve_refuses_a_bad_port() -> None:
     )
     assert done.returncode == 2
     assert "--port 70000 is not a port" in done.stderr
+
+
+@pytest.mark.parametrize("host", ["999.1.1.1", "192.0.2.1", "no-such-host.invalid"])
+def test_serve_names_the_host_when_the_address_is_wrong(
+    host: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sandbox", "serve", "--host", host]) == 2
+    message = capsys.readouterr().err
+    assert f"cannot listen on {host}:0" in message
+    assert "give --host an IPv4 address or name of this machine: 127.0.0.1" in message
+    assert "--port" not in message
+
+
+def test_serve_names_the_port_when_it_is_taken(
+    core: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sandbox", "serve", "--port", str(core.port)]) == 2
+    message = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{core.port}" in message
+    assert "choose another --port (0 picks a free one)" in message
+
+
+def test_a_privileged_port_is_explained() -> None:
+    refused = PermissionError(errno.EACCES, "Permission denied")
+    assert "ports below 1024 need privileges" in sandbox_command.what_to_change(refused, 80)
 
 
 # --- the same controls on the full sandbox (real Jira emulator) -------------------------

@@ -8,7 +8,9 @@ from the first five lines.
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -71,7 +73,7 @@ def serve_until_stopped(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(
             f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; "
-            "choose another --port (0 picks a free one)"
+            f"{what_to_change(exc, args.port)}"
         ) from exc
     stop = threading.Event()
 
@@ -82,7 +84,7 @@ def serve_until_stopped(args: argparse.Namespace) -> int:
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
     thread.start()
     try:
-        host = args.host if args.host not in ("0.0.0.0", "::") else "127.0.0.1"  # noqa: S104
+        host = args.host if args.host not in ("", "0.0.0.0") else "127.0.0.1"  # noqa: S104
         for name, value in app.environment(f"http://{host}:{server.port}").items():
             print(f"{name}={value}")
         sys.stdout.flush()
@@ -100,3 +102,15 @@ def serve_until_stopped(args: argparse.Namespace) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return 0
+
+
+def what_to_change(error: OSError, port: int) -> str:
+    """The fix for a failed bind: the address (--host) or the port (--port)."""
+    if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
+        return (
+            "give --host an IPv4 address or name of this machine: 127.0.0.1 (the default), "
+            "or 0.0.0.0 for all its addresses"
+        )
+    if error.errno == errno.EACCES and 0 < port < 1024:
+        return "ports below 1024 need privileges; choose a --port from 1024 (0 picks a free one)"
+    return "choose another --port (0 picks a free one)"
