@@ -13,6 +13,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -394,6 +395,31 @@ def test_chunked_request_bodies_and_head_requests(core: Sandbox) -> None:
     assert (answer.status, answer.read()) == (200, b"")
     assert int(answer.headers["Content-Length"]) > 100  # the length a GET would get
     connection.close()
+
+
+@pytest.mark.parametrize(
+    ("framing", "says"),
+    [
+        ("Content-Length: abc\r\n\r\n", "Content-Length 'abc' is not a length"),
+        ("Content-Length: -1\r\n\r\n", "Content-Length '-1' is not a length"),
+        ("Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", "chunk size 'zz'"),
+    ],
+)
+def test_a_request_whose_body_cannot_be_read_gets_400(
+    core: Sandbox, capfd: pytest.CaptureFixture[str], framing: str, says: str
+) -> None:
+    with socket.create_connection(("127.0.0.1", core.port), timeout=5) as connection:
+        request = f"POST /github/repos/acme/payments/issues HTTP/1.1\r\nHost: sandbox\r\n{framing}"
+        connection.sendall(request.encode())
+        answer = b""
+        while chunk := connection.recv(65536):  # the server closes after a 400
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert b"\r\nConnection: close" in head
+    assert says in json.loads(body)["message"]
+    assert issue_count(core) == 0
+    assert "Traceback" not in capfd.readouterr().err
 
 
 # --- state file -------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from pmsync.sandbox.http import SandboxRequest, SandboxResponse
 
 logger = logging.getLogger(__name__)
 
+HEX = "0123456789abcdefABCDEF"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SANDBOX_USER = "alice"  # whose credentials the sandbox hands out
 
@@ -255,6 +256,19 @@ def read_state_file(path: Path) -> dict[str, Any]:
 # --- HTTP ----------------------------------------------------------------------------
 
 
+class MalformedRequest(ValueError):
+    """The request's framing cannot be read; the message says which part (for a 400)."""
+
+
+def _length(text: str | bytes, base: int) -> int:
+    """A Content-Length (base 10) or a chunk size (base 16): digits only, as HTTP says."""
+    what, digits = ("Content-Length", "0123456789") if base == 10 else ("chunk size", HEX)
+    shown = text.decode("latin-1") if isinstance(text, bytes) else text
+    if not shown or shown.strip(digits):
+        raise MalformedRequest(f"Problems parsing request: {what} {shown!r} is not a length")
+    return int(shown, base)
+
+
 class SandboxHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
@@ -310,7 +324,13 @@ class _Handler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
 
     def _serve(self) -> None:
-        body = self._read_body()
+        try:
+            body = self._read_body()
+        except MalformedRequest as exc:
+            # Where this body ends is unknown, so the connection cannot carry another request.
+            self.close_connection = True
+            self._answer(SandboxResponse(400, {"message": str(exc)}), self.command != "HEAD")
+            return
         headers = {name.lower(): value for name, value in self.headers.items()}
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
         method = "GET" if self.command == "HEAD" else self.command
@@ -325,13 +345,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             chunks = []
-            while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+            while size := _length(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline()
             while self.rfile.readline() not in (b"\r\n", b"\n", b""):
                 pass  # trailers
             return b"".join(chunks)
-        length = int(self.headers.get("Content-Length") or 0)
+        length = _length((self.headers.get("Content-Length") or "0").strip(), 10)
         return self.rfile.read(length) if length else b""
 
     def _answer(self, response: SandboxResponse, with_body: bool) -> None:
