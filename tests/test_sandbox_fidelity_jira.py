@@ -46,6 +46,12 @@ OPTIONAL = {
     "timeSpentSeconds",
     "percent",  # progress, only once there is an estimate or logged work
 }
+# Keys that are null on a real ticket until something happens that the sandbox does not
+# model, so ours may be null where a real example holds a value.
+NULL_UNTIL = {
+    "timespent",  # time logged on the ticket: null until someone logs work
+    "aggregatetimespent",  # … on it and its sub-tasks
+}
 # Keys real answers carry that the published schema does not list.
 UNDOCUMENTED = {
     "defaultLocale",  # serverInfo: in every real answer and in Atlassian's own examples
@@ -97,6 +103,8 @@ def conforms(instance: Any, schema: dict[str, Any]) -> list[str]:
 
 
 def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int | float):
@@ -105,9 +113,12 @@ def _kind(value: Any) -> str:
 
 
 def missing_or_mistyped(real: Any, ours: Any, where: str = "$") -> list[str]:
-    """Where ``ours`` lacks a key ``real`` has, or holds another JSON type."""
-    if real is None or ours is None:
-        return []  # null in either: the field exists, its value depends on the ticket
+    """Where ``ours`` lacks a key ``real`` has, or holds another JSON type (null included:
+    only where the real answer is null may ours hold anything)."""
+    if real is None:
+        return []  # the real ticket had no value here, so it shows no type to compare
+    if ours is None and where.rpartition(".")[2] in NULL_UNTIL:
+        return []
     if _kind(real) != _kind(ours):
         return [f"{where}: {_kind(ours)} where the real answer has {_kind(real)}"]
     problems: list[str] = []
@@ -209,6 +220,22 @@ def test_issue_has_every_field_of_a_real_cloud_issue(api: Api) -> None:
     assert missing_or_mistyped(real_link, our_link) == []
     real_comment = example["fields"]["comment"][0]
     assert missing_or_mistyped(real_comment, ours["fields"]["comment"]["comments"][0]) == []
+
+
+def test_the_comparison_notices_a_missing_retyped_or_nulled_field(api: Api) -> None:
+    ours = api.ok("GET", f"/2/issue/{populated(api)}")
+    real = load_json("jira-responses/atlassian-python-api/rest_api_2_issue_FOO-123_GET.json")
+    broken = {**ours, "fields": dict(ours["fields"])}
+    del broken["self"]
+    broken["id"] = int(ours["id"])
+    broken["fields"]["status"] = None
+    broken["fields"]["labels"] = "postmortem"
+    assert missing_or_mistyped(real[0]["response"], broken) == [
+        "$.id: number where the real answer has str",
+        "$.self: missing",
+        "$.fields.status: null where the real answer has dict",
+        "$.fields.labels: str where the real answer has list",
+    ]
 
 
 def test_v3_issue_matches_atlassians_v3_example(api: Api) -> None:
