@@ -132,7 +132,7 @@ def test_dry_run_then_apply_then_nothing_left_to_do(sandbox: Sandbox, workspace:
     assert "| planned | create 2 Jira ticket(s) for acme/payments#\u200d1:<br>" in plan
     assert f"row 1 in OPS: {ALERT_ROW}<br>row 2 in OPS: {CAP_ROW} |" in plan
     assert f"| planned | label {REPO}#\u200d1: {LABELS_ADDED} |" in plan
-    assert "| planned | create the &lt;!-- pmsync:status --&gt; comment" in plan
+    assert "| planned | create the status comment on acme/payments#" in plan
 
     assert step.run() == {"tickets_created": "2", "comments_written": "1"}
     assert len(step.jira_keys()) == 2
@@ -176,7 +176,7 @@ def test_a_refused_change_is_an_error_annotation_and_a_row_of_the_summary(
         f"create 2 Jira ticket(s) for {other.removeprefix('pmsync: ')}:"
     )
     assert refused_tickets.endswith("jira POST /rest/api/2/issue/bulk answered 400: Bad Request")
-    assert refused_comment.startswith("create the <!-- pmsync:status --> comment on ")
+    assert refused_comment.startswith("create the status comment on ")
     assert "/comments answered 403: Forbidden. GitHub knows the token but" in refused_comment
     summary = step.summary
     assert f"<br>row 2 in OPS: {CAP_ROW}<br>refused: jira POST /rest/api/2/issue/bulk " in summary

@@ -10,8 +10,11 @@ from factories import comment
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pmsync.domain.changes import comment_name
 from pmsync.engine import markers
+from pmsync.engine.followup import CLOSING
 from pmsync.engine.markers import Conflict, FieldValues, Snapshot, SnapshotItem
+from pmsync.report.digest import digest_marker
 
 
 def snapshot() -> Snapshot:
@@ -149,3 +152,19 @@ def test_a_snapshot_written_before_jira_ids_were_kept_still_reads() -> None:
     value = base64.b64encode(json.dumps(payload).encode()).decode()
     found = markers.decode_snapshot(markers.data_marker(markers.SNAPSHOT, value))
     assert found == snapshot() and found.jira_ids == ()
+
+
+def test_plans_name_each_kind_of_comment_in_words() -> None:
+    named = {
+        markers.STATUS: "status comment",
+        markers.FEEDBACK: "feedback comment",
+        markers.APPROVAL: "approval comment",
+        markers.REPEAT: "repeat-incident comment",
+        CLOSING: "closing comment",
+        markers.followup_marker(28): "28-day follow-up review",
+        markers.backlink_marker("acme/payments#7"): "back-link comment for acme/payments#7",
+        markers.nudge_marker("OPS-1", date(2026, 12, 1)): "overdue nudge (OPS-1:2026-12-01)",
+        digest_marker("2026-11"): "digest comment for 2026-11",
+    }
+    assert {marker: comment_name(marker) for marker in named} == named
+    assert comment_name("<!-- other -->") == "<!-- other --> comment"

@@ -228,7 +228,7 @@ def test_a_repeat_is_flagged_once_and_follows_edits(
     world.sync(date(2026, 11, 21), 9, "--dry-run")  # the whole plan settles, nothing written
     assert world.writes() == []
     out = capsys.readouterr().out
-    assert f"create the {markers.REPEAT} comment on {PAYMENTS}#{latest}" in out
+    assert f"create the repeat-incident comment on {PAYMENTS}#{latest}" in out
     assert f"link NEW-1 relates {keys[OPEN_ITEM]}" in out
 
     world.sandbox.clear_requests()

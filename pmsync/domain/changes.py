@@ -7,12 +7,38 @@ be compared and counted.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field
 
 from pmsync.domain.model import Frozen
+
+# A pmsync comment's marker reads ``<!-- pmsync:<kind>[:<detail>] -->`` (see
+# pmsync.engine.markers); plans and job summaries name the comment by its kind instead.
+_MARKER = re.compile(r"<!-- pmsync:([a-z]+)(?::(\S+))? -->")
+_COMMENT_NAMES = {
+    "status": "status comment",
+    "feedback": "feedback comment",
+    "approval": "approval comment",
+    "repeat": "repeat-incident comment",
+    "closing": "closing comment",
+    "followup": "{}-day follow-up review",
+    "backlink": "back-link comment for {}",
+    "nudge": "overdue nudge ({})",
+    "digest": "digest comment for {}",
+}
+
+
+def comment_name(marker: str) -> str:
+    """What a comment with ``marker`` is, in words: ``status comment``,
+    ``14-day follow-up review``."""
+    found = _MARKER.fullmatch(marker)
+    name = _COMMENT_NAMES.get(found.group(1)) if found else None
+    if found is None or name is None:
+        return f"{marker} comment"
+    return name.format(found.group(2) or "")
 
 
 class NewTicket(Frozen):
@@ -168,7 +194,7 @@ class UpsertComment(Frozen):
 
     def describe(self) -> str:
         verb = "create" if self.comment_id is None else f"edit (id {self.comment_id})"
-        return f"{verb} the {self.marker} comment on {self.repo}#{self.number}"
+        return f"{verb} the {comment_name(self.marker)} on {self.repo}#{self.number}"
 
 
 class EnsureRepoLabel(Frozen):
