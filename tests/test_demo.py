@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,17 @@ import pytest
 
 from pmsync.cli import main
 from pmsync.demo import StoryBroke
-from pmsync.demo.chapters import Chapter, followups, jira_moves, repeat_incident, report, tickets
+from pmsync.demo.chapters import (
+    Chapter,
+    completion,
+    followups,
+    jira_moves,
+    outsider,
+    repeat_incident,
+    report,
+    table_edits,
+    tickets,
+)
 from pmsync.demo.narrator import ChapterRecord
 from pmsync.demo.story import DemoResult, tell
 from pmsync.demo.transcript import INDEX_FILE, JIRA_FILE, OWNED_MARK, thread_file
@@ -75,13 +86,22 @@ class Told:
         issues: dict[str, dict[str, Any]] = self.state["jira"]["issues"]
         return {key: raw for key, raw in issues.items() if label in raw["labels"]}
 
-    def label_events(self) -> list[tuple[str, str, str]]:
+    def label_events(self, number: int | None = None) -> list[tuple[str, str, str]]:
         events = self.state["github"]["repos"][REPO]["events"]
+        wanted = number or self.number
         return [
             (e["event"], e["label"]["name"], e["actor"])
             for e in events
-            if e["issue_number"] == self.number and e["event"] in ("labeled", "unlabeled")
+            if e["issue_number"] == wanted and e["event"] in ("labeled", "unlabeled")
         ]
+
+    def said(self, chapter: Chapter) -> list[str]:
+        """Every line the narration showed in that chapter: beats and what they list."""
+        beats = self.chapter(chapter).beats
+        return [line for beat in beats for line in (beat.text, *beat.lines)]
+
+    def by_summary(self) -> dict[str, dict[str, Any]]:
+        return {t["summary"]: t for t in self.tickets().values()}
 
     def file(self, name: str) -> str:
         return (self.output / name).read_text(encoding="utf-8")
@@ -124,11 +144,11 @@ def test_the_feedback_comment_was_edited_in_place_once_fixed(told: Told) -> None
 
 
 def test_the_fix_created_one_ticket_per_item_with_owner_and_link(told: Told) -> None:
-    tickets = told.tickets()
-    assert sorted((t["summary"], t["assignee"], t["due"]) for t in tickets.values()) == [
+    created = told.tickets()
+    assert sorted((t["summary"], t["assignee"], t["due"]) for t in created.values()) == [
         (
             "Add database connections to the capacity checklist run 5 days before each campaign",
-            "alice",
+            "bob",  # alice's at first (the narration of chapter 2), bob's since chapter 5
             "2026-12-04",
         ),
         ("Alert when payments-db pool usage stays above 80% for 5 minutes", "bob", "2026-11-27"),
@@ -136,14 +156,18 @@ def test_the_fix_created_one_ticket_per_item_with_owner_and_link(told: Told) -> 
         ("Make the pool size a runtime setting that needs no restart", "bob", "2026-12-11"),
     ]
     issue_url = f"{told.url}/{REPO}/issues/{told.number}"
-    for ticket in tickets.values():
+    for ticket in created.values():
         assert [link["global_id"] for link in ticket["remote_links"]] == [issue_url]
+    assert (
+        "Jira: OPS-4 created, “Add database connections to the capacity checklist run 5 days "
+        "before each campaign” (alice, due 2026-12-04, links back to the issue)"
+    ) in told.said(tickets)
 
 
-def test_the_ticket_column_names_every_key(told: Told) -> None:
+def test_the_ticket_column_names_every_key_of_the_table(told: Told) -> None:
     body = told.issue()["body"]
     for key in told.tickets():
-        assert f"[{key}](" in body
+        assert (f"[{key}](" in body) == (key != "OPS-3")  # OPS-3's row left in chapter 5
 
 
 def test_pmsyncs_own_edit_of_the_table_changed_nothing_more(told: Told) -> None:
@@ -157,20 +181,20 @@ def test_pmsyncs_own_edit_of_the_table_changed_nothing_more(told: Told) -> None:
 
 
 def test_the_owners_transitions_reached_jira(told: Told) -> None:
-    by_summary = {t["summary"]: t for t in told.tickets().values()}
+    by_summary = told.by_summary()
     done = by_summary[jira_moves.DONE[1]]
     dropped = by_summary[jira_moves.DROPPED[1]]
     assert (done["resolution"], dropped["resolution"]) == ("10000", "10001")  # Done, Won't Do
 
 
-def test_the_status_comment_shows_done_dropped_and_overdue(told: Told) -> None:
+def test_the_status_comment_followed_done_dropped_and_overdue(told: Told) -> None:
+    assert any("Action items: 1 of 4 done · 1 dropped" in line for line in told.said(jira_moves))
+    assert any(
+        "Action items: 1 of 4 done · 2 overdue · 1 dropped" in line for line in told.said(followups)
+    )
     status = told.comment(markers.STATUS)
-    assert "### Action items: 1 of 4 done · 2 overdue · 1 dropped" in status
-    assert "✅ Done" in status
-    assert "🚫 dropped" in status
-    chapter = told.chapter(jira_moves)
-    said = [line for beat in chapter.beats for line in beat.lines]
-    assert any("Action items: 1 of 4 done · 1 dropped" in line for line in said)
+    assert "### Action items: 3 of 3 done" in status
+    assert "⚠️" not in status and "🚫" not in status
 
 
 # --- chapter 4: follow-ups, overdue, nothing twice --------------------------------------------
@@ -179,12 +203,23 @@ def test_the_status_comment_shows_done_dropped_and_overdue(told: Told) -> None:
 def test_each_review_was_posted_exactly_once_and_overdue_is_flagged(told: Told) -> None:
     assert "2-week follow-up review" in told.comment(markers.followup_marker(14))
     assert "4-week follow-up review" in told.comment(markers.followup_marker(28))
-    assert len(told.bot_comments()) == 5  # feedback, status, two reviews, the back-link
-    assert "pm:overdue" in told.issue()["labels"]
+    # feedback, status, two reminders, two reviews, the back-link, the closing comment
+    assert len(told.bot_comments()) == 8
     assert ("labeled", "pm:overdue", BOT) in told.label_events()
+    assert any("labels +pm:overdue" in line for line in told.said(followups))
 
 
-def test_the_second_sync_posted_nothing_new(told: Told) -> None:
+def test_each_overdue_item_got_one_reminder_mentioning_its_owner(told: Told) -> None:
+    alert = told.comment(markers.nudge_marker("OPS-1", date(2026, 11, 27)))
+    checklist = told.comment(markers.nudge_marker("OPS-4", date(2026, 12, 4)))
+    assert alert.splitlines()[1].startswith("⏰ @bob: the action item [OPS-1](")
+    assert "was due on 2026-11-27 and is 3 days overdue" in alert
+    assert checklist.splitlines()[1].startswith("⏰ @alice: the action item [OPS-4](")
+    reminders = [body for body in told.bot_comments() if "⏰" in body]
+    assert len(reminders) == 2
+
+
+def test_the_last_sync_of_the_weeks_posted_nothing_new(told: Told) -> None:
     last = told.chapter(followups).beats
     ran = [i for i, beat in enumerate(last) if beat.kind == "ran"][-1]
     assert last[ran].lines[0] == "done: nothing to do"
@@ -201,9 +236,11 @@ def test_the_output_holds_the_threads_the_tickets_and_the_story(told: Told) -> N
             INDEX_FILE,
             thread_file(REPO, told.number),
             thread_file(REPO, told.result.numbers["repeat"]),
+            thread_file(REPO, told.result.numbers["outsider"]),
             thread_file(REPO, told.digest_number()),
             JIRA_FILE,
             "feedback-before-the-fix.md",
+            repeat_incident.KEPT_FILE,
             report.REPORT_FILE,
         ]
     )
@@ -221,13 +258,18 @@ def test_the_thread_file_shows_the_body_and_every_comment_in_order(told: Told) -
         "**alice** opened this issue",
         "> ### Action items",
         "✅ Fixed, thank you",
-        "> ### Action items: 1 of 4 done · 2 overdue · 1 dropped",
+        "> ### Action items: 3 of 3 done",
+        "> ⏰ @bob",
         "2-week follow-up review",
+        "> ⏰ @alice",
         "4-week follow-up review",
+        "Recurred in",
+        "> ### ✅ Post-mortem complete",
     ]
     positions = [text.index(part) for part in order]
     assert positions == sorted(positions)
-    assert "`pm:overdue`" in text
+    assert text.startswith(f"# {told.issue()['title']}\n\n`{REPO}#{told.number}` · **closed**")
+    assert "`pm:complete`" in text and "`pm:overdue`" not in text
 
 
 def test_links_into_the_sandbox_point_at_the_output_files(told: Told) -> None:
@@ -244,6 +286,7 @@ def test_the_jira_file_shows_every_ticket_with_its_state(told: Told) -> None:
         assert f"\n## {key}\n" in text
     assert "| Done | Done | High | Alice Adams | pmsync | 2026-12-04 |" in text
     assert "| Done | Won't Do | Medium | Bob Baker | pmsync | 2026-12-11 |" in text
+    assert "| Done | Done | Medium | Bob Baker | pmsync | 2026-12-04 |" in text  # OPS-4
 
 
 def test_the_narration_tells_each_chapter_and_the_request_counts(told: Told) -> None:
@@ -254,22 +297,60 @@ def test_the_narration_tells_each_chapter_and_the_request_counts(told: Told) -> 
     pmsync_row = told.result.requests[0]
     assert pmsync_row.who == f"pmsync ({told.result.runs} runs)"
     assert f"GitHub {pmsync_row.github[0]} reads, {pmsync_row.github[1]} writes" in printed
-    # Jira writes: two bulk creates, six remote links, four "relates to" links; nothing more
-    assert pmsync_row.jira[1] == 12
+    # Jira writes: three bulk creates, eight remote links, four "relates to" links, one
+    # edit (a new assignee) and one comment (a removed row); nothing more
+    assert pmsync_row.jira[1] == 17
 
 
-# --- chapter 5: a repeat incident -------------------------------------------------------------
+# --- chapter 5: the table changes ---------------------------------------------------------------
 
 
-def test_the_second_incident_is_flagged_and_shows_the_unfinished_item(told: Told) -> None:
+def test_the_edited_row_reached_its_ticket(told: Told) -> None:
+    handed_over = told.by_summary()[table_edits.HANDED_OVER]
+    assert handed_over["assignee"] == "bob"
+    assert "Jira: OPS-4 changed (assignee alice → bob)" in told.said(table_edits)
+    row = next(line for line in told.issue()["body"].splitlines() if "[OPS-4](" in line)
+    assert " | @bob | " in row
+
+
+def test_the_removed_rows_ticket_was_told_once_and_kept(told: Told) -> None:
+    removed = told.by_summary()[table_edits.REMOVED]
+    assert removed["key"] == "OPS-3"
+    assert identity.REMOVED_LABEL in removed["labels"]
+    (comment,) = removed["comments"]
+    assert comment["author"] == "pmsync"
+    assert "This action item was removed from the post-mortem" in comment["body"]["wiki"]
+    assert table_edits.REMOVED not in told.issue()["body"]
+    status = told.comment(markers.STATUS)
+    table, _, removed_list = status.partition("**Removed from the post-mortem**")
+    assert "[OPS-3](" not in table
+    assert f"[OPS-3]({told.url}/jira/browse/OPS-3) {table_edits.REMOVED} (Done)" in removed_list
+    said = told.said(table_edits)
+    assert "Action items: 1 of 3 done · 2 overdue" in " ".join(said)
+    assert any(
+        line.startswith("Jira: pmsync commented on OPS-3: “This action item was removed")
+        for line in said
+    )
+    assert "## OPS-3" in told.file(JIRA_FILE)
+
+
+# --- chapter 6: a repeat incident -------------------------------------------------------------
+
+
+def test_the_second_incident_was_flagged_with_the_unfinished_items(told: Told) -> None:
     second = told.result.numbers["repeat"]
     assert "repeat-incident" in told.issue(second)["labels"]
-    comment = told.comment(markers.REPEAT, second)
-    assert f"[acme/payments#{told.number}](" in comment
-    overdue = next(line for line in comment.splitlines() if "[OPS-1](" in line)
+    posted = told.file(repeat_incident.KEPT_FILE)  # the comment as it read when posted
+    assert f"[acme/payments#{told.number}](acme-payments-1.md)" in posted
+    overdue = next(line for line in posted.splitlines() if "[OPS-1](" in line)
     assert "overdue" in overdue
     assert "Alert when payments-db pool usage stays above 80% for 5 minutes" in overdue
-    assert "[OPS-2](" not in comment  # done: not listed as unfinished
+    assert "[OPS-2](" not in posted  # done: not listed as unfinished
+    said = told.said(repeat_incident)
+    assert any(line.startswith("⚠️ overdue 31d (To Do): OPS-1 Alert") for line in said)
+    # Once the first post-mortem's items were done (chapter 8), the comment said so.
+    comment = told.comment(markers.REPEAT, second)
+    assert "3 of the 3 action items from the earlier post-mortem were finished" in comment
 
 
 def test_the_first_postmortem_got_one_back_link(told: Told) -> None:
@@ -291,8 +372,58 @@ def test_the_second_postmortems_tickets_relate_to_the_first_ones_still_open(told
     }
     first_open = {"OPS-1", "OPS-4"}  # OPS-2 is done, OPS-3 dropped
     assert links == {frozenset((new, old)) for new in second for old in first_open}
-    said = [line for beat in told.chapter(repeat_incident).beats for line in beat.lines]
-    assert any("labels +repeat-incident" in line for line in said)
+    assert any("labels +repeat-incident" in line for line in told.said(repeat_incident))
+
+
+# --- chapter 7: an outsider's post-mortem and its approval --------------------------------------
+
+
+def test_the_outsiders_postmortem_waited_for_a_maintainer(told: Told) -> None:
+    number = told.result.numbers["outsider"]
+    assert told.issue(number)["user"] == outsider.OUTSIDER
+    beats = told.chapter(outsider).beats
+    opened, approved = [i for i, beat in enumerate(beats) if beat.kind == "ran"]
+    assert beats[opened].text == f"pmsync handle-event    # issues.opened on #{number}"
+    waited = beats[opened + 1].lines  # what changed: one comment, nothing in Jira
+    assert waited == (f"{REPO}#{number}: {BOT} commented “Thank you for this post-mortem”",)
+    quoted = " ".join(beats[opened + 2].lines)
+    assert "A maintainer can approve this one by adding the label `pm:approved`" in quoted
+    assert "Nothing has been sent to Jira yet." in quoted
+    assert beats[approved].text == f"pmsync handle-event    # issues.labeled on #{number}"
+    changed = beats[approved + 1].lines
+    assert f"{REPO}#{number}: {BOT} updated its comment, now “✅ Approved”" in changed
+    assert sum(line.startswith("Jira: OPS-") and "created" in line for line in changed) == 2
+
+
+def test_the_approval_came_from_a_maintainer_and_created_the_tickets(told: Told) -> None:
+    number = told.result.numbers["outsider"]
+    assert ("labeled", outsider.APPROVED, "alice") in told.label_events(number)
+    approval = told.comment(markers.APPROVAL, number)
+    assert "### ✅ Approved" in approval
+    assert sorted(t["assignee"] for t in told.tickets_of(number).values()) == ["alice", "bob"]
+    assert "Action items: 0 of 2 done" in told.comment(markers.STATUS, number)
+    thread = told.file(thread_file(REPO, number))
+    assert f"**{outsider.OUTSIDER}** opened this issue" in thread
+
+
+# --- chapter 8: complete, and closed -----------------------------------------------------------
+
+
+def test_the_complete_postmortem_was_labelled_and_closed_after_its_closing_comment(
+    told: Told,
+) -> None:
+    issue = told.issue()
+    assert issue["state"] == "closed"
+    assert "pm:complete" in issue["labels"] and "pm:overdue" not in issue["labels"]
+    assert ("unlabeled", "pm:overdue", BOT) in told.label_events()
+    closing = told.comment(markers.marker("closing"))
+    assert "All 3 action items are done and the 4-week review has been posted" in closing
+    events = told.state["github"]["repos"][REPO]["events"]
+    closed = [e for e in events if e["issue_number"] == told.number and e["event"] == "closed"]
+    assert [e["actor"] for e in closed] == [BOT]
+    said = told.said(completion)
+    assert f"{REPO}#{told.number}: the issue is now closed" in said
+    assert f"{REPO}#{told.number}: {BOT} commented “✅ Post-mortem complete”" in said
 
 
 # --- the last chapter: the report -------------------------------------------------------------
@@ -301,15 +432,20 @@ def test_the_second_postmortems_tickets_relate_to_the_first_ones_still_open(told
 def test_the_report_covers_the_story_and_is_published_as_the_digest(told: Told) -> None:
     text = told.file(report.REPORT_FILE)
     assert text.startswith(f"## Post-mortem report: {report.SINCE} to {report.UNTIL}")
-    assert "| Action-item completion within 28 days | **25%** (1 of 4) ❌ |" in text
-    assert "| Repeat incidents | **50%** (1 of 2) |" in text
-    assert "| Dropped action items | **1** |" in text
-    assert "[OPS-1](jira-tickets.md#ops-1)" in text  # overdue, with a link that works here
+    assert "| Action-item completion within 28 days | **33.3%** (1 of 3) ❌ |" in text
+    assert "| Repeat incidents | **33.3%** (1 of 3) |" in text
+    assert "| Overdue action items | **1** |" in text
+    assert "[OPS-6](jira-tickets.md#ops-6)" in text  # overdue, with a link that works here
     digest = told.issue(told.digest_number())
     assert digest["user"] == BOT
     assert "Post-mortem report" in digest["body"]
-    said = [line for beat in told.chapter(report).beats for line in beat.lines]
-    assert "Action-item completion within 28 days: 25% (1 of 4) ❌" in said
+    assert "Action-item completion within 28 days: 33.3% (1 of 3) ❌" in told.said(report)
+
+
+def test_the_story_ends_with_the_report(told: Told) -> None:
+    assert told.result.chapters[-1].title == report.TITLE
+    ran = [beat.text for beat in told.result.chapters[-1].beats if beat.kind == "ran"]
+    assert ran[-1] == "pmsync report --publish"
 
 
 # --- the command -----------------------------------------------------------------------------

@@ -22,16 +22,17 @@ PROJECT = "OPS"
 
 @dataclass
 class Person:
-    """Someone with a GitHub login and a Jira account of the same name."""
+    """Someone with a GitHub login, and a Jira account of the same name if they use Jira."""
 
     login: str
     github: Github
-    jira: jira.JIRA
+    jira_url: str
+    _jira: jira.JIRA | None = field(default=None, repr=False)
     _repo: Repository | None = field(default=None, repr=False)
 
     @classmethod
     def sign_in(cls, sandbox: SandboxControl, login: str) -> Person:
-        """alice and bob as the sandbox seeds them (docs/sandbox.md, "The seed")."""
+        """Someone the sandbox knows, with its token scheme (docs/sandbox.md, "The seed")."""
         github = Github(
             base_url=sandbox.github_url,
             auth=Auth.Token(f"ghp_sandbox_{login}_token"),
@@ -39,12 +40,18 @@ class Person:
             seconds_between_requests=None,
             seconds_between_writes=None,
         )
-        client = jira.JIRA(
-            server=sandbox.jira_url,
-            basic_auth=(f"{login}@example.com", f"jira-token-{login}"),
-            max_retries=0,
-        )
-        return cls(login, github, client)
+        return cls(login, github, sandbox.jira_url)
+
+    @property
+    def jira(self) -> jira.JIRA:
+        """Signed in on first use: someone outside the team never opens Jira."""
+        if self._jira is None:
+            self._jira = jira.JIRA(
+                server=self.jira_url,
+                basic_auth=(f"{self.login}@example.com", f"jira-token-{self.login}"),
+                max_retries=0,
+            )
+        return self._jira
 
     # --- GitHub -----------------------------------------------------------------------
 
@@ -57,6 +64,14 @@ class Person:
         """Open an issue from the form (it carries the ``postmortem`` label); GitHub's JSON."""
         issue = self.repo().create_issue(title, body=body, labels=["postmortem"])
         return dict(issue.raw_data)
+
+    def add_label(self, number: int, label: str) -> dict[str, Any]:
+        """Add a label to the issue; the issue as GitHub then holds it."""
+        self.repo().get_issue(number).add_to_labels(label)
+        return dict(self.repo().get_issue(number).raw_data)
+
+    def read_body(self, number: int) -> str:
+        return self.repo().get_issue(number).body or ""
 
     def edit_body(self, number: int, body: str) -> dict[str, Any]:
         """Edit the issue's body; the issue as GitHub then holds it (read once more, as
@@ -88,4 +103,5 @@ class Person:
 
     def close(self) -> None:
         self.github.close()
-        self.jira.close()  # type: ignore[no-untyped-call]  # the jira library is untyped
+        if self._jira is not None:
+            self._jira.close()  # type: ignore[no-untyped-call]  # the jira library is untyped

@@ -11,7 +11,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pmsync.demo import StoryBroke
+from pmsync.engine import markers
+
 _LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
+_JIRA_LINK = re.compile(r"\[([^\]|]*)\|[^\]]*\]")  # Jira wiki markup: [text|url]
+_JIRA_ESCAPE = re.compile(r"\\(\S)")  # … and \# for a literal #
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,8 @@ class TicketView:
     summary: str
     assignee: str | None
     due: str | None
-    comments: int
+    labels: tuple[str, ...]
+    comments: tuple[tuple[str, str], ...]  # (author, first line), oldest first
     remote_links: int
 
 
@@ -86,7 +92,8 @@ class Scene:
                 summary=raw["summary"],
                 assignee=raw["assignee"],
                 due=raw["due"],
-                comments=len(raw["comments"]),
+                labels=tuple(raw["labels"]),
+                comments=tuple((c["author"], _first_line(c["body"])) for c in raw["comments"]),
                 remote_links=len(raw["remote_links"]),
             )
             for key, raw in jira["issues"].items()
@@ -97,6 +104,20 @@ class Scene:
 
     def comments_on(self, repo: str, number: int) -> list[CommentView]:
         return [c for c in self.comments.values() if (c.repo, c.number) == (repo, number)]
+
+    def marked(self, repo: str, number: int, marker: str) -> CommentView:
+        """The comment on that issue that carries pmsync's hidden ``marker``."""
+        for comment in self.comments_on(repo, number):
+            if markers.has_marker(comment.body, marker):
+                return comment
+        raise StoryBroke(f"{repo}#{number} has no comment marked {marker}")
+
+
+def _first_line(body: dict[str, Any]) -> str:
+    """A Jira comment's first line as text (the sandbox keeps wiki markup, or ADF)."""
+    wiki = body.get("wiki") or ""
+    line = next((line.strip() for line in wiki.splitlines() if line.strip()), "")
+    return _JIRA_ESCAPE.sub(r"\1", _JIRA_LINK.sub(r"\1", line))
 
 
 def headline(body: str) -> str:
@@ -175,23 +196,33 @@ def _ticket_changes(before: Scene, after: Scene) -> list[str]:
             )
             continue
         edited = [
-            name
+            f"{name} {old or 'none'} → {new or 'none'}"
             for name, old, new in (
-                ("summary", was.summary, ticket.summary),
                 ("assignee", was.assignee, ticket.assignee),
                 ("due date", was.due, ticket.due),
             )
             if old != new
         ]
+        if ticket.summary != was.summary:
+            edited.insert(0, "summary")
         if edited:
             lines.append(f"Jira: {key} changed ({', '.join(edited)})")
+        added = [label for label in ticket.labels if label not in was.labels]
+        if added:
+            lines.append(f"Jira: {key} labels {' '.join(f'+{label}' for label in added)}")
         if ticket.remote_links > was.remote_links:
             lines.append(f"Jira: {key} links back to the issue")
-        if ticket.comments > was.comments:
-            lines.append(f"Jira: a comment on {key}")
+        for author, line in ticket.comments[len(was.comments) :]:
+            lines.append(f"Jira: {author} commented on {key}: “{line}”")
     new_links = sorted(after.links - before.links, key=lambda pair: (pair[1], pair[0]))
     lines += [f"Jira: {inward} linked to {outward}" for outward, inward in new_links]
     return lines
+
+
+def paragraphs(body: str) -> list[str]:
+    """The lines of text of a comment, without its headings and hidden markers."""
+    lines = [line.strip() for line in body.splitlines()]
+    return [plain(line) for line in lines if line and not line.startswith(("#", "<!--"))]
 
 
 def bullets(body: str) -> list[str]:

@@ -11,11 +11,14 @@ from urllib.parse import urlsplit
 from pmsync.demo import transcript
 from pmsync.demo.chapters import (
     Chapter,
+    completion,
     feedback,
     followups,
     jira_moves,
+    outsider,
     repeat_incident,
     report,
+    table_edits,
     tickets,
 )
 from pmsync.demo.narrator import ChapterRecord, Narrator
@@ -30,7 +33,10 @@ CHAPTERS: tuple[Chapter, ...] = (
     tickets,
     jira_moves,
     followups,
+    table_edits,
     repeat_incident,
+    outsider,
+    completion,
     report,
 )
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from pmsync.demo.narrator import Narrator
 from pmsync.demo.people import PROJECT, REPO, Person
+from pmsync.demo.scene import CommentView
 from pmsync.demo.world import Kept, RequestRow
 from pmsync.errors import UsageError
 from pmsync.render import render
@@ -170,6 +171,17 @@ class LinkRewriter:
         return self._issue.sub(
             lambda m: thread_file(f"{m.group(1)}/{m.group(2)}", int(m.group(3))), text
         )
+
+
+def kept_comment(what: str, comment: CommentView) -> str:
+    """A comment as it reads now, for a file of its own: the thread shows its last version."""
+    context = {
+        "what": what,
+        "ref": f"{comment.repo}#{comment.number}",
+        "thread": thread_file(comment.repo, comment.number),
+        "body": quoted(comment.body),
+    }
+    return render("demo/kept_comment.md.j2", context)
 
 
 def quoted(text: str) -> str:

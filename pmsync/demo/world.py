@@ -141,16 +141,21 @@ class World:
 
     # --- pmsync ---------------------------------------------------------------------------
 
-    def handle_event(self, action: str, issue: dict[str, Any], sender: str) -> Ran:
+    def handle_event(
+        self, action: str, issue: dict[str, Any], sender: str, label: str | None = None
+    ) -> Ran:
         """What the post-mortem workflow does on an ``issues`` event: the payload GitHub
-        would deliver, then ``pmsync handle-event``."""
+        would deliver (``label``: the one an ``issues.labeled`` event is about), then
+        ``pmsync handle-event``."""
         self._events += 1
-        payload = {
+        payload: dict[str, Any] = {
             "action": action,
             "issue": issue,
             "repository": {"full_name": REPO},
             "sender": {"login": sender},
         }
+        if label is not None:
+            payload["label"] = {"name": label}
         path = self.workdir / f"event-{self._events}.json"
         path.write_text(json.dumps(payload), encoding="utf-8")
         return self.pmsync(

@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 from pmsync.demo.examples import example
 from pmsync.demo.people import REPO
 from pmsync.demo.scene import bullets
-from pmsync.demo.transcript import quoted, thread_file
+from pmsync.demo.transcript import kept_comment
 from pmsync.demo.world import BOT, World
-from pmsync.render import render
 
 TITLE = "An engineer opens a post-mortem with mistakes in its action table"
 WHEN = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # three days after the incident
@@ -27,12 +26,6 @@ def play(world: World) -> None:
     scene = world.handle_event("opened", issue, sender="alice").scene
     feedback = [c for c in scene.comments_on(REPO, number) if c.user == BOT][-1]
     world.narrator.say("pmsync's comment lists what to fix:", bullets(feedback.body))
-    context = {
-        "what": "The feedback comment as alice first saw it",
-        "ref": f"{REPO}#{number}",
-        "thread": thread_file(REPO, number),
-        "body": quoted(feedback.body),
-    }
-    text = render("demo/kept_comment.md.j2", context)
+    text = kept_comment("The feedback comment as alice first saw it", feedback)
     kept = world.keep(KEPT_FILE, "The feedback comment before the fix", text)
     world.narrator.see(kept, "the feedback comment before the fix")
