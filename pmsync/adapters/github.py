@@ -314,6 +314,20 @@ class GitHubAdapter:
 
         return self._remote.write("PATCH", f"/repos/{repo}/issues/comments/{comment_id}", patch)
 
+    def delete_comment(self, repo: str, number: int, comment_id: int) -> bool:
+        """Delete a comment; False when it was gone already (404), as after a run that
+        deleted it and died before it heard the answer. Sending it twice changes nothing."""
+        path = f"/repos/{repo}/issues/comments/{comment_id}"
+        try:
+            self._remote.write(
+                "DELETE", path, lambda: self._issue(repo, number).get_comment(comment_id).delete()
+            )
+        except RemoteError as exc:
+            if exc.status != 404:
+                raise
+            return False
+        return True
+
     def rewrite_body(
         self, repo: str, number: int, rewrite: Callable[[str], str]
     ) -> tuple[IssueState, bool]:

@@ -197,6 +197,29 @@ class UpsertComment(Frozen):
         return f"{verb} the {comment_name(self.marker)} on {self.repo}#{self.number}"
 
 
+class DeleteComment(Frozen):
+    """Delete a comment of pmsync's that carries the same marker as an older one of its
+    comments (two runs overlapping on one post-mortem each wrote one, ADR 3). The oldest
+    is the one every planner reads and edits (``markers.find_comment``); it stays."""
+
+    kind: Literal["delete_comment"] = "delete_comment"
+    repo: str
+    number: int
+    marker: str
+    comment_id: int
+    kept_id: int  # the oldest comment with this marker
+
+    @property
+    def key(self) -> str:
+        return f"delete-comment:{self.repo}#{self.number}:{self.comment_id}"
+
+    def describe(self) -> str:
+        return (
+            f"delete a duplicate {comment_name(self.marker)} (id {self.comment_id}) on "
+            f"{self.repo}#{self.number}; the oldest (id {self.kept_id}) stays"
+        )
+
+
 class EnsureRepoLabel(Frozen):
     kind: Literal["ensure_repo_label"] = "ensure_repo_label"
     repo: str
@@ -253,6 +276,7 @@ Change = Annotated[
     | LinkTickets
     | SetTicketCells
     | UpsertComment
+    | DeleteComment
     | EnsureRepoLabel
     | SetIssueLabels
     | SetIssueState,

@@ -23,6 +23,7 @@ from pmsync.domain.changes import (
     CloseDuplicate,
     CommentOnTicket,
     CreateTickets,
+    DeleteComment,
     EditTicket,
     EnsureRepoLabel,
     LinkTickets,
@@ -43,6 +44,7 @@ from pmsync.engine.fold import (
     with_remote_link,
     with_ticket_labels,
     with_tickets,
+    without_comment,
 )
 from pmsync.engine.identity import DUPLICATE_LABEL
 from pmsync.engine.simulate import Simulator
@@ -166,6 +168,9 @@ class RemoteApplier:
                 return self._set_ticket_cells(change, observed)
             case UpsertComment():
                 return with_comment(observed, change, self._write_comment(change)), "applied"
+            case DeleteComment():
+                deleted = self._github.delete_comment(change.repo, change.number, change.comment_id)
+                return without_comment(observed, change), "applied" if deleted else "in_place"
             case EnsureRepoLabel():
                 return self._ensure_repo_label(change, observed)
             case SetIssueLabels():

@@ -6,12 +6,19 @@ Two kinds, both found again by their hidden marker (``pmsync.engine.markers``):
   whenever their text changes, and only then;
 - *once-only* comments (follow-up reviews, nudges, closing, back-links) are created and
   never edited: their marker existing is the record that they were posted.
+
+Of each marker there is one comment. Two runs overlapping on one post-mortem (ADR 3) can
+each create it; the later copies are deleted, and the oldest, which every planner reads,
+stays.
 """
 
 from __future__ import annotations
 
-from pmsync.domain.changes import Change, UpsertComment
+from collections.abc import Iterable
+
+from pmsync.domain.changes import Change, DeleteComment, UpsertComment
 from pmsync.domain.state import CommentState, IssueState
+from pmsync.engine import markers
 
 
 def same_text(left: str, right: str) -> bool:
@@ -41,3 +48,29 @@ def create_comment(issue: IssueState, marker: str, body: str) -> UpsertComment:
     return UpsertComment(
         repo=issue.repo, number=issue.number, marker=marker, body=body, comment_id=None
     )
+
+
+def delete_duplicates(issue: IssueState, comments: Iterable[CommentState]) -> tuple[Change, ...]:
+    """Delete each of pmsync's ``comments`` that carries the same marker as an older one.
+    The oldest of each marker is the one ``markers.find_comment`` names; it stays.
+
+    Only pass comments written by pmsync's own identity: a person's comment is never
+    deleted, whatever marker it carries."""
+    oldest: dict[str, CommentState] = {}
+    changes: list[Change] = []
+    for comment in sorted(comments, key=markers.comment_age):
+        marker = markers.leading_marker(comment.body)
+        if marker is None:
+            continue
+        kept = oldest.setdefault(marker, comment)
+        if kept.id != comment.id:
+            changes.append(
+                DeleteComment(
+                    repo=issue.repo,
+                    number=issue.number,
+                    marker=marker,
+                    comment_id=comment.id,
+                    kept_id=kept.id,
+                )
+            )
+    return tuple(changes)

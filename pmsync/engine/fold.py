@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from pmsync.domain.changes import LinkTickets, SetIssueLabels, UpsertComment
+from pmsync.domain.changes import DeleteComment, LinkTickets, SetIssueLabels, UpsertComment
 from pmsync.domain.state import (
     CommentState,
     IssueState,
@@ -19,6 +19,7 @@ from pmsync.domain.state import (
     TicketLink,
     TicketState,
 )
+from pmsync.engine.markers import comment_age
 
 
 def is_this_issue(observed: ObservedPostMortem, repo: str, number: int) -> bool:
@@ -64,8 +65,16 @@ def with_comment(
     if not is_this_issue(observed, change.repo, change.number):
         return _with_backlink(observed, change.repo, change.number)
     others = [c for c in observed.bot_comments if c.id != comment.id]
-    comments = sorted([*others, comment], key=lambda c: (c.created_at, c.id))
+    comments = sorted([*others, comment], key=comment_age)
     return observed.model_copy(update={"bot_comments": tuple(comments)})
+
+
+def without_comment(observed: ObservedPostMortem, change: DeleteComment) -> ObservedPostMortem:
+    """After ``change`` deleted one of this issue's comments (or found it gone already)."""
+    if not is_this_issue(observed, change.repo, change.number):
+        return observed
+    kept = tuple(c for c in observed.bot_comments if c.id != change.comment_id)
+    return observed.model_copy(update={"bot_comments": kept})
 
 
 def _with_backlink(observed: ObservedPostMortem, repo: str, number: int) -> ObservedPostMortem:

@@ -14,7 +14,7 @@ import binascii
 import json
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import ValidationError
 
@@ -23,6 +23,7 @@ from pmsync.domain.state import CommentState
 
 _PREFIX = "pmsync:"
 _DATA_VALUE = re.compile(r"[A-Za-z0-9+/=._:-]*")
+_LEADING = re.compile(rf"<!-- {_PREFIX}\S+ -->")
 
 
 def marker(name: str) -> str:
@@ -53,6 +54,18 @@ def has_marker(body: str, wanted: str) -> bool:
     return body.lstrip().startswith(wanted)
 
 
+def leading_marker(body: str) -> str | None:
+    """The marker a comment body begins with, or None: the one ``has_marker`` finds."""
+    found = _LEADING.match(body.lstrip())
+    return found.group(0) if found else None
+
+
+def comment_age(comment: CommentState) -> tuple[datetime, int]:
+    """Sort key, oldest first: creation time, then id (GitHub stamps comments made in one
+    second alike, and numbers them in order)."""
+    return (comment.created_at, comment.id)
+
+
 def find_comment(comments: Iterable[CommentState], wanted: str) -> CommentState | None:
     """The oldest of the comments that carry ``wanted``, or None.
 
@@ -60,7 +73,7 @@ def find_comment(comments: Iterable[CommentState], wanted: str) -> CommentState 
     comment means nothing.
     """
     found = [comment for comment in comments if has_marker(comment.body, wanted)]
-    return min(found, key=lambda comment: (comment.created_at, comment.id), default=None)
+    return min(found, key=comment_age, default=None)
 
 
 def data_marker(name: str, value: str) -> str:

@@ -32,7 +32,7 @@ from pmsync.domain.changes import (
 from pmsync.domain.model import Frozen, ParseResult, PostMortem
 from pmsync.domain.state import CommentState, ObservedPostMortem
 from pmsync.engine import identity, markers
-from pmsync.engine.comments import upsert_comment
+from pmsync.engine.comments import delete_duplicates, upsert_comment
 from pmsync.engine.followup import followups
 from pmsync.engine.issue_labels import label_changes
 from pmsync.engine.markers import Snapshot
@@ -87,7 +87,7 @@ class Part:
 
 
 def plan(observed: ObservedPostMortem, parsed: ParseResult, ctx: PlanContext) -> Plan:
-    parts = [feedback_part(observed, parsed, ctx)]
+    parts = [duplicates_part(observed), feedback_part(observed, parsed, ctx)]
     if parsed.ok and parsed.postmortem is not None:
         parts.append(approval_part(observed, ctx))
         if ctx.trusted:
@@ -107,6 +107,12 @@ def assemble(observed: ObservedPostMortem, parts: Iterable[Part], ctx: PlanConte
 
 
 # --- comments ----------------------------------------------------------------------------------
+
+
+def duplicates_part(observed: ObservedPostMortem) -> Part:
+    """Second copies of pmsync's comments, left by two overlapping runs (ADR 3), go
+    whatever the post-mortem says: the oldest of each stays, and the steps below read it."""
+    return Part(changes=delete_duplicates(observed.issue, observed.bot_comments))
 
 
 def feedback_state(parsed: ParseResult, existing: CommentState | None) -> str | None:

@@ -19,6 +19,7 @@ from pmsync.domain.changes import (
     CloseDuplicate,
     CommentOnTicket,
     CreateTickets,
+    DeleteComment,
     EditTicket,
     EnsureRepoLabel,
     LinkTickets,
@@ -40,6 +41,7 @@ from pmsync.engine.fold import (
     with_remote_link,
     with_ticket_labels,
     with_tickets,
+    without_comment,
 )
 from pmsync.engine.identity import DUPLICATE_LABEL
 from pmsync.postmortem.action_items import fill_ticket_cells
@@ -93,6 +95,8 @@ class Simulator:
                 return observed  # not part of the observed state
             case UpsertComment():
                 return with_comment(observed, change, self._written(change, observed))
+            case DeleteComment():
+                return without_comment(observed, change)
         if not is_this_issue(observed, change.repo, change.number):
             return observed
         issue = observed.issue
