@@ -741,6 +741,31 @@ def test_site_metadata(jira: Jira) -> None:
     assert jira.get("/rest/api/2/status/In%20Progress")["id"] == "3"
 
 
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/rest/api/2/priority/99", "The priority with ID '99' does not exist."),
+        ("/rest/api/2/resolution/99", "The resolution with ID '99' does not exist."),
+        ("/rest/api/2/issuetype/99", "The issue type with ID '99' does not exist."),
+        (
+            "/rest/api/2/issue/createmeta/OPS/issuetypes/99",
+            "The issue type with ID '99' does not exist.",
+        ),
+        ("/rest/api/2/nothing", f"null for uri: {BASE}/rest/api/2/nothing"),
+    ],
+)
+def test_unknown_entries_get_jiras_404_wording(jira: Jira, path: str, message: str) -> None:
+    status, body, _ = jira.request("GET", path)
+    assert (status, body["errorMessages"]) == (404, [message])
+
+
+def test_createmeta_pages_by_start_and_size(jira: Jira) -> None:
+    page = jira.get("/rest/api/2/issue/createmeta/OPS/issuetypes", startAt=1, maxResults=1)
+    assert (page["startAt"], page["maxResults"], len(page["issueTypes"])) == (1, 1, 1)
+    negative = jira.get("/rest/api/2/issue/createmeta/OPS/issuetypes", startAt=-3, maxResults=-1)
+    assert (negative["startAt"], negative["maxResults"], negative["issueTypes"]) == (0, 0, [])
+
+
 def test_createmeta_pages_differ_between_cloud_and_data_center(jira: Jira, server: Jira) -> None:
     cloud = jira.get("/rest/api/2/issue/createmeta/OPS/issuetypes")
     assert "Task" in [t["name"] for t in cloud["issueTypes"]]

@@ -384,7 +384,9 @@ NEUTRAL_FIELDS: dict[str, object] = {
 FIELDS_BY_ID = {f.id: f for f in FIELDS}
 
 
-class _Entry(Protocol):
+class Entry(Protocol):
+    """What every catalog entry has."""
+
     @property
     def id(self) -> str: ...
 
@@ -392,7 +394,7 @@ class _Entry(Protocol):
     def name(self) -> str: ...
 
 
-_E = TypeVar("_E", bound=_Entry)
+_E = TypeVar("_E", bound=Entry)
 
 
 def by_id_or_name(items: tuple[_E, ...], ref: str) -> _E | None:
@@ -401,9 +403,13 @@ def by_id_or_name(items: tuple[_E, ...], ref: str) -> _E | None:
     return next((i for i in items if i.id == ref or i.name.casefold() == folded), None)
 
 
+def find_by_id(items: tuple[_E, ...], item_id: str) -> _E | None:
+    return next((i for i in items if i.id == item_id), None)
+
+
 def by_id(items: tuple[_E, ...], item_id: str) -> _E:
     """The entry with this id; the store only holds ids it took from the catalog."""
-    found = next((i for i in items if i.id == item_id), None)
+    found = find_by_id(items, item_id)
     if found is None:
         raise KeyError(item_id)
     return found

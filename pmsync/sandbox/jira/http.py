@@ -99,6 +99,11 @@ class Call:
         except ValueError:
             raise JiraHttpError.bad_request([f"The '{name}' parameter must be a number."]) from None
 
+    def page_window(self, default_size: int) -> tuple[int, int]:
+        """``startAt`` and ``maxResults`` of a paged list; Jira reads a negative one as 0."""
+        start_at = max(self.int_arg("startAt", 0), 0)
+        return start_at, max(self.int_arg("maxResults", default_size), 0)
+
     def ticket(self, ref: str) -> Ticket:
         found = self.store.ticket(ref)
         if found is None:

@@ -194,8 +194,7 @@ def list_comments(call: Call, ref: str) -> SandboxResponse:
     comments = list(ticket.comments)
     if call.arg("orderBy") == "-created":
         comments.reverse()
-    start_at = max(call.int_arg("startAt", 0), 0)
-    max_results = max(call.int_arg("maxResults", 5000), 0)
+    start_at, max_results = call.page_window(5000)
     page = comments[start_at : start_at + max_results]
     body = shapes.comments_page(
         call.view, call.store, ticket, page, start_at, len(comments), max_results

@@ -4,7 +4,7 @@ resolutions, fields, issue types, create metadata, and user search.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from pmsync.sandbox.http import SandboxResponse
 from pmsync.sandbox.jira import catalog, shapes
@@ -12,6 +12,8 @@ from pmsync.sandbox.jira.http import Call, JiraHttpError, respond
 from pmsync.sandbox.jira.store import JiraProject, JiraUser
 
 USER_NOT_FOUND = "Specified user does not exist or you do not have required permissions"
+
+_E = TypeVar("_E", bound=catalog.Entry)
 
 
 def myself(call: Call) -> SandboxResponse:
@@ -49,14 +51,20 @@ def get_project(call: Call, ref: str) -> SandboxResponse:
 # ---- catalog lists -----------------------------------------------------------------------
 
 
+def _entry(items: tuple[_E, ...], ref: str, kind: str) -> _E:
+    """The catalog entry with id ``ref``, or Jira's 404 naming the ``kind`` of entry."""
+    found = catalog.find_by_id(items, ref)
+    if found is None:
+        raise JiraHttpError.not_found(f"The {kind} with ID '{ref}' does not exist.")
+    return found
+
+
 def list_priorities(call: Call) -> SandboxResponse:
     return respond(200, [shapes.priority(call.view, p) for p in catalog.PRIORITIES])
 
 
 def get_priority(call: Call, ref: str) -> SandboxResponse:
-    found = next((p for p in catalog.PRIORITIES if p.id == ref), None)
-    if found is None:
-        raise JiraHttpError.not_found(f"The priority with ID '{ref}' does not exist.")
+    found = _entry(catalog.PRIORITIES, ref, "priority")
     return respond(200, shapes.priority(call.view, found))
 
 
@@ -88,9 +96,7 @@ def list_resolutions(call: Call) -> SandboxResponse:
 
 
 def get_resolution(call: Call, ref: str) -> SandboxResponse:
-    found = next((r for r in catalog.RESOLUTIONS if r.id == ref), None)
-    if found is None:
-        raise JiraHttpError.not_found(f"The resolution with ID '{ref}' does not exist.")
+    found = _entry(catalog.RESOLUTIONS, ref, "resolution")
     return respond(200, shapes.resolution(call.view, found))
 
 
@@ -103,9 +109,7 @@ def list_issue_types(call: Call) -> SandboxResponse:
 
 
 def get_issue_type(call: Call, ref: str) -> SandboxResponse:
-    found = next((t for t in catalog.ISSUE_TYPES if t.id == ref), None)
-    if found is None:
-        raise JiraHttpError.not_found(f"The issue type with ID '{ref}' does not exist.")
+    found = _entry(catalog.ISSUE_TYPES, ref, "issue type")
     return respond(200, shapes.issue_type(call.view, found))
 
 
@@ -114,8 +118,7 @@ def get_issue_type(call: Call, ref: str) -> SandboxResponse:
 
 def _page(call: Call, key: str, items: list[Any]) -> dict[str, Any]:
     """A createmeta page: ``issueTypes``/``fields`` on Cloud, ``values`` on Data Center."""
-    start_at = max(call.int_arg("startAt", 0), 0)
-    max_results = max(call.int_arg("maxResults", 50), 0)
+    start_at, max_results = call.page_window(50)
     page = items[start_at : start_at + max_results]
     answer: dict[str, Any] = {
         "maxResults": max_results,
@@ -136,8 +139,7 @@ def createmeta_issue_types(call: Call, project_ref: str) -> SandboxResponse:
 
 def createmeta_fields(call: Call, project_ref: str, type_id: str) -> SandboxResponse:
     _project(call, project_ref)
-    if not any(t.id == type_id for t in catalog.ISSUE_TYPES):
-        raise JiraHttpError.not_found(f"The issue type with ID '{type_id}' does not exist.")
+    _entry(catalog.ISSUE_TYPES, type_id, "issue type")
     return respond(200, _page(call, "fields", _create_fields(call)))
 
 
@@ -219,8 +221,7 @@ def search_users(call: Call) -> SandboxResponse:
     people = [
         p for p in people if (p.active and include_active) or (not p.active and include_inactive)
     ]
-    start_at = max(call.int_arg("startAt", 0), 0)
-    max_results = max(call.int_arg("maxResults", 50), 0)
+    start_at, max_results = call.page_window(50)
     page = people[start_at : start_at + max_results]
     return respond(200, [shapes.user(call.view, p) for p in page])
 

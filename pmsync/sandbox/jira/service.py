@@ -82,6 +82,11 @@ _COMPILED = [(method, re.compile(f"^{path}$"), handler) for method, path, handle
 _CLOUD_ONLY = {search.search_jql}
 
 
+def _no_such_uri(request: SandboxRequest) -> JiraHttpError:
+    """Jira's 404 for a path no endpoint serves (the servlet container's own wording)."""
+    return JiraHttpError.not_found(f"null for uri: {request.base_url}{request.path}")
+
+
 class JiraService:
     def __init__(self, clock: Callable[[], datetime], deployment: Deployment = "Cloud") -> None:
         self.clock = clock
@@ -171,16 +176,12 @@ class JiraService:
     def _handle(self, request: SandboxRequest) -> SandboxResponse:
         match = _API.match(request.path.rstrip("/"))
         if match is None:
-            raise JiraHttpError(
-                404, error_body([f"null for uri: {request.base_url}{request.path}"])
-            )
+            raise _no_such_uri(request)
         version = match.group(1)
         if version == "latest":
             version = "3" if self.cloud else "2"
         if version == "3" and not self.cloud:  # Data Center has no REST v3
-            raise JiraHttpError(
-                404, error_body([f"null for uri: {request.base_url}{request.path}"])
-            )
+            raise _no_such_uri(request)
         view = shapes.View(request.base_url, version, self.cloud)
         rest = match.group(2) or ""
         if rest == "/serverInfo" and request.method == "GET":
@@ -204,7 +205,7 @@ class JiraService:
             allowed = True
         if allowed:
             raise JiraHttpError(405, error_body([f"Method {method} is not allowed here."]))
-        raise JiraHttpError(404, error_body([f"null for uri: {request.base_url}{request.path}"]))
+        raise _no_such_uri(request)
 
     def _authenticate(self, request: SandboxRequest) -> JiraUser:
         header = request.headers.get("authorization", "")
