@@ -203,6 +203,41 @@ def test_list_issues_pages_with_link_headers(sandbox: Sandbox) -> None:
     assert links[1]["url"] == f"{sandbox.github_url}/repos/acme/payments/issues?per_page=2&page=3"
 
 
+def _raw_get(sandbox: Sandbox, path: str, **params: str) -> requests.Response:
+    return requests.get(
+        f"{sandbox.github_url}{path}",
+        params=params,
+        headers={"Authorization": f"token {sandbox.github_token}"},
+        timeout=5,
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/repositories/999",
+        "/repositories/x",
+        "/repos/acme/payments/issues/999",
+        "/repos/acme/payments/issues/x",
+        "/repos/acme/payments/issues/comments/999",
+        "/repos/acme/payments/issues/events/x",
+    ],
+)
+def test_a_number_that_names_nothing_is_404(sandbox: Sandbox, path: str) -> None:
+    answer = _raw_get(sandbox, path)
+    assert (answer.status_code, answer.json()["message"]) == (404, "Not Found")
+
+
+def test_search_pages_stop_at_the_thousandth_result(sandbox: Sandbox) -> None:
+    query = "repo:acme/payments is:issue"
+    assert _raw_get(sandbox, "/search/issues", q=query, per_page="100", page="10").ok
+    beyond = _raw_get(sandbox, "/search/issues", q=query, per_page="100", page="11")
+    assert (beyond.status_code, beyond.json()["message"]) == (
+        422,
+        "Only the first 1000 search results are available",
+    )
+
+
 # --- comments ---------------------------------------------------------------------------
 
 

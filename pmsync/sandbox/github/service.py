@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from pmsync.sandbox.github.ratelimit import RateLimits
@@ -41,6 +41,8 @@ MAX_LABEL_DESCRIPTION = 100
 MAX_SEARCH_RESULTS = 1000
 HEX_COLOR = frozenset("0123456789abcdefABCDEF")
 STATE_REASONS = frozenset({"completed", "not_planned", "reopened", "duplicate"})
+
+_T = TypeVar("_T")
 
 
 class GithubError(Exception):
@@ -387,18 +389,10 @@ class GithubService:
         return repo
 
     def _issue(self, call: Call, repo: Repository) -> Issue:
-        number = call.params["number"]
-        issue = repo.issues.get(int(number)) if number.isdigit() else None
-        if issue is None:
-            raise not_found()
-        return issue
+        return _by_number(call.params["number"], repo.issues.get)
 
     def _comment(self, call: Call, repo: Repository) -> Comment:
-        comment_id = call.params["id"]
-        comment = repo.comments.get(int(comment_id)) if comment_id.isdigit() else None
-        if comment is None:
-            raise not_found()
-        return comment
+        return _by_number(call.params["id"], repo.comments.get)
 
     def _label(self, call: Call, repo: Repository) -> Label:
         label = repo.label(call.params["name"])
@@ -413,8 +407,7 @@ class GithubService:
 
     def _page(self, call: Call, items: list[Any]) -> tuple[list[Any], dict[str, str]]:
         """One page of ``items`` and the ``Link`` header GitHub sends with it."""
-        per_page = min(max(_int_arg(call.arg("per_page"), 30), 1), 100)
-        page = max(_int_arg(call.arg("page"), 1), 1)
+        page, per_page = _page_numbers(call)
         last = max(math.ceil(len(items) / per_page), 1)
         chosen = items[(page - 1) * per_page : page * per_page]
         if last == 1:
@@ -491,10 +484,7 @@ class GithubService:
         return json_response(call.render.repository(self._repo(call), call.viewer.login))
 
     def get_repo_by_id(self, call: Call) -> SandboxResponse:
-        repo_id = call.params["id"]
-        repo = self.store.repo_by_id(int(repo_id)) if repo_id.isdigit() else None
-        if repo is None:
-            raise not_found()
+        repo = _by_number(call.params["id"], self.store.repo_by_id)
         return json_response(call.render.repository(repo, call.viewer.login))
 
     def get_permission(self, call: Call) -> SandboxResponse:
@@ -677,19 +667,19 @@ class GithubService:
         return self._issue_labels(call, repo, self._issue(call, repo))
 
     def add_issue_labels(self, call: Call) -> SandboxResponse:
-        repo = self._repo(call)
-        issue = self._issue(call, repo)
-        self._require_write(repo, call.viewer)
-        names = self._label_names(call.body())
-        self.store.set_issue_labels(repo, issue, issue.labels + names, call.viewer.login, call.now)
-        return self._issue_labels(call, repo, issue)
+        return self._put_issue_labels(call, keep_present=True)
 
     def set_issue_labels(self, call: Call) -> SandboxResponse:
+        return self._put_issue_labels(call, keep_present=False)
+
+    def _put_issue_labels(self, call: Call, *, keep_present: bool) -> SandboxResponse:
+        """The labels the body names, added to the issue's own or in place of them."""
         repo = self._repo(call)
         issue = self._issue(call, repo)
         self._require_write(repo, call.viewer)
         names = self._label_names(call.body())
-        self.store.set_issue_labels(repo, issue, names, call.viewer.login, call.now)
+        labels = issue.labels + names if keep_present else names
+        self.store.set_issue_labels(repo, issue, labels, call.viewer.login, call.now)
         return self._issue_labels(call, repo, issue)
 
     def clear_issue_labels(self, call: Call) -> SandboxResponse:
@@ -719,11 +709,10 @@ class GithubService:
 
     def get_issue_event(self, call: Call) -> SandboxResponse:
         repo = self._repo(call)
-        event_id = call.params["id"]
-        found = [e for e in repo.events if event_id.isdigit() and e.id == int(event_id)]
-        if not found:
-            raise not_found()
-        return json_response(call.render.event(repo, found[0]))
+        event = _by_number(
+            call.params["id"], lambda number: next((e for e in repo.events if e.id == number), None)
+        )
+        return json_response(call.render.event(repo, event))
 
     def list_labels(self, call: Call) -> SandboxResponse:
         repo = self._repo(call)
@@ -813,14 +802,11 @@ class GithubService:
             for issue in repo.issues.values()
             if query.matches(repo, issue)
         ]
-        sort = call.arg("sort")
-        key = {"created": "created_at", "updated": "updated_at", "comments": "comments"}.get(
-            sort or "", "created_at"
-        )
+        key = _issue_sort_field(call.arg("sort"))
         descending = (call.arg("order") or "desc") != "asc"
         found.sort(key=lambda pair: (getattr(pair[1], key), pair[1].id), reverse=descending)
-        per_page = min(max(_int_arg(call.arg("per_page"), 30), 1), 100)
-        if (_int_arg(call.arg("page"), 1) - 1) * per_page >= MAX_SEARCH_RESULTS:
+        page_number, per_page = _page_numbers(call)
+        if (page_number - 1) * per_page >= MAX_SEARCH_RESULTS:
             raise GithubError(422, "Only the first 1000 search results are available")
         page, headers = self._page(call, found[:MAX_SEARCH_RESULTS])
         body = {
@@ -862,6 +848,20 @@ def _int_arg(text: str | None, default: int) -> int:
         return default
 
 
+def _page_numbers(call: Call) -> tuple[int, int]:
+    """``page`` (from 1) and ``per_page`` (1 to 100, default 30) as GitHub reads them."""
+    per_page = min(max(_int_arg(call.arg("per_page"), 30), 1), 100)
+    return max(_int_arg(call.arg("page"), 1), 1), per_page
+
+
+def _by_number(text: str, find: Callable[[int], _T | None]) -> _T:
+    """What ``find`` gives for the number in a path; 404 when nothing, or no number."""
+    found = find(int(text)) if text.isdigit() else None
+    if found is None:
+        raise not_found()
+    return found
+
+
 def _assignee_matches(issue: Issue, wanted: str) -> bool:
     """The ``assignee`` filter: a login, ``*`` (anyone) or ``none``."""
     if not wanted:
@@ -871,10 +871,14 @@ def _assignee_matches(issue: Issue, wanted: str) -> bool:
     return wanted in {login.lower() for login in issue.assignees}
 
 
+def _issue_sort_field(sort: str | None) -> str:
+    """The issue attribute a ``sort`` parameter names; creation time by default."""
+    fields = {"created": "created_at", "updated": "updated_at", "comments": "comments"}
+    return fields.get(sort or "", "created_at")
+
+
 def _sorted_issues(issues: Iterable[Issue], sort: str, direction: str | None) -> list[Issue]:
-    key = {"created": "created_at", "updated": "updated_at", "comments": "comments"}.get(
-        sort, "created_at"
-    )
+    key = _issue_sort_field(sort)
     return sorted(
         issues, key=lambda issue: (getattr(issue, key), issue.number), reverse=direction != "asc"
     )
