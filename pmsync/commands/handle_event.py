@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pmsync.commands.sync import add_run_options
+from pmsync.commands.options import add_run_options
 from pmsync.config.model import Config, load_config
 from pmsync.domain.model import ParseResult
 from pmsync.domain.state import CommentState, IssueState

@@ -12,6 +12,7 @@ import argparse
 import logging
 from datetime import date
 
+from pmsync.commands.options import add_repos_option
 from pmsync.config.model import load_config
 from pmsync.report.output import FORMATS, Format, render_report, to_markdown
 from pmsync.report.produce import produce, resolve_period
@@ -49,13 +50,7 @@ def register(
         help="last incident day, included (with --until alone the period starts on the first "
         "day of its month)",
     )
-    parser.add_argument(
-        "--repo",
-        action="append",
-        metavar="OWNER/NAME",
-        help="repository to report on (repeatable; default: github.repositories, else "
-        "$GITHUB_REPOSITORY)",
-    )
+    add_repos_option(parser, "report on")
     parser.add_argument(
         "--format",
         choices=FORMATS,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 from datetime import timedelta
-from pathlib import Path
 
+from pmsync.commands.options import add_cache_options, add_repos_option, add_run_options, cache_from
 from pmsync.config.model import load_config
-from pmsync.engine import cache, reconcile
+from pmsync.engine import reconcile
 from pmsync.runtime.actions import in_github_actions
 from pmsync.runtime.run import repositories, start_run
 
@@ -30,50 +30,8 @@ def register(
     )
     add_run_options(parser)
     add_cache_options(parser)
-    parser.add_argument(
-        "--repo",
-        action="append",
-        metavar="OWNER/NAME",
-        help="repository to sync (repeatable; default: github.repositories, else "
-        "$GITHUB_REPOSITORY)",
-    )
+    add_repos_option(parser, "sync")
     parser.set_defaults(func=run)
-
-
-def add_run_options(parser: argparse.ArgumentParser) -> None:
-    """Options `sync` and `handle-event` share."""
-    parser.add_argument("--dry-run", action="store_true", help="print the plan and change nothing")
-    parser.add_argument(
-        "--bot-login",
-        metavar="LOGIN",
-        help="the GitHub login pmsync comments as (default: $PMSYNC_BOT_LOGIN, else asked "
-        "of GitHub, else github-actions[bot])",
-    )
-
-
-def add_cache_options(parser: argparse.ArgumentParser) -> None:
-    """Options `sync` and `worker` share: where the local cache lives, if anywhere."""
-    parser.add_argument(
-        "--cache",
-        type=Path,
-        metavar="DIR",
-        help=f"keep a local cache in DIR (default: ${cache.DIRECTORY_VARIABLE}, else none): "
-        "a sync then asks only what changed since the last one; losing the cache costs "
-        "requests, never changes the outcome. The scheduled workflow keeps "
-        f"{cache.DEFAULT_DIRECTORY} with actions/cache",
-    )
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help=f"use no cache, even if ${cache.DIRECTORY_VARIABLE} names one",
-    )
-
-
-def cache_from(args: argparse.Namespace) -> cache.FileCache | None:
-    if args.no_cache:
-        return None
-    directory = args.cache or os.environ.get(cache.DIRECTORY_VARIABLE, "").strip()
-    return cache.FileCache(Path(directory)) if directory else None
 
 
 def run(args: argparse.Namespace) -> int:

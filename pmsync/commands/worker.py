@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from pmsync.commands.sync import add_cache_options, add_run_options, cache_from
+from pmsync.commands.options import add_cache_options, add_repos_option, add_run_options, cache_from
 from pmsync.config.model import load_config
 from pmsync.runtime.run import repositories
 from pmsync.runtime.worker import Job, Worker, moving_clock, report_job, sync_job
@@ -26,13 +26,7 @@ def register(
     )
     add_run_options(parser)
     add_cache_options(parser)
-    parser.add_argument(
-        "--repo",
-        action="append",
-        metavar="OWNER/NAME",
-        help="repository to sync and report on (repeatable; default: github.repositories, "
-        "else $GITHUB_REPOSITORY)",
-    )
+    add_repos_option(parser, "sync and report on")
     parser.add_argument(
         "--once",
         action="store_true",
