@@ -87,22 +87,13 @@ def annotation(
     return f"::{head}::{escape_data(message)}"
 
 
-def emit_annotation(
-    level: Level,
-    message: str,
-    *,
-    title: str | None = None,
-    file: str | None = None,
-    line: int | None = None,
-    stream: TextIO | None = None,
-) -> None:
-    """Print one annotation line (to stdout unless told otherwise)."""
-    out = sys.stdout if stream is None else stream
-    line_text = annotation(level, message, title=title, file=file, line=line)
+def write_command(line: str, out: TextIO) -> None:
+    """Print one workflow command of pmsync's own, e.g. an ``annotation``, on its own line;
+    a ``CommandSafeStream`` passes it on unneutralised."""
     if isinstance(out, CommandSafeStream):
-        out.write_command(line_text)
+        out.write_command(line)
     else:
-        print(line_text, file=out, flush=True)
+        print(line, file=out, flush=True)
 
 
 def report_problem(
@@ -119,7 +110,7 @@ def report_problem(
     """
     out = sys.stderr if stream is None else stream
     if in_github_actions(environ):
-        emit_annotation(level, message, title=title, stream=out)
+        write_command(annotation(level, message, title=title), out)
     else:
         print(f"{level}: {message}", file=out, flush=True)
 
