@@ -72,47 +72,36 @@ def tell(
 ) -> DemoResult:
     """Every chapter on ``sandbox`` (fresh or reset), then the output folder."""
     with proxies_bypassed(urlsplit(sandbox.url).hostname or ""):
-        return _tell(sandbox, output, workdir, show=show, redactor=redactor)
-
-
-def _tell(
-    sandbox: SandboxControl,
-    output: Path,
-    workdir: Path,
-    *,
-    show: Callable[[str], None] | None,
-    redactor: Redactor,
-) -> DemoResult:
-    transcript.prepare_folder(output)
-    narrator = Narrator(show, folder=str(output))
-    narrator.template("intro.txt.j2", url=sandbox.url)
-    world = World(sandbox, workdir, narrator, redactor)
-    try:
-        for chapter in CHAPTERS:
-            world.set_clock(chapter.WHEN)
-            narrator.chapter(chapter.TITLE, chapter.WHEN)
-            chapter.play(world)
-        world.tally.settle(sandbox, "people")
-        reader = world.person("alice")
-        threads = transcript.read_threads(reader)
-        tickets_seen = transcript.read_tickets(reader)
-        world.tally.settle(sandbox, "output")
-    finally:
-        world.close()
-    rows = [
-        world.tally.row("pmsync", f"pmsync ({world.runs} runs)"),
-        world.tally.row("people", f"people ({', '.join(sorted(world.people))})"),
-    ]
-    files = transcript.write_output(
-        output,
-        threads=threads,
-        tickets=tickets_seen,
-        kept=world.kept,
-        narrator=narrator,
-        requests=rows,
-        links=transcript.LinkRewriter(sandbox),
-    )
-    narrator.template(
-        "outro.txt.j2", rows=rows, folder=str(output), index=transcript.INDEX_FILE, files=files
-    )
-    return DemoResult(files, dict(world.numbers), rows, world.runs, narrator.chapters)
+        transcript.prepare_folder(output)
+        narrator = Narrator(show, folder=str(output))
+        narrator.template("intro.txt.j2", url=sandbox.url)
+        world = World(sandbox, workdir, narrator, redactor)
+        try:
+            for chapter in CHAPTERS:
+                world.set_clock(chapter.WHEN)
+                narrator.chapter(chapter.TITLE, chapter.WHEN)
+                chapter.play(world)
+            world.tally.settle(sandbox, "people")
+            reader = world.person("alice")
+            threads = transcript.read_threads(reader)
+            tickets_seen = transcript.read_tickets(reader)
+            world.tally.settle(sandbox, "output")
+        finally:
+            world.close()
+        rows = [
+            world.tally.row("pmsync", f"pmsync ({world.runs} runs)"),
+            world.tally.row("people", f"people ({', '.join(sorted(world.people))})"),
+        ]
+        files = transcript.write_output(
+            output,
+            threads=threads,
+            tickets=tickets_seen,
+            kept=world.kept,
+            narrator=narrator,
+            requests=rows,
+            links=transcript.LinkRewriter(sandbox),
+        )
+        narrator.template(
+            "outro.txt.j2", rows=rows, folder=str(output), index=transcript.INDEX_FILE, files=files
+        )
+        return DemoResult(files, dict(world.numbers), rows, world.runs, narrator.chapters)
