@@ -1,4 +1,8 @@
-"""JQL string literals: every value pmsync puts into a query goes through ``jql_quote``."""
+"""JQL string literals: every value pmsync puts into a query goes through ``jql_quote``.
+
+The sandbox's Jira has its own quoting and parser (``pmsync.sandbox.jira.jql_parse``), not
+shared with this module on purpose, so that its parser is an independent check of it.
+"""
 
 from __future__ import annotations
 

@@ -74,7 +74,9 @@ def quote(value: str) -> str:
     """Encode ``value`` as a double-quoted JQL string, escaping exactly as Jira does.
 
     ``parse`` reads the result back as ``value`` whatever characters it holds, so untrusted
-    text can never change the structure of a query.
+    text can never change the structure of a query. The client's ``jql_quote`` follows the
+    same rules but is kept apart on purpose: the emulator shares no code with the client it
+    checks, and the tests read the client's quoting back through this module's parser.
     """
     out = ['"']
     for char in value:
