@@ -176,6 +176,10 @@ class Item:
     done_on: date | None  # the day it was done or dropped
     resolution: str | None
 
+    def done_by(self, day: date) -> bool:
+        """Done (not dropped) on or before ``day``."""
+        return self.progress is Progress.DONE and self.done_on is not None and self.done_on <= day
+
 
 @dataclass(frozen=True)
 class Case:
@@ -370,13 +374,7 @@ def _completion(scope: Scope, key: str, title: str, counts: str, pending_note: s
     config = scope.config
     closed = [case for case in scope.cases if case.window_end(config) < scope.today]
     items = [(case, item) for case in closed for item in case.items]
-    done = [
-        item
-        for case, item in items
-        if item.progress is Progress.DONE
-        and item.done_on is not None
-        and item.done_on <= case.window_end(config)
-    ]
+    done = [item for case, item in items if item.done_by(case.window_end(config))]
     return _rate(
         scope,
         key,
@@ -403,13 +401,7 @@ def on_time(scope: Scope) -> Rate:
         for case, item in urgent
         if item.progress in (Progress.DONE, Progress.DROPPED) or item.ref.due < scope.today
     ]
-    punctual = [
-        item
-        for _, item in decided
-        if item.progress is Progress.DONE
-        and item.done_on is not None
-        and item.done_on <= item.ref.due
-    ]
+    punctual = [item for _, item in decided if item.done_by(item.ref.due)]
     return _rate(
         scope,
         "p0_p1_on_time",
