@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 
 import jira
 import pytest
-from github import Auth, Github
+import responses
+import sandbox_pmsync
+from github import Github
 from hypothesis import settings
 
 from pmsync.sandbox.runner import Sandbox, running_sandbox
@@ -49,6 +51,14 @@ def _no_outside_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture
+def mocked() -> Iterator[responses.RequestsMock]:
+    """HTTP answered by `responses`: a request nobody expected fails, and so does a test
+    that leaves an expected one unsent."""
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
+        yield rsps
+
+
 @pytest.fixture(scope="session")
 def sandbox_server() -> Iterator[Sandbox]:
     """One sandbox (GitHub + Jira Cloud emulator) per test process; see docs/sandbox.md."""
@@ -66,13 +76,7 @@ def sandbox(sandbox_server: Sandbox) -> Sandbox:
 @pytest.fixture
 def github_client(sandbox: Sandbox) -> Iterator[Github]:
     """PyGithub as alice (OWNER of acme/payments), without retries or self-throttling."""
-    client = Github(
-        base_url=sandbox.github_url,
-        auth=Auth.Token(sandbox.github_token),
-        retry=None,
-        seconds_between_requests=0,
-        seconds_between_writes=0,
-    )
+    client = sandbox_pmsync.client(sandbox)
     yield client
     client.close()
 
@@ -80,10 +84,6 @@ def github_client(sandbox: Sandbox) -> Iterator[Github]:
 @pytest.fixture
 def jira_client(sandbox: Sandbox) -> Iterator[jira.JIRA]:
     """The `jira` library as alice on the Jira Cloud emulator, without retries."""
-    client = jira.JIRA(
-        server=sandbox.jira_url,
-        basic_auth=(sandbox.jira_email, sandbox.jira_token),
-        max_retries=0,
-    )
+    client = sandbox_pmsync.jira_client_for(sandbox)
     yield client
     client.close()

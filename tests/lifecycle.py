@@ -61,16 +61,26 @@ class Killed(Exception):
     """Stands for the process dying after a request."""
 
 
-def stop_after(index: int, requests: RequestLog | None = None) -> RequestLog:
-    """A request log that kills the run right after its ``index``-th request (1-based)."""
+def kill_when(
+    last: Callable[[RequestRecord], bool], requests: RequestLog | None = None
+) -> RequestLog:
+    """A request log (``requests``, or a new one) that kills the run right after the first
+    request ``last`` accepts."""
     log = requests if requests is not None else RequestLog()
 
     def listener(entry: RequestRecord) -> None:
-        if len(log.records) == index:
-            raise Killed(f"stopped after request {index}: {entry.method} {entry.path}")
+        if last(entry):
+            number = len(log.records)
+            raise Killed(f"killed after request {number}: {entry.method} {entry.path}")
 
     log.listeners.append(listener)
     return log
+
+
+def stop_after(index: int, requests: RequestLog | None = None) -> RequestLog:
+    """A request log that kills the run right after its ``index``-th request (1-based)."""
+    log = requests if requests is not None else RequestLog()
+    return kill_when(lambda entry: len(log.records) == index, log)
 
 
 FAULTS = ("500", "429", "dropped", "killed")
@@ -99,7 +109,8 @@ PLATFORM = "acme/platform"
 REPOS = (PAYMENTS, PLATFORM)
 
 
-def settings(sandbox: Sandbox) -> Settings:
+def settings_for(sandbox: Sandbox) -> Settings:
+    """pmsync's settings for the sandbox: its GitHub token and its Jira Cloud account."""
     return Settings(
         github_token=SecretStr(sandbox.github_token),
         github_api_url=sandbox.github_url,
@@ -119,6 +130,29 @@ def config() -> Config:
     )
 
 
+def fast_run(
+    settings: Settings,
+    config: Config,
+    now: datetime,
+    requests: RequestLog | None = None,
+    *,
+    dry_run: bool = False,
+    show: Callable[[str], None] = lambda text: None,
+) -> Run:
+    """A pmsync run in this process with the test retry settings; prints nothing unless
+    ``show`` is given."""
+    return start_run(
+        settings,
+        config,
+        now=now,
+        dry_run=dry_run,
+        requests=requests,
+        policy=FAST,
+        sleep=no_sleep,
+        show=show,
+    )
+
+
 @dataclass(frozen=True)
 class Outcome:
     """How a pmsync run ended: ``ok`` when it got through without any failure."""
@@ -128,8 +162,8 @@ class Outcome:
 
 
 class Pmsync:
-    """pmsync's entry points (sync, handle-event, report) against the sandbox; syncs keep
-    their local cache in ``cache`` when given."""
+    """pmsync's entry points (sync, handle-event, report) against the sandbox, over the
+    repositories ``config`` lists; syncs keep their local cache in ``cache`` when given."""
 
     def __init__(
         self,
@@ -138,33 +172,23 @@ class Pmsync:
         cache: Path | None = None,
         cache_age: timedelta = MAX_AGE,
     ) -> None:
-        self.settings = settings(sandbox)
+        self.settings = settings_for(sandbox)
         self.config = config
+        self.repos = tuple(config.github.repositories)
         self.cache = cache
         self.cache_age = cache_age
 
-    def _session(self, now: datetime, requests: RequestLog) -> Run:
-        return start_run(
-            self.settings,
-            self.config,
-            now=now,
-            requests=requests,
-            policy=FAST,
-            sleep=no_sleep,
-            show=lambda text: None,
-        )
-
     def sync(self, now: datetime, requests: RequestLog) -> Outcome:
-        session = self._session(now, requests)
+        session = fast_run(self.settings, self.config, now, requests)
         cache = FileCache(self.cache, self.cache_age) if self.cache is not None else None
-        return _finished(session, lambda: reconcile.sync(REPOS, session.engine, cache))
+        return _finished(session, lambda: reconcile.sync(self.repos, session.engine, cache))
 
     def event(
         self, repo: str, number: int, action: str, now: datetime, requests: RequestLog
     ) -> Outcome:
         """``pmsync handle-event`` for an ``issues`` event with this action."""
         hint = handle_event.Hint(repo, number, event=action)
-        session = self._session(now, requests)
+        session = fast_run(self.settings, self.config, now, requests)
         return _finished(session, lambda: handle_event.handle(hint, session, self.config))
 
     def report(self, now: datetime, period: Period, requests: RequestLog) -> Outcome:
@@ -174,7 +198,7 @@ class Pmsync:
                 self.settings,
                 self.config,
                 now=now,
-                repos=REPOS,
+                repos=self.repos,
                 period=period,
                 publish_digest=True,
                 requests=requests,

@@ -1,24 +1,30 @@
-"""pmsync against the test sandbox, for the security end-to-end tests.
+"""pmsync against the test sandbox: its clients, a CLI run's set-up, and `Site`.
 
-`Site` opens issues as any seeded person, runs pmsync (in process, through `start_run`)
-and reads back what GitHub and Jira hold and which requests were sent.
+``client`` and ``jira_client_for`` reach the sandbox as its people; ``use_sandbox``,
+``write_config`` and ``event_file`` set up a run of the CLI against it, as a workflow
+would. `Site` (for the
+security end-to-end tests) opens issues as any seeded person, runs pmsync in process and
+reads back what GitHub and Jira hold and which requests were sent.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import jira
+import pytest
 from github import Auth, Github
-from pydantic import SecretStr
+from lifecycle import fast_run, settings_for
+from realdata import load_json
 
-from pmsync.adapters.retry import RequestLog, RetryPolicy
+from pmsync.adapters.retry import RequestLog
 from pmsync.config.model import Config, GitHubConfig, JiraConfig, Person
-from pmsync.config.settings import Settings
 from pmsync.engine import identity, markers, reconcile
-from pmsync.runtime.run import Run, start_run
+from pmsync.runtime.run import Run
 from pmsync.sandbox.runner import Sandbox
 
 REPO = "acme/payments"
@@ -26,28 +32,74 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # the sandbox clock after a reset
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "postmortem.md"
 BODY = EXAMPLE.read_text(encoding="utf-8")
 TITLE = "Payments DB pool exhausted"
-FAST = RetryPolicy(max_attempts=3, base_delay=0.0)
+# bob by Jira account, alice by the e-mail pmsync looks up.
+PEOPLE = "people:\n  bob: {jira_account: bob}\n  alice: {email: alice@example.com}\n"
 
 
-def client(sandbox: Sandbox, token: str) -> Github:
+def client(sandbox: Sandbox, token: str | None = None) -> Github:
+    """PyGithub as the owner of ``token`` (alice, OWNER of acme/payments, by default), without
+    retries or self-throttling."""
     return Github(
         base_url=sandbox.github_url,
-        auth=Auth.Token(token),
+        auth=Auth.Token(token or sandbox.github_token),
         retry=None,
         seconds_between_requests=None,
         seconds_between_writes=None,
     )
 
 
-def settings_for(sandbox: Sandbox) -> Settings:
-    variables = sandbox.env()
-    return Settings(
-        github_token=SecretStr(variables["GITHUB_TOKEN"]),
-        github_api_url=variables["GITHUB_API_URL"],
-        jira_url=variables["JIRA_URL"],
-        jira_email=variables["JIRA_EMAIL"],
-        jira_api_token=SecretStr(variables["JIRA_API_TOKEN"]),
+def jira_client_for(sandbox: Sandbox) -> jira.JIRA:
+    """The `jira` library as alice on the sandbox's Jira Cloud, without retries."""
+    return jira.JIRA(
+        server=sandbox.jira_url,
+        basic_auth=(sandbox.jira_email, sandbox.jira_token),
+        max_retries=0,
     )
+
+
+def close_ticket(client: jira.JIRA, key: str, resolution: str | None = None) -> None:
+    """Take ``key``'s transition to a done status, as its owner would, with ``resolution``
+    if given."""
+    for transition in client.transitions(key, expand="transitions.fields"):
+        if transition["to"]["statusCategory"]["key"] == "done":
+            fields = {"resolution": {"name": resolution}} if resolution else None
+            client.transition_issue(key, transition["id"], fields=fields)
+            return
+    raise AssertionError(f"no transition of {key} leads to done")
+
+
+def use_sandbox(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Set the variables pmsync reads (GITHUB_API_URL, GITHUB_TOKEN, JIRA_URL, JIRA_EMAIL,
+    JIRA_API_TOKEN) to reach the sandbox, as a workflow's env block would; returns them."""
+    variables = sandbox.env()
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    return variables
+
+
+def write_config(folder: Path, *repos: str, people: bool = False, extra: str = "") -> Path:
+    """``folder``/pmsync.yml for the CLI on the sandbox: Jira Cloud, no throttling, the
+    repositories to sync (none: pass --repo), bob and alice mapped if ``people``, then
+    ``extra``."""
+    listed = f"  repositories: [{', '.join(repos)}]\n" if repos else ""
+    text = f"github:\n{listed}  throttle: false\njira:\n  deployment: cloud\n"
+    path = folder / "pmsync.yml"
+    path.write_text(text + (PEOPLE if people else "") + extra, encoding="utf-8")
+    return path
+
+
+def event_file(folder: Path, name: str, number: int, **changes: dict[str, Any]) -> Path:
+    """``folder``/event.json as GITHUB_EVENT_PATH names it: GitHub's real ``name`` delivery
+    (e.g. ``issues/opened``) for REPO's issue ``number``, each of ``changes`` merged into
+    that part of the payload (``comment={"body": ...}``)."""
+    payload = load_json(f"github-webhooks/{name}.payload.json")
+    payload["issue"]["number"] = number
+    payload["repository"]["full_name"] = REPO
+    for key, value in changes.items():
+        payload[key].update(value)
+    path = folder / "event.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    return path
 
 
 def default_config() -> Config:
@@ -85,15 +137,8 @@ class Site:
 
     def run(self, *, dry_run: bool = False, requests: RequestLog | None = None) -> Run:
         """`pmsync sync` in process; ``requests`` (with its listeners) sees every request."""
-        session = start_run(
-            self.settings,
-            self.config,
-            now=self.sandbox.clock(),
-            dry_run=dry_run,
-            requests=requests,
-            policy=FAST,
-            sleep=lambda seconds: None,
-            show=lambda text: None,
+        session = fast_run(
+            self.settings, self.config, self.sandbox.clock(), requests, dry_run=dry_run
         )
         reconcile.sync([REPO], session.engine)
         return session

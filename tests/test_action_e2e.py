@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ import requests
 from actions_runner import run_action_step, runner_commands, runner_outputs
 from postmortem_bodies import ROOT, actions, good_body
 
-from pmsync.sandbox.runner import Sandbox, running_sandbox
+from pmsync.sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.e2e
 
@@ -37,16 +36,11 @@ people:
 """
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[Sandbox]:
-    with running_sandbox() as sandbox:
-        yield sandbox
-
-
 @pytest.fixture
-def sandbox(served: Sandbox) -> Sandbox:
-    served.reset()
-    return served
+def sandbox(sandbox: Sandbox) -> Sandbox:
+    """The shared sandbox on the wall clock: the action runs pmsync without --now."""
+    sandbox.set_clock(None)
+    return sandbox
 
 
 @pytest.fixture

@@ -18,24 +18,24 @@ from typing import Any
 import pytest
 import yaml
 from lifecycle import (
-    FAST,
     START,
     Lifecycle,
     People,
     Pmsync,
-    no_sleep,
+    fast_run,
     record,
-    settings,
+    settings_for,
     view,
 )
 from postmortem_bodies import actions, good_body
+from sandbox_pmsync import use_sandbox, write_config
 
 from pmsync.adapters.retry import RequestLog
 from pmsync.cli import main
 from pmsync.config.model import Config, FollowupConfig, GitHubConfig, JiraConfig, Person
 from pmsync.engine import identity, markers, reconcile
 from pmsync.engine.cache import DEFAULT_DIRECTORY, FILE_NAME, FileCache
-from pmsync.runtime.run import Run, start_run
+from pmsync.runtime.run import Run
 from pmsync.runtime.worker import sync_job
 from pmsync.sandbox.runner import Sandbox
 
@@ -91,15 +91,8 @@ class World:
     def sync(self, cached: bool = True, *, dry_run: bool = False) -> Run:
         """One sync at the current time; the sandbox's request log holds only its requests."""
         self.sandbox.clear_requests()
-        session = start_run(
-            settings(self.sandbox),
-            self.config,
-            now=self.now,
-            dry_run=dry_run,
-            requests=RequestLog(),
-            policy=FAST,
-            sleep=no_sleep,
-            show=lambda text: None,
+        session = fast_run(
+            settings_for(self.sandbox), self.config, self.now, RequestLog(), dry_run=dry_run
         )
         reconcile.sync([REPO], session.engine, FileCache(self.folder) if cached else None)
         assert session.engine.failures == []
@@ -289,7 +282,9 @@ def test_an_item_that_falls_overdue_is_flagged_without_any_change(world: World) 
     assert any(w[1].endswith("/issues/1/comments") for w in world.writes())  # the nudge
 
 
-def test_a_repeat_follows_the_earlier_post_mortems_tickets(world: World) -> None:
+def _a_repeat_settled(world: World, priority: str = "P2") -> str:
+    """Two payments-db post-mortems, #2 a repeat of #1 whose item has ``priority``, synced
+    to a steady state; #2's body."""
     first = good_body(
         services="payments-db",
         action_items=actions("| Cap pool usage at 80% | Prevent | P2 | @bob | 2026-12-20 | |"),
@@ -298,7 +293,9 @@ def test_a_repeat_follows_the_earlier_post_mortems_tickets(world: World) -> None
         incident_start="2026-11-29 14:00 UTC",
         incident_end="2026-11-29 15:00 UTC",
         services="payments-db",
-        action_items=actions("| Alert on pool usage | Detect | P2 | @bob | 2026-12-20 | |"),
+        action_items=actions(
+            f"| Alert on pool usage | Detect | {priority} | @bob | 2026-12-20 | |"
+        ),
     )
     world.people.open("alice", REPO, "Pool exhausted", first)
     world.people.open("alice", REPO, "Pool exhausted again", second)
@@ -306,6 +303,11 @@ def test_a_repeat_follows_the_earlier_post_mortems_tickets(world: World) -> None
     world.later()
     world.sync()
     world.later()
+    return second
+
+
+def test_a_repeat_follows_the_earlier_post_mortems_tickets(world: World) -> None:
+    _a_repeat_settled(world)
     repeat = _comment(world, 2, markers.REPEAT)
     world.people.move(REPO, 1, "Cap pool usage at 80%", "Done")
     world.sync()
@@ -319,22 +321,7 @@ def test_a_repeat_fixed_by_its_event_still_follows_the_earlier_tickets(world: Wo
     """The cache kept the post-mortem while it was invalid (no repeat search then); the
     fix's event made its tickets and repeat comment. The cache must not go on vouching
     for the state it kept, or the repeat comment would never follow the earlier items."""
-    first = good_body(
-        services="payments-db",
-        action_items=actions("| Cap pool usage at 80% | Prevent | P2 | @bob | 2026-12-20 | |"),
-    )
-    second = good_body(
-        incident_start="2026-11-29 14:00 UTC",
-        incident_end="2026-11-29 15:00 UTC",
-        services="payments-db",
-        action_items=actions("| Alert on pool usage | Detect | urgent | @bob | 2026-12-20 | |"),
-    )
-    world.people.open("alice", REPO, "Pool exhausted", first)
-    world.people.open("alice", REPO, "Pool exhausted again", second)
-    world.sync()
-    world.later()
-    world.sync()
-    world.later()
+    second = _a_repeat_settled(world, priority="urgent")  # invalid: no repeat search yet
     world.people.edit("alice", REPO, 2, second.replace("| urgent |", "| P2 |"))
     event = Pmsync(world.sandbox, world.config).event(REPO, 2, "edited", world.now, RequestLog())
     assert event.ok
@@ -448,7 +435,7 @@ def test_the_worker_keeps_one_cache_from_run_to_run(world: World) -> None:
     world.open(3)
     clock = iter([START, START + timedelta(hours=1), START + timedelta(hours=2)])
     job = sync_job(
-        settings(world.sandbox),
+        settings_for(world.sandbox),
         world.config,
         [REPO],
         lambda: next(clock),
@@ -460,19 +447,13 @@ def test_the_worker_keeps_one_cache_from_run_to_run(world: World) -> None:
     assert len(world.requests()) == 4  # the third run: the three questions and GET /user
 
 
-def _environment(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in sandbox.env().items():
-        monkeypatch.setenv(name, value)
-
-
 @pytest.mark.parametrize("where", ["option", "variable"])
 def test_sync_keeps_the_cache_where_it_is_told(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
     world.open(1)
-    _environment(world.sandbox, monkeypatch)
-    config = tmp_path / "pmsync.yml"
-    config.write_text("github:\n  throttle: false\njira:\n  deployment: cloud\n", encoding="utf-8")
+    use_sandbox(world.sandbox, monkeypatch)
+    config = write_config(tmp_path)
     args = ["sync", "--config", str(config), "--repo", REPO, "--now", START.isoformat()]
     if where == "option":
         args += ["--cache", str(world.folder)]
@@ -484,11 +465,10 @@ def test_sync_keeps_the_cache_where_it_is_told(
 
 def test_no_cache_means_none(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     world.open(1)
-    _environment(world.sandbox, monkeypatch)
+    use_sandbox(world.sandbox, monkeypatch)
     monkeypatch.setenv("PMSYNC_CACHE_DIR", str(world.folder))
     monkeypatch.chdir(tmp_path)
-    config = tmp_path / "pmsync.yml"
-    config.write_text("github:\n  throttle: false\njira:\n  deployment: cloud\n", encoding="utf-8")
+    config = write_config(tmp_path)
     assert main(["sync", "--config", str(config), "--repo", REPO, "--no-cache"]) == 0
     assert not world.folder.exists()
     assert not (tmp_path / ".pmsync-cache").exists()

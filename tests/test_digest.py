@@ -15,7 +15,7 @@ import responses
 import yaml
 from actions_runner import run_action_step
 from factories import issue
-from test_github_adapter import API, REPO, api_issue, make_adapter, mocked  # noqa: F401
+from test_github_adapter import API, REPO, api_issue, make_adapter
 
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.cli import main
@@ -243,7 +243,7 @@ def _digest_issue(number: int, body: str) -> dict[str, Any]:
 
 
 def test_a_create_whose_answer_is_lost_is_not_sent_again(
-    mocked: responses.RequestsMock,  # noqa: F811
+    mocked: responses.RequestsMock,
 ) -> None:
     body = digest_body(OCTOBER, "text\n")
     mocked.post(f"{API}/repos/{REPO}/issues", status=502, json={"message": "Server Error"})

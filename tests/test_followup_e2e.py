@@ -14,38 +14,22 @@ from typing import Any
 import jira
 import pytest
 from github import Github
-from sandbox_pmsync import settings_for
+from lifecycle import Killed, Pmsync, kill_when
+from sandbox_pmsync import BODY, REPO, close_ticket, use_sandbox, write_config
 
-from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
+from pmsync.adapters.retry import RequestRecord
 from pmsync.cli import main
 from pmsync.config.model import load_config
-from pmsync.engine import identity, markers, reconcile
-from pmsync.runtime.run import start_run
+from pmsync.engine import identity, markers
 from pmsync.sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.e2e
 
-REPO = "acme/payments"
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "postmortem.md"
-BODY = EXAMPLE.read_text(encoding="utf-8")  # incident on Friday 20 November 2026
+# Two items of BODY, the example post-mortem (incident on Friday 20 November 2026).
 BOBS_P1 = "Alert when payments-db pool usage stays above 80% for 5 minutes"  # due 27 November
 ALICES_P2 = "Add database connections to the capacity checklist run 5 days before each campaign"
 REVIEW_14 = markers.followup_marker(14)
 REVIEW_28 = markers.followup_marker(28)
-CONFIG = f"""\
-github:
-  repositories: [{REPO}]
-  throttle: false
-jira:
-  deployment: cloud
-people:
-  bob: {{jira_account: bob}}
-  alice: {{email: alice@example.com}}
-"""
-
-
-class Killed(Exception):
-    """Stands for the process dying right after a request."""
 
 
 @dataclass
@@ -113,11 +97,7 @@ class Story:
         return str(key)
 
     def finish(self, key: str) -> None:
-        for transition in self.jira.transitions(key, expand="transitions.fields"):
-            if transition["to"]["statusCategory"]["key"] == "done":
-                self.jira.transition_issue(key, transition["id"])
-                return
-        raise AssertionError(f"no transition of {key} leads to done")
+        close_ticket(self.jira, key)
 
     def finish_all(self) -> None:
         for issue in self.tickets():
@@ -132,41 +112,26 @@ def story(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Story:
-    variables = sandbox.env()
-    for name in ("GITHUB_API_URL", "GITHUB_TOKEN", "JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN"):
-        monkeypatch.setenv(name, variables[name])
-    config = tmp_path / "pmsync.yml"
-    config.write_text(CONFIG, encoding="utf-8")
+    use_sandbox(sandbox, monkeypatch)
+    config = write_config(tmp_path, REPO, people=True)
     return Story(sandbox, config, github_client, jira_client)
 
 
 def configure(story: Story, extra: str) -> None:
-    story.config.write_text(CONFIG + extra, encoding="utf-8")
+    write_config(story.config.parent, REPO, people=True, extra=extra)
 
 
 def killed_after_posting(story: Story, marker: str, day: date) -> None:
     """A sync that dies right after GitHub stored the comment carrying ``marker``."""
     moment = story.travel(day)
-    requests = RequestLog()
     created = story.with_marker(marker)
 
-    def listener(entry: RequestRecord) -> None:
-        posted = entry.method == "POST" and entry.path.endswith("/comments")
-        if posted and len(story.with_marker(marker)) > len(created):
-            raise Killed(f"killed after {entry.method} {entry.path}")
+    def posted(entry: RequestRecord) -> bool:
+        comment = entry.method == "POST" and entry.path.endswith("/comments")
+        return comment and len(story.with_marker(marker)) > len(created)
 
-    requests.listeners.append(listener)
-    settings = settings_for(story.sandbox)
-    session = start_run(
-        settings,
-        load_config(story.config),
-        now=moment,
-        requests=requests,
-        policy=RetryPolicy(max_attempts=2, base_delay=0.0),
-        sleep=lambda seconds: None,
-    )
     with pytest.raises(Killed):
-        reconcile.sync([REPO], session.engine)
+        Pmsync(story.sandbox, load_config(story.config)).sync(moment, kill_when(posted))
 
 
 # --- the stories ---------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -57,21 +56,21 @@ def _rebase(raw: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(raw).replace("https://api.github.com", API))
 
 
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
-
-
-def make_adapter(identity: str | None = "pmsync-bot") -> tuple[GitHubAdapter, RequestLog]:
+def github_remote() -> tuple[Remote, RequestLog]:
+    """pmsync's GitHub remote with retries that do not wait, and the log of its requests."""
     request_log = RequestLog()
     remote = Remote(
         "github",
         classify,
-        policy=RetryPolicy(max_attempts=3, base_delay=0.01),
+        policy=RetryPolicy(max_attempts=3, base_delay=0.0),
         log=request_log,
         sleep=lambda seconds: None,
     )
+    return remote, request_log
+
+
+def make_adapter(identity: str | None = "pmsync-bot") -> tuple[GitHubAdapter, RequestLog]:
+    remote, request_log = github_remote()
     auth = GitHubTokenAuth(api_url=API, token=SecretStr(TOKEN))
     adapter = GitHubAdapter.connect(auth, remote=remote, throttle=False, identity=identity)
     return adapter, request_log

@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr
 from realdata import load_json
+from sandbox_pmsync import write_config
+from test_github_adapter import github_remote
 
-from pmsync.adapters.github import GitHubAdapter, classify
-from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
+from pmsync.adapters.github import GitHubAdapter
+from pmsync.adapters.retry import RequestLog
 from pmsync.cli import main
 from pmsync.config.settings import GitHubAppAuth, Settings
 from pmsync.errors import ConfigError
@@ -68,12 +69,6 @@ def pem(key: rsa.RSAPrivateKey) -> str:
     ).decode("ascii")
 
 
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
-
-
 def app_auth(pem: str, installation_id: int | None = None) -> GitHubAppAuth:
     return GitHubAppAuth(
         api_url=API, app_id=APP_ID, private_key=SecretStr(pem), installation_id=installation_id
@@ -83,14 +78,7 @@ def app_auth(pem: str, installation_id: int | None = None) -> GitHubAppAuth:
 def connect(
     auth: GitHubAppAuth, redactor: Redactor | None = None, repository: str | None = REPO
 ) -> tuple[GitHubAdapter, RequestLog]:
-    request_log = RequestLog()
-    remote = Remote(
-        "github",
-        classify,
-        policy=RetryPolicy(max_attempts=3, base_delay=0.0),
-        log=request_log,
-        sleep=lambda seconds: None,
-    )
+    remote, request_log = github_remote()
     adapter = GitHubAdapter.connect(
         auth,
         remote=remote,
@@ -223,7 +211,8 @@ def test_a_key_that_cannot_sign_is_refused_before_any_request(
 ECHO = {"message": f"token {TOKEN} may not list issues", "documentation_url": "x"}
 
 
-def app_only(
+@pytest.fixture
+def app_config(
     pem: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mocked: responses.RequestsMock
 ) -> Path:
     """The environment with App credentials only, GitHub ready to mint the installation
@@ -234,64 +223,45 @@ def app_only(
     monkeypatch.setenv("JIRA_URL", "https://acme.atlassian.net")
     monkeypatch.setenv("JIRA_EMAIL", "pmsync@acme.example")
     monkeypatch.setenv("JIRA_API_TOKEN", "jira-api-token-for-the-app-test")
-    config = tmp_path / "pmsync.yml"
-    config.write_text("github:\n  throttle: false\njira:\n  deployment: cloud\n", encoding="utf-8")
     mocked.get(INSTALLATION_URL, json=installation())
     mocked.post(TOKEN_URL, json=installation_token(), status=201)
-    return config
+    return write_config(tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("command", "path"), [("sync", f"/repos/{REPO}/issues"), ("report", "/search/issues")]
+)
 def test_the_cli_acts_as_the_app_and_masks_its_token(
     mocked: responses.RequestsMock,
-    pem: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    app_config: Path,
     capsys: pytest.CaptureFixture[str],
+    command: str,
+    path: str,
 ) -> None:
-    """`pmsync sync` with only App credentials: the token is minted for the repository it
-    syncs, and an error that quotes the token back shows it masked."""
-    config = app_only(pem, tmp_path, monkeypatch, mocked)
-    mocked.get(f"{API}/repos/{REPO}/issues", json=ECHO, status=403)
+    """`pmsync sync` and `pmsync report` with only App credentials: the token is minted for
+    the repository they read, and an error that quotes the token back shows it masked."""
+    mocked.get(f"{API}{path}", json=ECHO, status=403)
 
-    assert main(["sync", "--config", str(config), "--repo", REPO]) == 4
+    assert main([command, "--config", str(app_config), "--repo", REPO]) == 4
     out, err = capsys.readouterr()
-    assert f"github GET /repos/{REPO}/issues answered 403: token *** may not list issues" in err
+    assert f"github GET {path} answered 403: token *** may not list issues" in err
     assert not any(form in out + err for form in secret_forms(TOKEN))
     assert mocked.calls[2].request.headers["Authorization"] == f"token {TOKEN}"
 
 
-def test_the_report_acts_as_the_app_and_masks_its_token(
-    mocked: responses.RequestsMock,
-    pem: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    config = app_only(pem, tmp_path, monkeypatch, mocked)
-    mocked.get(f"{API}/search/issues", json=ECHO, status=403)
-
-    assert main(["report", "--config", str(config), "--repo", REPO]) == 4
-    out, err = capsys.readouterr()
-    assert "github GET /search/issues answered 403: token *** may not list issues" in err
-    assert not any(form in out + err for form in secret_forms(TOKEN))
-
-
 def test_the_worker_acts_as_the_app_and_masks_its_token(
     mocked: responses.RequestsMock,
-    pem: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    app_config: Path,
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Each job mints a token for the worker's first repository (the sync's and the
     digest's), and its failure is logged with the token masked."""
     caplog.set_level(logging.INFO, logger="pmsync.runtime.worker")
-    config = app_only(pem, tmp_path, monkeypatch, mocked)
     mocked.get(f"{API}/repos/{REPO}/issues", json=ECHO, status=403)
     mocked.get(f"{API}/search/issues", json=ECHO, status=403)
 
-    assert main(["worker", "--once", "--config", str(config), "--repo", REPO]) == 1
+    assert main(["worker", "--once", "--config", str(app_config), "--repo", REPO]) == 1
     out, err = capsys.readouterr()
     logged = caplog.text
     assert f"github GET /repos/{REPO}/issues answered 403: token *** may not list" in logged
@@ -339,8 +309,7 @@ def test_the_cli_masks_a_key_read_from_a_file(
 ) -> None:
     """GitHub's refusal quotes a line of the key that pmsync read from a file: the error
     the user sees, and its annotation in Actions, show it masked."""
-    config = tmp_path / "pmsync.yml"
-    config.write_text("github:\n  throttle: false\njira:\n  deployment: cloud\n", encoding="utf-8")
+    config = write_config(tmp_path)
     key_file = tmp_path / "app.pem"
     key_file.write_text(pem, encoding="ascii")
     summary = tmp_path / "summary.md"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -14,12 +13,13 @@ import requests
 import responses
 from hypothesis import given
 from hypothesis import strategies as st
+from lifecycle import Killed, kill_when
 from realdata import load_json
 from responses import matchers
 
 from pmsync.adapters.jira import JiraAdapter, classify
 from pmsync.adapters.jql import jql_quote
-from pmsync.adapters.retry import Remote, RequestLog, RequestRecord, RetryPolicy
+from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
 from pmsync.domain.changes import NewTicket
 from pmsync.domain.state import TicketState
 from pmsync.engine.identity import DUPLICATE_LABEL, item_label
@@ -45,16 +45,6 @@ HTML_429 = (
     '<!DOCTYPE html><html lang="en"><head><title>Oops - an error has occurred</title></head>'
     '<body class=" error-page error429"><h1>Something went wrong</h1></body></html>'
 )
-
-
-class Killed(Exception):
-    """Stands for the process dying right after a request."""
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
 
 
 def make_adapter(deployment: str = "cloud") -> tuple[JiraAdapter, RequestLog, list[float]]:
@@ -591,12 +581,7 @@ def test_a_duplicate_is_closed_before_it_is_labelled(mocked: responses.RequestsM
     mocked.get(f"{SITE}/rest/api/2/issue/OPS-7/transitions", json=transitions)
     mocked.post(f"{SITE}/rest/api/2/issue/OPS-7/transitions", status=204)
     adapter, request_log, _ = make_adapter()
-
-    def die_after_the_first_write_to_the_duplicate(entry: RequestRecord) -> None:
-        if entry.write and "/OPS-7" in entry.path:
-            raise Killed(f"{entry.method} {entry.path}")
-
-    request_log.listeners.append(die_after_the_first_write_to_the_duplicate)
+    kill_when(lambda entry: entry.write and "/OPS-7" in entry.path, request_log)
     with pytest.raises(Killed, match="POST /rest/api/2/issue/OPS-7/transitions"):
         adapter.close_as_duplicate(duplicate(), DUPLICATE_COMMENT)
 

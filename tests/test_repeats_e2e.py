@@ -19,39 +19,23 @@ from typing import Any
 import jira
 import pytest
 from github import Github
-from sandbox_pmsync import client, settings_for
+from lifecycle import Killed, Pmsync, kill_when
+from sandbox_pmsync import BODY, client, close_ticket, use_sandbox, write_config
 
-from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
+from pmsync.adapters.retry import RequestRecord
 from pmsync.cli import main
 from pmsync.config.model import load_config
-from pmsync.engine import identity, markers, reconcile
+from pmsync.engine import identity, markers
 from pmsync.repeats.plan import decode_backlinks
-from pmsync.runtime.run import start_run
 from pmsync.sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.e2e
 
 PAYMENTS = "acme/payments"
 LEDGER = "acme/ledger"
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "postmortem.md"
-BODY = EXAMPLE.read_text(encoding="utf-8")  # incident on 20 November 2026, payments-db
 ITEMS_HEADING = "### Action items"
-CONFIG = f"""\
-github:
-  repositories: [{PAYMENTS}, {LEDGER}]
-  throttle: false
-jira:
-  deployment: cloud
-people:
-  bob: {{jira_account: bob}}
-  alice: {{email: alice@example.com}}
-"""
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
 Row = tuple[str, str, str, str, str]  # action, type, priority, owner, due
-
-
-class Killed(Exception):
-    """Stands for the process dying right after a request."""
 
 
 def body(
@@ -138,12 +122,7 @@ class World:
         return links
 
     def resolve(self, key: str, resolution: str) -> None:
-        for transition in self.jira.transitions(key, expand="transitions.fields"):
-            if transition["to"]["statusCategory"]["key"] == "done":
-                fields = {"resolution": {"name": resolution}}
-                self.jira.transition_issue(key, transition["id"], fields=fields)
-                return
-        raise AssertionError(f"no transition of {key} leads to done")
+        close_ticket(self.jira, key, resolution)
 
     def writes(self) -> list[tuple[str, str]]:
         return [(r["method"], r["path"]) for r in self.sandbox.requests() if r["method"] in WRITES]
@@ -160,24 +139,8 @@ class World:
     def killed_after(self, day: date, last: Callable[[RequestRecord], bool]) -> None:
         """A sync that dies right after the first request ``last`` accepts."""
         moment = self.travel(day)
-        requests = RequestLog()
-
-        def listener(entry: RequestRecord) -> None:
-            if last(entry):
-                raise Killed(f"killed after {entry.method} {entry.path}")
-
-        requests.listeners.append(listener)
-        settings = settings_for(self.sandbox)
-        session = start_run(
-            settings,
-            load_config(self.config),
-            now=moment,
-            requests=requests,
-            policy=RetryPolicy(max_attempts=2, base_delay=0.0),
-            sleep=lambda seconds: None,
-        )
         with pytest.raises(Killed):
-            reconcile.sync([PAYMENTS, LEDGER], session.engine)
+            Pmsync(self.sandbox, load_config(self.config)).sync(moment, kill_when(last))
 
 
 @pytest.fixture
@@ -190,11 +153,8 @@ def world(
 ) -> World:
     sandbox.add_github_repo(LEDGER)
     sandbox.add_github_user("alice", repos={LEDGER: "OWNER"})
-    variables = sandbox.env()
-    for name in ("GITHUB_API_URL", "GITHUB_TOKEN", "JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN"):
-        monkeypatch.setenv(name, variables[name])
-    config = tmp_path / "pmsync.yml"
-    config.write_text(CONFIG, encoding="utf-8")
+    use_sandbox(sandbox, monkeypatch)
+    config = write_config(tmp_path, PAYMENTS, LEDGER, people=True)
     return World(sandbox, config, github_client, jira_client)
 
 
@@ -323,7 +283,9 @@ def test_a_repeat_is_flagged_once_and_follows_edits(
 def test_each_rule_finds_its_own_earlier_postmortem(
     world: World, rule: str, expected: str | None
 ) -> None:
-    world.config.write_text(CONFIG + f"repeats:\n  rule: {rule}\n", encoding="utf-8")
+    write_config(
+        world.config.parent, PAYMENTS, LEDGER, people=True, extra=f"repeats:\n  rule: {rule}\n"
+    )
     earlier = {
         "db-deploy": (LEDGER, body("2026-08-12 10:00 UTC", "payments-db", "Deploy")),
         "api-capacity": (PAYMENTS, body("2026-10-01 10:00 UTC", "ledger-api", "Capacity")),

@@ -17,9 +17,9 @@ from typing import Any
 
 import jira
 import pytest
-from github import Auth, Github
 from report_history import HISTORY, NOW, PAYMENTS, SEARCH, ItemSpec, PostMortemSpec, body
 from sandbox_pmsync import client as client_for
+from sandbox_pmsync import jira_client_for, use_sandbox, write_config
 
 from pmsync.cli import main
 from pmsync.config.model import load_config
@@ -33,13 +33,6 @@ from pmsync.sandbox.runner import Sandbox, running_sandbox
 pytestmark = pytest.mark.e2e
 
 OCTOBER = ["--since", "2026-10-01", "--until", "2026-10-31"]
-CONFIG = f"""\
-github:
-  repositories: [{PAYMENTS}, {SEARCH}]
-  throttle: false
-jira:
-  deployment: cloud
-"""
 
 
 @dataclass
@@ -47,22 +40,6 @@ class Played:
     sandbox: Sandbox
     state: dict[str, Any]  # the sandbox right after the history, restored before each test
     config: Path
-
-
-def _clients(sandbox: Sandbox) -> tuple[Github, jira.JIRA]:
-    github = Github(
-        base_url=sandbox.github_url,
-        auth=Auth.Token(sandbox.github_token),
-        retry=None,
-        seconds_between_requests=None,
-        seconds_between_writes=None,
-    )
-    client = jira.JIRA(
-        server=sandbox.jira_url,
-        basic_auth=(sandbox.jira_email, sandbox.jira_token),
-        max_retries=0,
-    )
-    return github, client
 
 
 def _close(client: jira.JIRA, pm: PostMortemSpec, item: ItemSpec) -> None:
@@ -97,14 +74,12 @@ def _sync(config: Path, moment: datetime) -> None:
 
 @pytest.fixture(scope="module")
 def played(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Played]:
-    config = tmp_path_factory.mktemp("report") / "pmsync.yml"
-    config.write_text(CONFIG, encoding="utf-8")
+    config = write_config(tmp_path_factory.mktemp("report"), PAYMENTS, SEARCH)
     with running_sandbox(now=HISTORY[0].opened) as sandbox, pytest.MonkeyPatch.context() as env:
-        for name, value in sandbox.env().items():
-            env.setenv(name, value)
+        use_sandbox(sandbox, env)
         sandbox.add_github_repo(SEARCH)
         sandbox.add_github_user("alice", repos={SEARCH: "OWNER"})
-        github, client = _clients(sandbox)
+        github, client = client_for(sandbox), jira_client_for(sandbox)
         for moment, _, event in _events(HISTORY):
             sandbox.set_clock(moment)
             if event[0] == "open":
@@ -128,8 +103,7 @@ def world(played: Played, monkeypatch: pytest.MonkeyPatch) -> Played:
     played.sandbox.restore(played.state)
     played.sandbox.set_clock(NOW)
     played.sandbox.clear_requests()
-    for name, value in played.sandbox.env().items():
-        monkeypatch.setenv(name, value)
+    use_sandbox(played.sandbox, monkeypatch)
     return played
 
 
@@ -192,7 +166,7 @@ def test_postmortems_pmsync_refused_or_set_aside_count_nowhere(
     world: Played, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = report(world, capsys, *OCTOBER, "--format", "json")
-    github, _ = _clients(world.sandbox)
+    github = client_for(world.sandbox)
     # An outsider's post-mortem of an indexer outage on Oct 2: were it counted, F (indexer,
     # Oct 28) would be its repeat, and its overdue item and lessons would be published.
     token = world.sandbox.add_github_user("mallory", repos={SEARCH: "NONE"})["token"]
@@ -284,9 +258,9 @@ def test_an_empty_period_says_no_data(world: Played, capsys: pytest.CaptureFixtu
 
 
 def _digests(world: Played) -> list[Any]:
-    github, client = _clients(world.sandbox)
+    github = client_for(world.sandbox)
     found = list(github.get_repo(PAYMENTS).get_issues(state="all", labels=["pm:digest"]))
-    client.close()  # type: ignore[no-untyped-call]
+    github.close()
     return found
 
 
@@ -320,7 +294,7 @@ def test_the_digest_is_created_once_per_month_and_edited_in_place(
     assert len(_digests(world)) == 1
 
     # F2 (due Nov 10) is done now: the same issue is edited, no second one appears.
-    github, client = _clients(world.sandbox)
+    client = jira_client_for(world.sandbox)
     f = next(pm for pm in HISTORY if pm.name == "F")
     _close(client, f, f.items[1])
     world.sandbox.clear_requests()
@@ -336,7 +310,6 @@ def test_the_digest_is_created_once_per_month_and_edited_in_place(
     report(world, capsys, "--since", "2026-11-01", "--until", "2026-11-30", "--publish")
     months = sorted(issue.title for issue in _digests(world))
     assert months == ["Post-mortem digest 2026-10", "Post-mortem digest 2026-11"]
-    github.close()
     client.close()  # type: ignore[no-untyped-call]
 
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sandbox_pmsync import REPO, Site
+from sandbox_pmsync import REPO, Site, use_sandbox, write_config
 
 from pmsync.cli import main
 from pmsync.commands.sync import LEAVE_RECENT_ON_SCHEDULE
@@ -19,21 +19,11 @@ from pmsync.sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.e2e
 
-CONFIG = f"""\
-github:
-  repositories: [{REPO}]
-  throttle: false
-jira:
-  deployment: cloud
-"""
-
 
 @pytest.fixture
 def site(sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Site:
-    variables = sandbox.env()
-    for name in ("GITHUB_API_URL", "GITHUB_TOKEN", "JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN"):
-        monkeypatch.setenv(name, variables[name])
-    (tmp_path / "pmsync.yml").write_text(CONFIG, encoding="utf-8")
+    use_sandbox(sandbox, monkeypatch)
+    write_config(tmp_path, REPO)
     monkeypatch.chdir(tmp_path)
     return Site(sandbox)
 

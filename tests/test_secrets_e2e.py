@@ -23,7 +23,7 @@ from github.Requester import Requester
 from jira import JIRAError
 from jira.resilientsession import ResilientSession
 from pydantic import SecretStr
-from sandbox_pmsync import BODY, REPO, Site
+from sandbox_pmsync import BODY, REPO, Site, write_config
 
 from pmsync.cli import main
 from pmsync.config.settings import Settings
@@ -38,15 +38,6 @@ JIRA_EMAIL = "pmbot@example.com"
 JIRA_TOKEN = "jira-known-secret-4f7c2a91-e5d3"
 WRONG_GITHUB_TOKEN = "ghp_WrongButStillSecret9876543210abcdef"
 WRONG_JIRA_TOKEN = "jira-wrong-secret-0b1c2d3e4f"
-CONFIG = """\
-github:
-  throttle: false
-jira:
-  deployment: cloud
-people:
-  bob: {jira_account: bob}
-  alice: {email: alice@example.com}
-"""
 
 
 def leaked_forms() -> set[str]:
@@ -78,8 +69,7 @@ class Harness:
 
     def run_sync(self) -> Outcome:
         """`pmsync -v sync` as a workflow runs it; every place output can go is read."""
-        config = self.tmp_path / "pmsync.yml"
-        config.write_text(CONFIG, encoding="utf-8")
+        config = write_config(self.tmp_path, people=True)
         with (
             self.caplog.at_level(logging.DEBUG),
             self.caplog.at_level(logging.DEBUG, logger="github"),
@@ -269,8 +259,7 @@ def test_a_successful_run_shows_no_token_either(harness: Harness) -> None:
 
 def test_the_real_process_masks_a_refused_token(harness: Harness) -> None:
     """The same as a user sees it: a separate `pmsync` process, its own logging set-up."""
-    config = harness.tmp_path / "pmsync.yml"
-    config.write_text(CONFIG, encoding="utf-8")
+    config = write_config(harness.tmp_path, people=True)
     harness.site.sandbox.add_fault(service="jira", status=500, retry_after=0, times=1000)
     done = subprocess.run(
         [sys.executable, "-m", "pmsync", "-v", "sync", "--config", str(config), "--repo", REPO],

@@ -17,18 +17,23 @@ from typing import Any
 
 import jira
 import pytest
-from github import Auth, Github
-from pydantic import SecretStr
-from realdata import load_json
+from lifecycle import Killed, fast_run, kill_when, settings_for, stop_after
+from sandbox_pmsync import (
+    client,
+    close_ticket,
+    event_file,
+    jira_client_for,
+    use_sandbox,
+    write_config,
+)
 
-from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
+from pmsync.adapters.retry import RequestLog
 from pmsync.cli import main
 from pmsync.config.model import Config, GitHubConfig, JiraConfig, Person
-from pmsync.config.settings import Settings
 from pmsync.engine import identity, markers, reconcile
 from pmsync.errors import PmsyncError
 from pmsync.postmortem.lint import check_postmortem
-from pmsync.runtime.run import Run, start_run
+from pmsync.runtime.run import Run
 from pmsync.sandbox.runner import Sandbox, running_sandbox
 
 pytestmark = pytest.mark.e2e
@@ -46,7 +51,6 @@ ACTIONS = [
     "Improve monitoring",
     "Add database connections to the capacity checklist run 5 days before each campaign",
 ]
-FAST = RetryPolicy(max_attempts=4, base_delay=0.0)
 DUPLICATE = identity.DUPLICATE_LABEL
 
 
@@ -69,10 +73,6 @@ def cloud(sandbox: Sandbox) -> World:
     return World(sandbox, "cloud")
 
 
-class Killed(Exception):
-    """Stands for the process dying after a request."""
-
-
 @dataclass
 class World:
     """A sandbox with one post-mortem, and pmsync configured for it."""
@@ -81,23 +81,14 @@ class World:
     deployment: str
 
     def __post_init__(self) -> None:
-        self.github = Github(
-            base_url=self.sandbox.github_url,
-            auth=Auth.Token(self.sandbox.github_token),
-            retry=None,
-            seconds_between_requests=None,
-            seconds_between_writes=None,
-        )
-        variables = self.sandbox.env()
+        self.github = client(self.sandbox)
         cloud = self.deployment == "cloud"
-        self.settings = Settings(
-            github_token=SecretStr(self.sandbox.github_token),
-            github_api_url=self.sandbox.github_url,
-            jira_url=self.sandbox.jira_url,
-            jira_email=variables["JIRA_EMAIL"] if cloud else None,
-            jira_api_token=SecretStr(variables["JIRA_API_TOKEN"]) if cloud else None,
-            jira_token=None if cloud else SecretStr(variables["JIRA_API_TOKEN"]),
-        )
+        self.settings = settings_for(self.sandbox)
+        if not cloud:  # Data Center takes the token as a personal access token, no e-mail
+            token = self.settings.jira_api_token
+            self.settings = self.settings.model_copy(
+                update={"jira_email": None, "jira_api_token": None, "jira_token": token}
+            )
         self.config = Config(
             github=GitHubConfig(repositories=[REPO], throttle=False),
             # Data Center is left to detection: serverInfo says which it is.
@@ -108,11 +99,7 @@ class World:
 
     def jira(self) -> jira.JIRA:
         if self.deployment == "cloud":
-            return jira.JIRA(
-                server=self.sandbox.jira_url,
-                basic_auth=(self.settings.jira_email, self.sandbox.jira_token),
-                max_retries=0,
-            )
+            return jira_client_for(self.sandbox)
         return jira.JIRA(
             server=self.sandbox.jira_url, token_auth=self.sandbox.jira_token, max_retries=0
         )
@@ -124,15 +111,7 @@ class World:
         return self.number
 
     def run(self, requests: RequestLog | None = None) -> Run:
-        session = start_run(
-            self.settings,
-            self.config,
-            now=NOW,
-            requests=requests,
-            policy=FAST,
-            sleep=lambda seconds: None,
-            show=lambda text: None,
-        )
+        session = fast_run(self.settings, self.config, NOW, requests)
         reconcile.sync([REPO], session.engine)
         return session
 
@@ -270,10 +249,9 @@ def test_status_comment_follows_jira_transitions(world: World) -> None:
     world.run()
     keys = sorted(world.tickets(), key=lambda key: int(key.split("-")[1]))
     client = world.jira()
-    done = _transition_to_done(client, keys[1], None)
-    dropped = _transition_to_done(client, keys[2], "Won't Do")
+    close_ticket(client, keys[1])
+    close_ticket(client, keys[2], "Won't Do")
     client.close()
-    assert done and dropped
 
     world.sandbox.clear_requests()
     world.run()
@@ -289,15 +267,6 @@ def test_status_comment_follows_jira_transitions(world: World) -> None:
     assert world.writes() == []
 
 
-def _transition_to_done(client: jira.JIRA, key: str, resolution: str | None) -> bool:
-    for transition in client.transitions(key, expand="transitions.fields"):
-        if transition["to"]["statusCategory"]["key"] == "done":
-            fields = {"resolution": {"name": resolution}} if resolution else None
-            client.transition_issue(key, transition["id"], fields=fields)
-            return True
-    return False
-
-
 def _status_id(world: World) -> int:
     issue = world.github.get_repo(REPO).get_issue(world.number)
     return next(c.id for c in issue.get_comments() if markers.has_marker(c.body, markers.STATUS))
@@ -307,9 +276,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(cloud: World) -> None:
     cloud.open_postmortem()
     shown: list[str] = []
     cloud.sandbox.clear_requests()
-    session = start_run(
-        cloud.settings, cloud.config, now=NOW, dry_run=True, policy=FAST, show=shown.append
-    )
+    session = fast_run(cloud.settings, cloud.config, NOW, dry_run=True, show=shown.append)
     reconcile.sync([REPO], session.engine)
     assert cloud.writes() == []
     plan_text = "\n".join(shown)
@@ -322,39 +289,23 @@ def test_dry_run_prints_the_plan_and_writes_nothing(cloud: World) -> None:
 # -- handle-event -------------------------------------------------------------------------
 
 
-def _event_file(tmp_path: Path, name: str, number: int, **changes: Any) -> Path:
-    payload = load_json(f"github-webhooks/{name}.payload.json")
-    payload["issue"]["number"] = number
-    payload["repository"]["full_name"] = REPO
-    for key, value in changes.items():
-        payload[key].update(value)
-    path = tmp_path / "event.json"
-    path.write_text(json.dumps(payload), encoding="utf-8")
-    return path
-
-
-def _environment(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    variables = world.sandbox.env()
-    for name in ("GITHUB_API_URL", "GITHUB_TOKEN", "JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN"):
-        monkeypatch.setenv(name, variables[name])
+@pytest.fixture
+def cli_config(cloud: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """pmsync.yml for the CLI on the cloud world, the sandbox's variables set."""
+    use_sandbox(cloud.sandbox, monkeypatch)
+    return write_config(tmp_path)
 
 
 def test_handle_event_reads_the_issue_again_and_syncs_it(
-    cloud: World,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cloud: World, cli_config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     number = cloud.open_postmortem()
-    _environment(cloud, monkeypatch)
-    config = tmp_path / "pmsync.yml"
-    config.write_text("github:\n  throttle: false\njira:\n  deployment: cloud\n", encoding="utf-8")
     # The real `issues.opened` delivery: its stale body and labels are not what counts.
-    event = _event_file(tmp_path, "issues/opened", number)
+    event = event_file(tmp_path, "issues/opened", number)
     args = [
         "handle-event",
         "--config",
-        str(config),
+        str(cli_config),
         "--event-name",
         "issues",
         "--event-path",
@@ -371,7 +322,7 @@ def test_handle_event_reads_the_issue_again_and_syncs_it(
             "user": {"login": "bob"},
         }
     }
-    plan_event = _event_file(tmp_path, "issue_comment/created", number, **comment)
+    plan_event = event_file(tmp_path, "issue_comment/created", number, **comment)
     cloud.sandbox.clear_requests()
     plan_args = [*args[:-4], "--event-name", "issue_comment", "--event-path", str(plan_event)]
     assert main(plan_args) == 0
@@ -380,14 +331,11 @@ def test_handle_event_reads_the_issue_again_and_syncs_it(
 
 @pytest.mark.parametrize("action", ["opened", "edited", "reopened", "labeled"])
 def test_handle_event_twice_in_a_row_writes_nothing_the_second_time(
-    cloud: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, action: str
+    cloud: World, cli_config: Path, tmp_path: Path, action: str
 ) -> None:
     number = cloud.open_postmortem()
-    _environment(cloud, monkeypatch)
-    config = tmp_path / "pmsync.yml"
-    config.write_text("github:\n  throttle: false\njira:\n  deployment: cloud\n", encoding="utf-8")
-    event = _event_file(tmp_path, f"issues/{action}", number)
-    args = ["handle-event", "--config", str(config), "--event-name", "issues"]
+    event = event_file(tmp_path, f"issues/{action}", number)
+    args = ["handle-event", "--config", str(cli_config), "--event-name", "issues"]
     assert main([*args, "--event-path", str(event)]) == 0
     assert len(cloud.tickets()) == len(ACTIONS)
     before = cloud.end_state()
@@ -405,7 +353,7 @@ def test_a_service_that_stays_down_is_a_clear_error_and_a_non_zero_exit(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     cloud.open_postmortem()
-    _environment(cloud, monkeypatch)
+    use_sandbox(cloud.sandbox, monkeypatch)
     config = tmp_path / "pmsync.yml"
     config.write_text("github:\n  throttle: false\n", encoding="utf-8")
     cloud.sandbox.add_fault(
@@ -419,59 +367,56 @@ def test_a_service_that_stays_down_is_a_clear_error_and_a_non_zero_exit(
     assert cloud.tickets() == {}
 
 
-def _sync_with(
-    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **variables: str
-) -> int:
+def _sync_with(config: Path, monkeypatch: pytest.MonkeyPatch, **variables: str) -> int:
     """`pmsync sync` through the CLI with the sandbox's variables, ``variables`` changed."""
-    _environment(world, monkeypatch)
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
-    config = tmp_path / "pmsync.yml"
-    config.write_text("github:\n  throttle: false\njira:\n  deployment: cloud\n", encoding="utf-8")
     return main(["sync", "--config", str(config), "--repo", REPO])
 
 
-def test_a_jira_token_jira_refuses_is_an_error_naming_the_variables(
+@pytest.mark.parametrize(
+    ("variable", "wrong", "explained"),
+    [
+        (
+            "JIRA_API_TOKEN",
+            "not-the-api-token-0123",
+            "answered 401: Client must be authenticated to access this resource. Jira did not "
+            "accept pmsync's credentials: on Jira Cloud set JIRA_EMAIL to the account's e-mail "
+            "and JIRA_API_TOKEN",
+        ),
+        (
+            "GITHUB_TOKEN",
+            "ghp_not_a_token_0123",
+            "answered 401: Bad credentials. GitHub did not accept the token: set GITHUB_TOKEN",
+        ),
+    ],
+)
+def test_a_token_the_service_refuses_is_an_error_naming_the_variables(
     cloud: World,
-    tmp_path: Path,
+    cli_config: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    variable: str,
+    wrong: str,
+    explained: str,
 ) -> None:
     cloud.open_postmortem()
-    wrong = "not-the-api-token-0123"
-    assert _sync_with(cloud, tmp_path, monkeypatch, JIRA_API_TOKEN=wrong) == 4
+    assert _sync_with(cli_config, monkeypatch, **{variable: wrong}) == 4
     error = capsys.readouterr().err
-    assert "answered 401: Client must be authenticated to access this resource." in error
-    assert "on Jira Cloud set JIRA_EMAIL to the account's e-mail and JIRA_API_TOKEN" in error
+    assert explained in error
     assert wrong not in error
     assert cloud.tickets() == {}
 
 
-def test_a_github_token_github_refuses_is_an_error_naming_the_variable(
-    cloud: World,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    cloud.open_postmortem()
-    wrong = "ghp_not_a_token_0123"
-    assert _sync_with(cloud, tmp_path, monkeypatch, GITHUB_TOKEN=wrong) == 4
-    error = capsys.readouterr().err
-    assert "answered 401: Bad credentials. GitHub did not accept the token: set GITHUB_TOKEN" in (
-        error
-    )
-    assert wrong not in error
-
-
 def test_a_github_token_without_write_access_names_the_permission(
     cloud: World,
-    tmp_path: Path,
+    cli_config: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     cloud.open_postmortem()
     reader = cloud.sandbox.add_github_user("reader", repos={REPO: "NONE"})["token"]
-    assert _sync_with(cloud, tmp_path, monkeypatch, GITHUB_TOKEN=reader) != 0
+    assert _sync_with(cli_config, monkeypatch, GITHUB_TOKEN=reader) != 0
     printed = capsys.readouterr()
     output = printed.out + printed.err
     assert "answered 403: Must have push access to repository. GitHub knows the token" in output
@@ -483,8 +428,8 @@ def test_handle_event_ignores_an_issue_without_the_label(
     cloud: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     number = cloud.github.get_repo(REPO).create_issue("Broken link in README", body="x").number
-    _environment(cloud, monkeypatch)
-    event = _event_file(tmp_path, "issues/labeled", number)
+    use_sandbox(cloud.sandbox, monkeypatch)
+    event = event_file(tmp_path, "issues/labeled", number)
     cloud.sandbox.clear_requests()
     assert main(["handle-event", "--event-name", "issues", "--event-path", str(event)]) == 0
     assert cloud.writes() == []
@@ -492,15 +437,12 @@ def test_handle_event_ignores_an_issue_without_the_label(
 
 
 def test_handle_event_takes_the_postmortem_label_in_any_case(
-    cloud: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cloud: World, cli_config: Path, tmp_path: Path
 ) -> None:
     repo = cloud.github.get_repo(REPO)
     cloud.number = repo.create_issue("Pool exhausted", body=BODY, labels=["PostMortem"]).number
-    _environment(cloud, monkeypatch)
-    config = tmp_path / "pmsync.yml"
-    config.write_text("github:\n  throttle: false\njira:\n  deployment: cloud\n", encoding="utf-8")
-    event = _event_file(tmp_path, "issues/labeled", cloud.number)
-    args = ["handle-event", "--config", str(config), "--event-name", "issues"]
+    event = event_file(tmp_path, "issues/labeled", cloud.number)
+    args = ["handle-event", "--config", str(cli_config), "--event-name", "issues"]
     assert main([*args, "--event-path", str(event)]) == 0
     assert len(cloud.tickets()) == 4  # GitHub compares label names without regard to case
 
@@ -518,23 +460,12 @@ def _baseline(world: World) -> tuple[int, dict[str, Any]]:
     return count, world.end_state()
 
 
-def _stop_after(index: int) -> RequestLog:
-    requests = RequestLog()
-
-    def listener(entry: RequestRecord) -> None:
-        if len(requests.records) == index:
-            raise Killed(f"stopped after request {index}: {entry.method} {entry.path}")
-
-    requests.listeners.append(listener)
-    return requests
-
-
 def _interrupted_then_completed(world: World, fault: str, index: int) -> dict[str, Any]:
     world.sandbox.reset()
     world.open_postmortem()
     requests: RequestLog | None = None
     if fault == "killed":
-        requests = _stop_after(index)
+        requests = stop_after(index)
     else:
         world.sandbox.add_fault("reset" if fault == "dropped" else "status", nth=index, status=500)
     try:
@@ -578,17 +509,6 @@ def _rows(body: str) -> list[str]:
 # -- Jira Cloud's search lags behind writes -------------------------------------------------
 
 
-def _stop_after_the_bulk_create() -> RequestLog:
-    requests = RequestLog()
-
-    def listener(entry: RequestRecord) -> None:
-        if entry.method == "POST" and entry.path.endswith("/issue/bulk"):
-            raise Killed("stopped right after Jira created the tickets")
-
-    requests.listeners.append(listener)
-    return requests
-
-
 def _ticket_states(world: World) -> dict[str, tuple[str, tuple[str, ...]]]:
     """Key -> (status category, labels), as Jira shows them."""
     client = world.jira()
@@ -610,7 +530,7 @@ def test_a_run_killed_after_the_bulk_create_converges_whatever_the_search_lag(
     cloud.sandbox.app.jira.search_lag = lag
     cloud.open_postmortem()
     with pytest.raises(Killed):
-        cloud.run(_stop_after_the_bulk_create())
+        cloud.run(kill_when(lambda r: r.method == "POST" and r.path.endswith("/issue/bulk")))
     # Each run searches at least once, so after lag + 1 runs every ticket shows.
     for _ in range(lag + 2):
         assert cloud.run().engine.failures == []

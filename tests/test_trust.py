@@ -5,7 +5,6 @@ trying to approve, an outsider's command)."""
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ import responses
 from pydantic import SecretStr
 from realdata import load_json
 from responses import matchers
-from sandbox_pmsync import BODY, NOW, REPO, Site
+from sandbox_pmsync import BODY, NOW, REPO, Site, event_file, use_sandbox, write_config
 
 from pmsync.adapters.github import GitHubAdapter, classify
 from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
@@ -294,24 +293,14 @@ def test_the_label_added_by_someone_without_write_access_is_no_approval(site: Si
 
 
 def command_event(tmp_path: Path, number: int, login: str, association: str) -> Path:
-    payload = copy.deepcopy(load_json("github-webhooks/issue_comment/created.payload.json"))
-    payload["issue"]["number"] = number
-    payload["repository"]["full_name"] = REPO
-    payload["comment"].update(
-        {"body": "/pmsync sync", "author_association": association, "user": {"login": login}}
-    )
-    path = tmp_path / "event.json"
-    path.write_text(json.dumps(payload), encoding="utf-8")
-    return path
+    comment = {"body": "/pmsync sync", "author_association": association, "user": {"login": login}}
+    return event_file(tmp_path, "issue_comment/created", number, comment=comment)
 
 
 @pytest.fixture
 def cli_env(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name, value in site.sandbox.env().items():
-        monkeypatch.setenv(name, value)
-    config = tmp_path / "pmsync.yml"
-    config.write_text("github:\n  throttle: false\njira:\n  deployment: cloud\n", encoding="utf-8")
-    return config
+    use_sandbox(site.sandbox, monkeypatch)
+    return write_config(tmp_path)
 
 
 def handle(config: Path, event: Path) -> int:

@@ -14,12 +14,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from github import Auth, Github
+from github import Github
+from sandbox_pmsync import use_sandbox
 
 from pmsync.cli import main
 from pmsync.config.model import Config
@@ -183,11 +184,7 @@ def test_the_report_job_publishes_the_digest_on_its_own_schedule(
 
 @pytest.fixture
 def environment(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    variables = sandbox.env()
-    names = ("GITHUB_API_URL", "GITHUB_TOKEN", "JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN")
-    for name in names:
-        monkeypatch.setenv(name, variables[name])
-    return {name: variables[name] for name in names}
+    return use_sandbox(sandbox, monkeypatch)
 
 
 @pytest.fixture
@@ -200,28 +197,15 @@ def config_file(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def github(sandbox: Sandbox) -> Iterator[Github]:
-    client = Github(
-        base_url=sandbox.github_url,
-        auth=Auth.Token(sandbox.github_token),
-        retry=None,
-        seconds_between_requests=None,
-        seconds_between_writes=None,
-    )
-    yield client
-    client.close()
-
-
 @pytest.mark.e2e
 def test_worker_once_syncs_and_logs_what_it_did(
     environment: dict[str, str],
     config_file: Path,
-    github: Github,
+    github_client: Github,
     logs: pytest.LogCaptureFixture,
 ) -> None:
     body = EXAMPLE.read_text(encoding="utf-8")
-    github.get_repo(REPO).create_issue("Pool exhausted", body=body, labels=["postmortem"])
+    github_client.get_repo(REPO).create_issue("Pool exhausted", body=body, labels=["postmortem"])
     once = ["worker", "--once", "--config", str(config_file), "--now", "2026-12-01T09:00:00Z"]
     assert main(once) == 0
     (line,) = [r.getMessage() for r in logs.records if r.getMessage().startswith("sync: ")]
