@@ -5,6 +5,7 @@
 its reading of the ``GITHUB_OUTPUT`` file, so tests can show what the runner would do with
 pmsync's text. Any command name counts, which makes the checks stricter than the runner.
 ``run_action_step`` runs action.yml's own shell step the way the runner does.
+``cron_values`` and ``cron_fires`` read a workflow's ``schedule`` cron as GitHub does (UTC).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -116,3 +118,48 @@ def run_action_step(
         timeout=120,
         check=False,
     )
+
+
+# minute, hour, day of month, month, weekday (0 and 7 are both Sunday)
+CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
+
+
+def cron_values(field: str, low: int, high: int) -> set[int]:
+    """The values one cron field selects: ``*``, ``n``, ``a-b``, each with ``/step``, and lists."""
+    values: set[int] = set()
+    for part in field.split(","):
+        span, _, step = part.partition("/")
+        if span == "*":
+            first, last = low, high
+        else:
+            first_text, _, last_text = span.partition("-")
+            first = int(first_text)
+            last = int(last_text) if last_text else (high if step else first)
+        assert low <= first <= last <= high, f"{part!r} is outside {low}-{high}"
+        values.update(range(first, last + 1, int(step or 1)))
+    return values
+
+
+def cron_fires(cron: str, year: int) -> list[datetime]:
+    """When ``cron`` fires in ``year`` (UTC). Day of month and weekday, when both are
+    restricted, fire on either, as cron does."""
+    texts = cron.split()
+    assert len(texts) == 5, cron
+    minutes, hours, days, months, weekdays = (
+        cron_values(text, low, high) for text, (low, high) in zip(texts, CRON_RANGES, strict=True)
+    )
+    weekdays = {day % 7 for day in weekdays}
+    fires = []
+    day = date(year, 1, 1)
+    while day.year == year:
+        by_day, by_weekday = day.day in days, (day.weekday() + 1) % 7 in weekdays
+        restricted = (texts[2] != "*", texts[4] != "*")
+        on = by_day or by_weekday if all(restricted) else by_day and by_weekday
+        if day.month in months and on:
+            fires += [
+                datetime(year, day.month, day.day, h, m, tzinfo=UTC)
+                for h in sorted(hours)
+                for m in sorted(minutes)
+            ]
+        day += timedelta(days=1)
+    return fires

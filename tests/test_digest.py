@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import stat
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
 import responses
 import yaml
-from actions_runner import run_action_step
+from actions_runner import cron_fires, run_action_step
 from factories import issue
 from test_github_adapter import API, REPO, api_issue, make_adapter
 
@@ -261,47 +261,6 @@ def test_a_create_whose_answer_is_lost_is_not_sent_again(
 # --- the monthly workflow -------------------------------------------------------------------
 
 DIGEST_WORKFLOW = Path(__file__).resolve().parents[1] / "workflows" / "postmortem-digest.yml"
-CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 6))  # minute hour day month weekday
-
-
-def cron_field(text: str, low: int, high: int) -> set[int]:
-    """The values of one cron field: ``*``, numbers, ranges, lists and ``/`` steps."""
-    values: set[int] = set()
-    for part in text.split(","):
-        span, _, step = part.partition("/")
-        if span == "*":
-            first, last = low, high
-        else:
-            start, _, end = span.partition("-")
-            first = int(start)
-            last = int(end) if end else (high if step else first)
-        values.update(range(first, last + 1, int(step or 1)))
-    return values
-
-
-def cron_fires(cron: str, year: int) -> list[datetime]:
-    """When ``cron`` fires in ``year`` (UTC). Day of month and weekday, when both are
-    restricted, fire on either, as cron does."""
-    texts = cron.split()
-    assert len(texts) == 5, cron
-    minutes, hours, days, months, weekdays = (
-        cron_field(text, low, high) for text, (low, high) in zip(texts, CRON_RANGES, strict=True)
-    )
-    weekdays = {day % 7 for day in weekdays}  # 7 is Sunday too
-    fires = []
-    day = date(year, 1, 1)
-    while day.year == year:
-        by_day, by_weekday = day.day in days, (day.weekday() + 1) % 7 in weekdays
-        restricted = (texts[2] != "*", texts[4] != "*")
-        on = by_day or by_weekday if all(restricted) else by_day and by_weekday
-        if day.month in months and on:
-            fires += [
-                datetime(year, day.month, day.day, h, m, tzinfo=UTC)
-                for h in sorted(hours)
-                for m in sorted(minutes)
-            ]
-        day += timedelta(days=1)
-    return fires
 
 
 @pytest.mark.parametrize(

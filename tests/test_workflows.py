@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from actions_runner import run_action_step
+from actions_runner import cron_values, run_action_step
 
 from pmsync.runtime.actions import write_run_outputs
 
@@ -155,22 +155,6 @@ def test_scheduled_runs_never_overlap(name: str) -> None:
     assert "${{" not in workflow["concurrency"]["group"], "one group for every run"
     assert workflow["concurrency"]["cancel-in-progress"] is False
     assert {"schedule", "workflow_dispatch"} <= set(triggers(workflow))
-
-
-def cron_values(field: str, low: int, high: int) -> set[int]:
-    """The values one cron field selects: ``*``, ``n``, ``a-b``, each with ``/step``, and lists."""
-    values: set[int] = set()
-    for part in field.split(","):
-        span, _, step = part.partition("/")
-        if span == "*":
-            first, last = low, high
-        else:
-            first_text, _, last_text = span.partition("-")
-            first = int(first_text)
-            last = int(last_text) if last_text else (high if step else first)
-        assert low <= first <= last <= high, f"{part!r} is outside {low}-{high}"
-        values.update(range(first, last + 1, int(step or 1)))
-    return values
 
 
 def runs_once_an_hour(cron: str) -> bool:
