@@ -2,6 +2,7 @@
 
 Each builder takes keyword overrides, so a test names only what it is about:
 ``action_item(row=2, owner="carol")``, ``ticket("OPS-3", status_category="done")``.
+``sync`` takes an observed state on to the one a `pmsync sync` leaves, without any I/O.
 """
 
 from __future__ import annotations
@@ -9,9 +10,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pmsync.domain.changes import Plan
 from pmsync.domain.model import ActionItem, ActionType, Finding, ParseResult, PostMortem, Priority
 from pmsync.domain.state import CommentState, IssueState, ObservedPostMortem, TicketState
 from pmsync.engine import identity
+from pmsync.engine.plan import PlanContext, plan
+from pmsync.engine.simulate import Simulator
+from pmsync.postmortem.lint import check_postmortem
 
 REPO = "acme/payments"
 NUMBER = 42
@@ -123,3 +128,21 @@ def ticket(key: str = "OPS-1", **overrides: Any) -> TicketState:
 def observed(**overrides: Any) -> ObservedPostMortem:
     values: dict[str, Any] = {"issue": issue()}
     return ObservedPostMortem(**(values | overrides))
+
+
+def sync(
+    state: ObservedPostMortem, ctx: PlanContext, rounds: int = 4
+) -> tuple[ObservedPostMortem, list[Plan]]:
+    """One `pmsync sync` of one post-mortem in miniature: parse the body, plan, apply the
+    plan to a simulated GitHub and Jira, again until the plan is empty; the state it leaves
+    and the plans it applied."""
+    simulator = Simulator(now=ctx.now, jira_url=JIRA)
+    plans: list[Plan] = []
+    for _ in range(rounds):
+        parsed = check_postmortem(state.issue.body, None, ctx.config, title=state.issue.title)
+        result = plan(state, parsed, ctx)
+        if result.empty:
+            return state, plans
+        plans.append(result)
+        state = simulator.apply_plan(result, state)
+    raise AssertionError(f"the plan did not settle in {rounds} rounds:\n" + result.describe())

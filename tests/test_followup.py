@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import JIRA, issue, observed
+from factories import JIRA, issue, observed, sync
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,7 +27,6 @@ from pmsync.domain.model import Priority
 from pmsync.domain.state import CommentState, ObservedPostMortem
 from pmsync.engine import followup, markers
 from pmsync.engine.plan import PlanContext, plan
-from pmsync.engine.simulate import Simulator
 from pmsync.postmortem.lint import check_postmortem
 from pmsync.render import ZWJ, StatusRow, StatusView
 
@@ -57,20 +56,6 @@ def at(day: date, hour: int = 10) -> datetime:
 
 def context(day: date, cfg: Config | None = None) -> PlanContext:
     return PlanContext(config=cfg or config(), now=at(day), accounts=ACCOUNTS)
-
-
-def sync(state: ObservedPostMortem, ctx: PlanContext) -> tuple[ObservedPostMortem, list[Plan]]:
-    """One `pmsync sync` of one post-mortem: parse, plan, apply (simulated) until settled."""
-    simulator = Simulator(now=ctx.now, jira_url=JIRA)
-    plans: list[Plan] = []
-    for _ in range(4):
-        parsed = check_postmortem(state.issue.body, None, ctx.config, title=state.issue.title)
-        result = plan(state, parsed, ctx)
-        if result.empty:
-            return state, plans
-        plans.append(result)
-        state = simulator.apply_plan(result, state)
-    raise AssertionError("the plan did not settle:\n" + result.describe())
 
 
 def opened(created_at: datetime = OPENED) -> ObservedPostMortem:

@@ -19,6 +19,7 @@ from factories import (
     observed,
     parse_result,
     postmortem,
+    sync,
     ticket,
 )
 from hypothesis import given, settings
@@ -664,28 +665,12 @@ def test_plans_are_deterministic(tickets: tuple[TicketState, ...]) -> None:
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-def converge_body(
-    state: ObservedPostMortem, ctx: PlanContext, rounds: int = 4
-) -> tuple[ObservedPostMortem, list[Plan]]:
-    """The reconcile loop in miniature: parse the body, plan, simulate, parse again."""
-    simulator = Simulator(now=ctx.now, jira_url=JIRA)
-    plans = []
-    for _ in range(rounds):
-        parsed = check_postmortem(state.issue.body, None, ctx.config, title=state.issue.title)
-        result = plan(state, parsed, ctx)
-        if result.empty:
-            return state, plans
-        plans.append(result)
-        state = simulator.apply_plan(result, state)
-    raise AssertionError("no empty plan after {rounds} rounds")
-
-
 @pytest.mark.parametrize("line_end", ["\n", "\r\n"])
 def test_example_post_mortem_from_body_to_settled(line_end: str) -> None:
     body = (EXAMPLES / "postmortem.md").read_text().replace("\n", line_end)
     accounts = {"alice": "acc-alice", "bob": "acc-bob"}
     ctx = context(accounts=accounts)
-    state, plans = converge_body(observed(issue=issue(body=body)), ctx)
+    state, plans = sync(observed(issue=issue(body=body)), ctx)
     assert len(plans) == 2 and len(state.tickets) == 4
     parsed = check_postmortem(state.issue.body, None, ctx.config)
     assert parsed.postmortem is not None
@@ -701,7 +686,7 @@ def test_example_post_mortem_from_body_to_settled(line_end: str) -> None:
     second = next(line for line in state.issue.body.splitlines() if "[NEW-2]" in line)
     edited_body = state.issue.body.replace(second + line_end, "")
     state = state.model_copy(update={"issue": state.issue.model_copy(update={"body": edited_body})})
-    state, plans = converge_body(state, ctx)
+    state, plans = sync(state, ctx)
     assert [type(c) for c in plans[0].changes] == [CommentOnTicket, UpsertComment]
     assert len(state.tickets) == 4
 
@@ -709,12 +694,12 @@ def test_example_post_mortem_from_body_to_settled(line_end: str) -> None:
 def test_invalid_example_then_fixed_through_the_parser() -> None:
     ctx = context(accounts={"alice": "acc-alice", "bob": "acc-bob"})
     broken = (EXAMPLES / "postmortem-invalid.md").read_text()
-    state, plans = converge_body(observed(issue=issue(body=broken)), ctx)
+    state, plans = sync(observed(issue=issue(body=broken)), ctx)
     assert len(plans) == 1 and not state.tickets
     assert "pm:needs-fix" in state.issue.labels
     fixed = (EXAMPLES / "postmortem.md").read_text()
     state = state.model_copy(update={"issue": state.issue.model_copy(update={"body": fixed})})
-    state, plans = converge_body(state, ctx)
+    state, plans = sync(state, ctx)
     assert len(state.tickets) == 4 and "pm:needs-fix" not in state.issue.labels
     feedback = markers.find_comment(state.bot_comments, markers.FEEDBACK)
     assert feedback is not None and "Fixed, thank you" in feedback.body
