@@ -25,31 +25,25 @@ SECRET_ENV = {
     "JIRA_EMAIL": "bot@acme.example",
     "JIRA_API_TOKEN": JIRA_API_TOKEN,
 }
-ENV_VARS = [
-    "PMSYNC_CONFIG",
-    "GITHUB_TOKEN",
-    "GITHUB_API_URL",
-    "GITHUB_APP_ID",
-    "GITHUB_APP_PRIVATE_KEY",
-    "GITHUB_APP_INSTALLATION_ID",
-    "JIRA_URL",
-    "JIRA_EMAIL",
-    "JIRA_API_TOKEN",
-    "JIRA_TOKEN",
-]
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Run in an empty folder with none of pmsync's variables; drop installed filters after."""
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
+    """Run in an empty folder (conftest.py clears pmsync's variables); drop installed
+    filters after."""
     monkeypatch.chdir(tmp_path)
     yield
     root = logging.getLogger()
     for holder in (root, *root.handlers):
         for held in [f for f in holder.filters if isinstance(f, RedactingFilter)]:
             holder.removeFilter(held)
+
+
+@pytest.fixture
+def secrets_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The GitHub token and the Jira account (SECRET_ENV) in the environment."""
+    for name, value in SECRET_ENV.items():
+        monkeypatch.setenv(name, value)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -78,10 +72,8 @@ def test_check_example_prints_summary(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_check_reports_which_variables_are_set_never_their_values(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], secrets_set: None
 ) -> None:
-    for name, value in SECRET_ENV.items():
-        monkeypatch.setenv(name, value)
     code, out, err = run(capsys, "config", "check")
     assert code == 0
     assert "environment variables set: GITHUB_TOKEN, JIRA_EMAIL, JIRA_API_TOKEN" in out
@@ -242,11 +234,9 @@ def fake_command(
 
 def test_remote_error_text_is_masked_before_printing(
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    secrets_set: None,
     fake_command: Callable[[Callable[[argparse.Namespace], int]], None],
 ) -> None:
-    for name, value in SECRET_ENV.items():
-        monkeypatch.setenv(name, value)
 
     def leak(args: argparse.Namespace) -> int:
         raise RemoteError("GitHub", "GET", "/user", 401, f"Bad credentials for token {TOKEN}")
@@ -261,11 +251,9 @@ def test_remote_error_text_is_masked_before_printing(
 def test_unexpected_failure_is_masked_and_logged_with_verbose(
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
+    secrets_set: None,
     fake_command: Callable[[Callable[[argparse.Namespace], int]], None],
 ) -> None:
-    for name, value in SECRET_ENV.items():
-        monkeypatch.setenv(name, value)
 
     def crash(args: argparse.Namespace) -> int:
         logging.getLogger("pmsync.adapters.jira").info("authenticating with %s", JIRA_API_TOKEN)
