@@ -148,53 +148,27 @@ def test_label_matching_ignores_case_spacing_hyphens_and_trailing_punctuation() 
     assert slugify_label("What's your favorite dish?") == "what_s_your_favorite_dish"
 
 
-@pytest.mark.parametrize(
-    ("body", "values"),
-    [
-        pytest.param(
-            "### Summary\r\n\r\nline one\r\nline two\r\n\n\n### Impact\n\n_No response_",
-            {"summary": "line one\nline two", "impact": "", "timeline": None},
-            id="no-response-is-empty-and-crlf-is-normalised",
-        ),
-        pytest.param(
-            "### Summary\r\rtext\r### Impact\r\rmore",
-            {"summary": "text", "impact": "more"},
-            id="lone-carriage-returns-are-line-breaks",
-        ),
-        pytest.param(
-            "### Summary\n\nIntro\n\n#### Details\n\nMore\n\n### Background\n\nEven more"
-            "\n\n### Impact\n\nSome",
-            {
-                "summary": "Intro\n\n#### Details\n\nMore\n\n### Background\n\nEven more",
-                "impact": "Some",
-            },
-            id="headings-typed-into-a-textarea-stay-in-it",
-        ),
-        pytest.param(
-            "### Summary\n\n```\n### Impact\n```\n\n### Impact\n\nreal",
-            {"summary": "```\n### Impact\n```", "impact": "real"},
-            id="headings-inside-code-fences-are-text",
-        ),
-        pytest.param(
-            "### Summary\n\n```\nlog\n\n### Impact\n\nreal",
-            {"impact": "real"},
-            id="an-unclosed-fence-does-not-hide-the-rest-of-the-body",
-        ),
-        pytest.param(
-            "### SUMMARY:\n\ns\n\n### Root cause (5 whys)\n\nwhy\n\n### Action item\n\n| a |",
-            {"summary": "s", "root_cause": "why", "action_items": "| a |"},
-            id="drifted-labels-still-match",
-        ),
-        pytest.param(
-            "### Summary\n\none\n\n### Summary\n\ntwo",
-            {"summary": "one\n\n### Summary\n\ntwo"},
-            id="the-first-heading-for-a-field-wins",
-        ),
-    ],
-)
-def test_section_values(body: str, values: dict[str, str | None]) -> None:
+def test_no_response_is_empty_and_crlf_is_normalised() -> None:
+    body = "### Summary\r\n\r\nline one\r\nline two\r\n\n\n### Impact\n\n_No response_"
     split = split_sections(body, default_form())
-    assert {field: split.value(field) for field in values} == values
+    assert split.value("summary") == "line one\nline two"
+    assert split.value("impact") == ""
+    assert split.value("timeline") is None
+
+
+def test_lone_carriage_returns_are_line_breaks() -> None:
+    split = split_sections("### Summary\r\rtext\r### Impact\r\rmore", default_form())
+    assert (split.value("summary"), split.value("impact")) == ("text", "more")
+
+
+def test_headings_typed_into_a_textarea_stay_in_it() -> None:
+    body = (
+        "### Summary\n\nIntro\n\n#### Details\n\nMore\n\n### Background\n\nEven more"
+        "\n\n### Impact\n\nSome"
+    )
+    split = split_sections(body, default_form())
+    assert split.value("summary") == "Intro\n\n#### Details\n\nMore\n\n### Background\n\nEven more"
+    assert split.value("impact") == "Some"
 
 
 def test_unknown_heading_after_an_input_starts_its_own_section() -> None:
@@ -206,6 +180,31 @@ def test_unknown_heading_after_an_input_starts_its_own_section() -> None:
         ("Extra field", None),
         ("Summary", "summary"),
     ]
+
+
+def test_headings_inside_code_fences_are_text() -> None:
+    body = "### Summary\n\n```\n### Impact\n```\n\n### Impact\n\nreal"
+    split = split_sections(body, default_form())
+    assert split.value("summary") == "```\n### Impact\n```"
+    assert split.value("impact") == "real"
+
+
+def test_an_unclosed_fence_does_not_hide_the_rest_of_the_body() -> None:
+    split = split_sections("### Summary\n\n```\nlog\n\n### Impact\n\nreal", default_form())
+    assert split.value("impact") == "real"
+
+
+def test_drifted_labels_still_match() -> None:
+    body = "### SUMMARY:\n\ns\n\n### Root cause (5 whys)\n\nwhy\n\n### Action item\n\n| a |"
+    split = split_sections(body, default_form())
+    assert split.value("summary") == "s"
+    assert split.value("root_cause") == "why"
+    assert split.value("action_items") == "| a |"
+
+
+def test_first_heading_for_a_field_wins() -> None:
+    split = split_sections("### Summary\n\none\n\n### Summary\n\ntwo", default_form())
+    assert split.value("summary") == "one\n\n### Summary\n\ntwo"
 
 
 def test_render_fields_lose_their_fence() -> None:
