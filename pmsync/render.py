@@ -244,8 +244,13 @@ def render_feedback(
     )
 
 
-def render_approval(approved: bool, label: str, override_dir: Path | None = None) -> str:
-    return render("approval.md.j2", {"approved": approved, "label": label}, override_dir)
+def render_approval(
+    approved: bool, label: str, override_dir: Path | None = None, tickets: int = 0
+) -> str:
+    """The approval comment; ``tickets`` counts those made while an approval stood, so a
+    withdrawn approval does not claim that nothing reached Jira."""
+    context = {"approved": approved, "label": label, "tickets": tickets}
+    return render("approval.md.j2", context, override_dir)
 
 
 class DescriptionView(Frozen):

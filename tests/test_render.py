@@ -260,6 +260,10 @@ def test_approval_variants() -> None:
     assert "Nothing has been sent to Jira yet." in waiting
     approved = render_approval(True, "pm:approved")
     assert "A maintainer approved this post-mortem" in approved
+    withdrawn = render_approval(False, "pm:approved", tickets=3)
+    assert "### Approval withdrawn" in withdrawn and "The 3 tickets created" in withdrawn
+    assert "Nothing has been sent to Jira" not in withdrawn
+    assert "The 1 ticket created" in render_approval(False, "pm:approved", tickets=1)
 
 
 def description(**overrides: object) -> DescriptionView:

@@ -153,7 +153,9 @@ def approval_part(observed: ObservedPostMortem, ctx: PlanContext) -> Part:
     existing = markers.find_comment(observed.bot_comments, markers.APPROVAL)
     if ctx.trusted and existing is None:
         return Part()
-    body = render_approval(ctx.trusted, ctx.config.labels.approved, ctx.template_dir)
+    body = render_approval(
+        ctx.trusted, ctx.config.labels.approved, ctx.template_dir, tickets=len(observed.tickets)
+    )
     return Part(changes=upsert_comment(observed.issue, markers.APPROVAL, body, existing))
 
 
