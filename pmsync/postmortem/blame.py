@@ -17,10 +17,21 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
 from typing import Literal
 
 from pmsync.config.model import Person
-from pmsync.postmortem.given_names import GIVEN_NAMES
+
+
+def _given_names() -> frozenset[str]:
+    """The common given names of ``given_names.txt`` (where they come from is said there)."""
+    text = (resources.files("pmsync") / "postmortem" / "given_names.txt").read_text("utf-8")
+    lines = (line for line in text.splitlines() if not line.startswith("#"))
+    return frozenset(name for line in lines for name in line.split())
+
+
+# A word here, in a blaming phrase, most likely names a person.
+GIVEN_NAMES = _given_names()
 
 # Given names that, in an incident report, more often name a system, a cloud region, a
 # month or a common word than a person.
