@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pmsync.demo import StoryBroke
+from pmsync.demo.chapters.jira_moves import DROPPED
 from pmsync.demo.people import REPO
 from pmsync.demo.transcript import JIRA_FILE, thread_file
 from pmsync.demo.world import World
@@ -14,7 +15,7 @@ TITLE = "After the review the table changes: an item changes hands, a dropped on
 WHEN = datetime(2026, 12, 22, 10, 0, tzinfo=UTC)  # the day after the 4-week review
 # Rows of examples/postmortem.md: the one alice hands to bob, and the one dropped in Jira.
 HANDED_OVER = "Add database connections to the capacity checklist run 5 days before each campaign"
-REMOVED = "Make the pool size a runtime setting that needs no restart"
+REMOVED = DROPPED[1]
 
 
 def play(world: World) -> None:
