@@ -6,7 +6,6 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from pmsync.demo import transcript
 from pmsync.demo.chapters import (
@@ -24,7 +23,6 @@ from pmsync.demo.chapters import (
 from pmsync.demo.narrator import ChapterRecord, Narrator
 from pmsync.demo.world import RequestRow, World
 from pmsync.runtime.redact import Redactor
-from pmsync.sandbox.proxies import proxies_bypassed
 from pmsync.sandbox.runner import SandboxControl, running_sandbox
 
 # Each capability of pmsync adds its chapter here, in story order.
@@ -70,38 +68,38 @@ def tell(
     show: Callable[[str], None] | None,
     redactor: Redactor,
 ) -> DemoResult:
-    """Every chapter on ``sandbox`` (fresh or reset), then the output folder."""
-    with proxies_bypassed(urlsplit(sandbox.url).hostname or ""):
-        transcript.prepare_folder(output)
-        narrator = Narrator(show, folder=str(output))
-        narrator.template("intro.txt.j2", url=sandbox.url)
-        world = World(sandbox, workdir, narrator, redactor)
-        try:
-            for chapter in CHAPTERS:
-                world.set_clock(chapter.WHEN)
-                narrator.chapter(chapter.TITLE, chapter.WHEN)
-                chapter.play(world)
-            world.tally.settle(sandbox, "people")
-            reader = world.person("alice")
-            threads = transcript.read_threads(reader)
-            tickets_seen = transcript.read_tickets(reader)
-            world.tally.settle(sandbox, "output")
-        finally:
-            world.close()
-        rows = [
-            world.tally.row("pmsync", f"pmsync ({world.runs} runs)"),
-            world.tally.row("people", f"people ({', '.join(sorted(world.people))})"),
-        ]
-        files = transcript.write_output(
-            output,
-            threads=threads,
-            tickets=tickets_seen,
-            kept=world.kept,
-            narrator=narrator,
-            requests=rows,
-            links=transcript.LinkRewriter(sandbox),
-        )
-        narrator.template(
-            "outro.txt.j2", rows=rows, folder=str(output), index=transcript.INDEX_FILE, files=files
-        )
-        return DemoResult(files, dict(world.numbers), rows, world.runs, narrator.chapters)
+    """Every chapter on ``sandbox`` (fresh or reset), then the output folder. The sandbox
+    is one ``running_sandbox`` serves, which keeps proxies out of the way."""
+    transcript.prepare_folder(output)
+    narrator = Narrator(show, folder=str(output))
+    narrator.template("intro.txt.j2", url=sandbox.url)
+    world = World(sandbox, workdir, narrator, redactor)
+    try:
+        for chapter in CHAPTERS:
+            world.set_clock(chapter.WHEN)
+            narrator.chapter(chapter.TITLE, chapter.WHEN)
+            chapter.play(world)
+        world.tally.settle(sandbox, "people")
+        reader = world.person("alice")
+        threads = transcript.read_threads(reader)
+        tickets_seen = transcript.read_tickets(reader)
+        world.tally.settle(sandbox, "output")
+    finally:
+        world.close()
+    rows = [
+        world.tally.row("pmsync", f"pmsync ({world.runs} runs)"),
+        world.tally.row("people", f"people ({', '.join(sorted(world.people))})"),
+    ]
+    files = transcript.write_output(
+        output,
+        threads=threads,
+        tickets=tickets_seen,
+        kept=world.kept,
+        narrator=narrator,
+        requests=rows,
+        links=transcript.LinkRewriter(sandbox),
+    )
+    narrator.template(
+        "outro.txt.j2", rows=rows, folder=str(output), index=transcript.INDEX_FILE, files=files
+    )
+    return DemoResult(files, dict(world.numbers), rows, world.runs, narrator.chapters)
