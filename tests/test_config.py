@@ -317,6 +317,11 @@ def test_unreadable_file_is_a_config_error(workdir: Path) -> None:
             "repository once; 'ACME/Payments' is listed twice",
         ),
         (
+            "github:\n  repositories: [acme/payments, acme/payments]\n",
+            "line 2: github.repositories: found ['acme/payments', 'acme/payments']; expected each "
+            "repository once; 'acme/payments' is listed twice",
+        ),
+        (
             "github:\n  repositories:\n    - acme/payments\n    - payments\n",
             "line 4: github.repositories[1]: found 'payments'; expected a repository as "
             "owner/name, e.g. acme/payments",

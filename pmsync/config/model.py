@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -113,6 +113,17 @@ def _non_empty(value: str) -> str:
     return value
 
 
+def _same_ignoring_case(named: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
+    """The keys of the first two ``(key, name)`` pairs whose names are one, case aside
+    (GitHub compares logins, repositories and labels so); None when all differ."""
+    seen: dict[str, str] = {}
+    for key, name in named:
+        if name.casefold() in seen:
+            return seen[name.casefold()], key
+        seen[name.casefold()] = key
+    return None
+
+
 GitHubLogin = Annotated[str, AfterValidator(_github_login)]
 GitHubRepository = Annotated[str, AfterValidator(_github_repository)]
 JiraProjectKey = Annotated[str, AfterValidator(_jira_project_key)]
@@ -153,11 +164,8 @@ class GitHubConfig(Section):
     @field_validator("repositories")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
-        seen: set[str] = set()
-        for repo in value:
-            if repo.lower() in seen:
-                raise ValueError(f"expected each repository once; {repo!r} is listed twice")
-            seen.add(repo.lower())
+        if twice := _same_ignoring_case((repo, repo) for repo in value):
+            raise ValueError(f"expected each repository once; {twice[1]!r} is listed twice")
         return value
 
 
@@ -270,14 +278,13 @@ class LabelsConfig(Section):
 
     @model_validator(mode="after")
     def _distinct(self) -> LabelsConfig:
-        by_value: dict[str, str] = {}
-        for key, value in self.model_dump().items():
-            if value.lower() in by_value:
-                raise ValueError(
-                    f"expected distinct labels; labels.{by_value[value.lower()]} and "
-                    f"labels.{key} are both {value!r}"
-                )
-            by_value[value.lower()] = key
+        labels = self.model_dump()
+        if twice := _same_ignoring_case(labels.items()):
+            earlier, later = twice
+            raise ValueError(
+                f"expected distinct labels; labels.{earlier} and labels.{later} are both "
+                f"{labels[later]!r}"
+            )
         return self
 
 
@@ -452,17 +459,12 @@ class Config(Section):
     def _logins_ignore_case(cls, people: dict[str, Person]) -> dict[str, Person]:
         """GitHub logins ignore case (``@Bob`` is ``@bob``): keys are kept case-folded, and
         lookups fold the handle too."""
-        folded: dict[str, Person] = {}
-        spelled: dict[str, str] = {}
-        for login, person in people.items():
-            key = login.casefold()
-            if key in folded:
-                raise ValueError(
-                    f"{spelled[key]!r} and {login!r} are one GitHub login (logins ignore "
-                    "case); keep one of them"
-                )
-            folded[key], spelled[key] = person, login
-        return folded
+        if twice := _same_ignoring_case((login, login) for login in people):
+            raise ValueError(
+                f"{twice[0]!r} and {twice[1]!r} are one GitHub login (logins ignore case); "
+                "keep one of them"
+            )
+        return {login.casefold(): person for login, person in people.items()}
 
     def project_for(self, services: tuple[str, ...]) -> str:
         """The Jira project for a post-mortem: the first routed service wins."""
