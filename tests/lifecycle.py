@@ -45,6 +45,7 @@ from pmsync.errors import PmsyncError
 from pmsync.report.model import Period
 from pmsync.report.produce import produce
 from pmsync.runtime.run import Run, start_run
+from pmsync.sandbox.faults import FaultSpec
 from pmsync.sandbox.runner import Sandbox
 
 # -- faults ---------------------------------------------------------------------------------
@@ -86,19 +87,24 @@ def stop_after(index: int, requests: RequestLog | None = None) -> RequestLog:
 FAULTS = ("500", "429", "dropped", "killed")
 
 
+def fault_spec(fault: str, index: int) -> FaultSpec:
+    """The sandbox fault that makes the ``index``-th request fail with ``fault``: any of
+    ``FAULTS`` but ``killed``, which the run's request log does."""
+    if fault == "500":
+        return FaultSpec(action="status", status=500, nth=index)
+    if fault == "429":
+        return FaultSpec(action="status", status=429, retry_after=1, nth=index)
+    if fault == "dropped":
+        return FaultSpec(action="reset", nth=index)
+    raise ValueError(f"unknown fault {fault!r}; one of {', '.join(FAULTS)}")
+
+
 def inject(sandbox: Sandbox, fault: str, index: int) -> RequestLog:
     """Make the ``index``-th request of the next pmsync run fail with ``fault``; the run's
     request log (which does the killing for ``killed``)."""
     if fault == "killed":
         return stop_after(index)
-    if fault == "500":
-        sandbox.add_fault("status", nth=index, status=500)
-    elif fault == "429":
-        sandbox.add_fault("status", nth=index, status=429, retry_after=1)
-    elif fault == "dropped":
-        sandbox.add_fault("reset", nth=index)
-    else:
-        raise ValueError(f"unknown fault {fault!r}; one of {', '.join(FAULTS)}")
+    sandbox.add_fault(**fault_spec(fault, index).model_dump())
     return RequestLog()
 
 

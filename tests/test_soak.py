@@ -45,6 +45,7 @@ from lifecycle import (
     People,
     Pmsync,
     config,
+    fault_spec,
     seed,
     stop_after,
 )
@@ -57,7 +58,6 @@ from pmsync.engine import identity, markers
 from pmsync.engine.followup import milestones
 from pmsync.engine.progress import is_dropped_resolution
 from pmsync.postmortem.lint import check_postmortem
-from pmsync.sandbox.faults import FaultSpec
 from pmsync.sandbox.jira.catalog import RESOLUTIONS, STATUSES
 from pmsync.sandbox.runner import Sandbox
 
@@ -275,7 +275,7 @@ class Soak:
             if fault == "killed":
                 kill = position if kill is None else kill
             else:
-                self.sandbox.app.faults.add(_spec(fault, position))
+                self.sandbox.app.faults.add(fault_spec(fault, position))
         requests = stop_after(kill) if kill is not None else RequestLog()
         try:
             outcome = run(requests)
@@ -358,14 +358,6 @@ def _changed_comments(before: dict[str, Any], after: dict[str, Any]) -> list[str
 def _state(issues: dict[str, dict[str, Any]], pm: Postmortem) -> str:
     """The issue's state as last seen; one opened since is open."""
     return str(issues.get(pm.ref, {}).get("state", "open"))
-
-
-def _spec(fault: str, position: int) -> FaultSpec:
-    if fault == "500":
-        return FaultSpec(action="status", status=500, nth=position)
-    if fault == "429":
-        return FaultSpec(action="status", status=429, retry_after=1, nth=position)
-    return FaultSpec(action="reset", nth=position)
 
 
 def _is_row(line: str) -> bool:
