@@ -2,9 +2,8 @@
 
 ``client`` and ``jira_client_for`` reach the sandbox as its people; ``use_sandbox``,
 ``write_config`` and ``event_file`` set up a run of the CLI against it, as a workflow
-would. `Site` (for the
-security end-to-end tests) opens issues as any seeded person, runs pmsync in process and
-reads back what GitHub and Jira hold and which requests were sent.
+would. `Site` (for the security end-to-end tests) opens issues as any seeded person, runs
+pmsync in process and reads back what GitHub and Jira hold and which requests were sent.
 """
 
 from __future__ import annotations
