@@ -6,9 +6,22 @@ from datetime import date
 
 import factories as f
 
-from pmsync.domain.changes import SetIssueLabels, UpsertComment
+from pmsync.domain.changes import (
+    CloseDuplicate,
+    CommentOnTicket,
+    EditTicket,
+    SetIssueLabels,
+    UpsertComment,
+)
 from pmsync.domain.state import EarlierPostMortem, RepeatObservation
-from pmsync.engine.fold import edited, label_delta, with_comment, with_issue_labels
+from pmsync.engine.fold import (
+    edited,
+    label_delta,
+    ticket_after,
+    with_comment,
+    with_issue_labels,
+)
+from pmsync.engine.identity import DUPLICATE_LABEL
 
 
 def test_an_edit_folds_in_the_fields_pmsync_observes() -> None:
@@ -49,3 +62,13 @@ def test_a_comment_on_an_earlier_post_mortem_is_recorded_as_its_back_link() -> N
     after = with_comment(state, backlink, f.comment("b", id=99))
     assert after.bot_comments == () and after.repeats is not None
     assert after.repeats.candidates[0].backlinked
+
+
+def test_a_ticket_after_a_jira_write_holds_what_the_write_set() -> None:
+    ticket = f.ticket("OPS-1", priority="Low", labels=("postmortem",))
+    edit = EditTicket(ticket="OPS-1", fields={"priority": "High"}, reason="row changed")
+    assert ticket_after(ticket, edit).priority == "High"
+    told = CommentOnTicket(ticket="OPS-1", body="removed", add_labels=("pmsync-removed",))
+    assert ticket_after(ticket, told).labels == ("postmortem", "pmsync-removed")
+    closed = CloseDuplicate(ticket="OPS-1", original="OPS-0", body="duplicate of OPS-0")
+    assert ticket_after(ticket, closed).labels == ("postmortem", DUPLICATE_LABEL)

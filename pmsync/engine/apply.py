@@ -34,19 +34,17 @@ from pmsync.domain.changes import (
 )
 from pmsync.domain.state import CommentState, ObservedPostMortem
 from pmsync.engine.fold import (
-    edited,
     label_delta,
+    ticket_after,
     ticket_of,
     with_comment,
     with_issue,
     with_issue_labels,
     with_link,
     with_remote_link,
-    with_ticket_labels,
     with_tickets,
     without_comment,
 )
-from pmsync.engine.identity import DUPLICATE_LABEL
 from pmsync.engine.simulate import Simulator
 from pmsync.errors import RemoteError
 from pmsync.postmortem.action_items import fill_ticket_cells
@@ -149,18 +147,15 @@ class RemoteApplier:
             case EditTicket():
                 ticket = ticket_of(observed, change.ticket)
                 self._jira.edit_ticket(ticket.key, change.fields)
-                return with_tickets(observed, [edited(ticket, change.fields)]), "applied"
+                return with_tickets(observed, [ticket_after(ticket, change)]), "applied"
             case CommentOnTicket():
                 ticket = ticket_of(observed, change.ticket)
                 self._jira.comment_and_label(ticket.key, change.body, change.add_labels)
-                labelled = with_ticket_labels(ticket, change.add_labels)
-                return with_tickets(observed, [labelled]), "applied"
+                return with_tickets(observed, [ticket_after(ticket, change)]), "applied"
             case CloseDuplicate():
                 ticket = ticket_of(observed, change.ticket)
                 self._jira.close_as_duplicate(ticket, change.body)
-                return with_tickets(
-                    observed, [with_ticket_labels(ticket, (DUPLICATE_LABEL,))]
-                ), "applied"
+                return with_tickets(observed, [ticket_after(ticket, change)]), "applied"
             case LinkTickets():
                 self._jira.link_tickets(change.inward, change.outward, change.link_type)
                 return with_link(observed, change), "applied"

@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from pmsync.domain.changes import DeleteComment, LinkTickets, SetIssueLabels, UpsertComment
+from pmsync.domain.changes import (
+    CloseDuplicate,
+    CommentOnTicket,
+    DeleteComment,
+    EditTicket,
+    LinkTickets,
+    SetIssueLabels,
+    UpsertComment,
+)
 from pmsync.domain.state import (
     CommentState,
     IssueState,
@@ -19,6 +27,7 @@ from pmsync.domain.state import (
     TicketLink,
     TicketState,
 )
+from pmsync.engine.identity import DUPLICATE_LABEL
 from pmsync.engine.markers import comment_age
 
 
@@ -125,6 +134,20 @@ def edited(ticket: TicketState, fields: Mapping[str, str | None]) -> TicketState
 
 def with_ticket_labels(ticket: TicketState, labels: Iterable[str]) -> TicketState:
     return ticket.model_copy(update={"labels": tuple(dict.fromkeys((*ticket.labels, *labels)))})
+
+
+def ticket_after(
+    ticket: TicketState, change: EditTicket | CommentOnTicket | CloseDuplicate
+) -> TicketState:
+    """``ticket`` after ``change`` wrote to it: the edited fields, or the labels its Jira
+    comment went with (a closed duplicate's keeps it out of later searches)."""
+    match change:
+        case EditTicket():
+            return edited(ticket, change.fields)
+        case CommentOnTicket():
+            return with_ticket_labels(ticket, change.add_labels)
+        case CloseDuplicate():
+            return with_ticket_labels(ticket, (DUPLICATE_LABEL,))
 
 
 def with_remote_link(observed: ObservedPostMortem, key: str) -> ObservedPostMortem:

@@ -31,19 +31,17 @@ from pmsync.domain.changes import (
 )
 from pmsync.domain.state import CommentState, IssueState, ObservedPostMortem, TicketState
 from pmsync.engine.fold import (
-    edited,
     is_this_issue,
+    ticket_after,
     ticket_of,
     with_comment,
     with_issue,
     with_issue_labels,
     with_link,
     with_remote_link,
-    with_ticket_labels,
     with_tickets,
     without_comment,
 )
-from pmsync.engine.identity import DUPLICATE_LABEL
 from pmsync.postmortem.action_items import fill_ticket_cells
 from pmsync.postmortem.form import Form
 
@@ -77,18 +75,9 @@ class Simulator:
                 return with_tickets(observed, self._invented_tickets(change, observed))
             case AddRemoteLink():
                 return with_remote_link(observed, change.ticket)
-            case EditTicket():
-                ticket = ticket_of(observed, change.ticket)
-                return with_tickets(observed, [self._touched(edited(ticket, change.fields))])
-            case CommentOnTicket():
-                ticket = ticket_of(observed, change.ticket)
-                labelled = with_ticket_labels(ticket, change.add_labels)
-                return with_tickets(observed, [self._touched(labelled)])
-            case CloseDuplicate():
-                ticket = ticket_of(observed, change.ticket)
-                return with_tickets(
-                    observed, [self._touched(with_ticket_labels(ticket, (DUPLICATE_LABEL,)))]
-                )
+            case EditTicket() | CommentOnTicket() | CloseDuplicate():
+                ticket = ticket_after(ticket_of(observed, change.ticket), change)
+                return with_tickets(observed, [self._touched(ticket)])
             case LinkTickets():
                 return with_link(observed, change)
             case EnsureRepoLabel():
