@@ -30,7 +30,7 @@ from pmsync.demo.chapters import (
     tickets,
 )
 from pmsync.demo.narrator import ChapterRecord
-from pmsync.demo.story import DemoResult, tell
+from pmsync.demo.story import CHAPTERS, DemoResult, tell
 from pmsync.demo.transcript import INDEX_FILE, JIRA_FILE, OWNED_MARK, thread_file
 from pmsync.demo.world import BOT, NOTHING_WRITTEN
 from pmsync.engine import identity, markers
@@ -440,6 +440,10 @@ def test_the_report_covers_the_story_and_is_published_as_the_digest(told: Told) 
     assert digest["user"] == BOT
     assert "Post-mortem report" in digest["body"]
     assert "Action-item completion within 28 days: 33.3% (1 of 3) ❌" in told.said(report)
+
+
+def test_every_chapter_was_told_once_in_story_order(told: Told) -> None:
+    assert [c.title for c in told.result.chapters] == [chapter.TITLE for chapter in CHAPTERS]
 
 
 def test_the_story_ends_with_the_report(told: Told) -> None:
