@@ -19,7 +19,7 @@ import jira
 import pytest
 from report_history import HISTORY, NOW, PAYMENTS, SEARCH, ItemSpec, PostMortemSpec, body
 from sandbox_pmsync import client as client_for
-from sandbox_pmsync import jira_client_for, use_sandbox, write_config
+from sandbox_pmsync import close_ticket, jira_client_for, use_sandbox, write_config
 
 from pmsync.cli import main
 from pmsync.config.model import load_config
@@ -45,12 +45,7 @@ class Played:
 def _close(client: jira.JIRA, pm: PostMortemSpec, item: ItemSpec) -> None:
     label = identity.item_label(identity.item_id(pm.repo, pm.number, item.action))
     (ticket,) = client.search_issues(f'labels = "{label}"', maxResults=10)
-    fields = {"resolution": {"name": "Won't Do"}} if item.outcome == "dropped" else None
-    for transition in client.transitions(ticket.key, expand="transitions.fields"):
-        if transition["to"]["statusCategory"]["key"] == "done":
-            client.transition_issue(ticket.key, transition["id"], fields=fields)
-            return
-    raise AssertionError(f"no transition of {ticket.key} leads to done")
+    close_ticket(client, ticket.key, "Won't Do" if item.outcome == "dropped" else None)
 
 
 def _events(history: tuple[PostMortemSpec, ...]) -> list[tuple[datetime, int, Any]]:
