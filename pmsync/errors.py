@@ -52,6 +52,11 @@ class RemoteError(PmsyncError):
             message = f"{message.rstrip('. ')}. {hint}"
         super().__init__(message)
 
+    @property
+    def refused(self) -> bool:
+        """A 4xx other than a rate limit: the service refused this one request, not the run."""
+        return self.status is not None and 400 <= self.status < 500 and self.status != 429
+
 
 # What to do when a service refuses pmsync's credentials (401) or its rights (403), by
 # service. Only the names of the variables appear, never their values.

@@ -273,3 +273,12 @@ def test_a_refusal_names_its_fix_unless_it_is_a_rate_limit() -> None:
             "GET", "/x", Script(HttpFailure(403))
         )
     assert caught.value.hint is None
+
+
+@pytest.mark.parametrize(
+    ("status", "refused"), [(400, True), (404, True), (429, False), (500, False), (None, False)]
+)
+def test_only_a_4xx_other_than_a_rate_limit_refuses_the_one_request(
+    status: int | None, refused: bool
+) -> None:
+    assert RemoteError("jira", "PUT", "/rest/api/2/issue/OPS-1", status, "no").refused is refused

@@ -111,11 +111,6 @@ class RunSummary:
         return lines or ["nothing to do"]
 
 
-def refused(exc: RemoteError) -> bool:
-    """A 4xx other than a rate limit: the service refused this change, not the run."""
-    return exc.status is not None and 400 <= exc.status < 500 and exc.status != 429
-
-
 class RemoteApplier:
     """Applies changes through the adapters."""
 
@@ -130,7 +125,7 @@ class RemoteApplier:
         try:
             observed, status = self._execute(change, observed)
         except RemoteError as exc:
-            if not refused(exc):
+            if not exc.refused:
                 raise
             log.error("%s: %s", change.describe(), exc)
             return observed, Outcome(change, "failed", str(exc))

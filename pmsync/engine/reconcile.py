@@ -21,7 +21,7 @@ from pmsync.domain.changes import CreateTickets, NewTicket, Plan
 from pmsync.domain.model import ParseResult
 from pmsync.domain.state import CommentState, IssueState, ObservedPostMortem, TicketState
 from pmsync.engine import identity, journal, markers
-from pmsync.engine.apply import Applier, RemoteApplier, RunSummary, SimulatedApplier, refused
+from pmsync.engine.apply import Applier, RemoteApplier, RunSummary, SimulatedApplier
 from pmsync.engine.plan import PlanContext, plan
 from pmsync.engine.simulate import Simulator
 from pmsync.engine.trust import Trust
@@ -231,7 +231,7 @@ def reconcile_all(
             try:
                 observed = reconcile(issue, engine, known, check_repeats=check_repeats)
             except RemoteError as exc:
-                if not refused(exc):
+                if not exc.refused:
                     raise
                 _failed(engine, issue, exc)
             except PmsyncError as exc:

@@ -27,7 +27,6 @@ from pmsync.domain.state import (
     TicketState,
 )
 from pmsync.engine import identity, markers
-from pmsync.engine.apply import refused
 from pmsync.engine.batches import batches
 from pmsync.errors import RemoteError
 from pmsync.repeats.plan import find_matches, recorded_backlinks, search_labels
@@ -144,7 +143,7 @@ class RepeatFinder:
                 self._searched[target[0].ref] = self._queries([target])
             self._read_tickets(pending)
         except RemoteError as exc:
-            if not refused(exc):
+            if not exc.refused:
                 raise
             # A refused search must not stop tickets and status: repeats wait for a later run.
             self.warnings.append(f"repeat incidents not checked in this run: {exc}")
@@ -238,7 +237,7 @@ class RepeatFinder:
         try:
             comments = self._github.bot_comments(earlier.issue.repo, earlier.issue.number)
         except RemoteError as exc:
-            if not refused(exc):
+            if not exc.refused:
                 raise
             log.warning("%s: no back-link attempted: %s", earlier.issue.ref, exc)
             return True
