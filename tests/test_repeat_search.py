@@ -173,13 +173,18 @@ class FakeJira:
         return tuple(t for t in self.tickets if set(t.labels) & set(labels))
 
 
-def candidate(number: int, days_before: int, services: str = "payments-db") -> IssueState:
-    """An earlier post-mortem issue; its body names the services and how long ago it was."""
+def candidate(
+    number: int, days_before: int, services: str = "payments-db", *, labelled: bool = True
+) -> IssueState:
+    """An earlier post-mortem issue; its body names the services and how long ago it was.
+    ``labelled``: it carries the service labels pmsync gives a post-mortem it took on."""
+    service_labels = [f"service:{name}" for name in services.split(",")] if labelled else []
     return f.issue(
         repo="acme/ledger",
         number=number,
         body=f"{services}|{days_before}",
         created_at=f.INCIDENT - timedelta(days=days_before) + timedelta(hours=1),
+        labels=("postmortem", *service_labels),
     )
 
 
@@ -232,7 +237,7 @@ def test_a_run_searches_once_and_reads_the_related_tickets_in_one_query() -> Non
 def test_listed_open_postmortems_are_candidates_without_a_search_for_them() -> None:
     listed, closed = candidate(1, 30), candidate(2, 60)
     listed = listed.model_copy(update={"labels": ("postmortem", "Service:Payments-DB")})
-    unlabelled = candidate(3, 40)  # never labelled by pmsync (unapproved): no candidate
+    unlabelled = candidate(3, 40, labelled=False)  # unapproved: pmsync never labelled it
     github = FakeGitHub([closed], {})
     run = finder(github, FakeJira([]))
     unreadable = f.issue(repo="acme/ledger", number=9, body="-")
@@ -242,6 +247,14 @@ def test_listed_open_postmortems_are_candidates_without_a_search_for_them() -> N
     assert sorted(c.issue.ref for c in found.candidates) == ["acme/ledger#1", "acme/ledger#2"]
     (query,) = github.searches
     assert "is:closed repo:acme/ledger repo:acme/payments " in query
+
+
+def test_a_search_result_pmsync_never_labelled_is_no_candidate() -> None:
+    # A search without label qualifiers (too many labels for one query) finds it too.
+    github = FakeGitHub([candidate(1, 30, labelled=False), candidate(2, 60)], {})
+    found = finder(github, FakeJira([])).observe(f.issue(), f.parse_result(), bot_comments=())
+    assert found is not None
+    assert [c.issue.ref for c in found.candidates] == ["acme/ledger#2"]
 
 
 def test_a_search_that_reaches_githubs_result_limit_is_reported() -> None:

@@ -120,11 +120,9 @@ class RepeatFinder:
 
     def know_open(self, repositories: Iterable[str], issues: Iterable[IssueState]) -> None:
         """The run has listed every open post-mortem of ``repositories`` (``issues``): they
-        are candidates as listed, and the search there looks for closed ones only. Like the
-        search, the listing only offers those carrying their form labels: a post-mortem
-        pmsync has not labelled (unapproved, or never valid) is no candidate either way."""
+        are candidates as listed, and the search there looks for closed ones only."""
         for issue in issues:
-            self._add_candidate(issue, labelled_only=True)
+            self._add_candidate(issue)
         self._listed.update(repo.casefold() for repo in repositories)
 
     def prepare(self, targets: Iterable[tuple[IssueState, ParseResult]]) -> None:
@@ -196,7 +194,10 @@ class RepeatFinder:
             self._add_candidate(issue)
         log.debug("repeat search %r: %d result(s)", query, len(found))
 
-    def _add_candidate(self, issue: IssueState, *, labelled_only: bool = False) -> None:
+    def _add_candidate(self, issue: IssueState) -> None:
+        """Only a post-mortem carrying its form labels counts, however it was found (the
+        listing, a search with or without label qualifiers): one pmsync has not labelled
+        (unapproved, or never valid) is no earlier post-mortem, as in the report."""
         if issue.ref in self._candidates:
             return
         parsed = self._parse(issue)
@@ -205,7 +206,7 @@ class RepeatFinder:
             return
         config = self._config
         wanted = search_labels(parsed.postmortem, config.labels, config.repeats.rule)
-        if labelled_only and not carries_form_labels(issue, wanted):
+        if not carries_form_labels(issue, wanted):
             log.debug("%s: not labelled by pmsync; not a repeat candidate", issue.ref)
             return
         self._candidates[issue.ref] = EarlierPostMortem(issue=issue, postmortem=parsed.postmortem)
