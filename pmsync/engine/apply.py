@@ -96,8 +96,9 @@ class RunSummary:
     def comments_written(self) -> int:
         return self.count("upsert_comment")
 
-    def lines(self) -> list[str]:
-        """E.g. ``applied: 1 create_tickets, 2 upsert_comment; in place: 1 set_ticket_cells``."""
+    def lines(self, *, failures: bool = True) -> list[str]:
+        """E.g. ``applied: 1 create_tickets, 2 upsert_comment; in place: 1 set_ticket_cells``,
+        then a ``failed: …`` line per refused change unless ``failures`` is off."""
         by_status: dict[Status, Counter[str]] = {}
         for outcome in self.outcomes:
             by_status.setdefault(outcome.status, Counter())[outcome.change.kind] += 1
@@ -107,8 +108,9 @@ class RunSummary:
             if counts:
                 listed = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
                 lines.append(f"{status.replace('_', ' ')}: {listed}")
-        lines += [f"failed: {o.change.describe()}: {o.detail}" for o in self.failed]
-        return lines or ["nothing to do"]
+        if failures:
+            lines += [f"failed: {o.change.describe()}: {o.detail}" for o in self.failed]
+        return lines if lines or self.failed else ["nothing to do"]
 
 
 class RemoteApplier:

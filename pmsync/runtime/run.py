@@ -34,8 +34,6 @@ log = logging.getLogger(__name__)
 
 # Set in a workflow when pmsync posts as another login than the one its token names.
 BOT_LOGIN_VARIABLE = "PMSYNC_BOT_LOGIN"
-# How RunSummary.lines() starts the line of a refused change.
-FAILED_LINE = "failed: "
 
 
 @dataclass
@@ -104,9 +102,7 @@ def summary_lines(summary: RunSummary, *, dry_run: bool, failures: bool = True) 
     only simulates (every change "applied"), ``would apply: 2 upsert_comment, …``. Without
     ``failures``, the lines of refused changes are left out (and a run that did nothing
     else has no line)."""
-    lines = summary.lines()
-    if not failures:
-        lines = [line for line in lines if not line.startswith(FAILED_LINE)]
+    lines = summary.lines(failures=failures)
     if not dry_run:
         return [f"done: {line}" for line in lines]
     return [f"would apply: {line.removeprefix('applied: ')}" for line in lines]
