@@ -7,8 +7,6 @@ from pathlib import Path
 from pmsync.postmortem.form import NO_RESPONSE, Form, default_form
 
 ROOT = Path(__file__).resolve().parents[1]
-REALDATA = ROOT.parent / "shared" / "realdata"
-ISSUE_FORMS = REALDATA / "issue-forms"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "bodies"
 EXAMPLES = ROOT / "examples"
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from postmortem_bodies import ISSUE_FORMS, ROOT, render
+from postmortem_bodies import ROOT, render
+from realdata import data_files, data_path
 
 from pmsync.errors import ConfigError
 from pmsync.postmortem.form import (
@@ -243,14 +244,13 @@ def test_section_lines_point_into_the_body() -> None:
 
 # --- real forms and the bodies GitHub rendered from them ----------------------------------
 
-TEMPLATES = sorted((ISSUE_FORMS / "templates").glob("*.yml"))
-BRAINHACK = ISSUE_FORMS / "brainhack-global2021"
-BRAINHACK_ISSUES = sorted((BRAINHACK / "rendered-bodies").glob("issue_*.body.md"))
-STEFANBUCK = ISSUE_FORMS / "stefanbuck-github-issue-parser-fixtures"
-
-
-def test_realdata_is_present() -> None:
-    assert len(TEMPLATES) >= 3 and len(BRAINHACK_ISSUES) == 5
+ISSUE_FORMS = data_path("issue-forms")
+TEMPLATES = data_files("issue-forms/templates", "*.yml", at_least=3)
+BRAINHACK = data_path("issue-forms/brainhack-global2021")
+BRAINHACK_ISSUES = data_files(
+    "issue-forms/brainhack-global2021/rendered-bodies", "issue_*.body.md", at_least=5
+)
+STEFANBUCK = data_path("issue-forms/stefanbuck-github-issue-parser-fixtures")
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
@@ -351,7 +351,10 @@ def test_react_hook_form_body_without_its_form() -> None:
 
 
 def _stefanbuck_cases() -> list[Path]:
-    return sorted(p for p in STEFANBUCK.iterdir() if (p / "issue-body.md").exists())
+    bodies = data_files(
+        "issue-forms/stefanbuck-github-issue-parser-fixtures", "*/issue-body.md", at_least=7
+    )
+    return [body.parent for body in bodies]
 
 
 def _as_expected(split_value: str, kind: str | None) -> str | list[str]:

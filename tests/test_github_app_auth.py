@@ -1,7 +1,7 @@
 """Acting as a GitHub App: the exact requests from app id + private key to an installation
 token, the token's use and its redaction, and the errors a misconfigured App gets.
 
-The answers are GitHub's own examples from its OpenAPI description (realdata/openapi).
+The answers are GitHub's own examples from its OpenAPI description (tests/data/openapi).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ API = "https://ghe.acme.example:443/api/v3"  # PyGithub always names the port
 REPO = "acme/payments"
 APP_ID = 424242
 INSTALLATION_ID = 9876543
-_EXAMPLES = load_json("openapi/github-rest-api.api.github.com.json")["components"]["examples"]
+_EXAMPLES = load_json("openapi/github-rest-api.cut.json")["components"]["examples"]
 TOKEN = _EXAMPLES["installation-token"]["value"]["token"]  # ghs_…, GitHub's own example
 INSTALLATION_URL = f"{API}/repos/{REPO}/installation"
 TOKEN_URL = f"{API}/app/installations/{INSTALLATION_ID}/access_tokens"

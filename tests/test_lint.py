@@ -7,7 +7,8 @@ import time
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from postmortem_bodies import EXAMPLES, FIXTURES, GOOD, REALDATA, actions, good_body, render
+from postmortem_bodies import EXAMPLES, FIXTURES, GOOD, actions, good_body, render
+from realdata import real_postmortems
 
 from pmsync.config.model import Config, LintConfig
 from pmsync.domain.model import ParseResult
@@ -16,9 +17,7 @@ from pmsync.postmortem.lint import blame_findings, check_postmortem
 from pmsync.postmortem.parse import MAX_BODY_CHARACTERS
 
 ROW = "| {action} | Detect | P1 | {owner} | {due} | |"
-REAL_POSTMORTEMS = sorted(
-    path for path in (REALDATA / "postmortems").rglob("*.md") if path.name != "SOURCES.md"
-)
+REAL_POSTMORTEMS = real_postmortems()
 
 
 def row(action: str = "Alert at 80%", owner: str = "@bob", due: str = "1w") -> str:

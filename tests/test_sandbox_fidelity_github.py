@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import glob
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -18,17 +17,18 @@ from typing import Any
 import pytest
 import requests
 from openapi_schema import check, resolve
-from realdata import REALDATA, load_json
+from realdata import REALDATA, data_files, load_json
 
 from pmsync.sandbox.runner import Sandbox
 
-SUBSET = "openapi/github-rest-api.issues-subset.deref.json"
-FULL = "openapi/github-rest-api.api.github.com.json"
+# GitHub's description cut to the operations and examples these tests read
+# (scripts/cut-openapi; tests/data/SOURCES.md).
+GITHUB_OPENAPI = "openapi/github-rest-api.cut.json"
 
 
 @cache
-def spec(name: str) -> dict[str, Any]:
-    document: dict[str, Any] = load_json(name)
+def spec() -> dict[str, Any]:
+    document: dict[str, Any] = load_json(GITHUB_OPENAPI)
     return document
 
 
@@ -36,14 +36,15 @@ def response_schema(
     template: str, method: str, status: int
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The schema GitHub documents for this answer, and the document its $refs live in."""
-    for name in (SUBSET, FULL):
-        document = spec(name)
-        operation = document["paths"].get(template, {}).get(method.lower())
-        if operation is None:
-            continue
-        answer = resolve(operation["responses"][str(status)], document)
-        return answer["content"]["application/json"]["schema"], document
-    raise AssertionError(f"GitHub's description has no {method} {template}")
+    document = spec()
+    operation = document["paths"].get(template, {}).get(method.lower())
+    if operation is None:
+        raise AssertionError(
+            f"{GITHUB_OPENAPI} has no {method} {template}: add it to"
+            " tests/data/openapi/cut.json and run scripts/cut-openapi"
+        )
+    answer = resolve(operation["responses"][str(status)], document)
+    return answer["content"]["application/json"]["schema"], document
 
 
 class Api:
@@ -225,15 +226,15 @@ def test_unauthenticated_answer_matches_githubs_description(sandbox: Sandbox) ->
 
 def webhook_objects(key: str) -> list[dict[str, Any]]:
     found = []
-    for path in sorted(glob.glob(str(REALDATA / "github-webhooks" / "*" / "*.json"))):
-        payload = load_json(path.removeprefix(str(REALDATA) + "/"))
+    for path in data_files("github-webhooks", "*/*.json", at_least=20):
+        payload = load_json(path.relative_to(REALDATA).as_posix())
         if isinstance(payload.get(key), dict):
             found.append(payload[key])
     return found
 
 
 def example(name: str) -> dict[str, Any]:
-    value: dict[str, Any] = spec(FULL)["components"]["examples"][name]["value"]
+    value: dict[str, Any] = spec()["components"]["examples"][name]["value"]
     return value
 
 

@@ -1,6 +1,6 @@
 """The Jira emulator's answers against real ones.
 
-1. Shapes: every key a real answer in ../shared/realdata/jira-responses carries (Atlassian's
+1. Shapes: every key a real answer in tests/data/jira-responses carries (Atlassian's
    own examples, captured Cloud and Data Center responses) is in the sandbox's answer, with
    the same JSON type, recursively. A few keys real sites add only in configurations the
    sandbox does not have are listed in OPTIONAL, each with its reason.
@@ -24,7 +24,8 @@ from realdata import load_json
 
 from pmsync.sandbox.runner import Sandbox, running_sandbox
 
-SPEC = "openapi/jira-cloud-platform-rest-v3.swagger-v3.v3.json"
+# Atlassian's description cut to what these tests read (scripts/cut-openapi).
+SPEC = "openapi/jira-cloud-platform-rest-v3.cut.json"
 EXAMPLES = "jira-responses/atlassian-spec-examples"
 
 # Keys real answers carry only in configurations the sandbox does not model.

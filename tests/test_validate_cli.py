@@ -9,16 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from postmortem_bodies import EXAMPLES, GOOD, REALDATA, ROOT, actions, good_body, render
+from postmortem_bodies import EXAMPLES, GOOD, ROOT, actions, good_body, render
+from realdata import REALDATA, real_postmortems
 
 from pmsync.cli import main
 from pmsync.postmortem.form import form_from_yaml
 
 GOOD_EXAMPLE = EXAMPLES / "postmortem.md"
 BAD_EXAMPLE = EXAMPLES / "postmortem-invalid.md"
-REAL_POSTMORTEMS = sorted(
-    path for path in (REALDATA / "postmortems").rglob("*.md") if path.name != "SOURCES.md"
-)
+REAL_POSTMORTEMS = real_postmortems()
 
 
 @pytest.fixture(autouse=True)
