@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -111,12 +112,32 @@ class Step:
 
 ALERT_ROW = "Alert when pool usage stays above 80% for 5 minutes"
 CAP_ROW = "Cap report queries at 20 connections"
+
+
+def recent_body(**changes: str) -> str:
+    """A valid body about an incident that ended yesterday, its items due in a week or two.
+
+    The action runs on the wall clock, so fixed dates would make the first sync post
+    reviews and overdue nudges once they lie in the past.
+    """
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%d")
+    fields = {
+        "incident_start": f"{yesterday} 14:02 UTC",
+        "incident_end": f"{yesterday} 15:47 UTC",
+        "action_items": actions(
+            f"| {ALERT_ROW} | Detect | P1 | @bob | 1 week | |",
+            f"| {CAP_ROW} | Prevent | P2 | @alice | 2 weeks | |",
+        ),
+    }
+    return good_body(**{**fields, **changes})
+
+
 LABELS_ADDED = "+root-cause:capacity +service:payments-api +service:payments-db +sev:2"
 
 
 def test_dry_run_then_apply_then_nothing_left_to_do(sandbox: Sandbox, workspace: Path) -> None:
     assert (VENV / "bin" / "pmsync").exists(), "pmsync must be installed in the test's venv"
-    step = Step(sandbox, workspace, open_postmortem(sandbox, "Payments outage", good_body()))
+    step = Step(sandbox, workspace, open_postmortem(sandbox, "Payments outage", recent_body()))
 
     assert step.run(**{"dry-run": "true"}) == {"tickets_created": "0", "comments_written": "0"}
     assert step.jira_keys() == []
@@ -147,8 +168,8 @@ def test_dry_run_then_apply_then_nothing_left_to_do(sandbox: Sandbox, workspace:
 def test_a_refused_change_is_an_error_annotation_and_a_row_of_the_summary(
     sandbox: Sandbox, workspace: Path
 ) -> None:
-    first = open_postmortem(sandbox, "Payments outage", good_body())
-    open_postmortem(sandbox, "Payments outage again", good_body())
+    first = open_postmortem(sandbox, "Payments outage", recent_body())
+    open_postmortem(sandbox, "Payments outage again", recent_body())
     step = Step(sandbox, workspace, first)
     # Jira refuses the tickets of the post-mortem the sync takes first; GitHub refuses the
     # first comment, which is then the other post-mortem's status comment.
@@ -182,7 +203,7 @@ def test_a_refused_change_is_an_error_annotation_and_a_row_of_the_summary(
 def test_an_error_that_ends_the_run_leaves_what_was_done_in_the_summary(
     sandbox: Sandbox, workspace: Path
 ) -> None:
-    step = Step(sandbox, workspace, open_postmortem(sandbox, "Payments outage", good_body()))
+    step = Step(sandbox, workspace, open_postmortem(sandbox, "Payments outage", recent_body()))
     # The tickets are made; linking them back fails until the retries run out.
     sandbox.add_fault(
         service="jira", method="POST", path_regex="/remotelink$", retry_after=0, times=1000
@@ -205,7 +226,7 @@ HOSTILE = "::add-mask::x ##[set-output name=tickets_created;]999 %0A::error::for
 
 
 def test_issue_text_cannot_issue_workflow_commands(sandbox: Sandbox, workspace: Path) -> None:
-    body = good_body(
+    body = recent_body(
         action_items=actions(f"| Rotate keys {HOSTILE} | Prevent | P2 | @bob | 2w | |")
     )
     step = Step(sandbox, workspace, open_postmortem(sandbox, f"Outage {HOSTILE}", body))
