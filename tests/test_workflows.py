@@ -70,6 +70,19 @@ def test_there_are_workflows_to_check() -> None:
     assert OWN, "this repository's CI workflow is missing"
 
 
+def test_own_ci_runs_the_readme_test_command_on_every_supported_python() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    test_command = re.search(r"^(scripts/test)\s+# sets up", readme, re.MULTILINE)
+    assert test_command, "the README gives its test command"
+    ci = load(ROOT / ".github" / "workflows" / "ci.yml")
+    checks = jobs(ci)["checks"]
+    assert checks["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
+    runs = [step.get("run", "") for step in checks["steps"]]
+    assert f"./{test_command.group(1)}" in runs
+    setup = next(s for s in checks["steps"] if "setup-python" in s.get("uses", ""))
+    assert setup["with"]["python-version"] == "${{ matrix.python }}"
+
+
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_permissions_are_empty_by_default_and_minimal_per_job(path: Path) -> None:
     workflow = load(path)
