@@ -34,12 +34,13 @@ from pydantic import SecretStr
 
 from pmsync.config.model import Config, GitHubConfig, JiraConfig, Person
 from pmsync.config.settings import Settings
-from pmsync.engine import identity, reconcile
-from pmsync.engine.cache import FileCache
-from pmsync.postmortem.form import NO_RESPONSE, default_form
-from pmsync.postmortem.lint import check_postmortem
-from pmsync.runtime.run import start_run
-from pmsync.sandbox.runner import Sandbox, running_sandbox
+from pmsync.core.domain import identity
+from pmsync.core.postmortem.form import NO_RESPONSE, default_form
+from pmsync.core.postmortem.lint import check_postmortem
+from pmsync.entry.run import start_run
+from pmsync.orchestration import reconcile
+from pmsync.orchestration.cache import FileCache
+from pmsync_sandbox.runner import Sandbox, running_sandbox
 
 REPO = "acme/payments"
 ITEMS = 5

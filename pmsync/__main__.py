@@ -1,3 +1,3 @@
-from pmsync.cli import main
+from pmsync.entry.cli import main
 
 raise SystemExit(main())

@@ -12,7 +12,7 @@ import sandbox_pmsync
 from github import Github
 from hypothesis import settings
 
-from pmsync.sandbox.runner import Sandbox, running_sandbox
+from pmsync_sandbox.runner import Sandbox, running_sandbox
 
 # Two test workers share two cores: a wall-clock deadline per example would measure the
 # machine's load, not pmsync, and fail at random.

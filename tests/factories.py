@@ -10,13 +10,20 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pmsync.domain.changes import Plan
-from pmsync.domain.model import ActionItem, ActionType, Finding, ParseResult, PostMortem, Priority
-from pmsync.domain.state import CommentState, IssueState, ObservedPostMortem, TicketState
-from pmsync.engine import identity
-from pmsync.engine.plan import PlanContext, plan
-from pmsync.engine.simulate import Simulator
-from pmsync.postmortem.lint import check_postmortem
+from pmsync.core.domain import identity
+from pmsync.core.domain.changes import Plan
+from pmsync.core.domain.model import (
+    ActionItem,
+    ActionType,
+    Finding,
+    ParseResult,
+    PostMortem,
+    Priority,
+)
+from pmsync.core.domain.state import CommentState, IssueState, ObservedPostMortem, TicketState
+from pmsync.core.planning.plan import PlanContext, plan
+from pmsync.core.planning.simulate import Simulator
+from pmsync.core.postmortem.lint import check_postmortem
 
 REPO = "acme/payments"
 NUMBER = 42

@@ -36,17 +36,18 @@ from postmortem_bodies import actions, good_body
 from pydantic import SecretStr
 
 from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
-from pmsync.commands import handle_event
 from pmsync.config.model import Config, FollowupConfig, GitHubConfig, JiraConfig, Person
 from pmsync.config.settings import Settings
-from pmsync.engine import identity, reconcile
-from pmsync.engine.cache import FILE_NAME, MAX_AGE, FileCache
+from pmsync.core.domain import identity
+from pmsync.core.report.model import Period
+from pmsync.entry.commands import handle_event
+from pmsync.entry.run import Run, start_run
 from pmsync.errors import PmsyncError
-from pmsync.report.model import Period
-from pmsync.report.produce import produce
-from pmsync.runtime.run import Run, start_run
-from pmsync.sandbox.faults import FaultSpec
-from pmsync.sandbox.runner import Sandbox
+from pmsync.orchestration import reconcile
+from pmsync.orchestration.cache import FILE_NAME, MAX_AGE, FileCache
+from pmsync.orchestration.report.produce import produce
+from pmsync_sandbox.faults import FaultSpec
+from pmsync_sandbox.runner import Sandbox
 
 # -- faults ---------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pmsync.postmortem.form import NO_RESPONSE, Form, default_form
+from pmsync.core.postmortem.form import NO_RESPONSE, Form, default_form
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "bodies"

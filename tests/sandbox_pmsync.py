@@ -22,9 +22,10 @@ from realdata import load_json
 
 from pmsync.adapters.retry import RequestLog
 from pmsync.config.model import Config, GitHubConfig, JiraConfig, Person
-from pmsync.engine import identity, markers, reconcile
-from pmsync.runtime.run import Run
-from pmsync.sandbox.runner import Sandbox
+from pmsync.core.domain import identity, markers
+from pmsync.entry.run import Run
+from pmsync.orchestration import reconcile
+from pmsync_sandbox.runner import Sandbox
 
 REPO = "acme/payments"
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # the sandbox clock after a reset

@@ -19,7 +19,7 @@ import requests
 from actions_runner import run_action_step, runner_commands, runner_outputs
 from postmortem_bodies import ROOT, actions, good_body
 
-from pmsync.sandbox.runner import Sandbox
+from pmsync_sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -13,10 +13,9 @@ from github_markdown import fenced_content
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmsync.cli import main
-from pmsync.errors import ConfigError, PmsyncError, RemoteError, UsageError
-from pmsync.runtime import actions as actions_env
-from pmsync.runtime.actions import (
+from pmsync.entry import workflow_step as actions_env
+from pmsync.entry.cli import main
+from pmsync.entry.workflow_step import (
     CommandSafeFormatter,
     CommandSafeStream,
     annotation,
@@ -31,6 +30,7 @@ from pmsync.runtime.actions import (
     set_outputs,
     write_run_outputs,
 )
+from pmsync.errors import ConfigError, PmsyncError, RemoteError, UsageError
 
 INJECTIONS = [
     "fine\n::add-mask::leak",

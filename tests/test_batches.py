@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmsync.engine.batches import batches
+from pmsync.core.planning.batches import batches
 
 
 @given(st.lists(st.integers()), st.integers(min_value=1, max_value=7))

@@ -31,13 +31,14 @@ from postmortem_bodies import actions, good_body
 from sandbox_pmsync import use_sandbox, write_config
 
 from pmsync.adapters.retry import RequestLog
-from pmsync.cli import main
 from pmsync.config.model import Config, FollowupConfig, GitHubConfig, JiraConfig, Person
-from pmsync.engine import identity, markers, reconcile
-from pmsync.engine.cache import DEFAULT_DIRECTORY, FILE_NAME, FileCache
-from pmsync.runtime.run import Run
-from pmsync.runtime.worker import sync_job
-from pmsync.sandbox.runner import Sandbox
+from pmsync.core.domain import identity, markers
+from pmsync.entry.cli import main
+from pmsync.entry.run import Run
+from pmsync.entry.worker import sync_job
+from pmsync.orchestration import reconcile
+from pmsync.orchestration.cache import DEFAULT_DIRECTORY, FILE_NAME, FileCache
+from pmsync_sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pmsync.cli import main, parse_now
+from pmsync.entry.cli import main, parse_now
 
 
 def test_now_without_zone_is_utc() -> None:

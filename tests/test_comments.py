@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import factories as f
 
-from pmsync.domain.changes import UpsertComment
-from pmsync.engine.comments import create_comment, same_text, upsert_comment
+from pmsync.core.domain.changes import UpsertComment
+from pmsync.core.planning.comments import create_comment, same_text, upsert_comment
 
 MARKER = "<!-- pmsync:status -->"
 

@@ -25,7 +25,7 @@ from pmsync.config.model import (
     parse_config,
 )
 from pmsync.config.problems import _SECRET_KEY, InvalidConfig
-from pmsync.domain.model import Priority
+from pmsync.core.domain.model import Priority
 from pmsync.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from pmsync import cli
 from pmsync.config.model import config_json_schema_text
+from pmsync.config.redact import RedactingFilter
+from pmsync.entry import cli
 from pmsync.errors import RemoteError
-from pmsync.runtime.redact import RedactingFilter
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "ghp_CliM4stN3verPrintThisT0kenAbCdEf"

@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 
-from pmsync.cli import main
-from pmsync.demo import StoryBroke
-from pmsync.demo.chapters import (
+from pmsync.config.redact import Redactor
+from pmsync.core.domain import identity, markers
+from pmsync.entry.cli import main
+from pmsync_sandbox.demo import StoryBroke
+from pmsync_sandbox.demo.chapters import (
     Chapter,
     completion,
     followups,
@@ -29,13 +31,11 @@ from pmsync.demo.chapters import (
     table_edits,
     tickets,
 )
-from pmsync.demo.narrator import ChapterRecord
-from pmsync.demo.story import CHAPTERS, DemoResult, tell
-from pmsync.demo.transcript import INDEX_FILE, JIRA_FILE, OWNED_MARK, thread_file
-from pmsync.demo.world import BOT, NOTHING_WRITTEN
-from pmsync.engine import identity, markers
-from pmsync.runtime.redact import Redactor
-from pmsync.sandbox.runner import Sandbox
+from pmsync_sandbox.demo.narrator import ChapterRecord
+from pmsync_sandbox.demo.story import CHAPTERS, DemoResult, tell
+from pmsync_sandbox.demo.transcript import INDEX_FILE, JIRA_FILE, OWNED_MARK, thread_file
+from pmsync_sandbox.demo.world import BOT, NOTHING_WRITTEN
+from pmsync_sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -18,15 +18,15 @@ from factories import issue
 from test_github_adapter import API, REPO, api_issue, make_adapter
 
 from pmsync.adapters.github import GitHubAdapter
-from pmsync.cli import main
 from pmsync.config.model import Config, ReportConfig
-from pmsync.domain.state import IssueState
+from pmsync.core.domain.state import IssueState
+from pmsync.core.report.metrics import default_period
+from pmsync.core.report.model import Period
+from pmsync.entry.cli import main
 from pmsync.errors import UsageError
-from pmsync.report.digest import BODY_LIMIT, digest_body, digest_marker, fit, publish
-from pmsync.report.gather import search_queries
-from pmsync.report.metrics import default_period
-from pmsync.report.model import Period
-from pmsync.report.produce import digest_repository, resolve_period
+from pmsync.orchestration.report.digest import BODY_LIMIT, digest_body, digest_marker, fit, publish
+from pmsync.orchestration.report.gather import search_queries
+from pmsync.orchestration.report.produce import digest_repository, resolve_period
 
 OCTOBER = "2026-10"
 

@@ -24,19 +24,20 @@ from test_github_adapter import API, api_comment, make_adapter
 from test_plan import context, converge, of_kind, synced
 
 from pmsync.adapters.retry import RequestLog, RequestRecord
-from pmsync.domain.changes import DeleteComment, Plan, UpsertComment
-from pmsync.domain.state import CommentState, ObservedPostMortem
-from pmsync.engine import markers, reconcile
-from pmsync.engine.apply import Outcome
-from pmsync.engine.cache import FILE_NAME, CacheFile, FileCache
-from pmsync.engine.comments import delete_duplicates
-from pmsync.engine.plan import plan
-from pmsync.engine.simulate import Simulator
+from pmsync.config.redact import Redactor
+from pmsync.core.domain import markers
+from pmsync.core.domain.changes import DeleteComment, Plan, UpsertComment
+from pmsync.core.domain.state import CommentState, ObservedPostMortem
+from pmsync.core.planning.comments import delete_duplicates
+from pmsync.core.planning.plan import plan
+from pmsync.core.planning.simulate import Simulator
+from pmsync.entry.job_summary import change_lines, change_row
+from pmsync.entry.run import start_run
 from pmsync.errors import RemoteError
-from pmsync.runtime.job_summary import change_lines, change_row
-from pmsync.runtime.redact import Redactor
-from pmsync.runtime.run import start_run
-from pmsync.sandbox.runner import Sandbox
+from pmsync.orchestration import reconcile
+from pmsync.orchestration.apply import Outcome
+from pmsync.orchestration.cache import FILE_NAME, CacheFile, FileCache
+from pmsync_sandbox.runner import Sandbox
 
 REVIEW_14 = markers.followup_marker(14)
 # The example post-mortem's incident was on 20 November 2026: its 14-day review is due on

@@ -11,9 +11,9 @@ from github.Issue import Issue
 from sandbox_pmsync import REPO, Site
 
 from pmsync.adapters.retry import RequestLog, RequestRecord
-from pmsync.engine import identity
-from pmsync.postmortem.lint import check_postmortem
-from pmsync.sandbox.runner import Sandbox
+from pmsync.core.domain import identity
+from pmsync.core.postmortem.lint import check_postmortem
+from pmsync_sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -46,7 +46,7 @@ from lifecycle import (
     view,
 )
 
-from pmsync.sandbox.runner import Sandbox, running_sandbox
+from pmsync_sandbox.runner import Sandbox, running_sandbox
 
 pytestmark = pytest.mark.sweep
 

@@ -6,22 +6,22 @@ from datetime import date
 
 import factories as f
 
-from pmsync.domain.changes import (
+from pmsync.core.domain.changes import (
     CloseDuplicate,
     CommentOnTicket,
     EditTicket,
     SetIssueLabels,
     UpsertComment,
 )
-from pmsync.domain.state import EarlierPostMortem, RepeatObservation
-from pmsync.engine.fold import (
+from pmsync.core.domain.identity import DUPLICATE_LABEL
+from pmsync.core.domain.state import EarlierPostMortem, RepeatObservation
+from pmsync.core.planning.fold import (
     edited,
     label_delta,
     ticket_after,
     with_comment,
     with_issue_labels,
 )
-from pmsync.engine.identity import DUPLICATE_LABEL
 
 
 def test_an_edit_folds_in_the_fields_pmsync_observes() -> None:

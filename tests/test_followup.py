@@ -16,19 +16,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pmsync.config.model import Config, FollowupConfig
-from pmsync.domain.changes import (
+from pmsync.core.domain import markers
+from pmsync.core.domain.changes import (
     EnsureRepoLabel,
     Plan,
     SetIssueLabels,
     SetIssueState,
     UpsertComment,
 )
-from pmsync.domain.model import Priority
-from pmsync.domain.state import CommentState, ObservedPostMortem
-from pmsync.engine import followup, markers
-from pmsync.engine.plan import PlanContext, plan
-from pmsync.postmortem.lint import check_postmortem
-from pmsync.render import ZWJ, StatusRow, StatusView
+from pmsync.core.domain.model import Priority
+from pmsync.core.domain.state import CommentState, ObservedPostMortem
+from pmsync.core.planning import followup
+from pmsync.core.planning.plan import PlanContext, plan
+from pmsync.core.postmortem.lint import check_postmortem
+from pmsync.core.render import ZWJ, StatusRow, StatusView
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "postmortem.md"
 INCIDENT = datetime(2026, 11, 20, 14, 2, tzinfo=UTC)  # the example's incident start, a Friday

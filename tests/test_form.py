@@ -10,8 +10,7 @@ import yaml
 from postmortem_bodies import ROOT, render
 from realdata import data_files, data_path
 
-from pmsync.errors import ConfigError
-from pmsync.postmortem.form import (
+from pmsync.core.postmortem.form import (
     FormField,
     checkbox_states,
     checked_options,
@@ -25,6 +24,7 @@ from pmsync.postmortem.form import (
     slugify_label,
     split_sections,
 )
+from pmsync.errors import ConfigError
 
 REPOSITORY_FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "postmortem.yml"
 

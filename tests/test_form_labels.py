@@ -9,13 +9,13 @@ from hypothesis import strategies as st
 from test_plan import NOW, context, converge
 
 from pmsync.config.model import LabelsConfig
-from pmsync.domain.changes import Plan, SetIssueLabels, UpsertComment
-from pmsync.domain.model import ParseResult
-from pmsync.domain.state import ObservedPostMortem
-from pmsync.engine.issue_labels import label_style
-from pmsync.engine.plan import plan
-from pmsync.engine.simulate import Simulator
-from pmsync.postmortem.labels import (
+from pmsync.core.domain.changes import Plan, SetIssueLabels, UpsertComment
+from pmsync.core.domain.model import ParseResult
+from pmsync.core.domain.state import ObservedPostMortem
+from pmsync.core.planning.issue_labels import label_style
+from pmsync.core.planning.plan import plan
+from pmsync.core.planning.simulate import Simulator
+from pmsync.core.postmortem.labels import (
     GITHUB_LABEL_MAX,
     form_labels,
     label_wishes,

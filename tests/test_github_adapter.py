@@ -18,7 +18,7 @@ from responses import matchers
 from pmsync.adapters.github import ACTIONS_BOT, GitHubAdapter, classify
 from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
 from pmsync.config.settings import GitHubTokenAuth
-from pmsync.engine.markers import STATUS
+from pmsync.core.domain.markers import STATUS
 from pmsync.errors import RemoteError
 
 API = "https://ghe.acme.example:443/api/v3"  # PyGithub always names the port

@@ -24,10 +24,10 @@ from test_github_adapter import github_remote
 
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.retry import RequestLog
-from pmsync.cli import main
+from pmsync.config.redact import Redactor, secret_forms
 from pmsync.config.settings import GitHubAppAuth, Settings
+from pmsync.entry.cli import main
 from pmsync.errors import ConfigError
-from pmsync.runtime.redact import Redactor, secret_forms
 
 API = "https://ghe.acme.example:443/api/v3"  # PyGithub always names the port
 REPO = "acme/payments"
@@ -257,7 +257,7 @@ def test_the_worker_acts_as_the_app_and_masks_its_token(
 ) -> None:
     """Each job mints a token for the worker's first repository (the sync's and the
     digest's), and its failure is logged with the token masked."""
-    caplog.set_level(logging.INFO, logger="pmsync.runtime.worker")
+    caplog.set_level(logging.INFO, logger="pmsync.entry.worker")
     mocked.get(f"{API}/repos/{REPO}/issues", json=ECHO, status=403)
     mocked.get(f"{API}/search/issues", json=ECHO, status=403)
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from realdata import load_json
 
-from pmsync.cli import main
-from pmsync.commands.handle_event import Hint, hint_from_event, slash_command
 from pmsync.config.model import Config
+from pmsync.entry.cli import main
+from pmsync.entry.commands.handle_event import Hint, hint_from_event, slash_command
 
 CONFIG = Config()
 

@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmsync.engine import identity
+from pmsync.core.domain import identity
 
 JIRA_LABEL = re.compile(r"[a-z0-9-]+")
 

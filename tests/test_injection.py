@@ -27,8 +27,8 @@ from pmsync.adapters import jira as jira_adapter
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.adapters.retry import Remote, RetryPolicy
 from pmsync.config.model import FollowupConfig
-from pmsync.render import JIRA_SPECIAL, ZWJ
-from pmsync.sandbox.runner import Sandbox
+from pmsync.core.render import JIRA_SPECIAL, ZWJ
+from pmsync_sandbox.runner import Sandbox
 
 PACKAGE = Path(__file__).resolve().parents[1] / "pmsync"
 

@@ -20,11 +20,11 @@ from responses import matchers
 from pmsync.adapters.jira import JiraAdapter, classify
 from pmsync.adapters.jql import jql_quote
 from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
-from pmsync.domain.changes import NewTicket
-from pmsync.domain.state import TicketState
-from pmsync.engine.identity import DUPLICATE_LABEL, item_label
+from pmsync.core.domain.changes import NewTicket
+from pmsync.core.domain.identity import DUPLICATE_LABEL, item_label
+from pmsync.core.domain.state import TicketState
 from pmsync.errors import RemoteError
-from pmsync.sandbox.jira import jql_parse as sandbox_jql
+from pmsync_sandbox.jira import jql_parse as sandbox_jql
 
 SITE = "https://acme.atlassian.net"
 TOKEN = "s3cret-api-token"
@@ -499,7 +499,7 @@ def test_a_second_ticket_for_an_item_comes_back_with_the_created_one(
     mocked: responses.RequestsMock,
 ) -> None:
     # Another run made OPS-5 for the same item meanwhile: the read-back returns both, and
-    # closing the later one is the plan's next round's job (pmsync.engine.matching).
+    # closing the later one is the plan's next round's job (pmsync.core.planning.matching).
     mocked.post(
         f"{SITE}/rest/api/2/issue/bulk",
         status=201,

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmsync.sandbox.jira import catalog
-from pmsync.sandbox.jira import jql_parse as jql
-from pmsync.sandbox.jira.jql_eval import JqlContext, JqlValidationError, compile_query
-from pmsync.sandbox.jira.store import JiraComment, JiraStore, RichText, Ticket
+from pmsync_sandbox.jira import catalog
+from pmsync_sandbox.jira import jql_parse as jql
+from pmsync_sandbox.jira.jql_eval import JqlContext, JqlValidationError, compile_query
+from pmsync_sandbox.jira.store import JiraComment, JiraStore, RichText, Ticket
 
 NOW = datetime(2026, 11, 20, 14, 2, tzinfo=UTC)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sandbox_pmsync import REPO, Site
 
-from pmsync.sandbox.runner import Sandbox
+from pmsync_sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from sandbox_pmsync import BODY, REPO, Site
 
-from pmsync.engine import markers
-from pmsync.postmortem.parse import MAX_BODY_CHARACTERS, TICKET_CELL_RESERVE
-from pmsync.sandbox.runner import Sandbox
+from pmsync.core.domain import markers
+from pmsync.core.postmortem.parse import MAX_BODY_CHARACTERS, TICKET_CELL_RESERVE
+from pmsync_sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.e2e
 

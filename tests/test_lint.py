@@ -11,10 +11,10 @@ from postmortem_bodies import EXAMPLES, FIXTURES, GOOD, actions, good_body, rend
 from realdata import real_postmortems
 
 from pmsync.config.model import Config, LintConfig
-from pmsync.domain.model import ParseResult
-from pmsync.postmortem.blame import GIVEN_NAMES, NOT_PEOPLE, blame_phrases, people_names
-from pmsync.postmortem.lint import blame_findings, check_postmortem
-from pmsync.postmortem.parse import MAX_BODY_CHARACTERS
+from pmsync.core.domain.model import ParseResult
+from pmsync.core.postmortem.blame import GIVEN_NAMES, NOT_PEOPLE, blame_phrases, people_names
+from pmsync.core.postmortem.lint import blame_findings, check_postmortem
+from pmsync.core.postmortem.parse import MAX_BODY_CHARACTERS
 
 ROW = "| {action} | Detect | P1 | {owner} | {due} | |"
 REAL_POSTMORTEMS = real_postmortems()

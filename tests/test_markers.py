@@ -10,11 +10,11 @@ from factories import comment
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmsync.domain.changes import comment_name
-from pmsync.engine import markers
-from pmsync.engine.followup import CLOSING
-from pmsync.engine.markers import Conflict, FieldValues, Snapshot, SnapshotItem
-from pmsync.report.digest import digest_marker
+from pmsync.core.domain import markers
+from pmsync.core.domain.changes import comment_name
+from pmsync.core.domain.markers import Conflict, FieldValues, Snapshot, SnapshotItem
+from pmsync.core.planning.followup import CLOSING
+from pmsync.orchestration.report.digest import digest_marker
 
 
 def snapshot() -> Snapshot:

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import factories as f
 
-from pmsync.domain.state import TicketState
-from pmsync.engine import identity
-from pmsync.engine.matching import duplicates, match_items
+from pmsync.core.domain import identity
+from pmsync.core.domain.state import TicketState
+from pmsync.core.planning.matching import duplicates, match_items
 
 OLD = "Make the pool size a runtime setting"
 NEW = "Make the pool size a runtime setting, tested in staging"

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from postmortem_bodies import ACTION_HEADER, EXAMPLES, FIXTURES, GOOD, actions, good_body, render
 
-from pmsync.domain.changes import TicketCell
-from pmsync.domain.model import ActionType, Finding, ParseResult, Priority, TimelineEntry
-from pmsync.postmortem.action_items import fill_ticket_cells, set_ticket_cells
-from pmsync.postmortem.form import form_from_yaml
-from pmsync.postmortem.parse import MAX_BODY_CHARACTERS, parse_postmortem
+from pmsync.core.domain.changes import TicketCell
+from pmsync.core.domain.model import ActionType, Finding, ParseResult, Priority, TimelineEntry
+from pmsync.core.postmortem.action_items import fill_ticket_cells, set_ticket_cells
+from pmsync.core.postmortem.form import form_from_yaml
+from pmsync.core.postmortem.parse import MAX_BODY_CHARACTERS, parse_postmortem
 
 
 def errors_of(result: ParseResult) -> list[tuple[str, str, int | None]]:

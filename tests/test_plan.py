@@ -26,7 +26,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pmsync.config.model import Config, Person
-from pmsync.domain.changes import (
+from pmsync.core.domain import identity, markers
+from pmsync.core.domain.changes import (
     AddRemoteLink,
     Change,
     CloseDuplicate,
@@ -39,12 +40,11 @@ from pmsync.domain.changes import (
     SetTicketCells,
     UpsertComment,
 )
-from pmsync.domain.model import ActionItem, ParseResult, Priority
-from pmsync.domain.state import ObservedPostMortem, TicketState
-from pmsync.engine import identity, markers
-from pmsync.engine.plan import PlanContext, plan
-from pmsync.engine.simulate import Simulator
-from pmsync.postmortem.lint import check_postmortem
+from pmsync.core.domain.model import ActionItem, ParseResult, Priority
+from pmsync.core.domain.state import ObservedPostMortem, TicketState
+from pmsync.core.planning.plan import PlanContext, plan
+from pmsync.core.planning.simulate import Simulator
+from pmsync.core.postmortem.lint import check_postmortem
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 ACCOUNTS = {"bob": "acc-bob", "carol": "acc-carol", "dave": None}

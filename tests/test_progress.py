@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from factories import ticket
 
-from pmsync.engine.progress import Counts, Progress, count, progress_of, summary_line
+from pmsync.core.planning.progress import Counts, Progress, count, progress_of, summary_line
 
 TODAY = date(2026, 12, 10)
 DROPPED = ["Won't Do"]

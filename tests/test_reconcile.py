@@ -12,15 +12,15 @@ import pytest
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.config.model import Config, Person
-from pmsync.domain.changes import Change, CreateTickets, NewTicket, Plan, SetIssueState
-from pmsync.domain.model import ParseResult
-from pmsync.domain.state import ObservedPostMortem
-from pmsync.engine import reconcile
-from pmsync.engine.apply import Outcome, RunSummary
-from pmsync.engine.plan import PlanContext
-from pmsync.engine.reconcile import Engine, NotSettling, accounts_for, reconcile_all
+from pmsync.core.domain.changes import Change, CreateTickets, NewTicket, Plan, SetIssueState
+from pmsync.core.domain.model import ParseResult
+from pmsync.core.domain.state import ObservedPostMortem
+from pmsync.core.planning.plan import PlanContext
+from pmsync.core.postmortem.form import default_form
 from pmsync.errors import RemoteError
-from pmsync.postmortem.form import default_form
+from pmsync.orchestration import reconcile
+from pmsync.orchestration.apply import Outcome, RunSummary
+from pmsync.orchestration.reconcile import Engine, NotSettling, accounts_for, reconcile_all
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 CLOSE = SetIssueState(repo=factories.REPO, number=factories.NUMBER, state="closed")

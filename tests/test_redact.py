@@ -18,8 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jira import JIRA, JIRAError
 
-from pmsync.config.settings import Settings
-from pmsync.runtime.redact import (
+from pmsync.config.redact import (
     MASK,
     MIN_SECRET_LENGTH,
     RedactingFilter,
@@ -28,6 +27,7 @@ from pmsync.runtime.redact import (
     redact,
     secret_forms,
 )
+from pmsync.config.settings import Settings
 
 GITHUB_TOKEN = "ghp_R3dactM3PleaseAbCdEfGhIjKlMnOpQrSt"
 JIRA_EMAIL = "bot@acme.example"

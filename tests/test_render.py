@@ -13,9 +13,9 @@ from github_markdown import as_read_on_github, stray_links
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmsync.engine import markers
-from pmsync.engine.markers import Snapshot
-from pmsync.render import (
+from pmsync.core.domain import markers
+from pmsync.core.domain.markers import Snapshot
+from pmsync.core.render import (
     JIRA_SPECIAL,
     ZWJ,
     ConflictNote,

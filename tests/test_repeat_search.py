@@ -15,12 +15,12 @@ from test_github_adapter import API, api_issue, make_adapter
 
 from pmsync.adapters.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT
 from pmsync.config.model import Config, GitHubConfig, LabelsConfig, RepeatsConfig
-from pmsync.domain.model import ParseResult
-from pmsync.domain.state import CommentState, IssueState, TicketState
-from pmsync.engine import identity, markers
+from pmsync.core.domain import identity, markers
+from pmsync.core.domain.model import ParseResult
+from pmsync.core.domain.state import CommentState, IssueState, TicketState
+from pmsync.core.planning.repeats import encode_backlinks
 from pmsync.errors import ConfigError, RemoteError
-from pmsync.repeats.plan import encode_backlinks
-from pmsync.repeats.search import (
+from pmsync.orchestration.repeat_search import (
     MAX_LABELS_PER_QUALIFIER,
     RepeatFinder,
     search_queries,

@@ -10,9 +10,10 @@ import pytest
 from test_plan import context, converge
 
 from pmsync.config.model import Config, JiraConfig, RepeatsConfig
-from pmsync.domain.changes import Change, CreateTickets, LinkTickets, Plan, UpsertComment
-from pmsync.domain.model import PostMortem
-from pmsync.domain.state import (
+from pmsync.core.domain import identity, markers
+from pmsync.core.domain.changes import Change, CreateTickets, LinkTickets, Plan, UpsertComment
+from pmsync.core.domain.model import PostMortem
+from pmsync.core.domain.state import (
     CommentState,
     EarlierPostMortem,
     IssueState,
@@ -21,10 +22,8 @@ from pmsync.domain.state import (
     TicketLink,
     TicketState,
 )
-from pmsync.engine import identity, markers
-from pmsync.engine.plan import plan
-from pmsync.engine.simulate import Simulator
-from pmsync.repeats.plan import (
+from pmsync.core.planning.plan import plan
+from pmsync.core.planning.repeats import (
     decode_backlinks,
     encode_backlinks,
     find_matches,
@@ -33,6 +32,7 @@ from pmsync.repeats.plan import (
     should_check,
     window_text,
 )
+from pmsync.core.planning.simulate import Simulator
 
 TODAY = date(2026, 11, 24)
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

@@ -23,11 +23,11 @@ from lifecycle import Killed, Pmsync, kill_when
 from sandbox_pmsync import BODY, client, close_ticket, use_sandbox, write_config
 
 from pmsync.adapters.retry import RequestRecord
-from pmsync.cli import main
 from pmsync.config.model import load_config
-from pmsync.engine import identity, markers
-from pmsync.repeats.plan import decode_backlinks
-from pmsync.sandbox.runner import Sandbox
+from pmsync.core.domain import identity, markers
+from pmsync.core.planning.repeats import decode_backlinks
+from pmsync.entry.cli import main
+from pmsync_sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.e2e
 

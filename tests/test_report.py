@@ -23,10 +23,10 @@ from report_history import (
 )
 
 from pmsync.config.model import Config, RepeatsConfig
-from pmsync.domain.model import ActionItem, ActionType, Priority
-from pmsync.domain.state import TicketState
-from pmsync.engine import identity
-from pmsync.report.metrics import (
+from pmsync.core.domain import identity
+from pmsync.core.domain.model import ActionItem, ActionType, Priority
+from pmsync.core.domain.state import TicketState
+from pmsync.core.report.metrics import (
     ReportInput,
     Scope,
     build_report,
@@ -35,7 +35,7 @@ from pmsync.report.metrics import (
     nearest_rank,
     one_line,
 )
-from pmsync.report.model import Breakdown, Period, Report
+from pmsync.core.report.model import Breakdown, Period, Report
 
 JIRA = "https://jira.example.com"
 OCTOBER = Period(since=SINCE, until=UNTIL)

@@ -21,14 +21,14 @@ from report_history import HISTORY, NOW, PAYMENTS, SEARCH, ItemSpec, PostMortemS
 from sandbox_pmsync import client as client_for
 from sandbox_pmsync import close_ticket, jira_client_for, use_sandbox, write_config
 
-from pmsync.cli import main
 from pmsync.config.model import load_config
 from pmsync.config.settings import Settings
-from pmsync.engine import identity
-from pmsync.report import gather as report_gather
-from pmsync.report import job as report_job
-from pmsync.report.digest import digest_marker
-from pmsync.sandbox.runner import Sandbox, running_sandbox
+from pmsync.core.domain import identity
+from pmsync.entry import report_job as report_job
+from pmsync.entry.cli import main
+from pmsync.orchestration.report import gather as report_gather
+from pmsync.orchestration.report.digest import digest_marker
+from pmsync_sandbox.runner import Sandbox, running_sandbox
 
 pytestmark = pytest.mark.e2e
 

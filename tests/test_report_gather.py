@@ -15,12 +15,12 @@ import pytest
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.config.model import Config
-from pmsync.domain.model import ParseResult
-from pmsync.domain.state import IssueState, TicketState
-from pmsync.engine import identity
+from pmsync.core.domain import identity
+from pmsync.core.domain.model import ParseResult
+from pmsync.core.domain.state import IssueState, TicketState
+from pmsync.core.report.model import Period
 from pmsync.errors import RemoteError, UsageError
-from pmsync.report.gather import SEARCH_RESULT_LIMIT, find_postmortems, gather
-from pmsync.report.model import Period
+from pmsync.orchestration.report.gather import SEARCH_RESULT_LIMIT, find_postmortems, gather
 
 SINCE = date(2026, 4, 1)
 

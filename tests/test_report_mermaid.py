@@ -18,8 +18,8 @@ import pytest
 from report_history import HISTORY
 from test_report import make_report
 
-from pmsync.report.model import Period, Report
-from pmsync.report.output import mermaid_text, to_markdown
+from pmsync.core.report.model import Period, Report
+from pmsync.core.report.output import mermaid_text, to_markdown
 
 TOOLS = Path(__file__).resolve().parents[1] / "tools" / "mermaid"
 BLOCK = re.compile(r"^```mermaid\n(.*?)^```$", re.MULTILINE | re.DOTALL)

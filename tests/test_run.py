@@ -14,17 +14,17 @@ from actions_runner import runner_commands
 from github_markdown import as_read_on_github, stray_links
 
 from pmsync.adapters.retry import RequestLog
-from pmsync.cli import main
-from pmsync.domain.changes import CreateTickets, NewTicket, SetIssueLabels, UpsertComment
-from pmsync.domain.state import IssueState
-from pmsync.engine import journal
-from pmsync.engine.apply import Outcome, RunSummary
-from pmsync.engine.journal import Reconciled
-from pmsync.engine.reconcile import Engine
+from pmsync.config.redact import Redactor
+from pmsync.core.domain.changes import CreateTickets, NewTicket, SetIssueLabels, UpsertComment
+from pmsync.core.domain.state import IssueState
+from pmsync.entry.cli import main
+from pmsync.entry.run import Run
+from pmsync.entry.worker import describe_sync
 from pmsync.errors import RemoteError
-from pmsync.runtime.redact import Redactor
-from pmsync.runtime.run import Run
-from pmsync.runtime.worker import describe_sync
+from pmsync.orchestration import journal
+from pmsync.orchestration.apply import Outcome, RunSummary
+from pmsync.orchestration.journal import Reconciled
+from pmsync.orchestration.reconcile import Engine
 
 ISSUE = factories.issue()
 TOKEN = "ghp_KnownSecretForTheSummaryTest0123"

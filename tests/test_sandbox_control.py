@@ -27,11 +27,11 @@ import pytest
 import requests
 from github import Auth, Github, GithubException
 
-from pmsync.cli import main
-from pmsync.commands import sandbox as sandbox_command
+from pmsync.entry.cli import main
 from pmsync.errors import ConfigError
-from pmsync.sandbox.http import SandboxRequest, SandboxResponse
-from pmsync.sandbox.runner import Sandbox, SandboxControlError, running_sandbox
+from pmsync_sandbox import serve as sandbox_serve
+from pmsync_sandbox.http import SandboxRequest, SandboxResponse
+from pmsync_sandbox.runner import Sandbox, SandboxControlError, running_sandbox
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -557,7 +557,7 @@ def test_serve_names_the_port_when_it_is_taken(
 
 def test_a_privileged_port_is_explained() -> None:
     refused = PermissionError(errno.EACCES, "Permission denied")
-    assert "ports below 1024 need privileges" in sandbox_command.what_to_change(refused, 80)
+    assert "ports below 1024 need privileges" in sandbox_serve.what_to_change(refused, 80)
 
 
 # --- the same controls on the full sandbox (real Jira emulator) -------------------------

@@ -19,7 +19,7 @@ import requests
 from openapi_schema import check, resolve
 from realdata import REALDATA, data_files, load_json
 
-from pmsync.sandbox.runner import Sandbox
+from pmsync_sandbox.runner import Sandbox
 
 # GitHub's description cut to the operations and examples these tests read
 # (scripts/cut-openapi; tests/data/SOURCES.md).

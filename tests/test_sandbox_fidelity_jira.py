@@ -22,7 +22,7 @@ from conftest import SANDBOX_START
 from openapi_schema import check, resolve
 from realdata import load_json
 
-from pmsync.sandbox.runner import Sandbox, running_sandbox
+from pmsync_sandbox.runner import Sandbox, running_sandbox
 
 # Atlassian's description cut to what these tests read (scripts/cut-openapi).
 SPEC = "openapi/jira-cloud-platform-rest-v3.cut.json"

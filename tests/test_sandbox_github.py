@@ -18,7 +18,7 @@ from github import (
 )
 from github.Repository import Repository
 
-from pmsync.sandbox.runner import Sandbox
+from pmsync_sandbox.runner import Sandbox
 
 
 def client_for(sandbox: Sandbox, token: str, per_page: int = 30) -> Github:

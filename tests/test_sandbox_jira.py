@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from pmsync.sandbox.http import SandboxRequest
-from pmsync.sandbox.jira.service import JiraService
+from pmsync_sandbox.http import SandboxRequest
+from pmsync_sandbox.jira.service import JiraService
 
 START = datetime(2026, 11, 20, 14, 2, tzinfo=UTC)
 BASE = "http://127.0.0.1:8123/jira"

@@ -16,7 +16,7 @@ import pytest
 from conftest import SANDBOX_START
 from jira.exceptions import JIRAError
 
-from pmsync.sandbox.runner import Sandbox, running_sandbox
+from pmsync_sandbox.runner import Sandbox, running_sandbox
 
 TASK = {"project": {"key": "OPS"}, "issuetype": {"name": "Task"}}
 

@@ -19,10 +19,10 @@ import jira
 import pytest
 from github import Auth, Github, GithubException
 
-from pmsync.cli import main
-from pmsync.demo.transcript import INDEX_FILE
-from pmsync.sandbox.proxies import proxies_bypassed
-from pmsync.sandbox.runner import SandboxControl, running_sandbox
+from pmsync.entry.cli import main
+from pmsync_sandbox.demo.transcript import INDEX_FILE
+from pmsync_sandbox.proxies import proxies_bypassed
+from pmsync_sandbox.runner import SandboxControl, running_sandbox
 
 
 class RefusingProxy(ThreadingHTTPServer):

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sandbox_pmsync import REPO, Site, use_sandbox, write_config
 
-from pmsync.cli import main
-from pmsync.commands.sync import LEAVE_RECENT_ON_SCHEDULE
-from pmsync.sandbox.runner import Sandbox
+from pmsync.entry.cli import main
+from pmsync.entry.commands.sync import LEAVE_RECENT_ON_SCHEDULE
+from pmsync_sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +41,7 @@ def in_actions(monkeypatch: pytest.MonkeyPatch, event: str) -> None:
 def test_on_a_schedule_a_post_mortem_changed_minutes_ago_is_left_to_its_event_run(
     site: Site, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="pmsync.engine.reconcile")
+    caplog.set_level(logging.INFO, logger="pmsync.orchestration.reconcile")
     number = site.open("alice")
     site.sandbox.clear_requests()
     in_actions(monkeypatch, "schedule")

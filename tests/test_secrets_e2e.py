@@ -25,11 +25,11 @@ from jira.resilientsession import ResilientSession
 from pydantic import SecretStr
 from sandbox_pmsync import BODY, REPO, Site, write_config
 
-from pmsync.cli import main
+from pmsync.config.redact import secret_forms
 from pmsync.config.settings import Settings
-from pmsync.runtime import run as run_module
-from pmsync.runtime.redact import secret_forms
-from pmsync.sandbox.runner import Sandbox
+from pmsync.entry import run as run_module
+from pmsync.entry.cli import main
+from pmsync_sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from factories import JIRA, NUMBER, REPO, comment, issue, observed, ticket
 
-from pmsync.domain.changes import (
+from pmsync.core.domain.changes import (
     AddRemoteLink,
     CommentOnTicket,
     CreateTickets,
@@ -18,8 +18,8 @@ from pmsync.domain.changes import (
     SetIssueState,
     UpsertComment,
 )
-from pmsync.domain.state import TicketLink
-from pmsync.engine.simulate import Simulator, simulate
+from pmsync.core.domain.state import TicketLink
+from pmsync.core.planning.simulate import Simulator, simulate
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 SIM = Simulator(NOW, JIRA)

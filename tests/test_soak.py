@@ -53,13 +53,13 @@ from postmortem_bodies import actions, good_body
 
 from pmsync.adapters.retry import RequestLog
 from pmsync.config.model import Config, RepeatsConfig
-from pmsync.domain.model import ParseResult
-from pmsync.engine import identity, markers
-from pmsync.engine.followup import milestones
-from pmsync.engine.progress import is_dropped_resolution
-from pmsync.postmortem.lint import check_postmortem
-from pmsync.sandbox.jira.catalog import RESOLUTIONS, STATUSES
-from pmsync.sandbox.runner import Sandbox
+from pmsync.core.domain import identity, markers
+from pmsync.core.domain.model import ParseResult
+from pmsync.core.planning.followup import milestones
+from pmsync.core.planning.progress import is_dropped_resolution
+from pmsync.core.postmortem.lint import check_postmortem
+from pmsync_sandbox.jira.catalog import RESOLUTIONS, STATUSES
+from pmsync_sandbox.runner import Sandbox
 
 pytestmark = pytest.mark.soak
 

@@ -28,13 +28,14 @@ from sandbox_pmsync import (
 )
 
 from pmsync.adapters.retry import RequestLog
-from pmsync.cli import main
 from pmsync.config.model import Config, GitHubConfig, JiraConfig, Person
-from pmsync.engine import identity, markers, reconcile
+from pmsync.core.domain import identity, markers
+from pmsync.core.postmortem.lint import check_postmortem
+from pmsync.entry.cli import main
+from pmsync.entry.run import Run
 from pmsync.errors import PmsyncError
-from pmsync.postmortem.lint import check_postmortem
-from pmsync.runtime.run import Run
-from pmsync.sandbox.runner import Sandbox, running_sandbox
+from pmsync.orchestration import reconcile
+from pmsync_sandbox.runner import Sandbox, running_sandbox
 
 pytestmark = pytest.mark.e2e
 

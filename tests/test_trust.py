@@ -18,12 +18,12 @@ from sandbox_pmsync import BODY, NOW, REPO, Site, event_file, use_sandbox, write
 
 from pmsync.adapters.github import GitHubAdapter, classify
 from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
-from pmsync.cli import main
 from pmsync.config.model import Config, TrustConfig
 from pmsync.config.settings import GitHubTokenAuth
-from pmsync.engine import markers
-from pmsync.engine.trust import Trust
-from pmsync.sandbox.runner import Sandbox
+from pmsync.core.domain import markers
+from pmsync.entry.cli import main
+from pmsync.orchestration.trust import Trust
+from pmsync_sandbox.runner import Sandbox
 
 # -- the rules, with a fake GitHub that counts what it is asked ------------------------------
 

@@ -12,8 +12,8 @@ import pytest
 from postmortem_bodies import EXAMPLES, GOOD, ROOT, actions, good_body, render
 from realdata import REALDATA, real_postmortems
 
-from pmsync.cli import main
-from pmsync.postmortem.form import form_from_yaml
+from pmsync.core.postmortem.form import form_from_yaml
+from pmsync.entry.cli import main
 
 GOOD_EXAMPLE = EXAMPLES / "postmortem.md"
 BAD_EXAMPLE = EXAMPLES / "postmortem-invalid.md"

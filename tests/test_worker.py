@@ -22,13 +22,13 @@ import pytest
 from github import Github
 from sandbox_pmsync import use_sandbox
 
-from pmsync.cli import main
 from pmsync.config.model import Config
+from pmsync.config.redact import Redactor
 from pmsync.config.settings import Settings
-from pmsync.report import job as report_job_module
-from pmsync.runtime.redact import Redactor
-from pmsync.runtime.worker import Job, JobResult, Worker, moving_clock, report_job
-from pmsync.sandbox.runner import Sandbox
+from pmsync.entry import report_job as report_job_module
+from pmsync.entry.cli import main
+from pmsync.entry.worker import Job, JobResult, Worker, moving_clock, report_job
+from pmsync_sandbox.runner import Sandbox
 
 REPO = "acme/payments"
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "postmortem.md"
@@ -59,7 +59,7 @@ class Script:
 
 @pytest.fixture
 def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    caplog.set_level(logging.INFO, logger="pmsync.runtime.worker")
+    caplog.set_level(logging.INFO, logger="pmsync.entry.worker")
     return caplog
 
 

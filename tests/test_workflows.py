@@ -17,7 +17,7 @@ import pytest
 import yaml
 from actions_runner import cron_values, run_action_step
 
-from pmsync.runtime.actions import write_run_outputs
+from pmsync.entry.workflow_step import write_run_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 COPYABLE = sorted((ROOT / "workflows").glob("*.yml"))

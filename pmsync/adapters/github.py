@@ -27,8 +27,8 @@ from github.Repository import Repository
 from pmsync.adapters.github_app import installation_token
 from pmsync.adapters.retry import Failure, Remote, connection_failure
 from pmsync.config.settings import GitHubAppAuth, GitHubAuth
-from pmsync.domain.state import CommentState, IssueState
-from pmsync.engine.markers import find_comment, has_marker
+from pmsync.core.domain.markers import find_comment, has_marker
+from pmsync.core.domain.state import CommentState, IssueState
 from pmsync.errors import RemoteError
 
 log = logging.getLogger(__name__)
@@ -214,7 +214,8 @@ class GitHubAdapter:
 
     def issues_updated_since(self, repo: str, since: datetime) -> tuple[IssueState, ...]:
         """Every issue (not pull request) updated at or after ``since``, in any state and
-        with any labels, 100 per request: what changed since a sync (``pmsync.engine.cache``)."""
+        with any labels, 100 per request: what changed since a sync
+        (``pmsync.orchestration.cache``)."""
         return self._issue_list(repo, self._repo(repo).get_issues(state="all", since=since))
 
     def _issue_list(self, repo: str, listing: PaginatedList[Issue]) -> tuple[IssueState, ...]:

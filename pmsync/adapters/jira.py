@@ -22,10 +22,10 @@ from jira import JIRA, JIRAError
 
 from pmsync.adapters.jql import jql_list
 from pmsync.adapters.retry import Failure, Remote, connection_failure
-from pmsync.domain.changes import NewTicket
-from pmsync.domain.state import StatusCategory, TicketLink, TicketState
-from pmsync.engine.batches import batches
-from pmsync.engine.identity import DUPLICATE_LABEL, item_ids_in, item_label
+from pmsync.core.domain.changes import NewTicket
+from pmsync.core.domain.identity import DUPLICATE_LABEL, item_ids_in, item_label
+from pmsync.core.domain.state import StatusCategory, TicketLink, TicketState
+from pmsync.core.planning.batches import batches
 from pmsync.errors import RemoteError
 
 log = logging.getLogger(__name__)
@@ -182,8 +182,9 @@ class JiraAdapter:
 
     def tickets_updated(self, projects: Sequence[str], minutes: int) -> tuple[TicketState, ...]:
         """Every ticket of ``projects`` updated in the last ``minutes`` minutes, as Jira's
-        clock counts them: what changed since a sync (``pmsync.engine.cache``). A relative time,
-        because JQL reads a date in the time zone of the Jira user, which pmsync cannot know."""
+        clock counts them: what changed since a sync (``pmsync.orchestration.cache``). A
+        relative time, because JQL reads a date in the time zone of the Jira user, which
+        pmsync cannot know."""
         jql = (
             f"project in {jql_list(sorted(set(projects)))} "
             f'AND updated >= "-{max(1, minutes)}m" ORDER BY updated ASC'
@@ -290,7 +291,7 @@ class JiraAdapter:
         Tickets ``claimed`` (by key) by the post-mortem's rows belong to other items
         whatever labels they carry: they do not count as created. A second ticket for an
         item (another run at the same time) comes back too; the next round of the plan
-        closes the later one as a duplicate (pmsync.engine.matching)."""
+        closes the later one as a duplicate (pmsync.core.planning.matching)."""
         labels = [item_label(ticket.item_id) for ticket in tickets]
         for batch in batches(list(tickets), BULK_SIZE):
             self._create_batch(batch, claimed)

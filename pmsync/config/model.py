@@ -33,7 +33,7 @@ from pmsync.config.problems import (
     problems_from_validation,
 )
 from pmsync.config.yamlfile import YamlProblem, load_yaml
-from pmsync.domain.model import Priority
+from pmsync.core.domain.model import Priority
 from pmsync.errors import ConfigError
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,119 @@
+"""What GitHub and Jira hold, as the adapters read it.
+
+Adapters turn library objects (PyGithub, jira) into these models and nothing else crosses
+into the core. The planner compares them with the parsed post-mortem.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pmsync.core.domain.model import Frozen, PostMortem
+
+StatusCategory = Literal["new", "indeterminate", "done"]
+
+
+class IssueState(Frozen):
+    repo: str  # owner/name
+    number: int
+    title: str
+    body: str
+    state: Literal["open", "closed"]
+    labels: tuple[str, ...]
+    author: str
+    author_association: str
+    created_at: datetime
+    updated_at: datetime
+    html_url: str
+    # When it was last closed. GitHub keeps it when the issue is reopened, so an open issue
+    # with closed_at was closed at that moment and reopened since.
+    closed_at: datetime | None = None
+    state_reason: str | None = None  # completed, not_planned, reopened, or None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.repo}#{self.number}"
+
+    def closed_since(self, moment: datetime) -> bool:
+        """Whether the issue was closed at or after ``moment`` (if it is open now, someone
+        reopened it since). Without ``closed_at`` (a server that clears it on reopening)
+        a ``reopened`` state reason is taken to mean yes."""
+        if self.closed_at is not None:
+            return self.closed_at >= moment
+        return self.state_reason == "reopened"
+
+    def has_label(self, name: str) -> bool:
+        """GitHub compares label names without regard to case."""
+        wanted = name.casefold()
+        return any(label.casefold() == wanted for label in self.labels)
+
+
+class CommentState(Frozen):
+    id: int
+    author: str
+    body: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class TicketLink(Frozen):
+    """A Jira issue link, seen from one ticket: the link type and the ticket at the other end."""
+
+    type: str  # the link type's name, e.g. "Relates"
+    key: str
+
+
+class TicketState(Frozen):
+    key: str
+    id: str | None = None  # Jira's numeric id, which Cloud search takes as reconcileIssues
+    summary: str
+    status: str
+    status_category: StatusCategory
+    resolution: str | None = None
+    priority: str | None = None
+    assignee: str | None = None  # accountId on Cloud, username on Data Center
+    due: date | None = None
+    labels: tuple[str, ...] = ()
+    created: datetime
+    updated: datetime
+    resolved: datetime | None = None
+    url: str  # the ticket's page in the browser (…/browse/KEY)
+    links: tuple[TicketLink, ...] = ()  # Jira issue links, in either direction
+
+    def age_key(self) -> tuple[datetime, int, str]:
+        """Sort key, oldest first: creation time, then the key's number (Jira stamps
+        tickets made in one second alike), then the key."""
+        number = self.key.rpartition("-")[2]
+        return (self.created, int(number) if number.isdigit() else 0, self.key)
+
+
+class EarlierPostMortem(Frozen):
+    """An earlier post-mortem the repeat search found, as the observe phase read it."""
+
+    issue: IssueState
+    postmortem: PostMortem  # its parsed body (candidates whose body has errors are left out)
+    tickets: tuple[TicketState, ...] = ()  # read only for candidates that are related
+    backlinked: bool = False  # carries pmsync's back-link to the post-mortem being planned
+
+
+class RepeatObservation(Frozen):
+    """What the repeat search found for one post-mortem."""
+
+    candidates: tuple[EarlierPostMortem, ...] = ()
+
+
+class ObservedPostMortem(Frozen):
+    """Everything the planner needs to know about one post-mortem, read in one go.
+
+    ``bot_comments`` holds only comments written by pmsync's own identity, so a comment
+    someone else forged with a pmsync marker is never mistaken for ours.
+    """
+
+    issue: IssueState
+    bot_comments: tuple[CommentState, ...] = ()
+    tickets: tuple[TicketState, ...] = ()  # every ticket carrying this post-mortem's label
+    remote_linked: tuple[str, ...] = ()  # keys known to carry the link back to the issue
+    # Earlier post-mortems for repeat detection; None: not checked in this run, so the
+    # planner leaves the repeat label and comments as they are.
+    repeats: RepeatObservation | None = None

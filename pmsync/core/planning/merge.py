@@ -1,0 +1,138 @@
+"""The three-way merge of table edits into Jira, per field (ADR 1, ``jira.sync_direction``).
+
+For each of action, priority, owner and due date the merge compares three values: what the
+table says now, what Jira says now, and what both said at the last sync (the snapshot).
+
+- ``both`` (default): a change only in the table is pushed to Jira; a change only in Jira
+  stands; a change on both sides is a conflict: Jira's value stands and the status comment
+  says so until the two agree. Without a snapshot entry (a ticket just created, whose Jira
+  may have adjusted a value, or a lost snapshot) Jira's values are taken as the base.
+- ``github``: the table wins whenever it differs from Jira.
+- ``jira``: table edits after the ticket exists are ignored.
+
+Status is never pushed from GitHub to Jira.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Literal, get_args
+
+from pmsync.config.model import Config
+from pmsync.core.domain.markers import FieldValues, SnapshotItem
+from pmsync.core.domain.model import ActionItem, Frozen
+from pmsync.core.domain.state import TicketState
+
+SyncField = Literal["action", "priority", "owner", "due"]
+FIELDS: tuple[SyncField, ...] = get_args(SyncField)
+JIRA_FIELD_IDS: dict[SyncField, str] = {
+    "action": "summary",
+    "priority": "priority",
+    "owner": "assignee",
+    "due": "duedate",
+}
+SUMMARY_LIMIT = 255  # Jira refuses longer summaries
+
+Value = str | date | None
+
+
+def jira_summary(action: str) -> str:
+    """The action as a Jira summary: one line, at most 255 characters."""
+    text = " ".join(action.split())
+    return text if len(text) <= SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 1] + "…"
+
+
+def table_values(item: ActionItem) -> FieldValues:
+    """The GitHub side of an item, as the snapshot records it."""
+    return FieldValues(
+        action=" ".join(item.action.split()),
+        priority=item.priority.value,
+        owner=item.owner,
+        due=item.due,
+    )
+
+
+def ticket_values(ticket: TicketState) -> FieldValues:
+    """The Jira side of an item, as the snapshot records it."""
+    return FieldValues(
+        action=ticket.summary, priority=ticket.priority, owner=ticket.assignee, due=ticket.due
+    )
+
+
+def assignee_for(item: ActionItem, accounts: Mapping[str, str | None]) -> str | None:
+    """The Jira account for the item's owner; None for a team or an unresolved handle."""
+    return None if item.owner_is_team else accounts.get(item.owner)
+
+
+def wanted_values(
+    item: ActionItem, config: Config, accounts: Mapping[str, str | None]
+) -> dict[SyncField, Value]:
+    """What Jira should hold according to the table, for the fields the table has an
+    opinion on: an owner without a Jira account, or an unmapped priority, has none."""
+    wanted: dict[SyncField, Value] = {"action": jira_summary(item.action), "due": item.due}
+    priority = config.jira.priorities.get(item.priority)
+    if priority is not None:
+        wanted["priority"] = priority
+    assignee = assignee_for(item, accounts)
+    if assignee is not None:
+        wanted["owner"] = assignee
+    return wanted
+
+
+def _value(values: FieldValues, field: SyncField) -> Value:
+    value: Value = getattr(values, field)
+    return value
+
+
+def _table_changed(now: FieldValues, then: FieldValues, field: SyncField) -> bool:
+    before, after = _value(then, field), _value(now, field)
+    if field == "owner" and isinstance(before, str) and isinstance(after, str):
+        return before.casefold() != after.casefold()
+    return before != after
+
+
+class MergeOutcome(Frozen):
+    push: dict[SyncField, Value]  # field -> the value to write to Jira
+    conflicts: tuple[SyncField, ...]  # fields where Jira's value stands against the table
+    after: FieldValues  # Jira's values once ``push`` is written
+
+
+def merge_item(
+    item: ActionItem,
+    ticket: TicketState,
+    base: SnapshotItem | None,
+    open_conflicts: frozenset[SyncField],
+    config: Config,
+    accounts: Mapping[str, str | None],
+) -> MergeOutcome:
+    table = table_values(item)
+    jira = ticket_values(ticket)
+    wanted = wanted_values(item, config, accounts)
+    push: dict[SyncField, Value] = {}
+    conflicts: list[SyncField] = []
+    for field in FIELDS:
+        if field not in wanted or wanted[field] == _value(jira, field):
+            continue
+        direction = config.jira.sync_direction.get(field, "both")
+        if direction == "github":
+            push[field] = wanted[field]
+        elif direction == "both":
+            if base is None:
+                continue  # no record of the last sync: Jira's value is the base
+            table_changed = _table_changed(table, base.github, field)
+            jira_changed = _value(jira, field) != _value(base.jira, field)
+            if table_changed and not jira_changed:
+                push[field] = wanted[field]
+            elif table_changed or field in open_conflicts:
+                conflicts.append(field)
+    after = jira.model_copy(update={str(name): value for name, value in push.items()})
+    return MergeOutcome(push=push, conflicts=tuple(conflicts), after=after)
+
+
+def jira_fields(push: Mapping[SyncField, Value]) -> dict[str, str | None]:
+    """The pushed values as an ``EditTicket.fields`` mapping (Jira field id -> text)."""
+    return {
+        JIRA_FIELD_IDS[field]: value.isoformat() if isinstance(value, date) else value
+        for field, value in sorted(push.items())
+    }

@@ -1,0 +1,388 @@
+"""The planner: what must change so GitHub and Jira agree with the post-mortem (ADR 1).
+
+``plan`` is pure: it reads the observed state, the parsed body and the run's context, and
+returns a ``Plan`` of small changes. It is a sequence of steps, each returning a ``Part``
+(changes, plus the issue labels it wants present or absent); labels are written last, in
+one request. Later capabilities (follow-ups, repeats) add steps; they do not change these.
+
+Everything is sorted, and every text is compared with what is already there, so planning
+again over the state a plan produced gives an empty plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from pmsync.config.model import Config
+from pmsync.core.domain import identity, markers
+from pmsync.core.domain.changes import (
+    AddRemoteLink,
+    Change,
+    CloseDuplicate,
+    CommentOnTicket,
+    CreateTickets,
+    EditTicket,
+    NewTicket,
+    Plan,
+    SetTicketCells,
+    TicketCell,
+)
+from pmsync.core.domain.markers import Snapshot
+from pmsync.core.domain.model import Frozen, ParseResult, PostMortem
+from pmsync.core.domain.state import CommentState, ObservedPostMortem
+from pmsync.core.planning.comments import delete_duplicates, upsert_comment
+from pmsync.core.planning.followup import followups
+from pmsync.core.planning.issue_labels import label_changes
+from pmsync.core.planning.matching import Board, Entry, match_items
+from pmsync.core.planning.merge import (
+    FIELDS,
+    MergeOutcome,
+    SyncField,
+    assignee_for,
+    jira_fields,
+    jira_summary,
+    merge_item,
+)
+from pmsync.core.planning.repeats import repeat_changes
+from pmsync.core.planning.status_view import StatusInputs, is_complete, status_view
+from pmsync.core.postmortem.labels import label_wishes, labels_to_record
+from pmsync.core.render import (
+    DescriptionView,
+    StatusView,
+    finding_views,
+    render_approval,
+    render_feedback,
+    render_status,
+    render_ticket_description,
+    render_ticket_duplicate,
+    render_ticket_removed,
+)
+
+JIRA_POSTMORTEM_LABEL = "postmortem"
+FEEDBACK_STATE = "feedback-state"  # data marker: which variant the feedback comment shows
+
+
+class PlanContext(Frozen):
+    config: Config
+    now: datetime
+    accounts: Mapping[str, str | None] = {}  # GitHub handle -> Jira account (None: unknown)
+    trusted: bool = True  # author trusted, or a maintainer approved (pm:approved)
+    field_labels: Mapping[str, str] = {}  # form field id -> label, for feedback messages
+    template_dir: Path | None = None  # templates here replace the packaged ones
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(UTC).date()
+
+
+@dataclass(frozen=True)
+class Part:
+    """What one planning step decided."""
+
+    changes: tuple[Change, ...] = ()
+    labels: Mapping[str, bool] = field(default_factory=dict)  # issue label -> want present
+
+
+def plan(observed: ObservedPostMortem, parsed: ParseResult, ctx: PlanContext) -> Plan:
+    parts = [duplicates_part(observed), feedback_part(observed, parsed, ctx)]
+    if parsed.ok and parsed.postmortem is not None:
+        parts.append(approval_part(observed, ctx))
+        if ctx.trusted:
+            parts += ticket_parts(observed, parsed.postmortem, ctx)
+    return assemble(observed, parts, ctx)
+
+
+def assemble(observed: ObservedPostMortem, parts: Iterable[Part], ctx: PlanContext) -> Plan:
+    """The parts' changes in order, then the label changes for all of them."""
+    changes: list[Change] = []
+    wanted: dict[str, bool] = {}
+    for part in parts:
+        changes += part.changes
+        wanted.update(part.labels)
+    changes += label_changes(observed.issue, wanted, ctx.config.labels)
+    return Plan(changes=tuple(changes))
+
+
+# --- comments ----------------------------------------------------------------------------------
+
+
+def duplicates_part(observed: ObservedPostMortem) -> Part:
+    """Second copies of pmsync's comments, left by two overlapping runs (ADR 3), go
+    whatever the post-mortem says: the oldest of each stays, and the steps below read it."""
+    return Part(changes=delete_duplicates(observed.issue, observed.bot_comments))
+
+
+def feedback_state(parsed: ParseResult, existing: CommentState | None) -> str | None:
+    """Which feedback to show: ``errors``; ``fixed`` once errors are gone (for good);
+    ``warnings`` for a body that never had errors; None when there is nothing to say."""
+    if parsed.errors or parsed.postmortem is None:
+        return "errors"
+    if existing is None:
+        return "warnings" if parsed.warnings else None
+    previous = markers.find_data(existing.body, FEEDBACK_STATE)
+    return "warnings" if previous == "warnings" else "fixed"
+
+
+def feedback_part(observed: ObservedPostMortem, parsed: ParseResult, ctx: PlanContext) -> Part:
+    existing = markers.find_comment(observed.bot_comments, markers.FEEDBACK)
+    state = feedback_state(parsed, existing)
+    if state == "warnings" and existing is None and not ctx.trusted:
+        state = None  # suggestions wait for approval: until then an outsider gets one comment
+    labels = {ctx.config.labels.needs_fix: state == "errors"}
+    if state is None:
+        return Part(labels=labels)
+    body = render_feedback(
+        state=state,
+        state_marker=markers.data_marker(FEEDBACK_STATE, state),
+        errors=finding_views(parsed.errors, ctx.field_labels),
+        warnings=finding_views(parsed.warnings, ctx.field_labels),
+        override_dir=ctx.template_dir,
+        trusted=ctx.trusted,
+    )
+    return Part(
+        changes=upsert_comment(observed.issue, markers.FEEDBACK, body, existing), labels=labels
+    )
+
+
+def approval_part(observed: ObservedPostMortem, ctx: PlanContext) -> Part:
+    """Untrusted: ask a maintainer to approve. Trusted: turn an earlier request into a
+    thank-you; never post one that was not needed."""
+    existing = markers.find_comment(observed.bot_comments, markers.APPROVAL)
+    if ctx.trusted and existing is None:
+        return Part()
+    body = render_approval(
+        ctx.trusted, ctx.config.labels.approved, ctx.template_dir, tickets=len(observed.tickets)
+    )
+    return Part(changes=upsert_comment(observed.issue, markers.APPROVAL, body, existing))
+
+
+# --- tickets -----------------------------------------------------------------------------------
+
+
+def previous_snapshot(observed: ObservedPostMortem) -> Snapshot:
+    return markers.last_snapshot(observed.bot_comments)
+
+
+def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext) -> list[Part]:
+    """Round one creates missing tickets and nothing else, so the cells and the status
+    comment are written once, with the new keys; later rounds reconcile the rest."""
+    issue = observed.issue
+    board = match_items(issue.repo, issue.number, pm.action_items, observed.tickets)
+    if board.to_create:
+        return [create_part(observed, pm, board, ctx)]
+    snapshot = previous_snapshot(observed)
+    outcomes = merge_outcomes(board, snapshot, ctx)
+    linked = frozenset(observed.remote_linked) | frozenset(snapshot.linked)
+    link_part = remote_link_part(observed, board, linked)
+    removal = removal_part(observed, board, snapshot, ctx)
+    inputs = StatusInputs(
+        board=board,
+        outcomes=outcomes,
+        previous=snapshot,
+        observed_keys=frozenset(ticket.key for ticket in observed.tickets),
+        linked=linked | {c.ticket for c in link_part.changes if isinstance(c, AddRemoteLink)},
+        removed=frozenset(snapshot.removed) | _removed_keys(board, removal),
+        today=ctx.today,
+        labels=labels_to_record(observed.issue, pm, ctx.config.labels, snapshot.labels),
+    )
+    view = status_view(inputs, ctx.config, ctx.accounts)
+    status = markers.find_comment(observed.bot_comments, markers.STATUS)
+    body = render_status(view, ctx.template_dir)
+    return [
+        duplicate_part(observed, board, ctx),
+        edit_part(board, outcomes),
+        removal,
+        link_part,
+        cells_part(observed, board),
+        Part(changes=upsert_comment(observed.issue, markers.STATUS, body, status)),
+        Part(labels={ctx.config.labels.complete: is_complete(view)}),
+        followup_part(observed, pm, view, ctx),
+        *repeat_parts(observed, pm, ctx),
+    ]
+
+
+def repeat_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext) -> list[Part]:
+    """Labels from the form (pmsync.core.postmortem.labels) and repeat incidents
+    (pmsync.core.planning.repeats)."""
+    found = repeat_changes(
+        observed, pm, config=ctx.config, today=ctx.today, template_dir=ctx.template_dir
+    )
+    recorded = previous_snapshot(observed).labels
+    return [
+        Part(labels=label_wishes(pm, ctx.config.labels, recorded)),
+        Part(changes=found.changes, labels=found.labels),
+    ]
+
+
+def followup_part(
+    observed: ObservedPostMortem, pm: PostMortem, view: StatusView, ctx: PlanContext
+) -> Part:
+    """Follow-up reviews, nudges, closing and the overdue label (pmsync.core.planning.followup)."""
+    found = followups(
+        observed,
+        view,
+        incident_start=pm.incident_start,
+        config=ctx.config,
+        today=ctx.today,
+        template_dir=ctx.template_dir,
+    )
+    return Part(changes=found.changes, labels=found.labels)
+
+
+def _removed_keys(board: Board, removal: Part) -> frozenset[str]:
+    told = {t.key for t in board.removed if identity.REMOVED_LABEL in t.labels}
+    told |= {c.ticket for c in removal.changes if isinstance(c, CommentOnTicket)}
+    return frozenset(told)
+
+
+def new_ticket(
+    entry: Entry, observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext
+) -> NewTicket:
+    issue = observed.issue
+    item = entry.item
+    config = ctx.config
+    description = render_ticket_description(
+        DescriptionView(
+            action=item.action,
+            type=item.type.value,
+            priority=item.priority.value,
+            owner=f"@{item.owner}",
+            due=item.due,
+            title=pm.title or issue.title,
+            severity=pm.severity,
+            services=pm.services,
+            root_cause_category=pm.root_cause_category,
+            summary=pm.summary,
+            root_cause=pm.root_cause,
+            issue_ref=issue.ref,
+            issue_url=issue.html_url,
+        ),
+        ctx.template_dir,
+    )
+    return NewTicket(
+        item_id=entry.item_id,
+        row=item.row,
+        project=config.project_for(pm.services),
+        issue_type=config.jira.issue_type,
+        summary=jira_summary(item.action),
+        description=description,
+        priority=config.jira.priorities.get(item.priority),
+        due=item.due,
+        labels=(
+            JIRA_POSTMORTEM_LABEL,
+            f"pm-type-{item.type.value.lower()}",
+            identity.postmortem_label(issue.repo, issue.number),
+            identity.item_label(entry.item_id),
+        ),
+        assignee=assignee_for(item, ctx.accounts),
+    )
+
+
+def create_part(
+    observed: ObservedPostMortem, pm: PostMortem, board: Board, ctx: PlanContext
+) -> Part:
+    issue = observed.issue
+    entries = board.to_create
+    claimed = tuple(entry.ticket.key for entry in board.tracked if entry.ticket is not None)
+    tickets = tuple(new_ticket(entry, observed, pm, ctx) for entry in entries)
+    create = CreateTickets(repo=issue.repo, number=issue.number, tickets=tickets, claimed=claimed)
+    return Part(changes=(create,))
+
+
+def merge_outcomes(board: Board, snapshot: Snapshot, ctx: PlanContext) -> dict[str, MergeOutcome]:
+    outcomes = {}
+    for entry in board.tracked:
+        assert entry.ticket is not None
+        key = entry.ticket.key
+        open_conflicts = frozenset(f for f in FIELDS if snapshot.has_conflict(key, f))
+        outcomes[key] = merge_item(
+            entry.item, entry.ticket, snapshot.item(key), open_conflicts, ctx.config, ctx.accounts
+        )
+    return outcomes
+
+
+def _edit_reason(push: Mapping[SyncField, object]) -> str:
+    return "the post-mortem's table changed: " + ", ".join(sorted(push))
+
+
+def edit_part(board: Board, outcomes: Mapping[str, MergeOutcome]) -> Part:
+    changes: list[Change] = [
+        EditTicket(ticket=key, fields=jira_fields(outcome.push), reason=_edit_reason(outcome.push))
+        for key, outcome in outcomes.items()
+        if outcome.push
+    ]
+    return Part(changes=tuple(changes))
+
+
+def removal_part(
+    observed: ObservedPostMortem, board: Board, snapshot: Snapshot, ctx: PlanContext
+) -> Part:
+    """One Jira comment per ticket whose row left the table; the label sent with it
+    records that it was written."""
+    untold = [
+        ticket
+        for ticket in board.removed
+        if identity.REMOVED_LABEL not in ticket.labels and ticket.key not in snapshot.removed
+    ]
+    if not untold:
+        return Part()
+    issue = observed.issue
+    body = render_ticket_removed(issue.ref, issue.html_url, ctx.template_dir)
+    changes = tuple(
+        CommentOnTicket(ticket=ticket.key, body=body, add_labels=(identity.REMOVED_LABEL,))
+        for ticket in untold
+    )
+    return Part(changes=changes)
+
+
+def duplicate_part(observed: ObservedPostMortem, board: Board, ctx: PlanContext) -> Part:
+    """Close each later ticket of an item that has one; its row takes the original."""
+    issue = observed.issue
+    changes = tuple(
+        CloseDuplicate(
+            ticket=found.ticket.key,
+            original=found.original.key,
+            body=render_ticket_duplicate(
+                found.original.key, issue.ref, issue.html_url, ctx.template_dir
+            ),
+        )
+        for found in board.duplicates
+    )
+    return Part(changes=changes)
+
+
+def remote_link_part(observed: ObservedPostMortem, board: Board, linked: frozenset[str]) -> Part:
+    issue = observed.issue
+    title = f"{issue.ref}: {issue.title}"
+    changes = tuple(
+        AddRemoteLink(ticket=entry.ticket.key, url=issue.html_url, title=title)
+        for entry in board.tracked
+        if entry.ticket is not None and entry.ticket.key not in linked
+    )
+    return Part(changes=changes)
+
+
+def ticket_cell(key: str, url: str) -> str:
+    return f"[{key}]({url})"
+
+
+def cells_part(observed: ObservedPostMortem, board: Board) -> Part:
+    """The Ticket cells still to fill, each naming its row by the item's action text."""
+    numbered = identity.numbered_actions(entry.item.action for entry in board.entries)
+    cells = tuple(
+        TicketCell(
+            row=entry.item.row,
+            action=action,
+            occurrence=occurrence,
+            text=ticket_cell(entry.ticket.key, entry.ticket.url),
+        )
+        for entry, (action, occurrence) in zip(board.entries, numbered, strict=True)
+        if entry.ticket is not None and entry.item.ticket != entry.ticket.key
+    )
+    if not cells:
+        return Part()
+    issue = observed.issue
+    return Part(changes=(SetTicketCells(repo=issue.repo, number=issue.number, cells=cells),))

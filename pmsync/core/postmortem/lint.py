@@ -1,0 +1,176 @@
+"""Warnings: what good post-mortem practice asks for, beyond what the parser requires.
+
+Warnings never stop ticket creation. Each has a stable code and a switch in ``LintConfig``
+of the same name (``vague-action`` <-> ``lint.vague_action``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pmsync.config.model import Config, LintConfig
+from pmsync.core.domain.model import ActionItem, Finding, ParseResult, TimelineEntry
+from pmsync.core.postmortem.blame import blame_phrases, people_names
+from pmsync.core.postmortem.form import Form
+from pmsync.core.postmortem.parse import Draft, read_draft
+from pmsync.core.postmortem.values import Unreadable, plain, quoted, read_owner
+
+
+def check_postmortem(
+    body: str | None, form: Form | None, config: Config, title: str = ""
+) -> ParseResult:
+    """Parse a body and add the warnings: the one call the CLI and the engine make."""
+    draft, errors = read_draft(
+        body, form, title=title, max_action_items=config.lint.max_action_items
+    )
+    return ParseResult(
+        postmortem=None if errors else draft.postmortem(),
+        errors=errors,
+        warnings=lint_draft(draft, config.lint, people_names(config.people)),
+    )
+
+
+def lint_draft(
+    draft: Draft, config: LintConfig, people: frozenset[str] = frozenset()
+) -> tuple[Finding, ...]:
+    """The warnings for a draft; ``people`` are the words that name someone (``people_names``)."""
+    findings: list[Finding] = []
+    for row in draft.action_rows:  # rows with errors still get advice on what they say
+        if config.vague_action:
+            findings.extend(_vague(row.row, plain(row.values.get("action", ""))))
+        if config.team_owner:
+            findings.extend(_team_owner(row.row, row.values.get("owner", "")))
+    for item in draft.action_items:
+        if config.due_far and draft.incident_start is not None:
+            days = (item.due - draft.incident_start.date()).days
+            if days > config.due_far_days:
+                findings.append(_due_far(item, days, config.due_far_days))
+    if (
+        config.many_action_items
+        and config.many_action_items_threshold < len(draft.action_rows) <= config.max_action_items
+    ):
+        findings.append(_many(len(draft.action_rows), config.many_action_items_threshold))
+    if config.blame_language:
+        findings.extend(blame_findings(draft.texts.get("root_cause", ""), people))
+    if config.timeline_detection and not any(map(is_detection, draft.timeline)):
+        findings.append(_no_detection(draft.timeline))
+    return tuple(findings)
+
+
+def warning(code: str, field: str, message: str, row: int | None = None) -> Finding:
+    return Finding(level="warning", code=code, field=field, row=row, message=message)
+
+
+# --- vague actions ------------------------------------------------------------------------
+
+# Each word pattern below starts at a word boundary with a literal, and \w* can only run to
+# the end of that one word, so it reads untrusted text in linear time.
+
+_VAGUE = re.compile(
+    r"\b(improve\w*|better|look(?:ing)? into|investigate\w*|be (?:more )?careful|"
+    r"more careful|consider\w*|think about|revisit\w*|review\w*|try to|make sure|ensure|"
+    r"keep an eye|double[- ]check\w*|raise awareness|more robust|as needed)\b",
+    re.IGNORECASE,
+)
+# A number, a threshold or a cadence makes an action checkable.
+_MEASURABLE = re.compile(
+    r"\d|%|\b(?:daily|weekly|monthly|quarterly|every|per|within|under|below|above|"
+    r"less than|more than|at least|at most|before each|after each)\b",
+    re.IGNORECASE,
+)
+
+
+def _vague(row: int, action: str) -> Iterator[Finding]:
+    match = _VAGUE.search(action)
+    if match and not _MEASURABLE.search(action):
+        yield warning(
+            "vague-action",
+            "action_items",
+            f"action {quoted(action)} is vague ({quoted(match.group(0))} with no measurable "
+            "target); say what will exist when it is done, e.g. 'Alert when pool usage stays "
+            "above 80% for 5 minutes'",
+            row,
+        )
+
+
+# --- owners and dates ---------------------------------------------------------------------
+
+
+def _team_owner(row: int, text: str) -> Iterator[Finding]:
+    try:
+        owner, is_team = read_owner(text)
+    except Unreadable:
+        return  # an error already, when the row needs an owner
+    if is_team:
+        yield warning(
+            "team-owner",
+            "action_items",
+            f"owner @{owner} is a team; name one person who is accountable for the item "
+            "(the team can still do the work)",
+            row,
+        )
+
+
+def _due_far(item: ActionItem, days: int, limit: int) -> Finding:
+    return warning(
+        "due-far",
+        "action_items",
+        f"due {item.due.isoformat()} is {days} days after the incident started (more than "
+        f"{limit}); split the work so a first step lands within {limit} days",
+        item.row,
+    )
+
+
+def _many(count: int, threshold: int) -> Finding:
+    return warning(
+        "many-action-items",
+        "action_items",
+        f"{count} action items (more than {threshold}); a few focused items get finished — "
+        "keep the ones that prevent a repeat and track the rest elsewhere",
+    )
+
+
+# --- blame --------------------------------------------------------------------------------
+
+
+def blame_findings(root_cause: str, people: frozenset[str] = frozenset()) -> list[Finding]:
+    """The blame warning, if the root cause names a person as the cause (see ``blame``)."""
+    phrases = blame_phrases(root_cause, people)
+    if not phrases:
+        return []
+    found = ", ".join(quoted(phrase) for phrase in phrases[:5])
+    return [
+        warning(
+            "blame-language",
+            "root_cause",
+            f"the root cause reads as blaming a person ({found}); describe the conditions that let "
+            "the mistake happen instead, e.g. 'the deploy tool allowed a config change without "
+            "review' rather than 'X should have checked the config'",
+        )
+    ]
+
+
+# --- timeline -----------------------------------------------------------------------------
+
+_DETECTION = re.compile(
+    r"\b(detect\w*|alert\w*|alarm\w*|page[ds]?|paging|pager\w*|notic\w+|report(?:s|ed)?|"
+    r"discover\w*|spott\w*|on-?call|first sign)\b",
+    re.IGNORECASE,
+)
+
+
+def is_detection(entry: TimelineEntry) -> bool:
+    return bool(_DETECTION.search(entry.event))
+
+
+def _no_detection(timeline: tuple[TimelineEntry, ...]) -> Finding:
+    what = (
+        "the timeline is empty" if not timeline else "no timeline entry says when it was detected"
+    )
+    return warning(
+        "timeline-detection",
+        "timeline",
+        f"{what}; add the moment the problem was detected and how (e.g. '14:09 Alert "
+        "PaymentsErrorRateHigh paged on-call'), so time to detect can be measured",
+    )

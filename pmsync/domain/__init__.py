@@ -1,1 +1,0 @@
-"""The post-mortem's domain objects: the model, observed state and planned changes."""

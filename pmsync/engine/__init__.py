@@ -1,1 +1,0 @@
-"""The sync engine: matching, planning, applying and reconciling post-mortems."""

@@ -1,0 +1,1 @@
+"""One module per `pmsync` sub-command: its arguments and what it runs."""

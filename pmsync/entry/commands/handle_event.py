@@ -1,0 +1,196 @@
+"""`pmsync handle-event`: react to one GitHub event (from a workflow) for one issue.
+
+The event is only a hint of which issue to look at: the issue itself is read again from
+the API, because a payload can be stale by the time the job runs. Handled: ``issues``
+(opened, edited, reopened, labeled) and ``issue_comment`` (created) whose comment is the
+command ``/pmsync sync`` or ``/pmsync plan`` (the plan is printed, nothing is written),
+from a commenter with write access to the repository (asked of GitHub's permission
+endpoint; the payload's ``author_association`` only rules out people who cannot have it).
+Everything else is ignored with one log line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pmsync.config.model import Config, load_config
+from pmsync.core.domain.model import ParseResult
+from pmsync.core.domain.state import CommentState, IssueState
+from pmsync.core.planning import repeats as repeats
+from pmsync.entry.commands.options import add_run_options
+from pmsync.entry.run import Run, start_run
+from pmsync.errors import UsageError
+from pmsync.orchestration import reconcile
+from pmsync.orchestration.trust import WRITE_ASSOCIATIONS
+
+log = logging.getLogger(__name__)
+
+ISSUE_ACTIONS = frozenset({"opened", "edited", "reopened", "labeled"})
+SYNC_COMMAND = "/pmsync sync"
+PLAN_COMMAND = "/pmsync plan"
+
+
+@dataclass(frozen=True)
+class Hint:
+    """Which issue to reconcile, whether only to show the plan, and who asked by command."""
+
+    repo: str
+    number: int
+    plan_only: bool = False
+    commenter: str | None = None  # a slash command's author: obeyed only with write access
+    event: str = "command"  # the issues action, or "command": decides the repeat search
+
+
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    parser = subparsers.add_parser(
+        "handle-event",
+        parents=[common],
+        help="reconcile the post-mortem a GitHub event names (for workflows)",
+        description="Read a GitHub Actions event and reconcile the issue it concerns.",
+    )
+    add_run_options(parser)
+    parser.add_argument(
+        "--event-name", metavar="NAME", help="event name (default: $GITHUB_EVENT_NAME)"
+    )
+    parser.add_argument(
+        "--event-path", metavar="PATH", help="event payload file (default: $GITHUB_EVENT_PATH)"
+    )
+    parser.add_argument(
+        "--repo",
+        metavar="OWNER/NAME",
+        help="repository (default: the payload's, else $GITHUB_REPOSITORY)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    name = args.event_name or os.environ.get("GITHUB_EVENT_NAME", "")
+    path = args.event_path or os.environ.get("GITHUB_EVENT_PATH", "")
+    if not name or not path:
+        raise UsageError(
+            "no event to handle: run inside GitHub Actions (GITHUB_EVENT_NAME and "
+            "GITHUB_EVENT_PATH) or pass --event-name and --event-path"
+        )
+    config = load_config(args.config)
+    payload = read_payload(Path(path))
+    hint = hint_from_event(name, payload, config, args.repo)
+    if hint is None:
+        return 0
+    session = start_run(
+        args.settings,
+        config,
+        now=args.now,
+        dry_run=args.dry_run or hint.plan_only,
+        bot_login=args.bot_login,
+        repository=hint.repo,
+        redactor=args.redactor,
+    )
+    return handle(hint, session, config)
+
+
+def handle(hint: Hint, session: Run, config: Config) -> int:
+    """Reconcile the issue ``hint`` names in a started run; the command's exit code."""
+    if hint.commenter is not None and not session.engine.trust.may_write(hint.repo, hint.commenter):
+        log.info(
+            "a command from %s, who has no write access to %s; ignored", hint.commenter, hint.repo
+        )
+        return 0
+    issue = session.engine.github.issue(hint.repo, hint.number)
+    if not issue.has_label(config.labels.postmortem):
+        log.info("%s has no %r label; ignored", issue.ref, config.labels.postmortem)
+        return 0
+
+    def check_repeats(
+        issue: IssueState, parsed: ParseResult, bot_comments: Sequence[CommentState]
+    ) -> bool:
+        return repeats.should_check(hint.event, issue, parsed, config, bot_comments)
+
+    reconcile.reconcile_all([issue], session.engine, check_repeats=check_repeats)
+    return session.finish()
+
+
+def read_payload(path: Path) -> dict[str, Any]:
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(
+            f"cannot read the event payload {path}: {exc.strerror or exc}; "
+            "--event-path (or GITHUB_EVENT_PATH) must name the event's JSON file"
+        ) from exc
+    except ValueError as exc:
+        raise UsageError(f"the event payload {path} is not JSON: {exc}") from exc
+    if not isinstance(payload, dict):
+        raise UsageError(f"the event payload {path} is not a JSON object")
+    return payload
+
+
+def hint_from_event(
+    name: str, payload: dict[str, Any], config: Config, repo_given: str | None = None
+) -> Hint | None:
+    """The issue an event asks pmsync to look at, or None (logged) when it asks nothing."""
+    action = payload.get("action")
+    issue = payload.get("issue")
+    if not isinstance(issue, dict) or not isinstance(issue.get("number"), int):
+        log.info("%s event without an issue; ignored", name)
+        return None
+    repo = _repository(payload, repo_given)
+    if name == "issues":
+        if action not in ISSUE_ACTIONS:
+            log.info("issues.%s is not handled; ignored", action)
+            return None
+        return Hint(repo, issue["number"], event=str(action))
+    if name == "issue_comment":
+        return _comment_hint(action, payload, issue, repo)
+    log.info("%s events are not handled; ignored", name)
+    return None
+
+
+def _comment_hint(
+    action: Any, payload: dict[str, Any], issue: dict[str, Any], repo: str
+) -> Hint | None:
+    comment = payload.get("comment") or {}
+    command = slash_command(str(comment.get("body") or ""))
+    if action != "created" or command is None:
+        log.info("issue_comment.%s holds no pmsync command; ignored", action)
+        return None
+    if issue.get("pull_request"):
+        log.info("%s on a pull request; ignored", command)
+        return None
+    association = comment.get("author_association", "NONE")
+    login = (comment.get("user") or {}).get("login")
+    if association not in WRITE_ASSOCIATIONS or not isinstance(login, str) or not login:
+        # Write access comes only with these associations: no request needed to say no.
+        log.info("%s from a %s commenter; ignored", command, association)
+        return None
+    return Hint(repo, issue["number"], plan_only=command == PLAN_COMMAND, commenter=login)
+
+
+def slash_command(body: str) -> str | None:
+    """The pmsync command a comment consists of: its first non-empty line, exactly."""
+    for line in body.splitlines():
+        if line.strip():
+            text = " ".join(line.split())
+            return text if text in (SYNC_COMMAND, PLAN_COMMAND) else None
+    return None
+
+
+def _repository(payload: dict[str, Any], given: str | None) -> str:
+    """``--repo``, else the payload's repository, else the workflow's."""
+    repository = payload.get("repository")
+    full_name = repository.get("full_name") if isinstance(repository, dict) else None
+    repo = given or full_name or os.environ.get("GITHUB_REPOSITORY")
+    if not isinstance(repo, str) or "/" not in repo:
+        raise UsageError(
+            "the event names no repository: pass --repo OWNER/NAME or set GITHUB_REPOSITORY"
+        )
+    return repo

@@ -1,0 +1,43 @@
+"""The worker's report job: publish the digest of the last full month (``pmsync worker``).
+
+``pmsync.entry.worker`` runs ``run`` every ``worker.report_every_minutes``; the digest issue is
+edited only when its text changed, so frequent runs write little.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from pmsync.config.model import Config
+from pmsync.config.redact import Redactor
+from pmsync.config.settings import Settings
+from pmsync.core.report.metrics import default_period
+from pmsync.orchestration.report.produce import produce
+
+
+def run(
+    settings: Settings,
+    config: Config,
+    repos: Sequence[str],
+    now: datetime,
+    redactor: Redactor | None = None,
+) -> str:
+    """Publish the digest of ``repos``; one line on what was done."""
+    period = default_period(now)
+    done = produce(
+        settings,
+        config,
+        now=now,
+        repos=repos,
+        period=period,
+        publish_digest=True,
+        redactor=redactor,
+    )
+    assert done.digest is not None  # publish_digest=True always publishes
+    outcome, issue = done.digest
+    return (
+        f"digest {period.month}: {outcome} {issue.ref} "
+        f"({done.report.postmortems} post-mortem(s); requests: {done.requests.summary()})"
+        + "".join(f"; warning: {warning}" for warning in done.warnings)
+    )

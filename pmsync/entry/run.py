@@ -1,0 +1,181 @@
+"""Setting up a run of the engine (clients, config, form) and closing it with a summary.
+
+The commands and the end-to-end tests build an engine the same way: settings and config
+in, adapters sharing one request log out. Nothing here is global.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pmsync.adapters import github as github_adapter
+from pmsync.adapters import jira as jira_adapter
+from pmsync.adapters.github import GitHubAdapter
+from pmsync.adapters.jira import JiraAdapter
+from pmsync.adapters.retry import Classifier, Remote, RequestLog, RetryPolicy
+from pmsync.config.model import Config
+from pmsync.config.redact import Redactor
+from pmsync.config.settings import JiraCloudAuth, Settings
+from pmsync.core.postmortem.form import find_form, load_form
+from pmsync.entry import workflow_step as actions_env
+from pmsync.entry.job_summary import JobSummary, Totals, problems, worth_a_section
+from pmsync.errors import UsageError
+from pmsync.orchestration.apply import RunSummary
+from pmsync.orchestration.journal import Reconciled
+from pmsync.orchestration.reconcile import Engine
+
+log = logging.getLogger(__name__)
+
+# Set in a workflow when pmsync posts as another login than the one its token names.
+BOT_LOGIN_VARIABLE = "PMSYNC_BOT_LOGIN"
+
+
+@dataclass
+class Run:
+    engine: Engine
+    requests: RequestLog
+    # Failures quote what the services answered, and an answer may quote a credential.
+    redactor: Redactor = field(default_factory=Redactor)
+    reconciled: list[Reconciled] = field(default_factory=list, init=False)
+    job_summary: JobSummary = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.job_summary = JobSummary(dry_run=self.engine.dry_run, redactor=self.redactor)
+        self.engine.on_reconciled = self.heard
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the run could not do but that fails nothing (a refused repeat search)."""
+        return list(self.engine.repeats.warnings)
+
+    def heard(self, reconciled: Reconciled) -> None:
+        """A post-mortem the run is done with: its failures where people look, its section
+        of the job summary."""
+        self.reconciled.append(reconciled)
+        if actions_env.in_github_actions():
+            # Outside Actions the closing "failed:" lines and the log say it already.
+            for problem in problems(reconciled):
+                actions_env.report_problem(
+                    "error", self.redactor.redact(problem), title=f"pmsync: {reconciled.issue.ref}"
+                )
+        self.job_summary.postmortem(reconciled)
+
+    def finish(self) -> int:
+        """Print what was done and how many requests it took; 1 if anything failed."""
+        summary = self.engine.summary
+        dry = self.engine.dry_run
+        lines = summary_lines(summary, dry_run=dry)
+        lines.append(f"requests: {self.requests.summary()}")
+        lines += [f"failed: {failure}" for failure in self.engine.failures]
+        text = self.redactor.redact("\n".join(lines))
+        print(actions_env.neutralise_commands(text))
+        for warning in self.warnings:
+            actions_env.report_problem("warning", self.redactor.redact(warning), title="pmsync")
+        actions_env.write_run_outputs(
+            tickets_created=0 if dry else summary.tickets_created,
+            comments_written=0 if dry else summary.comments_written,
+        )
+        self.job_summary.totals(self.totals())
+        return 1 if self.engine.failures or summary.failed else 0
+
+    def totals(self) -> Totals:
+        summary = self.engine.summary
+        counts = summary_lines(summary, dry_run=self.engine.dry_run, failures=False)
+        return Totals(
+            counts=tuple(counts),
+            postmortems=len(self.reconciled),
+            unchanged=sum(1 for r in self.reconciled if not worth_a_section(r)),
+            failed=sum(1 for r in self.reconciled if problems(r)),
+            requests=self.requests.summary(),
+            warnings=tuple(self.redactor.redact(warning) for warning in self.warnings),
+        )
+
+
+def summary_lines(summary: RunSummary, *, dry_run: bool, failures: bool = True) -> list[str]:
+    """``done: applied: …``, ``done: in place: …`` for a run; for a dry run, whose applier
+    only simulates (every change "applied"), ``would apply: 2 upsert_comment, …``. Without
+    ``failures``, the lines of refused changes are left out (and a run that did nothing
+    else has no line)."""
+    lines = summary.lines(failures=failures)
+    if not dry_run:
+        return [f"done: {line}" for line in lines]
+    return [f"would apply: {line.removeprefix('applied: ')}" for line in lines]
+
+
+def start_run(
+    settings: Settings,
+    config: Config,
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    bot_login: str | None = None,
+    requests: RequestLog | None = None,
+    policy: RetryPolicy | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    show: Callable[[str], None] = print,
+    root: Path | None = None,
+    repository: str | None = None,
+    redactor: Redactor | None = None,
+) -> Run:
+    """Clients for GitHub and Jira (checked settings first), the form, and the engine.
+
+    A GitHub App acts through its installation on ``repository`` (the first one the run
+    looks at); the token minted for it is added to ``redactor`` before any use. Without a
+    redactor the run masks the settings' own secrets in what it prints."""
+    github_auth = settings.require_github(config.github)
+    jira_auth = settings.require_jira(config.jira)
+    request_log = requests if requests is not None else RequestLog()
+    masks = redactor if redactor is not None else Redactor(settings.secret_values())
+
+    def remote(service: str, classify: Classifier) -> Remote:
+        return Remote(service, classify, policy=policy, log=request_log, sleep=sleep)
+
+    github = GitHubAdapter.connect(
+        github_auth,
+        remote=remote("github", github_adapter.classify),
+        throttle=config.github.throttle,
+        identity=bot_login or os.environ.get(BOT_LOGIN_VARIABLE) or None,
+        repository=repository,
+        on_token=masks.add,
+    )
+    if isinstance(jira_auth, JiraCloudAuth):
+        token, email = jira_auth.api_token.get_secret_value(), jira_auth.email
+    else:
+        token, email = jira_auth.token.get_secret_value(), None
+    jira = JiraAdapter.connect(
+        jira_auth.url,
+        token,
+        email=email,
+        deployment=config.jira.deployment,
+        remote=remote("jira", jira_adapter.classify),
+    )
+    form = load_form(find_form(config.form, root or Path.cwd()))
+    engine = Engine(github, jira, config, form, now, dry_run=dry_run, show=show)
+    return Run(engine, request_log, masks)
+
+
+def repositories(given: list[str] | None, config: Config, *, doing: str = "sync") -> list[str]:
+    """``--repo`` values, else the configured repositories, else the workflow's own; with
+    none, an error saying what the command (``doing``: "sync", "report on") had to do."""
+    repos = given or config.github.repositories or _workflow_repository()
+    if not repos:
+        raise UsageError(
+            f"no repository to {doing}: pass --repo OWNER/NAME, list github.repositories in "
+            "the configuration, or run inside GitHub Actions (GITHUB_REPOSITORY)"
+        )
+    for repo in repos:
+        owner, _, name = repo.partition("/")
+        if not owner or not name or "/" in name:
+            raise UsageError(f"--repo {repo!r} is not of the form OWNER/NAME")
+    return repos
+
+
+def _workflow_repository() -> list[str]:
+    repo = os.environ.get("GITHUB_REPOSITORY", "").strip()
+    return [repo] if repo else []

@@ -1,0 +1,222 @@
+"""Execute a plan change by change, and fold each answer back into what was observed.
+
+The applier only executes: every decision was the planner's. Each change ends as
+``applied`` (something was written), ``in_place`` (the remote side already held it, e.g.
+the ticket cells were there when the body was re-read) or ``failed`` (the service refused
+this one change with a 4xx; the run goes on with the others and exits non-zero). Failures
+that say nothing about the change itself (5xx after retries, a lost connection) stop
+the run: the next run starts over from what GitHub and Jira hold.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from pmsync.adapters.github import GitHubAdapter
+from pmsync.adapters.jira import JiraAdapter
+from pmsync.core.domain.changes import (
+    AddRemoteLink,
+    Change,
+    CloseDuplicate,
+    CommentOnTicket,
+    CreateTickets,
+    DeleteComment,
+    EditTicket,
+    EnsureRepoLabel,
+    LinkTickets,
+    SetIssueLabels,
+    SetIssueState,
+    SetTicketCells,
+    UpsertComment,
+)
+from pmsync.core.domain.state import CommentState, ObservedPostMortem
+from pmsync.core.planning.fold import (
+    label_delta,
+    ticket_after,
+    ticket_of,
+    with_comment,
+    with_issue,
+    with_issue_labels,
+    with_link,
+    with_remote_link,
+    with_tickets,
+    without_comment,
+)
+from pmsync.core.planning.simulate import Simulator
+from pmsync.core.postmortem.action_items import fill_ticket_cells
+from pmsync.core.postmortem.form import Form
+from pmsync.errors import RemoteError
+
+log = logging.getLogger(__name__)
+
+Status = Literal["applied", "in_place", "failed"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    change: Change
+    status: Status
+    detail: str = ""
+
+
+class Applier(Protocol):
+    def apply(
+        self, change: Change, observed: ObservedPostMortem
+    ) -> tuple[ObservedPostMortem, Outcome]: ...
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the closing lines and the Actions outputs."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        self.outcomes.append(outcome)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def count(self, kind: str, status: Status = "applied") -> int:
+        return sum(1 for o in self.outcomes if o.change.kind == kind and o.status == status)
+
+    @property
+    def tickets_created(self) -> int:
+        return sum(
+            len(o.change.tickets)
+            for o in self.outcomes
+            if isinstance(o.change, CreateTickets) and o.status == "applied"
+        )
+
+    @property
+    def comments_written(self) -> int:
+        return self.count("upsert_comment")
+
+    def lines(self, *, failures: bool = True) -> list[str]:
+        """E.g. ``applied: 1 create_tickets, 2 upsert_comment; in place: 1 set_ticket_cells``,
+        then a ``failed: …`` line per refused change unless ``failures`` is off."""
+        by_status: dict[Status, Counter[str]] = {}
+        for outcome in self.outcomes:
+            by_status.setdefault(outcome.status, Counter())[outcome.change.kind] += 1
+        lines = []
+        for status in ("applied", "in_place"):
+            counts = by_status.get(status)
+            if counts:
+                listed = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+                lines.append(f"{status.replace('_', ' ')}: {listed}")
+        if failures:
+            lines += [f"failed: {o.change.describe()}: {o.detail}" for o in self.failed]
+        return lines if lines or self.failed else ["nothing to do"]
+
+
+class RemoteApplier:
+    """Applies changes through the adapters."""
+
+    def __init__(self, github: GitHubAdapter, jira: JiraAdapter, form: Form | None = None):
+        self._github = github
+        self._jira = jira
+        self._form = form
+
+    def apply(
+        self, change: Change, observed: ObservedPostMortem
+    ) -> tuple[ObservedPostMortem, Outcome]:
+        try:
+            observed, status = self._execute(change, observed)
+        except RemoteError as exc:
+            if not exc.refused:
+                raise
+            log.error("%s: %s", change.describe(), exc)
+            return observed, Outcome(change, "failed", str(exc))
+        log.info("%s: %s", status.replace("_", " "), change.describe())
+        return observed, Outcome(change, status)
+
+    def _execute(self, change: Change, observed: ObservedPostMortem) -> _Result:
+        match change:
+            case CreateTickets():
+                return self._create_tickets(change, observed)
+            case AddRemoteLink():
+                self._jira.add_remote_link(change.ticket, change.url, change.title)
+                return with_remote_link(observed, change.ticket), "applied"
+            case EditTicket():
+                ticket = ticket_of(observed, change.ticket)
+                self._jira.edit_ticket(ticket.key, change.fields)
+                return with_tickets(observed, [ticket_after(ticket, change)]), "applied"
+            case CommentOnTicket():
+                ticket = ticket_of(observed, change.ticket)
+                self._jira.comment_and_label(ticket.key, change.body, change.add_labels)
+                return with_tickets(observed, [ticket_after(ticket, change)]), "applied"
+            case CloseDuplicate():
+                ticket = ticket_of(observed, change.ticket)
+                self._jira.close_as_duplicate(ticket, change.body)
+                return with_tickets(observed, [ticket_after(ticket, change)]), "applied"
+            case LinkTickets():
+                self._jira.link_tickets(change.inward, change.outward, change.link_type)
+                return with_link(observed, change), "applied"
+            case SetTicketCells():
+                return self._set_ticket_cells(change, observed)
+            case UpsertComment():
+                return with_comment(observed, change, self._write_comment(change)), "applied"
+            case DeleteComment():
+                deleted = self._github.delete_comment(change.repo, change.number, change.comment_id)
+                return without_comment(observed, change), "applied" if deleted else "in_place"
+            case EnsureRepoLabel():
+                return self._ensure_repo_label(change, observed)
+            case SetIssueLabels():
+                return self._set_issue_labels(change, observed)
+            case SetIssueState():
+                issue = self._github.set_state(change.repo, change.number, change.state)
+                return with_issue(observed, issue), "applied"
+
+    def _create_tickets(self, change: CreateTickets, observed: ObservedPostMortem) -> _Result:
+        known = {t.key for t in observed.tickets}
+        held = self._jira.create_tickets(change.tickets, claimed=change.claimed)
+        new = [t for t in held if t.key not in known]
+        return with_tickets(observed, held), "applied" if new else "in_place"
+
+    def _set_ticket_cells(self, change: SetTicketCells, observed: ObservedPostMortem) -> _Result:
+        issue, written = self._github.rewrite_body(
+            change.repo,
+            change.number,
+            lambda body: fill_ticket_cells(body, change.cells, self._form),
+        )
+        return with_issue(observed, issue), "applied" if written else "in_place"
+
+    def _write_comment(self, change: UpsertComment) -> CommentState:
+        if change.comment_id is None:
+            return self._github.create_comment(
+                change.repo, change.number, change.body, change.marker
+            )
+        return self._github.edit_comment(change.repo, change.number, change.comment_id, change.body)
+
+    def _ensure_repo_label(self, change: EnsureRepoLabel, observed: ObservedPostMortem) -> _Result:
+        created = self._github.ensure_repo_label(
+            change.repo, change.name, change.color, change.description
+        )
+        return observed, "applied" if created else "in_place"
+
+    def _set_issue_labels(self, change: SetIssueLabels, observed: ObservedPostMortem) -> _Result:
+        adding, removing = label_delta(observed.issue.labels, change)
+        self._github.add_labels(change.repo, change.number, adding)
+        for name in removing:
+            self._github.remove_label(change.repo, change.number, name)
+        status: Status = "applied" if adding or removing else "in_place"
+        return with_issue_labels(observed, change), status
+
+
+class SimulatedApplier:
+    """The dry run's applier: folds invented answers in and writes nothing."""
+
+    def __init__(self, simulator: Simulator) -> None:
+        self._simulator = simulator
+
+    def apply(
+        self, change: Change, observed: ObservedPostMortem
+    ) -> tuple[ObservedPostMortem, Outcome]:
+        return self._simulator.apply(change, observed), Outcome(change, "applied")
+
+
+_Result = tuple[ObservedPostMortem, Status]

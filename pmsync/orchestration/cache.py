@@ -1,0 +1,411 @@
+"""The optional local cache: what the last sync saw, so the next one asks only what changed.
+
+Without it a sync reads every open post-mortem's comments and every ticket, whether or not
+anything changed. With it (a directory named by ``--cache`` or ``$PMSYNC_CACHE_DIR``; the
+scheduled workflow keeps ``.pmsync-cache`` with actions/cache, the worker a directory of
+its own) a sync asks three questions instead: which issues and which comments changed
+since the last sync (GitHub's ``since=``, one listing each per repository) and which
+tickets (``updated >=`` in JQL, one query). It folds the answers into the state it kept of
+each post-mortem and plans that state with the real planner at this run's time; only
+post-mortems whose plan is not empty, or that it cannot vouch for, go to the engine, which
+observes them afresh. Nothing is ever written on the strength of the cache.
+
+Why the outcome is the same as without it:
+
+- What changed on either side is in the answers (each question starts a few minutes
+  before the last sync began, for clock skew and Jira's minute-precise dates). A
+  post-mortem someone edited, labelled, closed or reopened is observed afresh (pmsync's
+  own writes are in the kept state already); one whose tickets or pmsync comments changed
+  is planned with the changes folded in.
+- Everything the planner decides by time (follow-up milestones, overdue items, nudges,
+  closing) follows from the date, and a kept state is planned again whenever the date
+  has changed since its plan was last found empty.
+- A repeat depends on earlier post-mortems: when one of them, or one of their tickets,
+  changed, or a changed post-mortem could become an earlier one, the repeat is observed
+  afresh.
+- What "changed since" cannot show (a deleted comment or ticket, a ticket moved out of
+  the projects pmsync uses) is caught by a full sync at least every ``MAX_AGE``.
+- A missing or unreadable cache, one of another format, configuration, form, pmsync
+  version, site, identity or repository set, or a clock that went back, means a full sync.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from pmsync import __version__
+from pmsync.core.domain import identity
+from pmsync.core.domain.model import Frozen, PostMortem
+from pmsync.core.domain.state import (
+    CommentState,
+    EarlierPostMortem,
+    IssueState,
+    ObservedPostMortem,
+    TicketState,
+)
+from pmsync.core.planning.plan import plan
+from pmsync.core.planning.repeats import find_matches
+from pmsync.orchestration import reconcile
+
+log = logging.getLogger(__name__)
+
+# Where the scheduled workflow keeps the cache (with actions/cache); commands use a cache
+# only when told where: --cache DIR, or this variable.
+DEFAULT_DIRECTORY = Path(".pmsync-cache")
+DIRECTORY_VARIABLE = "PMSYNC_CACHE_DIR"
+FILE_NAME = "sync.json"
+FORMAT = 2
+# A full sync at least this often: it sees what "changed since" cannot (deletions).
+MAX_AGE = timedelta(hours=24)
+# Each question starts this long before the last sync began.
+OVERLAP = timedelta(minutes=5)
+_TEMPLATES = Path(__file__).parents[1] / "templates"
+
+
+class Kept(Frozen):
+    """A post-mortem as the last sync left it, in step on ``planned_on``."""
+
+    observed: ObservedPostMortem
+    postmortem: PostMortem | None  # its body, read (None: the body has errors)
+    planned_on: date
+
+
+class CacheFile(Frozen):
+    format: int = FORMAT
+    fingerprint: str  # what the kept states were planned with (see ``fingerprint``)
+    synced_at: datetime  # the last sync that went through every post-mortem began then
+    full_at: datetime  # the last sync that read everything began then
+    open: dict[str, IssueState]  # every open post-mortem of the repositories, by ref
+    kept: dict[str, Kept]  # those that were in step, by ref
+
+
+@dataclass
+class Changes:
+    """The answers to the three questions: what changed since the last sync."""
+
+    issues: dict[str, IssueState] = field(default_factory=dict)  # by ref
+    comments: dict[str, list[CommentState]] = field(default_factory=dict)  # pmsync's, by ref
+    tickets: list[TicketState] = field(default_factory=list)
+    # The changed issues that are post-mortems (any state), parsed: possible earlier
+    # post-mortems of a repeat.
+    postmortems: list[EarlierPostMortem] = field(default_factory=list)
+
+
+class FileCache:
+    """``reconcile.SyncCache`` kept as one JSON file in ``directory``."""
+
+    def __init__(self, directory: Path, max_age: timedelta = MAX_AGE) -> None:
+        self.path = directory / FILE_NAME
+        self.max_age = max_age
+        self._fingerprint = ""
+        # This run's day, as the planner counts days (set by to_reconcile; date.min makes
+        # the next run plan again).
+        self._today = date.min
+        self._full_at: datetime | None = None
+        self._engine: reconcile.Engine | None = None  # the run's, for reading bodies
+        self._open: dict[str, IssueState] = {}
+        self._kept: dict[str, Kept] = {}
+
+    # -- reconcile.SyncCache ----------------------------------------------------------------
+
+    def to_reconcile(
+        self, repositories: Sequence[str], engine: reconcile.Engine
+    ) -> list[IssueState]:
+        # One FileCache may serve many runs (the worker's): start this one afresh.
+        self._open, self._kept, self._full_at = {}, {}, None
+        self._engine = engine
+        self._fingerprint = fingerprint(repositories, engine)
+        self._today = utc_day(engine.now)
+        previous, why = self._load(engine.now)
+        if previous is None:
+            log.info("cache: %s; reading every open post-mortem", why)
+            return self._everything(repositories, engine)
+        self._full_at = previous.full_at
+        changes = ask_what_changed(previous.synced_at - OVERLAP, repositories, engine)
+        changes.postmortems = changed_postmortems(changes, engine)
+        self._open = current_postmortems(previous.open, changes, engine.config.labels.postmortem)
+        due = []
+        for ref, issue in self._open.items():
+            kept = previous.kept.get(ref)
+            vouched = None if kept is None else vouch(kept, changes, engine)
+            if vouched is None:
+                due.append(issue)
+            else:
+                self._kept[ref] = vouched
+        log.info(
+            "cache: %d issue(s), %d comment(s), %d ticket(s) changed; %d of %d open "
+            "post-mortem(s) to reconcile",
+            len(changes.issues),
+            sum(len(found) for found in changes.comments.values()),
+            len(changes.tickets),
+            len(due),
+            len(self._open),
+        )
+        return _listing_order(due, repositories)
+
+    def settled(self, observed: ObservedPostMortem) -> None:
+        ref = observed.issue.ref
+        if observed.issue.state != "open":  # closed by this run: no longer a sync's business
+            self._open.pop(ref, None)
+            self._kept.pop(ref, None)
+            return
+        self._open[ref] = observed.issue
+        # A fresh observation knows of remote links only through the status comment's
+        # snapshot; keep what the next run would read.
+        fresh = observed.model_copy(update={"remote_linked": ()})
+        read = None if self._engine is None else reconcile.parse(fresh.issue, self._engine)
+        self._kept[ref] = Kept(
+            observed=fresh,
+            postmortem=None if read is None else read.postmortem,
+            planned_on=self._today,
+        )
+
+    def finish(self, engine: reconcile.Engine) -> None:
+        data = CacheFile(
+            fingerprint=self._fingerprint,
+            synced_at=engine.now,
+            full_at=self._full_at or engine.now,
+            open=self._open,
+            kept={ref: kept for ref, kept in self._kept.items() if ref in self._open},
+        )
+        self._save(data)
+
+    # -- the file ---------------------------------------------------------------------------
+
+    def _load(self, now: datetime) -> tuple[CacheFile | None, str]:
+        """The cache if it can be trusted, else None and why not."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None, f"no cache at {self.path}"
+        except OSError as exc:
+            return None, f"cannot read {self.path} ({exc.strerror or exc})"
+        try:
+            data = CacheFile.model_validate_json(text)
+        except ValidationError:
+            return None, f"{self.path} is damaged or of another pmsync version"
+        if data.fingerprint != self._fingerprint:
+            return None, "the configuration, form, sites or pmsync changed since the last sync"
+        if now < data.synced_at:
+            return None, "this run's time is before the last sync's"
+        if now - data.full_at > self.max_age:
+            return None, f"the last full sync is older than {self.max_age}"
+        return data, ""
+
+    def _save(self, data: CacheFile) -> None:
+        """Replace the file in one step, so a run that dies never leaves half a cache."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".sync-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(data.model_dump_json())
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def _everything(
+        self, repositories: Sequence[str], engine: reconcile.Engine
+    ) -> list[IssueState]:
+        self._full_at = engine.now
+        issues = reconcile.list_open(repositories, engine)
+        self._open = {issue.ref: issue for issue in issues}
+        return issues
+
+
+# -- the questions ---------------------------------------------------------------------------
+
+
+def ask_what_changed(
+    since: datetime, repositories: Sequence[str], engine: reconcile.Engine
+) -> Changes:
+    """Issues, pmsync's own comments and tickets changed at or after ``since``: one issue
+    listing and one comment listing per repository (those repeats may look in included),
+    and one JQL query over the configured projects."""
+    changes = Changes()
+    me = engine.github.identity()
+    for repo in _watched(repositories, engine):
+        for issue in engine.github.issues_updated_since(repo, since):
+            changes.issues[issue.ref] = issue
+        for number, comment in engine.github.comments_updated_since(repo, since):
+            if comment.author == me:
+                changes.comments.setdefault(f"{repo}#{number}", []).append(comment)
+    minutes = math.ceil((engine.now - since).total_seconds() / 60)
+    changes.tickets = list(engine.jira.tickets_updated(projects(engine), minutes))
+    return changes
+
+
+def _watched(repositories: Sequence[str], engine: reconcile.Engine) -> list[str]:
+    """The synced repositories and those an earlier post-mortem of a repeat may be in."""
+    return list(dict.fromkeys([*repositories, *engine.config.github.repositories]))
+
+
+def projects(engine: reconcile.Engine) -> list[str]:
+    jira = engine.config.jira
+    return sorted({jira.project, *jira.projects_by_service.values()})
+
+
+def changed_postmortems(changes: Changes, engine: reconcile.Engine) -> list[EarlierPostMortem]:
+    """The changed issues that are readable post-mortems, each parsed once. Even one whose
+    text the cache already knows counts: its labels may have been set after the repeat
+    search of the run that last looked (that run searched before it labelled)."""
+    label = engine.config.labels.postmortem
+    found = []
+    for issue in changes.issues.values():
+        parsed = reconcile.parse(issue, engine).postmortem if issue.has_label(label) else None
+        if parsed is not None:
+            found.append(EarlierPostMortem(issue=issue, postmortem=parsed))
+    return found
+
+
+def current_postmortems(
+    known: dict[str, IssueState], changes: Changes, label: str
+) -> dict[str, IssueState]:
+    """The open post-mortems now: those known, as changed (closed or unlabelled ones
+    leave), and any that opened or reopened since."""
+    current = dict(known)
+    for ref, issue in changes.issues.items():
+        if issue.state == "open" and issue.has_label(label):
+            current[ref] = issue
+        else:
+            current.pop(ref, None)
+    return current
+
+
+# -- vouching for a post-mortem ---------------------------------------------------------------
+
+
+def vouch(kept: Kept, changes: Changes, engine: reconcile.Engine) -> Kept | None:
+    """The kept state with the changes folded in, if its plan is empty now; None when
+    the post-mortem needs a reconcile (or the cache cannot tell)."""
+    observed = kept.observed
+    folded = fold(observed, changes)
+    if _content(folded.issue) != _content(observed.issue):
+        # Someone edited, labelled, closed or reopened it (pmsync's own writes are in
+        # the kept state already). An edit can change what the repeat search must look
+        # for, or make an invalid post-mortem valid, which the kept state never searched.
+        return None
+    if _repeat_inputs_changed(folded, kept.postmortem, changes, engine):
+        return None
+    today = utc_day(engine.now)
+    if folded == observed and kept.planned_on == today:
+        return kept  # nothing changed, and the plan was empty today already
+    parsed = reconcile.parse(folded.issue, engine)
+    context = reconcile.plan_context(folded.issue, parsed, engine)
+    if not plan(folded, parsed, context).empty:
+        return None
+    return Kept(observed=folded, postmortem=parsed.postmortem, planned_on=today)
+
+
+def fold(observed: ObservedPostMortem, changes: Changes) -> ObservedPostMortem:
+    """The state a fresh observation would give: the issue, pmsync's comments and the
+    post-mortem's tickets as changed."""
+    issue = observed.issue
+    comments = {comment.id: comment for comment in observed.bot_comments}
+    comments.update({c.id: c for c in changes.comments.get(issue.ref, [])})
+    label = identity.postmortem_label(issue.repo, issue.number)
+    tickets = {ticket.key: ticket for ticket in observed.tickets}
+    for ticket in changes.tickets:
+        if label in ticket.labels and identity.DUPLICATE_LABEL not in ticket.labels:
+            tickets[ticket.key] = ticket
+        else:
+            tickets.pop(ticket.key, None)  # no longer (or never) one of this post-mortem's
+    return observed.model_copy(
+        update={
+            "issue": changes.issues.get(issue.ref, issue),
+            "bot_comments": tuple(sorted(comments.values(), key=lambda c: (c.created_at, c.id))),
+            "tickets": tuple(sorted(tickets.values(), key=TicketState.age_key)),
+        }
+    )
+
+
+def _repeat_inputs_changed(
+    observed: ObservedPostMortem, pm: PostMortem | None, changes: Changes, engine: reconcile.Engine
+) -> bool:
+    """Whether an earlier post-mortem this one is (or may become) a repeat of changed:
+    the repeat search would then have to run again."""
+    if observed.repeats is None:
+        return False
+    candidates = {c.issue.ref: c for c in observed.repeats.candidates}
+    for earlier in candidates.values():
+        ref = earlier.issue.ref
+        changed = changes.issues.get(ref)
+        if changed is not None and _content(changed) != _content(earlier.issue):
+            return True
+        if ref in changes.comments:  # its back-links
+            return True
+        label = identity.postmortem_label(earlier.issue.repo, earlier.issue.number)
+        keys = {ticket.key for ticket in earlier.tickets}
+        if any(t.key in keys or label in t.labels for t in changes.tickets):
+            return True
+    return pm is not None and _may_become_earlier(observed, pm, changes, candidates, engine)
+
+
+def _may_become_earlier(
+    observed: ObservedPostMortem,
+    pm: PostMortem,
+    changes: Changes,
+    candidates: dict[str, EarlierPostMortem],
+    engine: reconcile.Engine,
+) -> bool:
+    """Whether a changed post-mortem outside the candidates now matches this one."""
+    others = [
+        earlier
+        for earlier in changes.postmortems
+        if earlier.issue.ref != observed.issue.ref and earlier.issue.ref not in candidates
+    ]
+    return bool(others) and bool(find_matches(observed.issue, pm, others, engine.config))
+
+
+def _content(issue: IssueState) -> IssueState:
+    """The issue without the time it was last touched (a comment moves it)."""
+    return issue.model_copy(update={"updated_at": issue.created_at})
+
+
+# -- what the kept states were planned with ----------------------------------------------------
+
+
+def fingerprint(repositories: Sequence[str], engine: reconcile.Engine) -> str:
+    """A digest of everything besides GitHub and Jira that decides a plan: pmsync's
+    version and templates, the configuration, the form, the sites, pmsync's identity on
+    GitHub and the repositories synced. Tokens are not part of it."""
+    parts = {
+        "pmsync": __version__,
+        "templates": _digest_files(sorted(_TEMPLATES.rglob("*.j2"))),
+        "config": engine.config.model_dump(mode="json"),
+        "form": [(f.id, f.label) for f in engine.form.fields],
+        "jira": [engine.jira.server_url, engine.jira.deployment],
+        "identity": engine.github.identity(),
+        "repositories": sorted(repositories),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _digest_files(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def utc_day(moment: datetime) -> date:
+    """The day as the planner counts days (``PlanContext.today``)."""
+    return moment.astimezone(UTC).date()
+
+
+def _listing_order(issues: list[IssueState], repositories: Sequence[str]) -> list[IssueState]:
+    """Repository by repository, newest first: the order a full listing has."""
+    position = {repo: index for index, repo in enumerate(repositories)}
+    return sorted(issues, key=lambda i: (position.get(i.repo, len(position)), -i.number))

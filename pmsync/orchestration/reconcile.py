@@ -1,0 +1,340 @@
+"""Observe, plan, apply, repeat (ADR 1): one post-mortem at a time, then a whole run.
+
+A post-mortem settles in a few rounds: round one creates tickets, round two fills the
+Ticket column, links them back and writes the status comment with the new keys. A plan
+that is still not empty after ``MAX_ROUNDS`` rounds is a bug; it is reported with the
+post-mortem it concerns and the changes still planned.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from pmsync.adapters.github import GitHubAdapter
+from pmsync.adapters.jira import JiraAdapter
+from pmsync.config.model import Config
+from pmsync.core.domain import identity, markers
+from pmsync.core.domain.changes import CreateTickets, NewTicket, Plan
+from pmsync.core.domain.model import ParseResult
+from pmsync.core.domain.state import CommentState, IssueState, ObservedPostMortem, TicketState
+from pmsync.core.planning.plan import PlanContext, plan
+from pmsync.core.planning.simulate import Simulator
+from pmsync.core.postmortem.form import Form
+from pmsync.core.postmortem.lint import check_postmortem
+from pmsync.errors import PmsyncError, RemoteError
+from pmsync.orchestration import journal
+from pmsync.orchestration.apply import Applier, RemoteApplier, RunSummary, SimulatedApplier
+from pmsync.orchestration.repeat_search import RepeatFinder
+from pmsync.orchestration.trust import Trust
+
+log = logging.getLogger(__name__)
+
+MAX_ROUNDS = 4
+
+
+class NotSettling(PmsyncError):
+    """The plan for a post-mortem did not become empty: a bug in pmsync, named precisely."""
+
+
+@dataclass
+class Engine:
+    """Everything a run needs, built once by the command and passed down."""
+
+    github: GitHubAdapter
+    jira: JiraAdapter
+    config: Config
+    form: Form
+    now: datetime
+    dry_run: bool = False
+    summary: RunSummary = field(default_factory=RunSummary)
+    show: Callable[[str], None] = print  # where a dry run's plan goes
+    failures: list[str] = field(default_factory=list)  # post-mortems that could not be done
+    # Hears of each post-mortem as the run is done with it (the job summary).
+    on_reconciled: journal.Listener = journal.ignore
+    _trust: Trust | None = field(default=None, init=False, repr=False)
+    _repeats: RepeatFinder | None = field(default=None, init=False, repr=False)
+
+    @property
+    def trust(self) -> Trust:
+        """Trust decisions for this run (permissions are asked once per person)."""
+        if self._trust is None:
+            self._trust = Trust(self.github, self.config)
+        return self._trust
+
+    @property
+    def repeats(self) -> RepeatFinder:
+        """Earlier post-mortems for repeat detection, searched once for the whole run."""
+        if self._repeats is None:
+            self._repeats = RepeatFinder(
+                self.github, self.jira, self.config, lambda issue: parse(issue, self)
+            )
+        return self._repeats
+
+    def applier(self) -> Applier:
+        if self.dry_run:
+            return SimulatedApplier(Simulator(self.now, self.jira_url, self.form))
+        return RemoteApplier(self.github, self.jira, self.form)
+
+    @property
+    def jira_url(self) -> str:
+        return self.jira.server_url
+
+
+def is_trusted(issue: IssueState, engine: Engine) -> bool:
+    """Whose post-mortems may create tickets: trusted authors, or any that a person with
+    write access approved with the label (``pmsync.orchestration.trust``)."""
+    return engine.trust.trusted(issue)
+
+
+def observe(
+    issue: IssueState, engine: Engine, tickets: Sequence[TicketState] | None = None
+) -> ObservedPostMortem:
+    """The issue's own comments and every ticket carrying its post-mortem label (read
+    here unless ``tickets`` brings them, read in a batch with others'). The tickets the
+    status comment's snapshot records are searched for by id too: read again when the
+    batch missed one, as a Cloud search index lagging behind their creation does."""
+    comments = engine.github.bot_comments(issue.repo, issue.number)
+    known = markers.last_snapshot(comments).jira_ids
+    if tickets is None or not set(known) <= {ticket.id for ticket in tickets}:
+        label = identity.postmortem_label(issue.repo, issue.number)
+        tickets = engine.jira.tickets_with_labels([label], known_ids=known)
+    return ObservedPostMortem(issue=issue, bot_comments=comments, tickets=tuple(tickets))
+
+
+def accounts_for(parsed: ParseResult, engine: Engine) -> dict[str, str | None]:
+    """Owner handle -> Jira account: the people map, else a user search by its e-mail
+    (once per address and run), else None."""
+    if parsed.postmortem is None:
+        return {}
+    accounts: dict[str, str | None] = {}
+    for item in parsed.postmortem.action_items:
+        person = engine.config.people.get(item.owner.casefold())  # logins ignore case
+        if person is None:
+            accounts[item.owner] = None
+        elif person.jira_account:
+            accounts[item.owner] = person.jira_account
+        else:
+            accounts[item.owner] = (
+                engine.jira.account_for_email(person.email) if person.email else None
+            )
+    return accounts
+
+
+def plan_context(issue: IssueState, parsed: ParseResult, engine: Engine) -> PlanContext:
+    return PlanContext(
+        config=engine.config,
+        now=engine.now,
+        accounts=accounts_for(parsed, engine),
+        trusted=is_trusted(issue, engine),
+        field_labels={f.id: f.label for f in engine.form.fields},
+    )
+
+
+# Whether to run the repeat search for a post-mortem: sync checks every time, handle-event
+# only on the events that call for one (pmsync.core.planning.repeats.should_check).
+RepeatCheck = Callable[[IssueState, ParseResult, Sequence[CommentState]], bool]
+
+
+def always(issue: IssueState, parsed: ParseResult, bot_comments: Sequence[CommentState]) -> bool:
+    return True
+
+
+def reconcile(
+    issue: IssueState,
+    engine: Engine,
+    tickets: Sequence[TicketState] | None = None,
+    *,
+    check_repeats: RepeatCheck = always,
+) -> ObservedPostMortem:
+    """Bring one post-mortem and its tickets in step; return the state it ends in."""
+    observed = observe(issue, engine, tickets)
+    applier = engine.applier()
+    parsed = parse(observed.issue, engine)
+    ctx = plan_context(observed.issue, parsed, engine)
+    if ctx.trusted and check_repeats(observed.issue, parsed, observed.bot_comments):
+        found = engine.repeats.observe(observed.issue, parsed, observed.bot_comments)
+        observed = observed.model_copy(update={"repeats": found})
+    created: set[str] = set()  # item ids this reconcile made tickets for
+    for round_number in range(1, MAX_ROUNDS + 1):
+        current = plan(observed, parsed, ctx)
+        if current.empty:
+            if round_number == 1:
+                log.info("%s: nothing to do", issue.ref)
+            return observed
+        _stop_if_created_again(issue, current, created)
+        if engine.dry_run:
+            engine.show(f"{issue.ref}, round {round_number}:\n{_indented(current)}")
+        failed = False
+        for change in current.changes:
+            observed, outcome = applier.apply(change, observed)
+            engine.summary.add(outcome)
+            failed = failed or outcome.status == "failed"
+        created |= {new.item_id for new in _creates(current)}
+        if failed:
+            # The next round would plan the refused change again; the next run retries it.
+            engine.failures.append(f"{issue.ref}: a change was refused (see above)")
+            return observed
+        if observed.issue.body != issue.body:
+            parsed = parse(observed.issue, engine)
+            issue = observed.issue
+    remaining = plan(observed, parsed, ctx)
+    if remaining.empty:  # an edit made during the run took the last round
+        return observed
+    raise NotSettling(
+        f"{issue.ref}: the plan did not settle after {MAX_ROUNDS} rounds; still planned:\n"
+        + _indented(remaining)
+    )
+
+
+def _creates(current: Plan) -> list[NewTicket]:
+    return [new for c in current.changes if isinstance(c, CreateTickets) for new in c.tickets]
+
+
+def _stop_if_created_again(issue: IssueState, current: Plan, created: set[str]) -> None:
+    """A ticket this reconcile created that no row then matched would be created again
+    every round and every run; stop with the row instead."""
+    again = [new for new in _creates(current) if new.item_id in created]
+    if again:
+        rows = "; ".join(f"row {new.row} ({new.summary!r})" for new in again)
+        raise NotSettling(
+            f"{issue.ref}: {rows} still has no ticket after this run created one for it; "
+            "stopping instead of creating another. This is a bug in pmsync: please report it "
+            "with the post-mortem's action-item table."
+        )
+
+
+def parse(issue: IssueState, engine: Engine) -> ParseResult:
+    return check_postmortem(issue.body, engine.form, engine.config, title=issue.title)
+
+
+def reconcile_all(
+    issues: Iterable[IssueState],
+    engine: Engine,
+    *,
+    tickets: Mapping[str, Sequence[TicketState]] | None = None,
+    settled: Callable[[ObservedPostMortem], None] | None = None,
+    check_repeats: RepeatCheck = always,
+) -> None:
+    """Reconcile each post-mortem; one that fails is reported and the others go on. A
+    service that stays unreachable (5xx or no answer after retries) ends the run.
+
+    ``tickets`` (by issue ref) are the post-mortems' tickets when already read;
+    ``settled`` hears of each post-mortem that ended in step without a failure;
+    ``check_repeats`` says for which of them to run the repeat search."""
+    for issue in issues:
+        failures = len(engine.failures)
+        known = None if tickets is None else tickets.get(issue.ref, ())
+        with journal.told(engine.on_reconciled, issue, engine.summary.outcomes, engine.failures):
+            try:
+                observed = reconcile(issue, engine, known, check_repeats=check_repeats)
+            except RemoteError as exc:
+                if not exc.refused:
+                    raise
+                _failed(engine, issue, exc)
+            except PmsyncError as exc:
+                _failed(engine, issue, exc)
+            else:
+                if settled is not None and not engine.dry_run and len(engine.failures) == failures:
+                    settled(observed)
+
+
+class SyncCache(Protocol):
+    """What ``sync`` asks of pmsync's optional local cache (``pmsync.orchestration.cache``)."""
+
+    def to_reconcile(self, repositories: Sequence[str], engine: Engine) -> list[IssueState]:
+        """The open post-mortems this run must reconcile: all of them, unless the cache
+        can vouch that a post-mortem has nothing to do."""
+        ...
+
+    def settled(self, observed: ObservedPostMortem) -> None:
+        """A post-mortem whose reconcile ended in step, without a failure."""
+        ...
+
+    def finish(self, engine: Engine) -> None:
+        """The run went through every post-mortem (not called on a dry run)."""
+        ...
+
+
+def tickets_by_postmortem(
+    issues: Sequence[IssueState], engine: Engine
+) -> dict[str, tuple[TicketState, ...]]:
+    """The tickets of every post-mortem in ``issues`` by issue ref, read in batches (100
+    post-mortem labels a query, 100 tickets a page) instead of one query each."""
+    refs = {identity.postmortem_label(issue.repo, issue.number): issue.ref for issue in issues}
+    found: dict[str, list[TicketState]] = {ref: [] for ref in refs.values()}
+    if refs:
+        for ticket in engine.jira.tickets_with_labels(sorted(refs)):
+            for label in ticket.labels:
+                if label in refs:
+                    found[refs[label]].append(ticket)
+    return {ref: tuple(tickets) for ref, tickets in found.items()}
+
+
+def sync(
+    repositories: Iterable[str],
+    engine: Engine,
+    cache: SyncCache | None = None,
+    *,
+    leave_recent: timedelta | None = None,
+) -> int:
+    """Every open post-mortem of each repository, or with a cache those it cannot vouch
+    for; returns how many were reconciled. With ``leave_recent``, a post-mortem updated
+    less than that long ago is left out (ADR 3): an event run is likely at work on it."""
+    repositories = list(repositories)
+    if cache is None:
+        issues = list_open(repositories, engine)
+    else:
+        issues = cache.to_reconcile(repositories, engine)
+    if leave_recent is not None:
+        issues = [issue for issue in issues if not _recently_updated(issue, engine, leave_recent)]
+    for repo in repositories:
+        count = sum(1 for issue in issues if issue.repo == repo)
+        log.info("%s: %d open post-mortem(s) to reconcile", repo, count)
+    if issues:
+        # One repeat search and one batched ticket read for the whole run, rather than
+        # one of each per post-mortem.
+        engine.repeats.prepare(
+            (issue, parse(issue, engine)) for issue in issues if is_trusted(issue, engine)
+        )
+        tickets = tickets_by_postmortem(issues, engine)
+        reconcile_all(
+            issues, engine, tickets=tickets, settled=cache.settled if cache is not None else None
+        )
+    if cache is not None and not engine.dry_run:
+        cache.finish(engine)
+    return len(issues)
+
+
+def list_open(repositories: Sequence[str], engine: Engine) -> list[IssueState]:
+    """Every open post-mortem of ``repositories``. The repeat search learns of them too,
+    so that there it need only look for closed ones."""
+    label = engine.config.labels.postmortem
+    issues = [i for repo in repositories for i in engine.github.open_postmortems(repo, label)]
+    engine.repeats.know_open(repositories, issues)
+    return issues
+
+
+def _recently_updated(issue: IssueState, engine: Engine, window: timedelta) -> bool:
+    age = engine.now - issue.updated_at
+    if age >= window:
+        return False
+    log.info(
+        "%s changed %d s ago; left to the event run that change started (the next sync "
+        "takes it up)",
+        issue.ref,
+        max(0, int(age.total_seconds())),
+    )
+    return True
+
+
+def _failed(engine: Engine, issue: IssueState, exc: PmsyncError) -> None:
+    log.error("%s: %s", issue.ref, exc)
+    engine.failures.append(f"{issue.ref}: {exc}")
+
+
+def _indented(current: Plan) -> str:
+    return "\n".join(f"  {line}" for line in current.describe().splitlines())

@@ -1,0 +1,1 @@
+"""Producing the report: gathering post-mortems and tickets, and publishing the digest."""

@@ -1,0 +1,121 @@
+"""Producing the report: read what it needs through a run's clients, compute it, and publish
+the month's digest. What ``pmsync report`` and the worker's report job (``pmsync.entry.report_job``)
+share; the command only handles its arguments and prints.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from pmsync.adapters.retry import RequestLog, RetryPolicy
+from pmsync.config.model import Config
+from pmsync.config.redact import Redactor
+from pmsync.config.settings import Settings
+from pmsync.core.domain.state import IssueState
+from pmsync.core.report.metrics import build_report, default_period, utc_date
+from pmsync.core.report.model import Period, Report
+from pmsync.core.report.output import to_markdown
+from pmsync.entry.run import start_run
+from pmsync.errors import UsageError
+from pmsync.orchestration import reconcile
+from pmsync.orchestration.report.digest import Outcome, digest_body, publish
+from pmsync.orchestration.report.gather import gather
+
+log = logging.getLogger(__name__)
+
+
+def resolve_period(since: date | None, until: date | None, now: datetime) -> Period:
+    """The period ``--since`` / ``--until`` ask for: both days included; without either,
+    the last full calendar month; with only one, to today or from the first of the month."""
+    if since is None and until is None:
+        return default_period(now)
+    if until is None:
+        until = utc_date(now)
+    if since is None:
+        since = until.replace(day=1)
+    if since > until:
+        raise UsageError(
+            f"the period is empty: --since {since} is after --until {until}; "
+            "swap them or widen the period"
+        )
+    return Period(since=since, until=until)
+
+
+def require_one_month(period: Period) -> None:
+    """A digest issue is one calendar month's: refuse to file any other period as one, or a
+    longer period would be filed under its last month and overwritten by that month's run."""
+    if not period.is_calendar_month:
+        raise UsageError(
+            f"--publish files the report as the digest of one calendar month, and "
+            f"{period.since} to {period.until} is not one: give --since and --until the first "
+            "and last day of a month (e.g. --since 2026-10-01 --until 2026-10-31), leave both "
+            "out for the last full month, or drop --publish to print any period"
+        )
+
+
+def digest_repository(config: Config, repos: Sequence[str]) -> str:
+    return config.report.digest_repository or os.environ.get("GITHUB_REPOSITORY") or repos[0]
+
+
+@dataclass
+class ReportRun:
+    report: Report
+    digest: tuple[Outcome, IssueState] | None
+    requests: RequestLog
+    warnings: list[str]  # what the report may be missing; the caller reports them
+
+
+def produce(
+    settings: Settings,
+    config: Config,
+    *,
+    now: datetime,
+    repos: Sequence[str],
+    period: Period,
+    publish_digest: bool = False,
+    requests: RequestLog | None = None,
+    policy: RetryPolicy | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    root: Path | None = None,
+    redactor: Redactor | None = None,
+) -> ReportRun:
+    """Read, compute and (with ``publish_digest``) publish; what the command and the
+    worker's report job share. A GitHub App acts through its installation on the first
+    repository, its token masked by ``redactor``."""
+    if publish_digest:
+        require_one_month(period)
+    session = start_run(
+        settings,
+        config,
+        now=now,
+        requests=requests,
+        policy=policy,
+        sleep=sleep,
+        root=root,
+        repository=repos[0],
+        redactor=redactor,
+    )
+    engine = session.engine
+    gathered = gather(
+        engine.github,
+        engine.jira,
+        config,
+        repos,
+        period,
+        lambda issue: reconcile.parse(issue, engine),
+    )
+    report = build_report(gathered.inputs, period, now, config, repos)
+    digest = None
+    if publish_digest:
+        body = digest_body(period.month, to_markdown(report, stamped=False))
+        digest = publish(
+            engine.github, config, digest_repository(config, repos), period.month, body
+        )
+    log.info("report: requests: %s", session.requests.summary())
+    return ReportRun(report, digest, session.requests, gathered.warnings)

@@ -1,1 +1,0 @@
-"""Reading a post-mortem issue: the form, parsing, linting and its labels."""

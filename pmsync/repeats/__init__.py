@@ -1,1 +1,0 @@
-"""Repeat incidents: finding earlier post-mortems with the same cause."""

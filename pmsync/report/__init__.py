@@ -1,1 +1,0 @@
-"""The periodic report: gathering, metrics, output and the digest."""

@@ -1,1 +1,0 @@
-"""Running pmsync: a run's setup, the worker, redaction and GitHub Actions output."""

@@ -1,0 +1,226 @@
+"""The test controls under ``/_sandbox/``: reset, state, clock, request log, faults, latency,
+and seeding users, repositories and projects. Documented in docs/sandbox.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pmsync_sandbox.faults import FaultSpec
+from pmsync_sandbox.http import SandboxRequest, SandboxResponse
+from pmsync_sandbox.router import Miss, Params, Router
+
+if TYPE_CHECKING:
+    from pmsync_sandbox.server import SandboxApp
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ClockBody(_Body):
+    now: datetime | None
+
+
+class LatencyBody(_Body):
+    ms: int = Field(ge=0, le=60_000)
+
+
+Role = Literal["OWNER", "MEMBER", "COLLABORATOR", "NONE"]
+
+
+class GithubUserBody(_Body):
+    login: str = Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
+    token: str | None = Field(default=None, min_length=1)
+    repos: dict[str, Role] = Field(default_factory=dict)
+    name: str | None = None
+    email: str | None = None
+
+
+class GithubRepoBody(_Body):
+    full_name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
+
+
+class GithubRateLimitBody(_Body):
+    resource: Literal["core", "search"] = "core"
+    limit: int = Field(ge=1)
+    remaining: int | None = Field(default=None, ge=0)
+
+
+class JiraProjectBody(_Body):
+    key: str = Field(pattern=r"^[A-Z][A-Z0-9_]{1,9}$")
+    name: str = Field(min_length=1)
+
+
+class JiraUserBody(_Body):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    account_id: str = Field(alias="accountId", min_length=1)
+    name: str | None = None
+    display_name: str | None = Field(default=None, alias="displayName")
+    email: str | None = Field(default=None, alias="emailAddress")
+    token: str | None = Field(default=None, min_length=1)
+
+
+class BadBody(Exception):
+    """The control request's body does not say what it must; answered with 400."""
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse(model: type[M], request: SandboxRequest) -> M:
+    try:
+        return model.model_validate_json(request.body or b"{}")
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise BadBody(problems) from exc
+
+
+def ok(body: Any, status: int = 200) -> SandboxResponse:
+    return SandboxResponse(status, body)
+
+
+NO_CONTENT = SandboxResponse(204)
+
+
+class ControlApi:
+    def __init__(self, app: SandboxApp) -> None:
+        self.app = app
+        self.router: Router[Callable[[SandboxRequest, Params], SandboxResponse]] = Router()
+        routes = [
+            ("GET", "/env", self.get_env),
+            ("POST", "/reset", self.reset),
+            ("GET", "/state", self.get_state),
+            ("PUT", "/state", self.put_state),
+            ("GET", "/clock", self.get_clock),
+            ("PUT", "/clock", self.put_clock),
+            ("GET", "/requests", self.get_requests),
+            ("DELETE", "/requests", self.delete_requests),
+            ("GET", "/faults", self.get_faults),
+            ("POST", "/faults", self.post_fault),
+            ("DELETE", "/faults", self.delete_faults),
+            ("GET", "/latency", self.get_latency),
+            ("PUT", "/latency", self.put_latency),
+            ("POST", "/github/users", self.post_github_user),
+            ("POST", "/github/repos", self.post_github_repo),
+            ("PUT", "/github/rate_limit", self.put_github_rate_limit),
+            ("POST", "/jira/projects", self.post_jira_project),
+            ("POST", "/jira/users", self.post_jira_user),
+        ]
+        for method, pattern, handler in routes:
+            self.router.add(method, pattern, handler)
+
+    def handle(self, request: SandboxRequest) -> SandboxResponse:
+        found = self.router.match(request.method, request.path)
+        if isinstance(found, Miss):
+            status = 404 if found is Miss.NOT_FOUND else 405
+            return ok(
+                {"message": f"{request.method} /_sandbox{request.path}: {found.value}"}, status
+            )
+        handler, params = found
+        try:
+            return handler(request, params)
+        except BadBody as exc:
+            return ok({"message": f"bad request body: {exc}"}, 400)
+        except ValueError as exc:
+            return ok({"message": str(exc)}, 400)
+
+    def get_env(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        origin = request.base_url.rsplit("/", 1)[0]
+        return ok(self.app.environment(origin))
+
+    def reset(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        self.app.reset()
+        return NO_CONTENT
+
+    def get_state(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        return ok(self.app.state())
+
+    def put_state(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        data = request.json()
+        if not isinstance(data, dict) or not {"github", "jira"} & data.keys():
+            raise BadBody("expected a state as GET /_sandbox/state returns it")
+        self.app.restore(data)
+        return NO_CONTENT
+
+    def _clock(self) -> dict[str, Any]:
+        return {"now": self.app.clock.now().isoformat(), "frozen": self.app.clock.frozen}
+
+    def get_clock(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        return ok(self._clock())
+
+    def put_clock(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        self.app.clock.set(parse(ClockBody, request).now)
+        return ok(self._clock())
+
+    def get_requests(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        service = request.arg("service")
+        log = self.app.requests
+        return ok([entry for entry in log if service in (None, entry["service"])])
+
+    def delete_requests(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        self.app.requests.clear()
+        return NO_CONTENT
+
+    def get_faults(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        return ok(self.app.faults.describe())
+
+    def post_fault(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        fault = self.app.faults.add(parse(FaultSpec, request))
+        return ok(fault.describe(), 201)
+
+    def delete_faults(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        self.app.faults.clear()
+        return NO_CONTENT
+
+    def get_latency(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        return ok({"ms": self.app.latency_ms})
+
+    def put_latency(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        self.app.latency_ms = parse(LatencyBody, request).ms
+        return ok({"ms": self.app.latency_ms})
+
+    def post_github_user(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        body = parse(GithubUserBody, request)
+        user = self.app.github.add_user(
+            body.login, token=body.token, roles=body.repos, name=body.name, email=body.email
+        )
+        return ok(user, 201)
+
+    def post_github_repo(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        body = parse(GithubRepoBody, request)
+        return ok(self.app.github.add_repo(body.full_name), 201)
+
+    def put_github_rate_limit(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        body = parse(GithubRateLimitBody, request)
+        self.app.github.set_rate_limit(body.resource, body.limit, body.remaining)
+        return ok({"resource": body.resource, "limit": body.limit})
+
+    def post_jira_project(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        body = parse(JiraProjectBody, request)
+        self.app.jira.add_project(body.key, body.name)
+        return ok({"key": body.key, "name": body.name}, 201)
+
+    def post_jira_user(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        body = parse(JiraUserBody, request)
+        name = body.name or body.account_id
+        display_name = body.display_name or name
+        email = body.email or f"{name}@example.com"
+        self.app.jira.add_user(body.account_id, name, display_name, email, token=body.token)
+        return ok(
+            {
+                "accountId": body.account_id,
+                "name": name,
+                "displayName": display_name,
+                "emailAddress": email,
+            },
+            201,
+        )

@@ -1,0 +1,244 @@
+"""The read-only endpoints about the site itself: who am I, projects, priorities, statuses,
+resolutions, fields, issue types, create metadata, and user search.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pmsync_sandbox.http import SandboxResponse
+from pmsync_sandbox.jira import catalog, shapes
+from pmsync_sandbox.jira.http import Call, JiraHttpError, respond
+from pmsync_sandbox.jira.store import JiraProject, JiraUser
+
+USER_NOT_FOUND = "Specified user does not exist or you do not have required permissions"
+
+_E = TypeVar("_E", bound=catalog.Entry)
+
+
+def myself(call: Call) -> SandboxResponse:
+    return respond(200, shapes.myself(call.view, call.actor))
+
+
+# ---- projects ----------------------------------------------------------------------------
+
+
+def _project(call: Call, ref: str) -> JiraProject:
+    found = call.store.project(ref)
+    if found is None:
+        raise JiraHttpError.not_found(f"No project could be found with key '{ref}'.")
+    return found
+
+
+def list_projects(call: Call) -> SandboxResponse:
+    expand = set(call.list_arg("expand"))
+    answer = []
+    for item in call.store.state.projects.values():
+        entry = shapes.project(call.view, call.store, item, detailed=False)
+        if "issueTypes" in expand:
+            entry["issueTypes"] = [shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES]
+        if "lead" in expand:
+            entry["lead"] = shapes.optional_user(call.view, call.store, item.lead)
+        answer.append(entry)
+    return respond(200, answer)
+
+
+def get_project(call: Call, ref: str) -> SandboxResponse:
+    item = _project(call, ref)
+    return respond(200, shapes.project(call.view, call.store, item, detailed=True))
+
+
+# ---- catalog lists -----------------------------------------------------------------------
+
+
+def _entry(items: tuple[_E, ...], ref: str, kind: str) -> _E:
+    """The catalog entry with id ``ref``, or Jira's 404 naming the ``kind`` of entry."""
+    found = catalog.find_by_id(items, ref)
+    if found is None:
+        raise JiraHttpError.not_found(f"The {kind} with ID '{ref}' does not exist.")
+    return found
+
+
+def list_priorities(call: Call) -> SandboxResponse:
+    return respond(200, [shapes.priority(call.view, p) for p in catalog.PRIORITIES])
+
+
+def get_priority(call: Call, ref: str) -> SandboxResponse:
+    found = _entry(catalog.PRIORITIES, ref, "priority")
+    return respond(200, shapes.priority(call.view, found))
+
+
+def list_statuses(call: Call) -> SandboxResponse:
+    return respond(200, [shapes.status(call.view, s) for s in catalog.STATUSES])
+
+
+def get_status(call: Call, ref: str) -> SandboxResponse:
+    found = catalog.by_id_or_name(catalog.STATUSES, ref)
+    if found is None:
+        raise JiraHttpError.not_found(f"The status with ID or name '{ref}' does not exist.")
+    return respond(200, shapes.status(call.view, found))
+
+
+def list_status_categories(call: Call) -> SandboxResponse:
+    return respond(200, [shapes.status_category(call.view, c) for c in catalog.STATUS_CATEGORIES])
+
+
+def get_status_category(call: Call, ref: str) -> SandboxResponse:
+    folded = ref.casefold()
+    found = next((c for c in catalog.STATUS_CATEGORIES if folded in (str(c.id), c.key)), None)
+    if found is None:
+        raise JiraHttpError.not_found(f"The status category with ID or key '{ref}' does not exist.")
+    return respond(200, shapes.status_category(call.view, found))
+
+
+def list_resolutions(call: Call) -> SandboxResponse:
+    return respond(200, [shapes.resolution(call.view, r) for r in catalog.RESOLUTIONS])
+
+
+def get_resolution(call: Call, ref: str) -> SandboxResponse:
+    found = _entry(catalog.RESOLUTIONS, ref, "resolution")
+    return respond(200, shapes.resolution(call.view, found))
+
+
+def list_fields(call: Call) -> SandboxResponse:
+    return respond(200, [shapes.field(f) for f in catalog.FIELDS])
+
+
+def list_issue_types(call: Call) -> SandboxResponse:
+    return respond(200, [shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES])
+
+
+def get_issue_type(call: Call, ref: str) -> SandboxResponse:
+    found = _entry(catalog.ISSUE_TYPES, ref, "issue type")
+    return respond(200, shapes.issue_type(call.view, found))
+
+
+# ---- create metadata ---------------------------------------------------------------------
+
+
+def _page(call: Call, key: str, items: list[Any]) -> dict[str, Any]:
+    """A createmeta page: ``issueTypes``/``fields`` on Cloud, ``values`` on Data Center."""
+    start_at, max_results = call.page_window(50)
+    page = items[start_at : start_at + max_results]
+    answer: dict[str, Any] = {
+        "maxResults": max_results,
+        "startAt": start_at,
+        "total": len(items),
+        (key if call.cloud else "values"): page,
+    }
+    if not call.cloud:
+        answer["isLast"] = start_at + len(page) >= len(items)
+    return answer
+
+
+def createmeta_issue_types(call: Call, project_ref: str) -> SandboxResponse:
+    _project(call, project_ref)
+    items = [shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES]
+    return respond(200, _page(call, "issueTypes", items))
+
+
+def createmeta_fields(call: Call, project_ref: str, type_id: str) -> SandboxResponse:
+    _project(call, project_ref)
+    _entry(catalog.ISSUE_TYPES, type_id, "issue type")
+    return respond(200, _page(call, "fields", _create_fields(call)))
+
+
+def _create_fields(call: Call) -> list[dict[str, Any]]:
+    view = call.view
+
+    def meta(field_id: str, required: bool, operations: list[str], **extra: Any) -> dict[str, Any]:
+        info = catalog.FIELDS_BY_ID[field_id]
+        entry = {
+            "required": required,
+            "schema": dict(info.schema),
+            "name": info.name,
+            "key": field_id,
+            "fieldId": field_id,
+            "hasDefaultValue": field_id == "priority",
+            "operations": operations,
+        }
+        entry.update(extra)
+        return entry
+
+    return [
+        meta(
+            "issuetype",
+            True,
+            [],
+            allowedValues=[shapes.issue_type(view, t) for t in catalog.ISSUE_TYPES],
+        ),
+        meta("project", True, ["set"]),
+        meta("summary", True, ["set"]),
+        meta("description", False, ["set"]),
+        meta(
+            "priority",
+            False,
+            ["set"],
+            allowedValues=[shapes.priority(view, p) for p in catalog.PRIORITIES],
+            defaultValue=shapes.priority(view, catalog.DEFAULT_PRIORITY),
+        ),
+        meta("labels", False, ["add", "set", "remove"]),
+        meta("duedate", False, ["set"]),
+        meta("assignee", False, ["set"]),
+        meta("reporter", True, ["set"]),
+    ]
+
+
+# ---- users -------------------------------------------------------------------------------
+
+
+def _matches(person: JiraUser, query: str) -> bool:
+    """Jira's user search: a prefix of the name, display name (any word) or e-mail."""
+    folded = query.casefold()
+    words = [person.name, person.account_id, person.email, *person.display_name.split()]
+    return any(
+        w.casefold().startswith(folded) for w in words
+    ) or person.display_name.casefold().startswith(folded)
+
+
+def search_users(call: Call) -> SandboxResponse:
+    if call.cloud:
+        if call.arg("username") and not call.arg("query"):
+            raise JiraHttpError.bad_request(
+                ["The query parameter 'username' is not supported in GDPR strict mode."]
+            )
+        query, account_id = call.arg("query"), call.arg("accountId")
+        if not query and not account_id:
+            raise JiraHttpError.bad_request(
+                ["One of 'query' or 'accountId' query parameters must be provided."]
+            )
+    else:
+        query, account_id = call.arg("username"), None
+        if not query:
+            raise JiraHttpError.bad_request(["The username query parameter was not provided"])
+    people = [
+        p
+        for p in call.store.state.users.values()
+        if (account_id is None or p.account_id == account_id) and (not query or _matches(p, query))
+    ]
+    include_active = call.arg("includeActive", "true") != "false"
+    include_inactive = call.arg("includeInactive", "false") == "true"
+    people = [
+        p for p in people if (p.active and include_active) or (not p.active and include_inactive)
+    ]
+    start_at, max_results = call.page_window(50)
+    page = people[start_at : start_at + max_results]
+    return respond(200, [shapes.user(call.view, p) for p in page])
+
+
+def get_user(call: Call) -> SandboxResponse:
+    if call.cloud:
+        account_id = call.arg("accountId")
+        if not account_id:
+            raise JiraHttpError.not_found("The 'accountId' query parameter needs to be provided")
+        person = call.store.user(account_id)
+    else:
+        name = call.arg("username") or call.arg("key")
+        if not name:
+            raise JiraHttpError.not_found(
+                "Either the 'username' or the 'key' query parameters need to be provided"
+            )
+        person = call.store.user_by_name(name)
+    if person is None:
+        raise JiraHttpError.not_found(USER_NOT_FOUND)
+    return respond(200, shapes.user(call.view, person))
