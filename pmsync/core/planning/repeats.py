@@ -28,7 +28,6 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Literal
 
 from pmsync.config.model import Config, LabelsConfig
@@ -278,12 +277,12 @@ def repeat_view(
     )
 
 
-def render_repeat(view: RepeatView, template_dir: Path | None = None) -> str:
+def render_repeat(view: RepeatView) -> str:
     context = view.model_dump() | {"none_finished": view.none_finished}
-    return render("repeat.md.j2", context, template_dir)
+    return render("repeat.md.j2", context)
 
 
-def render_backlink(issue: IssueState, pm: PostMortem, template_dir: Path | None = None) -> str:
+def render_backlink(issue: IssueState, pm: PostMortem) -> str:
     context = {
         "marker": markers.backlink_marker(issue.ref),
         "ref": issue.ref,
@@ -291,7 +290,7 @@ def render_backlink(issue: IssueState, pm: PostMortem, template_dir: Path | None
         "title": pm.title or issue.title,
         "date": pm.incident_start.astimezone(UTC).date(),
     }
-    return render("backlink.md.j2", context, template_dir)
+    return render("backlink.md.j2", context)
 
 
 # --- the back-link record ------------------------------------------------------------------------
@@ -339,7 +338,6 @@ def repeat_changes(
     *,
     config: Config,
     today: date,
-    template_dir: Path | None = None,
 ) -> RepeatChanges:
     """The repeat label, comment, back-links and Jira links for one valid post-mortem.
 
@@ -355,7 +353,7 @@ def repeat_changes(
         if existing is None:
             return RepeatChanges()
         return RepeatChanges(
-            changes=_cleared_comment(observed, pm, existing, today, config, template_dir),
+            changes=_cleared_comment(observed, pm, existing, today, config),
             labels={config.labels.repeat: False},
         )
     recorded = recorded_backlinks(observed.bot_comments)
@@ -363,7 +361,7 @@ def repeat_changes(
         create_comment(
             match.earlier.issue,
             markers.backlink_marker(issue.ref),
-            render_backlink(issue, pm, template_dir),
+            render_backlink(issue, pm),
         )
         for match in matches
         if not match.earlier.backlinked and match.earlier.issue.ref not in recorded
@@ -371,7 +369,7 @@ def repeat_changes(
     # Only back-links seen to exist: one planned here is recorded in a later round, after
     # its comment was created (pmsync.core.planning.fold), so a refused one is tried again.
     backlinked = recorded | {m.earlier.issue.ref for m in matches if m.earlier.backlinked}
-    body = render_repeat(repeat_view(pm, matches, backlinked, today, config), template_dir)
+    body = render_repeat(repeat_view(pm, matches, backlinked, today, config))
     comment = upsert_comment(issue, markers.REPEAT, body, existing)
     links = jira_links(observed, pm, matches) if config.jira.link_repeats else ()
     return RepeatChanges(
@@ -385,12 +383,9 @@ def _cleared_comment(
     existing: CommentState,
     today: date,
     config: Config,
-    template_dir: Path | None,
 ) -> tuple[Change, ...]:
     view = repeat_view(pm, (), recorded_backlinks(observed.bot_comments), today, config)
-    return upsert_comment(
-        observed.issue, markers.REPEAT, render_repeat(view, template_dir), existing
-    )
+    return upsert_comment(observed.issue, markers.REPEAT, render_repeat(view), existing)
 
 
 def _linked(ticket: TicketState, other: TicketState) -> bool:

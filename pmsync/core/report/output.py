@@ -14,7 +14,6 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Literal
 
 from pmsync.core.domain.model import Frozen
@@ -115,11 +114,11 @@ def charts(report: Report) -> Charts:
 # --- the three formats -----------------------------------------------------------------------
 
 
-def to_markdown(report: Report, template_dir: Path | None = None, *, stamped: bool = True) -> str:
+def to_markdown(report: Report, *, stamped: bool = True) -> str:
     """``stamped``: say when the report was made (the digest issue leaves it out, so a rerun
     that finds nothing new leaves its text as it was)."""
     context = {"report": report, "charts": charts(report), "stamped": stamped}
-    return render("report.md.j2", context, override_dir=template_dir)
+    return render("report.md.j2", context)
 
 
 def to_json(report: Report) -> str:
@@ -268,9 +267,9 @@ def to_csv(report: Report) -> str:
     return out.getvalue()
 
 
-def render_report(report: Report, fmt: Format, template_dir: Path | None = None) -> str:
+def render_report(report: Report, fmt: Format) -> str:
     if fmt == "json":
         return to_json(report)
     if fmt == "csv":
         return to_csv(report)
-    return to_markdown(report, template_dir)
+    return to_markdown(report)
