@@ -142,11 +142,11 @@ AuthorAssociation = Literal[
 ]
 
 
-class Section(BaseModel):
+class ConfigSection(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class GitHubConfig(Section):
+class GitHubConfig(ConfigSection):
     repositories: list[GitHubRepository] = Field(
         default_factory=list,
         description="Repositories (owner/name) whose post-mortems pmsync reconciles.",
@@ -173,7 +173,7 @@ SyncDirection = Literal["both", "github", "jira"]
 _ATLASSIAN_CLOUD_HOST = ".atlassian.net"
 
 
-class JiraConfig(Section):
+class JiraConfig(ConfigSection):
     url: HttpUrl = Field(
         default=None,
         description="Jira site URL, e.g. https://acme.atlassian.net; JIRA_URL overrides.",
@@ -234,7 +234,7 @@ class JiraConfig(Section):
         return self
 
 
-class Person(Section):
+class Person(ConfigSection):
     jira_account: str | None = Field(
         default=None, description="accountId on Jira Cloud, username on Data Center."
     )
@@ -256,7 +256,7 @@ class Person(Section):
         return self
 
 
-class LabelsConfig(Section):
+class LabelsConfig(ConfigSection):
     postmortem: Label = Field(default="postmortem", description="Marks a post-mortem issue.")
     needs_fix: Label = Field(
         default="pm:needs-fix", description="The body has errors that stop ticket creation."
@@ -288,7 +288,7 @@ class LabelsConfig(Section):
         return self
 
 
-class FollowupConfig(Section):
+class FollowupConfig(ConfigSection):
     milestones_days: list[int] = Field(
         default_factory=lambda: [14, 28],
         description="Days after the incident at which a follow-up review checklist is posted.",
@@ -322,7 +322,7 @@ class FollowupConfig(Section):
         return value
 
 
-class WorkerConfig(Section):
+class WorkerConfig(ConfigSection):
     sync_every_minutes: int = Field(
         default=60, ge=1, description="How often `pmsync worker` runs a sync, in minutes."
     )
@@ -333,7 +333,7 @@ class WorkerConfig(Section):
     )
 
 
-class RepeatsConfig(Section):
+class RepeatsConfig(ConfigSection):
     rule: Literal["service", "service+root-cause", "root-cause"] = Field(
         default="service",
         description="What makes two post-mortems related: the same service label, the same "
@@ -344,7 +344,7 @@ class RepeatsConfig(Section):
     )
 
 
-class ReportConfig(Section):
+class ReportConfig(ConfigSection):
     completion_window_days: int = Field(
         default=28,
         ge=1,
@@ -380,7 +380,7 @@ def _trusted_by_default() -> list[AuthorAssociation]:
     return ["OWNER", "MEMBER", "COLLABORATOR"]
 
 
-class TrustConfig(Section):
+class TrustConfig(ConfigSection):
     author_associations: list[AuthorAssociation] = Field(
         default_factory=_trusted_by_default,
         description="Whose post-mortems create tickets without the approved label (slash "
@@ -388,7 +388,7 @@ class TrustConfig(Section):
     )
 
 
-class LintConfig(Section):
+class LintConfig(ConfigSection):
     max_action_items: int = Field(default=10, ge=1, description="More rows than this is an error.")
     vague_action: bool = Field(default=True, description="Warn on actions without a target.")
     team_owner: bool = Field(default=True, description="Warn when a team owns an action item.")
@@ -418,7 +418,7 @@ class LintConfig(Section):
         return self
 
 
-class Config(Section):
+class Config(ConfigSection):
     model_config = ConfigDict(title="pmsync configuration")
 
     github: GitHubConfig = Field(default_factory=GitHubConfig, description="GitHub side.")

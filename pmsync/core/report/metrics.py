@@ -52,7 +52,7 @@ from pmsync.core.report.model import (
     ActionItemCounts,
     AgeBucket,
     Breakdown,
-    Charts,
+    ChartData,
     Dropped,
     DroppedItem,
     ItemRef,
@@ -67,7 +67,7 @@ from pmsync.core.report.model import (
     Report,
     ServiceRepeats,
     TimeToPostmortem,
-    Unreadable,
+    UnreadablePostMortem,
 )
 
 TREND_MONTHS = 6  # months shown in the completion-by-month chart, the period's last included
@@ -709,7 +709,7 @@ def build_report(
     population = tuple(c for c in _by_incident(cases) if period.contains(c.incident_date))
     scope = Scope(population, period, today, config)
     unreadable = tuple(
-        Unreadable(postmortem=i.issue.ref, url=i.issue.html_url, title=i.issue.title)
+        UnreadablePostMortem(postmortem=i.issue.ref, url=i.issue.html_url, title=i.issue.title)
         for i in inputs
         if i.postmortem is None
         and not dismissed(i.issue)
@@ -732,7 +732,7 @@ def build_report(
         lessons=lessons(scope),
         by_service=by_service(scope),
         by_severity=by_severity(scope),
-        charts=Charts(
+        charts=ChartData(
             completion_by_month=completion_by_month(cases, period, today, config),
             open_by_age=open_by_age(scope),
             repeats_by_service=repeats_by_service(scope),

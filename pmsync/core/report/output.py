@@ -69,13 +69,16 @@ class PieChart(Frozen):
     slices: tuple[tuple[str, int], ...]  # (safe label, value > 0)
 
 
-class Charts(Frozen):
+class MermaidCharts(Frozen):
+    """The report's charts as drawn from its
+    :class:`~pmsync.core.report.model.ChartData`; None: nothing to draw."""
+
     completion: BarChart | None
     open_by_age: BarChart | None
     repeats: PieChart | None
 
 
-def charts(report: Report) -> Charts:
+def charts(report: Report) -> MermaidCharts:
     data = report.charts
     target = report.completion.target_percent or 0
     months = [m for m in data.completion_by_month if m.percent is not None]
@@ -108,7 +111,7 @@ def charts(report: Report) -> Charts:
     )
     slices = tuple((mermaid_text(s.service), s.repeats) for s in data.repeats_by_service)
     repeats = PieChart(title="Repeat incidents by service", slices=slices) if slices else None
-    return Charts(completion=completion, open_by_age=open_by_age, repeats=repeats)
+    return MermaidCharts(completion=completion, open_by_age=open_by_age, repeats=repeats)
 
 
 # --- the three formats -----------------------------------------------------------------------
