@@ -9,7 +9,7 @@ import factories as f
 import pytest
 from test_plan import context, converge
 
-from pmsync.config.model import Config, JiraConfig, RepeatsConfig
+from pmsync.config.schema import Config, JiraConfig, RepeatsConfig
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.changes import Change, CreateTickets, LinkTickets, Plan, UpsertComment
 from pmsync.core.domain.model import PostMortem

@@ -22,7 +22,7 @@ from report_history import (
     spec,
 )
 
-from pmsync.config.model import Config, RepeatsConfig
+from pmsync.config.schema import Config, RepeatsConfig
 from pmsync.core.domain import identity
 from pmsync.core.domain.model import ActionItem, ActionType, Priority
 from pmsync.core.domain.state import TicketState

@@ -14,7 +14,7 @@ import pytest
 
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
-from pmsync.config.model import Config
+from pmsync.config.schema import Config
 from pmsync.core.domain import identity
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.state import IssueState, TicketState

@@ -17,7 +17,7 @@ from datetime import timedelta
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quoted_label
 from pmsync.adapters.jira import JiraAdapter
-from pmsync.config.model import Config
+from pmsync.config.schema import Config
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.model import ParseResult, PostMortem
 from pmsync.core.domain.state import (

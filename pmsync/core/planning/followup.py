@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from pmsync.config.model import Config, FollowupConfig
+from pmsync.config.schema import Config, FollowupConfig
 from pmsync.core.domain import markers
 from pmsync.core.domain.changes import Change, SetIssueState
 from pmsync.core.domain.model import Frozen

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from pmsync.config.model import Config
+from pmsync.config.schema import Config
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.changes import (
     AddRemoteLink,

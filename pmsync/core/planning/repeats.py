@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from pmsync.config.model import Config, LabelsConfig
+from pmsync.config.schema import Config, LabelsConfig
 from pmsync.core.domain import markers
 from pmsync.core.domain.changes import Change, LinkTickets
 from pmsync.core.domain.model import Frozen, ParseResult, PostMortem

@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TypedDict
 
-from pmsync.config.model import Config
+from pmsync.config.schema import Config
 from pmsync.core.domain.model import Frozen, PostMortem, Priority
 from pmsync.core.domain.state import EarlierPostMortem, IssueState, TicketState
 from pmsync.core.planning.matching import match_items

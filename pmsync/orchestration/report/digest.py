@@ -12,7 +12,7 @@ import logging
 from typing import Literal
 
 from pmsync.adapters.github import GitHubAdapter
-from pmsync.config.model import Config
+from pmsync.config.schema import Config
 from pmsync.core.domain import markers
 from pmsync.core.domain.state import IssueState
 from pmsync.core.render import render

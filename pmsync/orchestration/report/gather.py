@@ -26,7 +26,7 @@ from datetime import date
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quoted_label
 from pmsync.adapters.jira import JiraAdapter
-from pmsync.config.model import Config
+from pmsync.config.schema import Config
 from pmsync.core.domain import identity
 from pmsync.core.domain.model import ParseResult, PostMortem
 from pmsync.core.domain.state import IssueState, TicketState

@@ -14,8 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from pmsync.adapters.retry import RequestLog, RetryPolicy
-from pmsync.config.model import Config
 from pmsync.config.redact import Redactor
+from pmsync.config.schema import Config
 from pmsync.config.settings import Settings
 from pmsync.core.domain.state import IssueState
 from pmsync.core.report.metrics import build_report, default_period, utc_date
