@@ -1,4 +1,4 @@
-"""A :class:`~pmsync.core.report.model.Report` as markdown (with Mermaid charts), JSON or CSV.
+"""A :class:`~pmsync.core.report.contents.Report` as markdown (with Mermaid charts), JSON or CSV.
 
 Markdown comes from ``templates/report.md.j2`` through the shared template environment, so
 user text passes the same ``neutralise`` / ``quiet_handle`` filters as every comment: a
@@ -18,7 +18,7 @@ from typing import Literal
 
 from pmsync.core.domain.model import Frozen
 from pmsync.core.render import render
-from pmsync.core.report.model import Breakdown, Rate, Report
+from pmsync.core.report.contents import Breakdown, Rate, Report
 
 Format = Literal["markdown", "json", "csv"]
 FORMATS: tuple[Format, ...] = ("markdown", "json", "csv")
@@ -71,7 +71,7 @@ class PieChart(Frozen):
 
 class MermaidCharts(Frozen):
     """The report's charts as drawn from its
-    :class:`~pmsync.core.report.model.ChartData`; None: nothing to draw."""
+    :class:`~pmsync.core.report.contents.ChartData`; None: nothing to draw."""
 
     completion: BarChart | None
     open_by_age: BarChart | None

@@ -18,9 +18,10 @@ from pmsync.config.redact import Redactor
 from pmsync.config.schema import Config
 from pmsync.config.settings import Settings
 from pmsync.core.domain.state import IssueState
-from pmsync.core.report.metrics import build_report, default_period, utc_date
-from pmsync.core.report.model import Period, Report
+from pmsync.core.report.build import build_report
+from pmsync.core.report.contents import Period, Report
 from pmsync.core.report.output import to_markdown
+from pmsync.core.report.periods import default_period, utc_date
 from pmsync.entry.run import start_run
 from pmsync.errors import UsageError
 from pmsync.orchestration import reconcile
