@@ -18,7 +18,7 @@ from pmsync.config.schema import Config, GitHubConfig, LabelsConfig, RepeatsConf
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.state import CommentState, IssueState, TicketState
-from pmsync.core.planning.repeats import encode_backlinks
+from pmsync.core.planning.repeat_comment import encode_backlinks
 from pmsync.errors import ConfigError, RemoteError
 from pmsync.orchestration.repeat_search import (
     MAX_LABELS_PER_QUALIFIER,

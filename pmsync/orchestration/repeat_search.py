@@ -28,7 +28,8 @@ from pmsync.core.domain.state import (
     TicketState,
 )
 from pmsync.core.planning.batches import batches
-from pmsync.core.planning.repeats import find_matches, recorded_backlinks, search_labels
+from pmsync.core.planning.repeat_comment import recorded_backlinks
+from pmsync.core.planning.repeat_matching import find_matches, search_labels
 from pmsync.errors import RemoteError
 
 log = logging.getLogger(__name__)

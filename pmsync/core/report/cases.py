@@ -12,7 +12,7 @@ from pmsync.core.domain.model import Frozen, PostMortem
 from pmsync.core.domain.state import EarlierPostMortem, IssueState, TicketState
 from pmsync.core.planning.matching import match_items
 from pmsync.core.planning.progress import Progress, progress_of
-from pmsync.core.planning.repeats import Match, find_matches
+from pmsync.core.planning.repeat_matching import Match, find_matches
 from pmsync.core.postmortem.labels import prefixed, slug
 from pmsync.core.report.contents import ItemRef
 from pmsync.core.report.periods import utc_date

@@ -21,7 +21,7 @@ Definitions (``docs/report.md`` says the same for readers):
   pending; dropped items and items past due count as not on time.
 - **Repeat rate**: post-mortems that are repeats under ``repeats.rule`` within
   ``repeats.lookback_days`` (day 180 counts, day 181 does not), decided by
-  :func:`pmsync.core.planning.repeats.find_matches` against every post-mortem read, those
+  :func:`pmsync.core.planning.repeat_matching.find_matches` against every post-mortem read, those
   before the period included. Per service, a repeat counts only in the services it shares
   with an earlier post-mortem that makes it one.
 - **Overdue**: open items whose due date is before today, as of the report's run, by owner

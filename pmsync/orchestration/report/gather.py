@@ -31,7 +31,7 @@ from pmsync.core.domain import identity
 from pmsync.core.domain.model import ParseResult, PostMortem
 from pmsync.core.domain.state import IssueState, TicketState
 from pmsync.core.planning.batches import batches
-from pmsync.core.planning.repeats import search_labels
+from pmsync.core.planning.repeat_matching import search_labels
 from pmsync.core.report.cases import ReportInput
 from pmsync.core.report.contents import Period
 from pmsync.core.report.periods import data_since, utc_date
