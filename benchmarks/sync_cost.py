@@ -32,7 +32,7 @@ from typing import Any
 from github import Auth, Github
 from pydantic import SecretStr
 
-from pmsync.config.model import Config, GitHubConfig, JiraConfig, Person
+from pmsync.config.schema import Config, GitHubConfig, JiraConfig, Person
 from pmsync.config.settings import Settings
 from pmsync.core.domain import identity
 from pmsync.core.postmortem.form import NO_RESPONSE, default_form

@@ -36,10 +36,10 @@ from postmortem_bodies import actions, good_body
 from pydantic import SecretStr
 
 from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
-from pmsync.config.model import Config, FollowupConfig, GitHubConfig, JiraConfig, Person
+from pmsync.config.schema import Config, FollowupConfig, GitHubConfig, JiraConfig, Person
 from pmsync.config.settings import Settings
 from pmsync.core.domain import identity
-from pmsync.core.report.model import Period
+from pmsync.core.report.contents import Period
 from pmsync.entry.commands import handle_event
 from pmsync.entry.run import Run, start_run
 from pmsync.errors import PmsyncError

@@ -21,7 +21,7 @@ from lifecycle import fast_run, settings_for
 from realdata import load_json
 
 from pmsync.adapters.retry import RequestLog
-from pmsync.config.model import Config, GitHubConfig, JiraConfig, Person
+from pmsync.config.schema import Config, GitHubConfig, JiraConfig, Person
 from pmsync.core.domain import identity, markers
 from pmsync.entry.run import Run
 from pmsync.orchestration import reconcile

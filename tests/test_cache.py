@@ -31,7 +31,7 @@ from postmortem_bodies import actions, good_body
 from sandbox_pmsync import use_sandbox, write_config
 
 from pmsync.adapters.retry import RequestLog
-from pmsync.config.model import Config, FollowupConfig, GitHubConfig, JiraConfig, Person
+from pmsync.config.schema import Config, FollowupConfig, GitHubConfig, JiraConfig, Person
 from pmsync.core.domain import identity, markers
 from pmsync.entry.cli import main
 from pmsync.entry.run import Run

@@ -14,17 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from pmsync.config.model import (
+from pmsync.config.loading import find_config_file, load_config, parse_config
+from pmsync.config.problems import _SECRET_KEY, InvalidConfig
+from pmsync.config.schema import (
     SCHEMA_PATH,
     Config,
     Person,
     config_json_schema,
     config_json_schema_text,
-    find_config_file,
-    load_config,
-    parse_config,
 )
-from pmsync.config.problems import _SECRET_KEY, InvalidConfig
 from pmsync.core.domain.model import Priority
 from pmsync.errors import ConfigError
 
@@ -184,7 +182,7 @@ def write(path: Path, project: str) -> Path:
 
 
 def test_no_file_anywhere_gives_defaults(workdir: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.DEBUG, logger="pmsync.config.model"):
+    with caplog.at_level(logging.DEBUG, logger="pmsync.config.loading"):
         assert load_config(None, environ={}) == Config()
     assert "using defaults" in caplog.text
 
@@ -217,7 +215,7 @@ def test_explicit_path_wins_over_everything(
     write(workdir / "config/pmsync.yml", "CFG")
     env_file = write(workdir / "env.yml", "ENV")
     explicit = write(workdir / "mine.yml", "MINE")
-    with caplog.at_level(logging.DEBUG, logger="pmsync.config.model"):
+    with caplog.at_level(logging.DEBUG, logger="pmsync.config.loading"):
         config = load_config(str(explicit), environ={"PMSYNC_CONFIG": str(env_file)})
     assert config.jira.project == "MINE"
     assert f"configuration from {explicit}" in caplog.text

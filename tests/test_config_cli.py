@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pmsync.config.model import config_json_schema_text
 from pmsync.config.redact import RedactingFilter
+from pmsync.config.schema import config_json_schema_text
 from pmsync.entry import cli
 from pmsync.errors import RemoteError
 

@@ -18,10 +18,10 @@ from factories import issue
 from test_github_adapter import API, REPO, api_issue, make_adapter
 
 from pmsync.adapters.github import GitHubAdapter
-from pmsync.config.model import Config, ReportConfig
+from pmsync.config.schema import Config, ReportConfig
 from pmsync.core.domain.state import IssueState
-from pmsync.core.report.metrics import default_period
-from pmsync.core.report.model import Period
+from pmsync.core.report.contents import Period
+from pmsync.core.report.periods import default_period
 from pmsync.entry.cli import main
 from pmsync.errors import UsageError
 from pmsync.orchestration.report.digest import BODY_LIMIT, digest_body, digest_marker, fit, publish

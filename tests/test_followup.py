@@ -15,7 +15,7 @@ from factories import JIRA, issue, observed, sync
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmsync.config.model import Config, FollowupConfig
+from pmsync.config.schema import Config, FollowupConfig
 from pmsync.core.domain import markers
 from pmsync.core.domain.changes import (
     EnsureRepoLabel,

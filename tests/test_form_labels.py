@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_plan import NOW, context, converge
 
-from pmsync.config.model import LabelsConfig
+from pmsync.config.schema import LabelsConfig
 from pmsync.core.domain.changes import Plan, SetIssueLabels, UpsertComment
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.state import ObservedPostMortem

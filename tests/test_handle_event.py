@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from realdata import load_json
 
-from pmsync.config.model import Config
+from pmsync.config.schema import Config
 from pmsync.entry.cli import main
 from pmsync.entry.commands.handle_event import Hint, hint_from_event, slash_command
 

@@ -26,7 +26,7 @@ from sandbox_pmsync import BODY, REPO, Site
 from pmsync.adapters import jira as jira_adapter
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.adapters.retry import Remote, RetryPolicy
-from pmsync.config.model import FollowupConfig
+from pmsync.config.schema import FollowupConfig
 from pmsync.core.render import JIRA_SPECIAL, ZWJ
 from pmsync_sandbox.runner import Sandbox
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from postmortem_bodies import EXAMPLES, FIXTURES, GOOD, actions, good_body, render
 from realdata import real_postmortems
 
-from pmsync.config.model import Config, LintConfig
+from pmsync.config.schema import Config, LintConfig
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.postmortem.blame import GIVEN_NAMES, NOT_PEOPLE, blame_phrases, people_names
 from pmsync.core.postmortem.lint import blame_findings, check_postmortem

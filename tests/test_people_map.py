@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pmsync.config.model import parse_config
+from pmsync.config.loading import parse_config
 from pmsync.config.problems import InvalidConfig
 
 

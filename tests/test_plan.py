@@ -25,7 +25,7 @@ from factories import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmsync.config.model import Config, Person
+from pmsync.config.schema import Config, Person
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.changes import (
     AddRemoteLink,

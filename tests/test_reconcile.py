@@ -11,7 +11,7 @@ import pytest
 
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
-from pmsync.config.model import Config, Person
+from pmsync.config.schema import Config, Person
 from pmsync.core.domain.changes import Change, CreateTickets, NewTicket, Plan, SetIssueState
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.state import ObservedPostMortem

@@ -14,11 +14,11 @@ from responses import matchers
 from test_github_adapter import API, api_issue, make_adapter
 
 from pmsync.adapters.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT
-from pmsync.config.model import Config, GitHubConfig, LabelsConfig, RepeatsConfig
+from pmsync.config.schema import Config, GitHubConfig, LabelsConfig, RepeatsConfig
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.state import CommentState, IssueState, TicketState
-from pmsync.core.planning.repeats import encode_backlinks
+from pmsync.core.planning.repeat_comment import encode_backlinks
 from pmsync.errors import ConfigError, RemoteError
 from pmsync.orchestration.repeat_search import (
     MAX_LABELS_PER_QUALIFIER,

@@ -9,7 +9,7 @@ import factories as f
 import pytest
 from test_plan import context, converge
 
-from pmsync.config.model import Config, JiraConfig, RepeatsConfig
+from pmsync.config.schema import Config, JiraConfig, RepeatsConfig
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.changes import Change, CreateTickets, LinkTickets, Plan, UpsertComment
 from pmsync.core.domain.model import PostMortem
@@ -23,15 +23,14 @@ from pmsync.core.domain.state import (
     TicketState,
 )
 from pmsync.core.planning.plan import plan
-from pmsync.core.planning.repeats import (
+from pmsync.core.planning.repeat_comment import (
     decode_backlinks,
     encode_backlinks,
-    find_matches,
     ordinal,
-    repeat_changes,
-    should_check,
     window_text,
 )
+from pmsync.core.planning.repeat_matching import find_matches
+from pmsync.core.planning.repeats import repeat_changes, should_check
 from pmsync.core.planning.simulate import Simulator
 
 TODAY = date(2026, 11, 24)

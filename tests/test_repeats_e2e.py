@@ -23,9 +23,9 @@ from lifecycle import Killed, Pmsync, kill_when
 from sandbox_pmsync import BODY, client, close_ticket, use_sandbox, write_config
 
 from pmsync.adapters.retry import RequestRecord
-from pmsync.config.model import load_config
+from pmsync.config.loading import load_config
 from pmsync.core.domain import identity, markers
-from pmsync.core.planning.repeats import decode_backlinks
+from pmsync.core.planning.repeat_comment import decode_backlinks
 from pmsync.entry.cli import main
 from pmsync_sandbox.runner import Sandbox
 

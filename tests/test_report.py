@@ -22,20 +22,16 @@ from report_history import (
     spec,
 )
 
-from pmsync.config.model import Config, RepeatsConfig
+from pmsync.config.schema import Config, RepeatsConfig
 from pmsync.core.domain import identity
 from pmsync.core.domain.model import ActionItem, ActionType, Priority
 from pmsync.core.domain.state import TicketState
-from pmsync.core.report.metrics import (
-    ReportInput,
-    Scope,
-    build_report,
-    business_days_between,
-    default_period,
-    nearest_rank,
-    one_line,
-)
-from pmsync.core.report.model import Breakdown, Period, Report
+from pmsync.core.report.arithmetic import business_days_between, nearest_rank
+from pmsync.core.report.build import build_report
+from pmsync.core.report.cases import ReportInput
+from pmsync.core.report.contents import Breakdown, Period, Report
+from pmsync.core.report.metrics import Scope, one_line
+from pmsync.core.report.periods import default_period
 
 JIRA = "https://jira.example.com"
 OCTOBER = Period(since=SINCE, until=UNTIL)

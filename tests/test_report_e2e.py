@@ -21,7 +21,7 @@ from report_history import HISTORY, NOW, PAYMENTS, SEARCH, ItemSpec, PostMortemS
 from sandbox_pmsync import client as client_for
 from sandbox_pmsync import close_ticket, jira_client_for, use_sandbox, write_config
 
-from pmsync.config.model import load_config
+from pmsync.config.loading import load_config
 from pmsync.config.settings import Settings
 from pmsync.core.domain import identity
 from pmsync.entry import report_job as report_job

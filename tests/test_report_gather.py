@@ -14,11 +14,11 @@ import pytest
 
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
-from pmsync.config.model import Config
+from pmsync.config.schema import Config
 from pmsync.core.domain import identity
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.state import IssueState, TicketState
-from pmsync.core.report.model import Period
+from pmsync.core.report.contents import Period
 from pmsync.errors import RemoteError, UsageError
 from pmsync.orchestration.report.gather import SEARCH_RESULT_LIMIT, find_postmortems, gather
 

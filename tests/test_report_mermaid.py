@@ -18,7 +18,7 @@ import pytest
 from report_history import HISTORY
 from test_report import make_report
 
-from pmsync.core.report.model import Period, Report
+from pmsync.core.report.contents import Period, Report
 from pmsync.core.report.output import mermaid_text, to_markdown
 
 TOOLS = Path(__file__).resolve().parents[1] / "tools" / "mermaid"

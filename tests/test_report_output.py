@@ -12,7 +12,7 @@ from report_history import HISTORY
 from test_report import make_report
 
 from pmsync.core.render import ZWJ
-from pmsync.core.report.model import Period
+from pmsync.core.report.contents import Period
 from pmsync.core.report.output import CSV_COLUMNS, JSON_VERSION, render_report
 
 EMPTY = Period.model_validate({"since": "2030-01-01", "until": "2030-01-31"})

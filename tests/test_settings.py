@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pmsync.config.model import parse_config
+from pmsync.config.loading import parse_config
 from pmsync.config.settings import (
     DEFAULT_GITHUB_API_URL,
     GitHubAppAuth,

@@ -52,7 +52,7 @@ from lifecycle import (
 from postmortem_bodies import actions, good_body
 
 from pmsync.adapters.retry import RequestLog
-from pmsync.config.model import Config, RepeatsConfig
+from pmsync.config.schema import Config, RepeatsConfig
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.planning.followup import milestones

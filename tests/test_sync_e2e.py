@@ -28,7 +28,7 @@ from sandbox_pmsync import (
 )
 
 from pmsync.adapters.retry import RequestLog
-from pmsync.config.model import Config, GitHubConfig, JiraConfig, Person
+from pmsync.config.schema import Config, GitHubConfig, JiraConfig, Person
 from pmsync.core.domain import identity, markers
 from pmsync.core.postmortem.lint import check_postmortem
 from pmsync.entry.cli import main

@@ -18,7 +18,7 @@ from sandbox_pmsync import BODY, NOW, REPO, Site, event_file, use_sandbox, write
 
 from pmsync.adapters.github import GitHubAdapter, classify
 from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
-from pmsync.config.model import Config, TrustConfig
+from pmsync.config.schema import Config, TrustConfig
 from pmsync.config.settings import GitHubTokenAuth
 from pmsync.core.domain import markers
 from pmsync.entry.cli import main

@@ -22,8 +22,8 @@ import pytest
 from github import Github
 from sandbox_pmsync import use_sandbox
 
-from pmsync.config.model import Config
 from pmsync.config.redact import Redactor
+from pmsync.config.schema import Config
 from pmsync.config.settings import Settings
 from pmsync.entry import report_job as report_job_module
 from pmsync.entry.cli import main

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from pmsync.config.model import GitHubConfig, JiraConfig
+from pmsync.config.schema import GitHubConfig, JiraConfig
 from pmsync.errors import ConfigError
 
 DEFAULT_GITHUB_API_URL = "https://api.github.com"

@@ -22,10 +22,9 @@ import functools
 import re
 from collections.abc import Collection, Mapping
 from datetime import date
-from pathlib import Path
 from typing import Any, Literal
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
 from pmsync.core.domain.model import Finding, Frozen
 
@@ -117,13 +116,10 @@ TEMPLATES_PACKAGE = "pmsync.core"
 
 
 @functools.lru_cache(maxsize=8)
-def environment(override_dir: Path | None = None, package: str = TEMPLATES_PACKAGE) -> Environment:
+def environment(package: str = TEMPLATES_PACKAGE) -> Environment:
     """The template environment: the ``templates`` folder of ``package``, then pmsync's own
-    (so the demo's templates can use pmsync's macros); templates in ``override_dir``
-    replace both."""
-    loaders: list[FileSystemLoader | PackageLoader] = []
-    if override_dir is not None:
-        loaders.append(FileSystemLoader(str(override_dir)))
+    (so the demo's templates can use pmsync's macros)."""
+    loaders: list[PackageLoader] = []
     if package != TEMPLATES_PACKAGE:
         loaders.append(PackageLoader(package, "templates"))
     loaders.append(PackageLoader(TEMPLATES_PACKAGE, "templates"))
@@ -143,14 +139,9 @@ def environment(override_dir: Path | None = None, package: str = TEMPLATES_PACKA
     return env
 
 
-def render(
-    name: str,
-    context: Mapping[str, Any],
-    override_dir: Path | None = None,
-    package: str = TEMPLATES_PACKAGE,
-) -> str:
+def render(name: str, context: Mapping[str, Any], package: str = TEMPLATES_PACKAGE) -> str:
     """Render one template; the text always ends with exactly one newline."""
-    text = environment(override_dir, package).get_template(name).render(**context)
+    text = environment(package).get_template(name).render(**context)
     return text.rstrip("\n") + "\n"
 
 
@@ -238,8 +229,8 @@ def finding_views(
 # --- one function per template ------------------------------------------------------------------
 
 
-def render_status(view: StatusView, override_dir: Path | None = None) -> str:
-    return render("status.md.j2", dict(view), override_dir)
+def render_status(view: StatusView) -> str:
+    return render("status.md.j2", dict(view))
 
 
 def render_feedback(
@@ -247,22 +238,17 @@ def render_feedback(
     state_marker: str,
     errors: tuple[FindingView, ...],
     warnings: tuple[FindingView, ...],
-    override_dir: Path | None = None,
     trusted: bool = True,  # False: tickets wait for a maintainer's approval
 ) -> str:
     context = {"state": state, "state_marker": state_marker, "trusted": trusted}
-    return render(
-        "feedback.md.j2", context | {"errors": errors, "warnings": warnings}, override_dir
-    )
+    return render("feedback.md.j2", context | {"errors": errors, "warnings": warnings})
 
 
-def render_approval(
-    approved: bool, label: str, override_dir: Path | None = None, tickets: int = 0
-) -> str:
+def render_approval(approved: bool, label: str, tickets: int = 0) -> str:
     """The approval comment; ``tickets`` counts those made while an approval stood, so a
     withdrawn approval does not claim that nothing reached Jira."""
     context = {"approved": approved, "label": label, "tickets": tickets}
-    return render("approval.md.j2", context, override_dir)
+    return render("approval.md.j2", context)
 
 
 class DescriptionView(Frozen):
@@ -281,17 +267,15 @@ class DescriptionView(Frozen):
     issue_url: str
 
 
-def render_ticket_description(view: DescriptionView, override_dir: Path | None = None) -> str:
-    return render("ticket_description.j2", view.model_dump(), override_dir)
+def render_ticket_description(view: DescriptionView) -> str:
+    return render("ticket_description.j2", view.model_dump())
 
 
-def render_ticket_removed(issue_ref: str, issue_url: str, override_dir: Path | None = None) -> str:
+def render_ticket_removed(issue_ref: str, issue_url: str) -> str:
     context = {"issue_ref": issue_ref, "issue_url": issue_url}
-    return render("ticket_removed.j2", context, override_dir)
+    return render("ticket_removed.j2", context)
 
 
-def render_ticket_duplicate(
-    original: str, issue_ref: str, issue_url: str, override_dir: Path | None = None
-) -> str:
+def render_ticket_duplicate(original: str, issue_ref: str, issue_url: str) -> str:
     context = {"original": original, "issue_ref": issue_ref, "issue_url": issue_url}
-    return render("ticket_duplicate.j2", context, override_dir)
+    return render("ticket_duplicate.j2", context)

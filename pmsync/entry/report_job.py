@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from pmsync.config.model import Config
 from pmsync.config.redact import Redactor
+from pmsync.config.schema import Config
 from pmsync.config.settings import Settings
-from pmsync.core.report.metrics import default_period
+from pmsync.core.report.periods import default_period
 from pmsync.orchestration.report.produce import produce
 
 

@@ -19,8 +19,8 @@ from pmsync.adapters import jira as jira_adapter
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.adapters.retry import Classifier, Remote, RequestLog, RetryPolicy
-from pmsync.config.model import Config
 from pmsync.config.redact import Redactor
+from pmsync.config.schema import Config
 from pmsync.config.settings import JiraCloudAuth, Settings
 from pmsync.core.postmortem.form import find_form, load_form
 from pmsync.entry import workflow_step as actions_env

@@ -24,8 +24,8 @@ from types import FrameType
 
 import schedule
 
-from pmsync.config.model import Config
 from pmsync.config.redact import Redactor
+from pmsync.config.schema import Config
 from pmsync.config.settings import Settings
 from pmsync.entry import report_job as digest_job
 from pmsync.entry.run import Run, start_run

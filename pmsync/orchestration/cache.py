@@ -55,7 +55,7 @@ from pmsync.core.domain.state import (
     TicketState,
 )
 from pmsync.core.planning.plan import plan
-from pmsync.core.planning.repeats import find_matches
+from pmsync.core.planning.repeat_matching import find_matches
 from pmsync.orchestration import reconcile
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
-from pmsync.config.model import Config
+from pmsync.config.schema import Config
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.changes import CreateTickets, NewTicket, Plan
 from pmsync.core.domain.model import ParseResult

@@ -17,7 +17,7 @@ from datetime import timedelta
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quoted_label
 from pmsync.adapters.jira import JiraAdapter
-from pmsync.config.model import Config
+from pmsync.config.schema import Config
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.model import ParseResult, PostMortem
 from pmsync.core.domain.state import (
@@ -28,7 +28,8 @@ from pmsync.core.domain.state import (
     TicketState,
 )
 from pmsync.core.planning.batches import batches
-from pmsync.core.planning.repeats import find_matches, recorded_backlinks, search_labels
+from pmsync.core.planning.repeat_comment import recorded_backlinks
+from pmsync.core.planning.repeat_matching import find_matches, search_labels
 from pmsync.errors import RemoteError
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from pmsync.config.model import Config
+from pmsync.config.schema import Config
 from pmsync.core.domain.state import IssueState
 
 log = logging.getLogger(__name__)

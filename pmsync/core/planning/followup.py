@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-from pmsync.config.model import Config, FollowupConfig
+from pmsync.config.schema import Config, FollowupConfig
 from pmsync.core.domain import markers
 from pmsync.core.domain.changes import Change, SetIssueState
 from pmsync.core.domain.model import Frozen
@@ -149,12 +148,7 @@ def owners_to_mention(rows: Iterable[StatusRow]) -> tuple[str, ...]:
     return tuple(handles)
 
 
-def render_review(
-    due: DueReview,
-    view: StatusView,
-    config: Config,
-    template_dir: Path | None,
-) -> str:
+def render_review(due: DueReview, view: StatusView, config: Config) -> str:
     rows = view.rows
     open_rows = unfinished(rows)
     context = {
@@ -173,7 +167,7 @@ def render_review(
         "close_when_complete": config.followup.close_when_complete,
     }
     template = "followup_final.md.j2" if due.milestone.final else "followup_progress.md.j2"
-    return render(template, context, template_dir)
+    return render(template, context)
 
 
 # --- the changes --------------------------------------------------------------------------------
@@ -189,18 +183,17 @@ def review_changes(
     reviews: Sequence[Milestone],
     config: Config,
     today: date,
-    template_dir: Path | None,
 ) -> tuple[Change, ...]:
     posted = {milestone.days for milestone in reviews if _exists(observed, milestone.marker)}
     due = review_due(reviews, today, posted)
     if due is None:
         return ()
-    body = render_review(due, view, config, template_dir)
+    body = render_review(due, view, config)
     return (create_comment(observed.issue, due.milestone.marker, body),)
 
 
 def nudge_changes(
-    observed: ObservedPostMortem, view: StatusView, config: Config, template_dir: Path | None
+    observed: ObservedPostMortem, view: StatusView, config: Config
 ) -> tuple[Change, ...]:
     """One nudge per overdue item and due date: a new due date that passes gets a new one."""
     changes: list[Change] = []
@@ -211,7 +204,7 @@ def nudge_changes(
         if _exists(observed, marker):
             continue
         context = {"marker": marker, "row": row, "people": sorted(config.people)}
-        body = render("nudge.md.j2", context, template_dir)
+        body = render("nudge.md.j2", context)
         changes.append(create_comment(observed.issue, marker, body))
     return tuple(changes)
 
@@ -221,7 +214,6 @@ def closing_changes(
     view: StatusView,
     reviews: Sequence[Milestone],
     config: Config,
-    template_dir: Path | None,
 ) -> tuple[Change, ...]:
     """Close a finished post-mortem once its last review has been posted (in an earlier
     round, so the review always comes first): the closing comment, then the close.
@@ -242,7 +234,7 @@ def closing_changes(
     if posted is not None:
         return () if issue.closed_since(posted.created_at) else (close,)
     context = {"marker": CLOSING, "milestone": final, "total": len(view.rows)}
-    body = render("closing.md.j2", context, template_dir)
+    body = render("closing.md.j2", context)
     return (create_comment(observed.issue, CLOSING, body), close)
 
 
@@ -253,7 +245,6 @@ def followups(
     incident_start: datetime | None,
     config: Config,
     today: date,
-    template_dir: Path | None = None,
 ) -> Followups:
     """Reviews, nudges, closing and the overdue label for one post-mortem whose tickets
     exist. A closed post-mortem gets no comments; once reopened it picks up again."""
@@ -262,8 +253,8 @@ def followups(
     if observed.issue.state != "open":
         return Followups(labels=labels)
     reviews = milestones(incident_start, observed.issue.created_at, config.followup)
-    changes = review_changes(observed, view, reviews, config, today, template_dir)
+    changes = review_changes(observed, view, reviews, config, today)
     if config.followup.nudge_overdue:
-        changes += nudge_changes(observed, view, config, template_dir)
-    changes += closing_changes(observed, view, reviews, config, template_dir)
+        changes += nudge_changes(observed, view, config)
+    changes += closing_changes(observed, view, reviews, config)
     return Followups(changes=changes, labels=labels)

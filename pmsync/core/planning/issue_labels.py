@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pmsync.config.model import LabelsConfig
+from pmsync.config.schema import LabelsConfig
 from pmsync.core.domain.changes import Change, EnsureRepoLabel, SetIssueLabels
 from pmsync.core.domain.model import Frozen
 from pmsync.core.domain.state import IssueState

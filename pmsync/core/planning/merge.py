@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Literal, get_args
 
-from pmsync.config.model import Config
+from pmsync.config.schema import Config
 from pmsync.core.domain.markers import FieldValues, SnapshotItem
 from pmsync.core.domain.model import ActionItem, Frozen
 from pmsync.core.domain.state import TicketState

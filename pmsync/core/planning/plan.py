@@ -14,9 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-from pmsync.config.model import Config
+from pmsync.config.schema import Config
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.changes import (
     AddRemoteLink,
@@ -71,7 +70,6 @@ class PlanContext(Frozen):
     accounts: Mapping[str, str | None] = {}  # GitHub handle -> Jira account (None: unknown)
     trusted: bool = True  # author trusted, or a maintainer approved (pm:approved)
     field_labels: Mapping[str, str] = {}  # form field id -> label, for feedback messages
-    template_dir: Path | None = None  # templates here replace the packaged ones
 
     @property
     def today(self) -> date:
@@ -139,7 +137,6 @@ def feedback_part(observed: ObservedPostMortem, parsed: ParseResult, ctx: PlanCo
         state_marker=markers.data_marker(FEEDBACK_STATE, state),
         errors=finding_views(parsed.errors, ctx.field_labels),
         warnings=finding_views(parsed.warnings, ctx.field_labels),
-        override_dir=ctx.template_dir,
         trusted=ctx.trusted,
     )
     return Part(
@@ -153,9 +150,7 @@ def approval_part(observed: ObservedPostMortem, ctx: PlanContext) -> Part:
     existing = markers.find_comment(observed.bot_comments, markers.APPROVAL)
     if ctx.trusted and existing is None:
         return Part()
-    body = render_approval(
-        ctx.trusted, ctx.config.labels.approved, ctx.template_dir, tickets=len(observed.tickets)
-    )
+    body = render_approval(ctx.trusted, ctx.config.labels.approved, tickets=len(observed.tickets))
     return Part(changes=upsert_comment(observed.issue, markers.APPROVAL, body, existing))
 
 
@@ -190,7 +185,7 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
     )
     view = status_view(inputs, ctx.config, ctx.accounts)
     status = markers.find_comment(observed.bot_comments, markers.STATUS)
-    body = render_status(view, ctx.template_dir)
+    body = render_status(view)
     return [
         duplicate_part(observed, board, ctx),
         edit_part(board, outcomes),
@@ -207,9 +202,7 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
 def repeat_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext) -> list[Part]:
     """Labels from the form (pmsync.core.postmortem.labels) and repeat incidents
     (pmsync.core.planning.repeats)."""
-    found = repeat_changes(
-        observed, pm, config=ctx.config, today=ctx.today, template_dir=ctx.template_dir
-    )
+    found = repeat_changes(observed, pm, config=ctx.config, today=ctx.today)
     recorded = previous_snapshot(observed).labels
     return [
         Part(labels=label_wishes(pm, ctx.config.labels, recorded)),
@@ -227,7 +220,6 @@ def followup_part(
         incident_start=pm.incident_start,
         config=ctx.config,
         today=ctx.today,
-        template_dir=ctx.template_dir,
     )
     return Part(changes=found.changes, labels=found.labels)
 
@@ -259,8 +251,7 @@ def new_ticket(
             root_cause=pm.root_cause,
             issue_ref=issue.ref,
             issue_url=issue.html_url,
-        ),
-        ctx.template_dir,
+        )
     )
     return NewTicket(
         item_id=entry.item_id,
@@ -330,7 +321,7 @@ def removal_part(
     if not untold:
         return Part()
     issue = observed.issue
-    body = render_ticket_removed(issue.ref, issue.html_url, ctx.template_dir)
+    body = render_ticket_removed(issue.ref, issue.html_url)
     changes = tuple(
         CommentOnTicket(ticket=ticket.key, body=body, add_labels=(identity.REMOVED_LABEL,))
         for ticket in untold
@@ -345,9 +336,7 @@ def duplicate_part(observed: ObservedPostMortem, board: Board, ctx: PlanContext)
         CloseDuplicate(
             ticket=found.ticket.key,
             original=found.original.key,
-            body=render_ticket_duplicate(
-                found.original.key, issue.ref, issue.html_url, ctx.template_dir
-            ),
+            body=render_ticket_duplicate(found.original.key, issue.ref, issue.html_url),
         )
         for found in board.duplicates
     )

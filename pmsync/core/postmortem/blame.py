@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
 
-from pmsync.config.model import Person
+from pmsync.config.schema import Person
 
 
 def _given_names() -> frozenset[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pmsync.config.model import LabelsConfig
+from pmsync.config.schema import LabelsConfig
 from pmsync.core.domain.model import PostMortem
 from pmsync.core.domain.state import IssueState
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pmsync.config.model import Config, LintConfig
+from pmsync.config.schema import Config, LintConfig
 from pmsync.core.domain.model import ActionItem, Finding, ParseResult, TimelineEntry
 from pmsync.core.postmortem.blame import blame_phrases, people_names
 from pmsync.core.postmortem.form import Form

@@ -1,1 +1,2 @@
-"""The manager's report: its model, its metrics and how it is written out."""
+"""The manager's report (pure): its contents, the post-mortems as cases, the metrics and
+their breakdowns and charts, and how the whole is built and written out."""

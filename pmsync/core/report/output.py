@@ -1,4 +1,4 @@
-"""A :class:`~pmsync.core.report.model.Report` as markdown (with Mermaid charts), JSON or CSV.
+"""A :class:`~pmsync.core.report.contents.Report` as markdown (with Mermaid charts), JSON or CSV.
 
 Markdown comes from ``templates/report.md.j2`` through the shared template environment, so
 user text passes the same ``neutralise`` / ``quiet_handle`` filters as every comment: a
@@ -14,12 +14,11 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Literal
 
 from pmsync.core.domain.model import Frozen
 from pmsync.core.render import render
-from pmsync.core.report.model import Breakdown, Rate, Report
+from pmsync.core.report.contents import Breakdown, Rate, Report
 
 Format = Literal["markdown", "json", "csv"]
 FORMATS: tuple[Format, ...] = ("markdown", "json", "csv")
@@ -70,13 +69,16 @@ class PieChart(Frozen):
     slices: tuple[tuple[str, int], ...]  # (safe label, value > 0)
 
 
-class Charts(Frozen):
+class MermaidCharts(Frozen):
+    """The report's charts as drawn from its
+    :class:`~pmsync.core.report.contents.ChartData`; None: nothing to draw."""
+
     completion: BarChart | None
     open_by_age: BarChart | None
     repeats: PieChart | None
 
 
-def charts(report: Report) -> Charts:
+def charts(report: Report) -> MermaidCharts:
     data = report.charts
     target = report.completion.target_percent or 0
     months = [m for m in data.completion_by_month if m.percent is not None]
@@ -109,17 +111,17 @@ def charts(report: Report) -> Charts:
     )
     slices = tuple((mermaid_text(s.service), s.repeats) for s in data.repeats_by_service)
     repeats = PieChart(title="Repeat incidents by service", slices=slices) if slices else None
-    return Charts(completion=completion, open_by_age=open_by_age, repeats=repeats)
+    return MermaidCharts(completion=completion, open_by_age=open_by_age, repeats=repeats)
 
 
 # --- the three formats -----------------------------------------------------------------------
 
 
-def to_markdown(report: Report, template_dir: Path | None = None, *, stamped: bool = True) -> str:
+def to_markdown(report: Report, *, stamped: bool = True) -> str:
     """``stamped``: say when the report was made (the digest issue leaves it out, so a rerun
     that finds nothing new leaves its text as it was)."""
     context = {"report": report, "charts": charts(report), "stamped": stamped}
-    return render("report.md.j2", context, override_dir=template_dir)
+    return render("report.md.j2", context)
 
 
 def to_json(report: Report) -> str:
@@ -268,9 +270,9 @@ def to_csv(report: Report) -> str:
     return out.getvalue()
 
 
-def render_report(report: Report, fmt: Format, template_dir: Path | None = None) -> str:
+def render_report(report: Report, fmt: Format) -> str:
     if fmt == "json":
         return to_json(report)
     if fmt == "csv":
         return to_csv(report)
-    return to_markdown(report, template_dir)
+    return to_markdown(report)

@@ -5,14 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pmsync.config.model import (
-    SCHEMA_PATH,
-    Config,
-    config_json_schema_text,
-    find_config_file,
-    load_config,
-)
+from pmsync.config.loading import find_config_file, load_config
 from pmsync.config.problems import InvalidConfig
+from pmsync.config.schema import SCHEMA_PATH, Config, config_json_schema_text
 from pmsync.config.settings import Settings
 from pmsync.errors import UsageError
 

@@ -12,7 +12,7 @@ import argparse
 import logging
 from datetime import date
 
-from pmsync.config.model import load_config
+from pmsync.config.loading import load_config
 from pmsync.core.report.output import FORMATS, Format, render_report, to_markdown
 from pmsync.entry import workflow_step as actions_env
 from pmsync.entry.commands.options import add_repos_option

@@ -6,7 +6,7 @@ import argparse
 import os
 from datetime import timedelta
 
-from pmsync.config.model import load_config
+from pmsync.config.loading import load_config
 from pmsync.entry.commands.options import (
     add_cache_options,
     add_repos_option,

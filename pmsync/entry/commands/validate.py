@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from pmsync.config.model import load_config
+from pmsync.config.loading import load_config
 from pmsync.core.domain.model import Finding, ParseResult
 from pmsync.core.postmortem.form import form_for
 from pmsync.core.postmortem.lint import check_postmortem

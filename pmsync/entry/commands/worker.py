@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from pmsync.config.model import load_config
+from pmsync.config.loading import load_config
 from pmsync.entry.commands.options import (
     add_cache_options,
     add_repos_option,

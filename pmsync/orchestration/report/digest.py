@@ -9,11 +9,10 @@ writes nothing.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Literal
 
 from pmsync.adapters.github import GitHubAdapter
-from pmsync.config.model import Config
+from pmsync.config.schema import Config
 from pmsync.core.domain import markers
 from pmsync.core.domain.state import IssueState
 from pmsync.core.render import render
@@ -46,10 +45,10 @@ def fit(report_markdown: str, limit: int) -> tuple[str, bool]:
     return (head[:cut_at] if cut_at > 0 else head).rstrip() + "\n", True
 
 
-def digest_body(month: str, report_markdown: str, template_dir: Path | None = None) -> str:
+def digest_body(month: str, report_markdown: str) -> str:
     text, cut = fit(report_markdown, BODY_LIMIT - _FRAME_ALLOWANCE)
     context = {"marker": digest_marker(month), "month": month, "report": text, "cut": cut}
-    return render("digest.md.j2", context, override_dir=template_dir)
+    return render("digest.md.j2", context)
 
 
 def _same(left: str, right: str) -> bool:

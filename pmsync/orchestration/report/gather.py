@@ -26,14 +26,15 @@ from datetime import date
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quoted_label
 from pmsync.adapters.jira import JiraAdapter
-from pmsync.config.model import Config
+from pmsync.config.schema import Config
 from pmsync.core.domain import identity
 from pmsync.core.domain.model import ParseResult, PostMortem
 from pmsync.core.domain.state import IssueState, TicketState
 from pmsync.core.planning.batches import batches
-from pmsync.core.planning.repeats import search_labels
-from pmsync.core.report.metrics import ReportInput, data_since, utc_date
-from pmsync.core.report.model import Period
+from pmsync.core.planning.repeat_matching import search_labels
+from pmsync.core.report.cases import ReportInput
+from pmsync.core.report.contents import Period
+from pmsync.core.report.periods import data_since, utc_date
 from pmsync.errors import RemoteError, UsageError
 from pmsync.orchestration.repeat_search import carries_form_labels
 from pmsync.orchestration.trust import Trust

@@ -14,13 +14,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 from pmsync.adapters.retry import RequestLog, RetryPolicy
-from pmsync.config.model import Config
 from pmsync.config.redact import Redactor
+from pmsync.config.schema import Config
 from pmsync.config.settings import Settings
 from pmsync.core.domain.state import IssueState
-from pmsync.core.report.metrics import build_report, default_period, utc_date
-from pmsync.core.report.model import Period, Report
+from pmsync.core.report.build import build_report
+from pmsync.core.report.contents import Period, Report
 from pmsync.core.report.output import to_markdown
+from pmsync.core.report.periods import default_period, utc_date
 from pmsync.entry.run import start_run
 from pmsync.errors import UsageError
 from pmsync.orchestration import reconcile

@@ -166,13 +166,16 @@ class ServiceRepeats(Frozen):
     repeats: int
 
 
-class Charts(Frozen):
+class ChartData(Frozen):
+    """The numbers behind the charts (the JSON's ``charts``); drawn by
+    :func:`pmsync.core.report.output.charts`."""
+
     completion_by_month: tuple[MonthCompletion, ...]  # oldest month first
     open_by_age: tuple[AgeBucket, ...]
     repeats_by_service: tuple[ServiceRepeats, ...]  # most repeats first
 
 
-class Unreadable(Frozen):
+class UnreadablePostMortem(Frozen):
     """A post-mortem issue whose body has errors: left out of every metric."""
 
     postmortem: str
@@ -197,5 +200,5 @@ class Report(Frozen):
     lessons: Lessons
     by_service: tuple[Breakdown, ...]
     by_severity: tuple[Breakdown, ...]
-    charts: Charts
-    unreadable: tuple[Unreadable, ...]
+    charts: ChartData
+    unreadable: tuple[UnreadablePostMortem, ...]

@@ -1,152 +1,46 @@
-"""The configuration model: every key has a default where one makes sense.
+"""The configuration model: every key, its default where one makes sense, and its checks.
 
 Secrets never live here; they come from the environment (see ``pmsync.config.settings``).
-Loading, lookup order and error reporting are in ``load_config`` at the end.
+Finding and reading the file is ``pmsync.config.loading``; the checked kinds of value the
+keys are made of are ``pmsync.config.field_types``.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-import logging
-import os
 import re
-from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pmsync.config.problems import (
-    InvalidConfig,
-    prepare,
-    problem_from_yaml,
-    problems_from_validation,
+from pmsync.config.field_types import (
+    AuthorAssociation,
+    GitHubLogin,
+    GitHubRepository,
+    HttpUrl,
+    JiraProjectKey,
+    Label,
+    NonEmpty,
+    same_ignoring_case,
 )
-from pmsync.config.yamlfile import YamlProblem, load_yaml
 from pmsync.core.domain.model import Priority
-from pmsync.errors import ConfigError
 
-log = logging.getLogger(__name__)
-
-# Where a configuration file is looked for when neither --config nor $PMSYNC_CONFIG names one.
-DEFAULT_CONFIG_PATHS = (Path("config/pmsync.yml"), Path(".github/pmsync.yml"))
-CONFIG_ENV_VAR = "PMSYNC_CONFIG"
 SCHEMA_PATH = Path("config/pmsync.schema.json")
 
-# GitHub's rules: letters, digits and single inner hyphens, at most 39 characters.
-_GITHUB_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
-_GITHUB_REPO_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
-# Jira's default key pattern: an upper-case letter, then upper-case letters, digits or "_".
-_JIRA_PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]{1,254}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_GITHUB_LABEL_MAX = 50
 
 
-def _github_login(value: str) -> str:
-    if value.startswith("@"):
-        raise ValueError(f"expected the GitHub login without '@', e.g. {value[1:]!r}")
-    if not _GITHUB_LOGIN.fullmatch(value):
-        raise ValueError(
-            "expected a GitHub login: letters, digits and single hyphens, at most 39 characters"
-        )
-    return value
+class ConfigSection(BaseModel):
+    """A part of the configuration: frozen, and an unknown key is an error (a misspelt key
+    must not silently leave its default in place)."""
 
-
-def _github_repository(value: str) -> str:
-    owner, _, name = value.partition("/")
-    if not _GITHUB_LOGIN.fullmatch(owner) or not _GITHUB_REPO_NAME.fullmatch(name):
-        raise ValueError("expected a repository as owner/name, e.g. acme/payments")
-    return value
-
-
-def _jira_project_key(value: str) -> str:
-    if not _JIRA_PROJECT_KEY.fullmatch(value):
-        hint = f", e.g. {value.upper()!r}" if _JIRA_PROJECT_KEY.fullmatch(value.upper()) else ""
-        raise ValueError(
-            "expected a Jira project key: an upper-case letter, then upper-case letters, "
-            f"digits or '_' (at least 2 characters){hint}"
-        )
-    return value
-
-
-def _http_url(value: str | None) -> str | None:
-    if value is None:
-        return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("expected an http(s) URL, e.g. https://acme.atlassian.net")
-    if parts.username or parts.password:
-        raise ValueError(
-            "expected a URL without credentials; put them in the environment "
-            "(GITHUB_TOKEN, JIRA_EMAIL, JIRA_API_TOKEN or JIRA_TOKEN)"
-        )
-    return value.rstrip("/")
-
-
-def _label(value: str) -> str:
-    if not value.strip():
-        raise ValueError("expected a non-empty label")
-    if len(value) > _GITHUB_LABEL_MAX:
-        raise ValueError(f"expected at most {_GITHUB_LABEL_MAX} characters (GitHub's limit)")
-    if '"' in value:
-        # Searches name labels in quotes (label:"…"), and GitHub search cannot escape one.
-        raise ValueError(
-            'expected a label without a double quote ("), which GitHub search cannot quote; '
-            "remove it from the name"
-        )
-    return value
-
-
-def _non_empty(value: str) -> str:
-    if not value.strip():
-        raise ValueError("expected a non-empty text")
-    return value
-
-
-def _same_ignoring_case(named: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
-    """The keys of the first two ``(key, name)`` pairs whose names are one, case aside
-    (GitHub compares logins, repositories and labels so); None when all differ."""
-    seen: dict[str, str] = {}
-    for key, name in named:
-        if name.casefold() in seen:
-            return seen[name.casefold()], key
-        seen[name.casefold()] = key
-    return None
-
-
-GitHubLogin = Annotated[str, AfterValidator(_github_login)]
-GitHubRepository = Annotated[str, AfterValidator(_github_repository)]
-JiraProjectKey = Annotated[str, AfterValidator(_jira_project_key)]
-HttpUrl = Annotated[str | None, AfterValidator(_http_url)]
-Label = Annotated[str, AfterValidator(_label)]
-NonEmpty = Annotated[str, AfterValidator(_non_empty)]
-AuthorAssociation = Literal[
-    "OWNER",
-    "MEMBER",
-    "COLLABORATOR",
-    "CONTRIBUTOR",
-    "FIRST_TIME_CONTRIBUTOR",
-    "FIRST_TIMER",
-    "MANNEQUIN",
-    "NONE",
-]
-
-
-class Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class GitHubConfig(Section):
+class GitHubConfig(ConfigSection):
     repositories: list[GitHubRepository] = Field(
         default_factory=list,
         description="Repositories (owner/name) whose post-mortems pmsync reconciles.",
@@ -164,7 +58,7 @@ class GitHubConfig(Section):
     @field_validator("repositories")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
-        if twice := _same_ignoring_case((repo, repo) for repo in value):
+        if twice := same_ignoring_case((repo, repo) for repo in value):
             raise ValueError(f"expected each repository once; {twice[1]!r} is listed twice")
         return value
 
@@ -173,7 +67,7 @@ SyncDirection = Literal["both", "github", "jira"]
 _ATLASSIAN_CLOUD_HOST = ".atlassian.net"
 
 
-class JiraConfig(Section):
+class JiraConfig(ConfigSection):
     url: HttpUrl = Field(
         default=None,
         description="Jira site URL, e.g. https://acme.atlassian.net; JIRA_URL overrides.",
@@ -234,7 +128,7 @@ class JiraConfig(Section):
         return self
 
 
-class Person(Section):
+class Person(ConfigSection):
     jira_account: str | None = Field(
         default=None, description="accountId on Jira Cloud, username on Data Center."
     )
@@ -256,7 +150,7 @@ class Person(Section):
         return self
 
 
-class LabelsConfig(Section):
+class LabelsConfig(ConfigSection):
     postmortem: Label = Field(default="postmortem", description="Marks a post-mortem issue.")
     needs_fix: Label = Field(
         default="pm:needs-fix", description="The body has errors that stop ticket creation."
@@ -279,7 +173,7 @@ class LabelsConfig(Section):
     @model_validator(mode="after")
     def _distinct(self) -> LabelsConfig:
         labels = self.model_dump()
-        if twice := _same_ignoring_case(labels.items()):
+        if twice := same_ignoring_case(labels.items()):
             earlier, later = twice
             raise ValueError(
                 f"expected distinct labels; labels.{earlier} and labels.{later} are both "
@@ -288,7 +182,7 @@ class LabelsConfig(Section):
         return self
 
 
-class FollowupConfig(Section):
+class FollowupConfig(ConfigSection):
     milestones_days: list[int] = Field(
         default_factory=lambda: [14, 28],
         description="Days after the incident at which a follow-up review checklist is posted.",
@@ -322,7 +216,7 @@ class FollowupConfig(Section):
         return value
 
 
-class WorkerConfig(Section):
+class WorkerConfig(ConfigSection):
     sync_every_minutes: int = Field(
         default=60, ge=1, description="How often `pmsync worker` runs a sync, in minutes."
     )
@@ -333,7 +227,7 @@ class WorkerConfig(Section):
     )
 
 
-class RepeatsConfig(Section):
+class RepeatsConfig(ConfigSection):
     rule: Literal["service", "service+root-cause", "root-cause"] = Field(
         default="service",
         description="What makes two post-mortems related: the same service label, the same "
@@ -344,7 +238,7 @@ class RepeatsConfig(Section):
     )
 
 
-class ReportConfig(Section):
+class ReportConfig(ConfigSection):
     completion_window_days: int = Field(
         default=28,
         ge=1,
@@ -380,7 +274,7 @@ def _trusted_by_default() -> list[AuthorAssociation]:
     return ["OWNER", "MEMBER", "COLLABORATOR"]
 
 
-class TrustConfig(Section):
+class TrustConfig(ConfigSection):
     author_associations: list[AuthorAssociation] = Field(
         default_factory=_trusted_by_default,
         description="Whose post-mortems create tickets without the approved label (slash "
@@ -388,7 +282,7 @@ class TrustConfig(Section):
     )
 
 
-class LintConfig(Section):
+class LintConfig(ConfigSection):
     max_action_items: int = Field(default=10, ge=1, description="More rows than this is an error.")
     vague_action: bool = Field(default=True, description="Warn on actions without a target.")
     team_owner: bool = Field(default=True, description="Warn when a team owns an action item.")
@@ -418,7 +312,7 @@ class LintConfig(Section):
         return self
 
 
-class Config(Section):
+class Config(ConfigSection):
     model_config = ConfigDict(title="pmsync configuration")
 
     github: GitHubConfig = Field(default_factory=GitHubConfig, description="GitHub side.")
@@ -459,7 +353,7 @@ class Config(Section):
     def _logins_ignore_case(cls, people: dict[str, Person]) -> dict[str, Person]:
         """GitHub logins ignore case (``@Bob`` is ``@bob``): keys are kept case-folded, and
         lookups fold the handle too."""
-        if twice := _same_ignoring_case((login, login) for login in people):
+        if twice := same_ignoring_case((login, login) for login in people):
             raise ValueError(
                 f"{twice[0]!r} and {twice[1]!r} are one GitHub login (logins ignore case); "
                 "keep one of them"
@@ -472,69 +366,6 @@ class Config(Section):
             if service in self.jira.projects_by_service:
                 return self.jira.projects_by_service[service]
         return self.jira.project
-
-
-# --- loading ----------------------------------------------------------------------------------
-
-
-def find_config_file(
-    path: str | Path | None, environ: Mapping[str, str] | None = None
-) -> Path | None:
-    """The file to read: ``path``, else ``$PMSYNC_CONFIG``, else the first default that exists.
-
-    A file named explicitly (argument or variable) must exist; None means "use defaults".
-    """
-    env = os.environ if environ is None else environ
-    if path is not None:
-        named, origin = Path(path), "the command line"
-    elif env.get(CONFIG_ENV_VAR):
-        named, origin = Path(env[CONFIG_ENV_VAR]), f"${CONFIG_ENV_VAR}"
-    else:
-        return next((p for p in DEFAULT_CONFIG_PATHS if p.is_file()), None)
-    if named.is_dir():
-        raise ConfigError(f"{named} (from {origin}) is a folder; expected a configuration file")
-    if not named.is_file():
-        raise ConfigError(f"configuration file {named} (from {origin}) does not exist")
-    return named
-
-
-def load_config(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
-    """Find, read and validate the configuration; see :func:`find_config_file` for the order.
-
-    Raises :class:`pmsync.config.problems.InvalidConfig` (a ``ConfigError``) listing every
-    problem with its key path, or ``ConfigError`` when a named file is missing.
-    """
-    found = find_config_file(path, environ)
-    if found is None:
-        log.debug(
-            "no configuration file (%s unset, none of %s exist); using defaults",
-            CONFIG_ENV_VAR,
-            ", ".join(str(p) for p in DEFAULT_CONFIG_PATHS),
-        )
-        return Config()
-    log.debug("configuration from %s", found)
-    try:
-        text = found.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read configuration file {found}: {exc}") from exc
-    return parse_config(text, source=str(found))
-
-
-def parse_config(text: str, source: str = "<config>") -> Config:
-    """Validate configuration text; every problem is collected into one InvalidConfig."""
-    try:
-        document = load_yaml(text)
-    except YamlProblem as exc:
-        raise InvalidConfig(source, [problem_from_yaml(exc)]) from None
-    data: Any = {} if document.data is None else document.data
-    cleaned, problems = prepare(Config, data, document)
-    try:
-        config = Config.model_validate(cleaned)
-    except ValidationError as exc:
-        problems.extend(problems_from_validation(Config, exc, document))
-    if problems:
-        raise InvalidConfig(source, problems)
-    return config
 
 
 def config_json_schema() -> dict[str, Any]:
