@@ -41,11 +41,10 @@ from pmsync.config.settings import Settings
 from pmsync.core.domain import identity
 from pmsync.core.report.model import Period
 from pmsync.entry.commands import handle_event
-from pmsync.entry.run import Run, start_run
+from pmsync.entry.run import Run, produce_report, start_run
 from pmsync.errors import PmsyncError
 from pmsync.orchestration import reconcile
 from pmsync.orchestration.cache import FILE_NAME, MAX_AGE, FileCache
-from pmsync.orchestration.report.produce import produce
 from pmsync_sandbox.faults import FaultSpec
 from pmsync_sandbox.runner import Sandbox
 
@@ -201,7 +200,7 @@ class Pmsync:
     def report(self, now: datetime, period: Period, requests: RequestLog) -> Outcome:
         """``pmsync report --publish``."""
         try:
-            produce(
+            produce_report(
                 self.settings,
                 self.config,
                 now=now,

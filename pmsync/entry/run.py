@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,12 +23,14 @@ from pmsync.config.model import Config
 from pmsync.config.redact import Redactor
 from pmsync.config.settings import JiraCloudAuth, Settings
 from pmsync.core.postmortem.form import find_form, load_form
+from pmsync.core.report.model import Period
 from pmsync.entry import workflow_step as actions_env
 from pmsync.entry.job_summary import JobSummary, Totals, problems, worth_a_section
 from pmsync.errors import UsageError
 from pmsync.orchestration.apply import RunSummary
 from pmsync.orchestration.journal import Reconciled
 from pmsync.orchestration.reconcile import Engine
+from pmsync.orchestration.report.produce import ReportRun, produce, require_one_month
 
 log = logging.getLogger(__name__)
 
@@ -108,22 +110,30 @@ def summary_lines(summary: RunSummary, *, dry_run: bool, failures: bool = True) 
     return [f"would apply: {line.removeprefix('applied: ')}" for line in lines]
 
 
-def start_run(
+@dataclass(frozen=True)
+class Clients:
+    """GitHub and Jira for one run, with the request log they share and the masks for what
+    the run prints. Orchestration gets them as its ports (``pmsync.orchestration.ports``);
+    handing them over is where mypy checks that the adapters give what it asks."""
+
+    github: GitHubAdapter
+    jira: JiraAdapter
+    requests: RequestLog
+    redactor: Redactor
+
+
+def connect(
     settings: Settings,
     config: Config,
     *,
-    now: datetime,
-    dry_run: bool = False,
     bot_login: str | None = None,
     requests: RequestLog | None = None,
     policy: RetryPolicy | None = None,
     sleep: Callable[[float], None] = time.sleep,
-    show: Callable[[str], None] = print,
-    root: Path | None = None,
     repository: str | None = None,
     redactor: Redactor | None = None,
-) -> Run:
-    """Clients for GitHub and Jira (checked settings first), the form, and the engine.
+) -> Clients:
+    """Clients for GitHub and Jira, checked settings first.
 
     A GitHub App acts through its installation on ``repository`` (the first one the run
     looks at); the token minted for it is added to ``redactor`` before any use. Without a
@@ -155,9 +165,81 @@ def start_run(
         deployment=config.jira.deployment,
         remote=remote("jira", jira_adapter.classify),
     )
+    return Clients(github, jira, request_log, masks)
+
+
+def start_run(
+    settings: Settings,
+    config: Config,
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    bot_login: str | None = None,
+    requests: RequestLog | None = None,
+    policy: RetryPolicy | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    show: Callable[[str], None] = print,
+    root: Path | None = None,
+    repository: str | None = None,
+    redactor: Redactor | None = None,
+) -> Run:
+    """Clients for GitHub and Jira (``connect``), the form, and the engine."""
+    clients = connect(
+        settings,
+        config,
+        bot_login=bot_login,
+        requests=requests,
+        policy=policy,
+        sleep=sleep,
+        repository=repository,
+        redactor=redactor,
+    )
     form = load_form(find_form(config.form, root or Path.cwd()))
-    engine = Engine(github, jira, config, form, now, dry_run=dry_run, show=show)
-    return Run(engine, request_log, masks)
+    engine = Engine(clients.github, clients.jira, config, form, now, dry_run=dry_run, show=show)
+    return Run(engine, clients.requests, clients.redactor)
+
+
+def produce_report(
+    settings: Settings,
+    config: Config,
+    *,
+    now: datetime,
+    repos: Sequence[str],
+    period: Period,
+    publish_digest: bool = False,
+    requests: RequestLog | None = None,
+    policy: RetryPolicy | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    root: Path | None = None,
+    redactor: Redactor | None = None,
+) -> ReportRun:
+    """``pmsync report`` and the worker's report job: clients (a GitHub App acting through
+    its installation on the first repository), the form, then read, compute and publish
+    (``pmsync.orchestration.report.produce``). ``requests`` counts what it took."""
+    if publish_digest:
+        require_one_month(period)  # before any request
+    clients = connect(
+        settings,
+        config,
+        requests=requests,
+        policy=policy,
+        sleep=sleep,
+        repository=repos[0],
+        redactor=redactor,
+    )
+    form = load_form(find_form(config.form, root or Path.cwd()))
+    done = produce(
+        clients.github,
+        clients.jira,
+        config,
+        form,
+        now=now,
+        repos=repos,
+        period=period,
+        publish_digest=publish_digest,
+    )
+    log.info("report: requests: %s", clients.requests.summary())
+    return done
 
 
 def repositories(given: list[str] | None, config: Config, *, doing: str = "sync") -> list[str]:

@@ -15,8 +15,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from pmsync.adapters.github import GitHubAdapter
-from pmsync.adapters.jira import JiraAdapter
 from pmsync.core.domain.changes import (
     AddRemoteLink,
     Change,
@@ -49,6 +47,7 @@ from pmsync.core.planning.simulate import Simulator
 from pmsync.core.postmortem.action_items import fill_ticket_cells
 from pmsync.core.postmortem.form import Form
 from pmsync.errors import RemoteError
+from pmsync.orchestration.ports import IssueWriter, TicketWriter
 
 log = logging.getLogger(__name__)
 
@@ -114,9 +113,9 @@ class RunSummary:
 
 
 class RemoteApplier:
-    """Applies changes through the adapters."""
+    """Applies changes through GitHub and Jira."""
 
-    def __init__(self, github: GitHubAdapter, jira: JiraAdapter, form: Form | None = None):
+    def __init__(self, github: IssueWriter, jira: TicketWriter, form: Form | None = None):
         self._github = github
         self._jira = jira
         self._form = form

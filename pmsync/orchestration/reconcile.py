@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from pmsync.adapters.github import GitHubAdapter
-from pmsync.adapters.jira import JiraAdapter
 from pmsync.config.model import Config
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.changes import CreateTickets, NewTicket, Plan
@@ -28,6 +26,7 @@ from pmsync.core.postmortem.lint import check_postmortem
 from pmsync.errors import PmsyncError, RemoteError
 from pmsync.orchestration import journal
 from pmsync.orchestration.apply import Applier, RemoteApplier, RunSummary, SimulatedApplier
+from pmsync.orchestration.ports import GitHub, Jira
 from pmsync.orchestration.repeat_search import RepeatFinder
 from pmsync.orchestration.trust import Trust
 
@@ -44,8 +43,8 @@ class NotSettling(PmsyncError):
 class Engine:
     """Everything a run needs, built once by the command and passed down."""
 
-    github: GitHubAdapter
-    jira: JiraAdapter
+    github: GitHub
+    jira: Jira
     config: Config
     form: Form
     now: datetime

@@ -14,9 +14,6 @@ import logging
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import timedelta
 
-from pmsync.adapters.github import GitHubAdapter
-from pmsync.adapters.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quoted_label
-from pmsync.adapters.jira import JiraAdapter
 from pmsync.config.model import Config
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.model import ParseResult, PostMortem
@@ -27,9 +24,11 @@ from pmsync.core.domain.state import (
     RepeatObservation,
     TicketState,
 )
+from pmsync.core.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quoted_label
 from pmsync.core.planning.batches import batches
 from pmsync.core.planning.repeats import find_matches, recorded_backlinks, search_labels
 from pmsync.errors import RemoteError
+from pmsync.orchestration.ports import RepeatReads, TicketReader
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +100,8 @@ class RepeatFinder:
 
     def __init__(
         self,
-        github: GitHubAdapter,
-        jira: JiraAdapter,
+        github: RepeatReads,
+        jira: TicketReader,
         config: Config,
         parse: Callable[[IssueState], ParseResult],
     ) -> None:

@@ -4,7 +4,7 @@
   post-mortem opened since the oldest day the report looks at (the repeat lookback before
   the period, or the start of the trend chart), open or closed, 100 results per request.
 - Jira: one batched JQL query per 100 post-mortems (``labels in (…)``, the post-mortem
-  labels), 100 tickets per page, through ``JiraAdapter.tickets_with_labels``.
+  labels), 100 tickets per page, through ``TicketReader.tickets_with_labels``.
 
 Only post-mortems pmsync took on are kept: a readable one when it carries its form labels,
 which pmsync gives only to a valid post-mortem of a trusted or approved author (the test the
@@ -23,18 +23,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from pmsync.adapters.github import GitHubAdapter
-from pmsync.adapters.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quoted_label
-from pmsync.adapters.jira import JiraAdapter
 from pmsync.config.model import Config
 from pmsync.core.domain import identity
 from pmsync.core.domain.model import ParseResult, PostMortem
 from pmsync.core.domain.state import IssueState, TicketState
+from pmsync.core.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quoted_label
 from pmsync.core.planning.batches import batches
 from pmsync.core.planning.repeats import search_labels
 from pmsync.core.report.metrics import ReportInput, data_since, utc_date
 from pmsync.core.report.model import Period
 from pmsync.errors import RemoteError, UsageError
+from pmsync.orchestration.ports import ReportReads, TicketReader
 from pmsync.orchestration.repeat_search import carries_form_labels
 from pmsync.orchestration.trust import Trust
 
@@ -53,7 +52,7 @@ def search_queries(repositories: Sequence[str], label: str, since: date) -> list
     return [search_query(s, label, since) for s in batches(repositories, REPOS_PER_QUERY)]
 
 
-def unreadable_repositories(github: GitHubAdapter, repositories: Iterable[str]) -> list[str]:
+def unreadable_repositories(github: ReportReads, repositories: Iterable[str]) -> list[str]:
     """Those of ``repositories`` the token cannot read (missing, or private to it), found by
     listing their labels: asked only after a search refused them, to name the culprit."""
     missing = []
@@ -67,9 +66,7 @@ def unreadable_repositories(github: GitHubAdapter, repositories: Iterable[str]) 
     return missing
 
 
-def _search(
-    github: GitHubAdapter, repositories: Sequence[str], query: str
-) -> tuple[IssueState, ...]:
+def _search(github: ReportReads, repositories: Sequence[str], query: str) -> tuple[IssueState, ...]:
     """One search; GitHub's 422 for a repository it cannot search becomes an error naming
     that repository and the fix."""
     try:
@@ -87,7 +84,7 @@ def _search(
 
 
 def find_postmortems(
-    github: GitHubAdapter, repositories: Sequence[str], label: str, since: date
+    github: ReportReads, repositories: Sequence[str], label: str, since: date
 ) -> tuple[list[IssueState], list[str]]:
     """The post-mortems, oldest first, and a warning for each search that may have left
     some out (the run that asked reports them)."""
@@ -109,7 +106,7 @@ def find_postmortems(
 
 
 def tickets_by_postmortem(
-    jira: JiraAdapter, issues: Iterable[IssueState]
+    jira: TicketReader, issues: Iterable[IssueState]
 ) -> dict[str, tuple[TicketState, ...]]:
     """Every ticket of each post-mortem (by ``owner/name#n``), read in one batched search."""
     by_label = {identity.postmortem_label(i.repo, i.number): i.ref for i in issues}
@@ -135,8 +132,8 @@ def accepted(issue: IssueState, pm: PostMortem, config: Config) -> bool:
 
 
 def gather(
-    github: GitHubAdapter,
-    jira: JiraAdapter,
+    github: ReportReads,
+    jira: TicketReader,
     config: Config,
     repositories: Sequence[str],
     period: Period,
