@@ -187,7 +187,9 @@ class Pmsync:
     def sync(self, now: datetime, requests: RequestLog) -> Outcome:
         session = fast_run(self.settings, self.config, now, requests)
         cache = FileCache(self.cache, self.cache_age) if self.cache is not None else None
-        return _finished(session, lambda: reconcile.sync(self.repos, session.engine, cache))
+        return _finished(
+            session, lambda: reconcile.sync(self.repos, session.context, session.record, cache)
+        )
 
     def event(
         self, repo: str, number: int, action: str, now: datetime, requests: RequestLog
@@ -223,7 +225,7 @@ def _finished(session: Run, work: Callable[[], object]) -> Outcome:
         work()
     except PmsyncError as exc:
         return Outcome(False, str(exc))
-    failures = session.engine.failures + [o.detail for o in session.engine.summary.failed]
+    failures = session.record.failures + [o.detail for o in session.record.summary.failed]
     return Outcome(not failures, "; ".join(failures))
 
 

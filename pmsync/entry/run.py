@@ -1,7 +1,8 @@
-"""Setting up a run of the engine (clients, config, form) and closing it with a summary.
+"""Setting up a run (clients, config, form) and closing it with a summary: where the
+concrete adapters are built and handed to orchestration as its ports.
 
-The commands and the end-to-end tests build an engine the same way: settings and config
-in, adapters sharing one request log out. Nothing here is global.
+The commands and the end-to-end tests start a run the same way: settings and config in,
+adapters sharing one request log out. Nothing here is global.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pmsync.entry.job_summary import JobSummary, Totals, problems, worth_a_secti
 from pmsync.errors import UsageError
 from pmsync.orchestration.apply import RunSummary
 from pmsync.orchestration.journal import Reconciled
-from pmsync.orchestration.reconcile import Engine
+from pmsync.orchestration.reconcile import RunContext, RunRecord
 from pmsync.orchestration.report.produce import ReportRun, produce, require_one_month
 
 log = logging.getLogger(__name__)
@@ -40,21 +41,25 @@ BOT_LOGIN_VARIABLE = "PMSYNC_BOT_LOGIN"
 
 @dataclass
 class Run:
-    engine: Engine
+    """One run: what it is given (``context``), what it records (``record``, whose
+    listener is this run's ``heard``), its requests, and the job summary it writes."""
+
+    context: RunContext
     requests: RequestLog
     # Failures quote what the services answered, and an answer may quote a credential.
     redactor: Redactor = field(default_factory=Redactor)
     reconciled: list[Reconciled] = field(default_factory=list, init=False)
     job_summary: JobSummary = field(init=False)
+    record: RunRecord = field(init=False)
 
     def __post_init__(self) -> None:
-        self.job_summary = JobSummary(dry_run=self.engine.dry_run, redactor=self.redactor)
-        self.engine.on_reconciled = self.heard
+        self.job_summary = JobSummary(dry_run=self.context.dry_run, redactor=self.redactor)
+        self.record = RunRecord(listener=self.heard)
 
     @property
     def warnings(self) -> list[str]:
         """What the run could not do but that fails nothing (a refused repeat search)."""
-        return list(self.engine.repeats.warnings)
+        return list(self.context.repeats.warnings)
 
     def heard(self, reconciled: Reconciled) -> None:
         """A post-mortem the run is done with: its failures where people look, its section
@@ -70,11 +75,11 @@ class Run:
 
     def finish(self) -> int:
         """Print what was done and how many requests it took; 1 if anything failed."""
-        summary = self.engine.summary
-        dry = self.engine.dry_run
+        summary = self.record.summary
+        dry = self.context.dry_run
         lines = summary_lines(summary, dry_run=dry)
         lines.append(f"requests: {self.requests.summary()}")
-        lines += [f"failed: {failure}" for failure in self.engine.failures]
+        lines += [f"failed: {failure}" for failure in self.record.failures]
         text = self.redactor.redact("\n".join(lines))
         print(actions_env.neutralise_commands(text))
         for warning in self.warnings:
@@ -84,11 +89,11 @@ class Run:
             comments_written=0 if dry else summary.comments_written,
         )
         self.job_summary.totals(self.totals())
-        return 1 if self.engine.failures or summary.failed else 0
+        return 1 if self.record.failures or summary.failed else 0
 
     def totals(self) -> Totals:
-        summary = self.engine.summary
-        counts = summary_lines(summary, dry_run=self.engine.dry_run, failures=False)
+        summary = self.record.summary
+        counts = summary_lines(summary, dry_run=self.context.dry_run, failures=False)
         return Totals(
             counts=tuple(counts),
             postmortems=len(self.reconciled),
@@ -183,7 +188,7 @@ def start_run(
     repository: str | None = None,
     redactor: Redactor | None = None,
 ) -> Run:
-    """Clients for GitHub and Jira (``connect``), the form, and the engine."""
+    """Clients for GitHub and Jira (``connect``), the form, and what the run is given."""
     clients = connect(
         settings,
         config,
@@ -195,8 +200,8 @@ def start_run(
         redactor=redactor,
     )
     form = load_form(find_form(config.form, root or Path.cwd()))
-    engine = Engine(clients.github, clients.jira, config, form, now, dry_run=dry_run, show=show)
-    return Run(engine, clients.requests, clients.redactor)
+    context = RunContext(clients.github, clients.jira, config, form, now, dry_run, show)
+    return Run(context, clients.requests, clients.redactor)
 
 
 def produce_report(
