@@ -113,12 +113,16 @@ class DigestGitHub(LabelMaker, Protocol):
     def edit_issue(self, repo: str, number: int, *, title: str, body: str) -> IssueState: ...
 
 
-class ReportReads(IssueSearch, PermissionReader, Protocol):
-    """What gathering the report reads (``pmsync.orchestration.report.gather``)."""
+class CheckedSearch(IssueSearch, Protocol):
+    """The report's search, and a read that names a repository the search refused."""
 
     def repo_labels(self, repo: str) -> set[str]:
         """The repository's label names, case-folded; refused for one the token cannot read."""
         ...
+
+
+class ReportReads(CheckedSearch, PermissionReader, Protocol):
+    """What gathering the report reads (``pmsync.orchestration.report.gather``)."""
 
 
 class ReportGitHub(ReportReads, DigestGitHub, Protocol):

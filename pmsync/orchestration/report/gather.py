@@ -33,7 +33,7 @@ from pmsync.core.planning.repeats import search_labels
 from pmsync.core.report.metrics import ReportInput, data_since, utc_date
 from pmsync.core.report.model import Period
 from pmsync.errors import RemoteError, UsageError
-from pmsync.orchestration.ports import ReportReads, TicketReader
+from pmsync.orchestration.ports import CheckedSearch, ReportReads, TicketReader
 from pmsync.orchestration.repeat_search import carries_form_labels
 from pmsync.orchestration.trust import Trust
 
@@ -52,7 +52,7 @@ def search_queries(repositories: Sequence[str], label: str, since: date) -> list
     return [search_query(s, label, since) for s in batches(repositories, REPOS_PER_QUERY)]
 
 
-def unreadable_repositories(github: ReportReads, repositories: Iterable[str]) -> list[str]:
+def unreadable_repositories(github: CheckedSearch, repositories: Iterable[str]) -> list[str]:
     """Those of ``repositories`` the token cannot read (missing, or private to it), found by
     listing their labels: asked only after a search refused them, to name the culprit."""
     missing = []
@@ -66,7 +66,9 @@ def unreadable_repositories(github: ReportReads, repositories: Iterable[str]) ->
     return missing
 
 
-def _search(github: ReportReads, repositories: Sequence[str], query: str) -> tuple[IssueState, ...]:
+def _search(
+    github: CheckedSearch, repositories: Sequence[str], query: str
+) -> tuple[IssueState, ...]:
     """One search; GitHub's 422 for a repository it cannot search becomes an error naming
     that repository and the fix."""
     try:
@@ -84,7 +86,7 @@ def _search(github: ReportReads, repositories: Sequence[str], query: str) -> tup
 
 
 def find_postmortems(
-    github: ReportReads, repositories: Sequence[str], label: str, since: date
+    github: CheckedSearch, repositories: Sequence[str], label: str, since: date
 ) -> tuple[list[IssueState], list[str]]:
     """The post-mortems, oldest first, and a warning for each search that may have left
     some out (the run that asked reports them)."""
