@@ -26,6 +26,7 @@ from pmsync.core.domain.changes import NewTicket
 from pmsync.core.domain.identity import DUPLICATE_LABEL, item_ids_in, item_label
 from pmsync.core.domain.state import StatusCategory, TicketLink, TicketState
 from pmsync.core.planning.batches import batches
+from pmsync.core.planning.matching import without_closed_duplicates
 from pmsync.errors import RemoteError
 
 log = logging.getLogger(__name__)
@@ -166,7 +167,8 @@ class JiraAdapter:
         self, labels: Sequence[str], *, known_ids: Collection[str] = ()
     ) -> tuple[TicketState, ...]:
         """Every ticket carrying any of ``labels``, oldest first; one query per 100 labels.
-        Tickets closed as duplicates by an earlier run are left out.
+        Tickets closed as duplicates are read too: which tickets count is the planner's
+        decision (``pmsync.core.planning.matching.without_closed_duplicates``).
 
         ``known_ids`` are Jira ids of tickets an earlier run recorded (the status
         comment's snapshot): on Cloud they go with the search as ``reconcileIssues``, so
@@ -178,7 +180,7 @@ class JiraAdapter:
                 f"labels in {jql_list(batch)} ORDER BY created ASC", known_ids
             )
         ]
-        return tuple(t for t in _unique(found) if DUPLICATE_LABEL not in t.labels)
+        return tuple(_unique(found))
 
     def tickets_updated(self, projects: Sequence[str], minutes: int) -> tuple[TicketState, ...]:
         """Every ticket of ``projects`` updated in the last ``minutes`` minutes, as Jira's
@@ -310,7 +312,10 @@ class JiraAdapter:
             return answer
 
         def took_effect() -> dict[str, Any] | None:
-            present = self.tickets_with_labels([item_label(t.item_id) for t in batch])
+            # A ticket closed as a duplicate does not stand for its item.
+            present = without_closed_duplicates(
+                self.tickets_with_labels([item_label(t.item_id) for t in batch])
+            )
             landed.update(
                 item for t in present if t.key not in claimed for item in item_ids_in(t.labels)
             )
@@ -342,7 +347,7 @@ class JiraAdapter:
         return {"accountId": account} if self.deployment == "cloud" else {"name": account}
 
     def close_as_duplicate(self, ticket: TicketState, comment: str) -> None:
-        """Close first, then comment and label: searches leave labelled tickets out, so a
+        """Close first, then comment and label: the planner leaves labelled tickets out, so a
         run that died after labelling would have left the duplicate open for good. Closed
         but not yet labelled, it is still found, and closing it again only comments and
         labels it."""

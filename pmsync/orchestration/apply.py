@@ -43,6 +43,7 @@ from pmsync.core.planning.fold import (
     with_tickets,
     without_comment,
 )
+from pmsync.core.planning.matching import without_closed_duplicates
 from pmsync.core.planning.simulate import Simulator
 from pmsync.core.postmortem.action_items import fill_ticket_cells
 from pmsync.core.postmortem.form import Form
@@ -172,7 +173,9 @@ class RemoteApplier:
 
     def _create_tickets(self, change: CreateTickets, observed: ObservedPostMortem) -> _Result:
         known = {t.key for t in observed.tickets}
-        held = self._jira.create_tickets(change.tickets, claimed=change.claimed)
+        held = without_closed_duplicates(
+            self._jira.create_tickets(change.tickets, claimed=change.claimed)
+        )
         new = [t for t in held if t.key not in known]
         return with_tickets(observed, held), "applied" if new else "in_place"
 

@@ -54,6 +54,7 @@ from pmsync.core.domain.state import (
     ObservedPostMortem,
     TicketState,
 )
+from pmsync.core.planning.matching import closed_as_duplicate
 from pmsync.core.planning.plan import plan
 from pmsync.core.planning.repeats import find_matches
 from pmsync.orchestration import reconcile
@@ -317,7 +318,7 @@ def fold(observed: ObservedPostMortem, changes: Changes) -> ObservedPostMortem:
     label = identity.postmortem_label(issue.repo, issue.number)
     tickets = {ticket.key: ticket for ticket in observed.tickets}
     for ticket in changes.tickets:
-        if label in ticket.labels and identity.DUPLICATE_LABEL not in ticket.labels:
+        if label in ticket.labels and not closed_as_duplicate(ticket):
             tickets[ticket.key] = ticket
         else:
             tickets.pop(ticket.key, None)  # no longer (or never) one of this post-mortem's

@@ -136,8 +136,10 @@ class TicketReader(Protocol):
     def tickets_with_labels(
         self, labels: Sequence[str], *, known_ids: Collection[str] = ()
     ) -> tuple[TicketState, ...]:
-        """Every ticket carrying any of ``labels``, oldest first; ``known_ids`` are ids
-        the search must not miss, even when its index lags."""
+        """Every ticket carrying any of ``labels``, oldest first, those closed as
+        duplicates included (``pmsync.core.planning.matching.without_closed_duplicates``
+        leaves them out); ``known_ids`` are ids the search must not miss, even when its
+        index lags."""
         ...
 
 

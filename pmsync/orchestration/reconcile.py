@@ -20,6 +20,7 @@ from pmsync.core.domain import identity, markers
 from pmsync.core.domain.changes import CreateTickets, NewTicket, Plan
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.state import CommentState, IssueState, ObservedPostMortem, TicketState
+from pmsync.core.planning.matching import without_closed_duplicates
 from pmsync.core.planning.plan import PlanContext, plan
 from pmsync.core.planning.simulate import Simulator
 from pmsync.core.postmortem.form import Form
@@ -102,7 +103,7 @@ def observe(
     known = markers.last_snapshot(comments).jira_ids
     if tickets is None or not set(known) <= {ticket.id for ticket in tickets}:
         label = identity.postmortem_label(issue.repo, issue.number)
-        tickets = run.jira.tickets_with_labels([label], known_ids=known)
+        tickets = without_closed_duplicates(run.jira.tickets_with_labels([label], known_ids=known))
     return ObservedPostMortem(issue=issue, bot_comments=comments, tickets=tuple(tickets))
 
 
@@ -274,7 +275,7 @@ def tickets_by_postmortem(
     refs = {identity.postmortem_label(issue.repo, issue.number): issue.ref for issue in issues}
     found: dict[str, list[TicketState]] = {ref: [] for ref in refs.values()}
     if refs:
-        for ticket in run.jira.tickets_with_labels(sorted(refs)):
+        for ticket in without_closed_duplicates(run.jira.tickets_with_labels(sorted(refs))):
             for label in ticket.labels:
                 if label in refs:
                     found[refs[label]].append(ticket)

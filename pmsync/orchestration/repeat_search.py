@@ -26,6 +26,7 @@ from pmsync.core.domain.state import (
 )
 from pmsync.core.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quoted_label
 from pmsync.core.planning.batches import batches
+from pmsync.core.planning.matching import without_closed_duplicates
 from pmsync.core.planning.repeats import find_matches, recorded_backlinks, search_labels
 from pmsync.errors import RemoteError
 from pmsync.orchestration.ports import RepeatReads, TicketReader
@@ -226,7 +227,7 @@ class RepeatFinder:
             for ref, e in wanted.items()
         }
         found: dict[str, list[TicketState]] = {ref: [] for ref in wanted}
-        for ticket in self._jira.tickets_with_labels(sorted(by_label)):
+        for ticket in without_closed_duplicates(self._jira.tickets_with_labels(sorted(by_label))):
             for label in ticket.labels:
                 if label in by_label:
                     found[by_label[label]].append(ticket)

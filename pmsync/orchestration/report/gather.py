@@ -29,6 +29,7 @@ from pmsync.core.domain.model import ParseResult, PostMortem
 from pmsync.core.domain.state import IssueState, TicketState
 from pmsync.core.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quoted_label
 from pmsync.core.planning.batches import batches
+from pmsync.core.planning.matching import without_closed_duplicates
 from pmsync.core.planning.repeats import search_labels
 from pmsync.core.report.metrics import ReportInput, data_since, utc_date
 from pmsync.core.report.model import Period
@@ -110,12 +111,13 @@ def find_postmortems(
 def tickets_by_postmortem(
     jira: TicketReader, issues: Iterable[IssueState]
 ) -> dict[str, tuple[TicketState, ...]]:
-    """Every ticket of each post-mortem (by ``owner/name#n``), read in one batched search."""
+    """Every ticket of each post-mortem (by ``owner/name#n``), read in one batched search;
+    those closed as duplicates are none of its tickets."""
     by_label = {identity.postmortem_label(i.repo, i.number): i.ref for i in issues}
     found: dict[str, list[TicketState]] = {ref: [] for ref in by_label.values()}
     if not by_label:
         return {}
-    for ticket in jira.tickets_with_labels(sorted(by_label)):
+    for ticket in without_closed_duplicates(jira.tickets_with_labels(sorted(by_label))):
         for label in ticket.labels:
             if label in by_label:
                 found[by_label[label]].append(ticket)
