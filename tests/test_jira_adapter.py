@@ -17,7 +17,8 @@ from lifecycle import Killed, kill_when
 from realdata import load_json
 from responses import matchers
 
-from pmsync.adapters.jira import JiraAdapter, classify
+from pmsync.adapters.jira import JiraAdapter
+from pmsync.adapters.jira_answers import classify
 from pmsync.adapters.jql import jql_quote
 from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
 from pmsync.core.domain.changes import NewTicket

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pmsync.adapters import github as github_adapter
-from pmsync.adapters import jira as jira_adapter
+from pmsync.adapters import github_answers, jira_answers
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.adapters.retry import Classifier, Remote, RequestLog, RetryPolicy
@@ -153,7 +152,7 @@ def connect(
 
     github = GitHubAdapter.connect(
         github_auth,
-        remote=remote("github", github_adapter.classify),
+        remote=remote("github", github_answers.classify),
         throttle=config.github.throttle,
         identity=bot_login or os.environ.get(BOT_LOGIN_VARIABLE) or None,
         repository=repository,
@@ -168,7 +167,7 @@ def connect(
         token,
         email=email,
         deployment=config.jira.deployment,
-        remote=remote("jira", jira_adapter.classify),
+        remote=remote("jira", jira_answers.classify),
     )
     return Clients(github, jira, request_log, masks)
 
