@@ -34,11 +34,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -48,7 +46,6 @@ from pmsync import __version__
 from pmsync.core.domain import identity
 from pmsync.core.domain.model import Frozen, PostMortem
 from pmsync.core.domain.state import (
-    CommentState,
     EarlierPostMortem,
     IssueState,
     ObservedPostMortem,
@@ -58,6 +55,12 @@ from pmsync.core.planning.matching import closed_as_duplicate
 from pmsync.core.planning.plan import plan
 from pmsync.core.planning.repeats import find_matches
 from pmsync.orchestration import reconcile
+from pmsync.orchestration.cache_changes import (
+    Changes,
+    ask_what_changed,
+    changed_postmortems,
+    current_postmortems,
+)
 
 log = logging.getLogger(__name__)
 
@@ -89,18 +92,6 @@ class CacheFile(Frozen):
     full_at: datetime  # the last sync that read everything began then
     open: dict[str, IssueState]  # every open post-mortem of the repositories, by ref
     kept: dict[str, Kept]  # those that were in step, by ref
-
-
-@dataclass
-class Changes:
-    """The answers to the three questions: what changed since the last sync."""
-
-    issues: dict[str, IssueState] = field(default_factory=dict)  # by ref
-    comments: dict[str, list[CommentState]] = field(default_factory=dict)  # pmsync's, by ref
-    tickets: list[TicketState] = field(default_factory=list)
-    # The changed issues that are post-mortems (any state), parsed: possible earlier
-    # post-mortems of a repeat.
-    postmortems: list[EarlierPostMortem] = field(default_factory=list)
 
 
 class FileCache:
@@ -223,65 +214,6 @@ class FileCache:
         issues = reconcile.list_open(repositories, run)
         self._open = {issue.ref: issue for issue in issues}
         return issues
-
-
-# -- the questions ---------------------------------------------------------------------------
-
-
-def ask_what_changed(
-    since: datetime, repositories: Sequence[str], run: reconcile.RunContext
-) -> Changes:
-    """Issues, pmsync's own comments and tickets changed at or after ``since``: one issue
-    listing and one comment listing per repository (those repeats may look in included),
-    and one JQL query over the configured projects."""
-    changes = Changes()
-    me = run.github.identity()
-    for repo in _watched(repositories, run):
-        for issue in run.github.issues_updated_since(repo, since):
-            changes.issues[issue.ref] = issue
-        for number, comment in run.github.comments_updated_since(repo, since):
-            if comment.author == me:
-                changes.comments.setdefault(f"{repo}#{number}", []).append(comment)
-    minutes = math.ceil((run.now - since).total_seconds() / 60)
-    changes.tickets = list(run.jira.tickets_updated(projects(run), minutes))
-    return changes
-
-
-def _watched(repositories: Sequence[str], run: reconcile.RunContext) -> list[str]:
-    """The synced repositories and those an earlier post-mortem of a repeat may be in."""
-    return list(dict.fromkeys([*repositories, *run.config.github.repositories]))
-
-
-def projects(run: reconcile.RunContext) -> list[str]:
-    jira = run.config.jira
-    return sorted({jira.project, *jira.projects_by_service.values()})
-
-
-def changed_postmortems(changes: Changes, run: reconcile.RunContext) -> list[EarlierPostMortem]:
-    """The changed issues that are readable post-mortems, each parsed once. Even one whose
-    text the cache already knows counts: its labels may have been set after the repeat
-    search of the run that last looked (that run searched before it labelled)."""
-    label = run.config.labels.postmortem
-    found = []
-    for issue in changes.issues.values():
-        parsed = reconcile.parse(issue, run).postmortem if issue.has_label(label) else None
-        if parsed is not None:
-            found.append(EarlierPostMortem(issue=issue, postmortem=parsed))
-    return found
-
-
-def current_postmortems(
-    known: dict[str, IssueState], changes: Changes, label: str
-) -> dict[str, IssueState]:
-    """The open post-mortems now: those known, as changed (closed or unlabelled ones
-    leave), and any that opened or reopened since."""
-    current = dict(known)
-    for ref, issue in changes.issues.items():
-        if issue.state == "open" and issue.has_label(label):
-            current[ref] = issue
-        else:
-            current.pop(ref, None)
-    return current
 
 
 # -- vouching for a post-mortem ---------------------------------------------------------------
