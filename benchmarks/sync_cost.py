@@ -246,9 +246,9 @@ class World:
         self.sandbox.clear_requests()
         started = time.perf_counter()
         session = start_run(self.settings, self.config, now=now, show=lambda text: None)
-        reconcile.sync([REPO], session.engine, FileCache(cache) if cache else None)
+        reconcile.sync([REPO], session.context, session.record, FileCache(cache) if cache else None)
         seconds = time.perf_counter() - started
-        failed = len(session.engine.failures)
+        failed = len(session.record.failures)
         return Measured(Count.of(self.sandbox.requests()), seconds, failed)
 
     def change_ticket_statuses(self, share: float) -> tuple[int, int]:

@@ -41,11 +41,10 @@ from pmsync.config.settings import Settings
 from pmsync.core.domain import identity
 from pmsync.core.report.contents import Period
 from pmsync.entry.commands import handle_event
-from pmsync.entry.run import Run, start_run
+from pmsync.entry.run import Run, produce_report, start_run
 from pmsync.errors import PmsyncError
 from pmsync.orchestration import reconcile
 from pmsync.orchestration.cache import FILE_NAME, MAX_AGE, FileCache
-from pmsync.orchestration.report.produce import produce
 from pmsync_sandbox.faults import FaultSpec
 from pmsync_sandbox.runner import Sandbox
 
@@ -188,7 +187,9 @@ class Pmsync:
     def sync(self, now: datetime, requests: RequestLog) -> Outcome:
         session = fast_run(self.settings, self.config, now, requests)
         cache = FileCache(self.cache, self.cache_age) if self.cache is not None else None
-        return _finished(session, lambda: reconcile.sync(self.repos, session.engine, cache))
+        return _finished(
+            session, lambda: reconcile.sync(self.repos, session.context, session.record, cache)
+        )
 
     def event(
         self, repo: str, number: int, action: str, now: datetime, requests: RequestLog
@@ -201,7 +202,7 @@ class Pmsync:
     def report(self, now: datetime, period: Period, requests: RequestLog) -> Outcome:
         """``pmsync report --publish``."""
         try:
-            produce(
+            produce_report(
                 self.settings,
                 self.config,
                 now=now,
@@ -224,7 +225,7 @@ def _finished(session: Run, work: Callable[[], object]) -> Outcome:
         work()
     except PmsyncError as exc:
         return Outcome(False, str(exc))
-    failures = session.engine.failures + [o.detail for o in session.engine.summary.failed]
+    failures = session.record.failures + [o.detail for o in session.record.summary.failed]
     return Outcome(not failures, "; ".join(failures))
 
 

@@ -140,7 +140,7 @@ class Site:
         session = fast_run(
             self.settings, self.config, self.sandbox.clock(), requests, dry_run=dry_run
         )
-        reconcile.sync([REPO], session.engine)
+        reconcile.sync([REPO], session.context, session.record)
         return session
 
     # -- what the services hold and were asked -------------------------------------------

@@ -55,46 +55,13 @@ ROOMS = {  # module prefix -> room; the longest prefix wins
 LAZY_SANDBOX_LOADS = {"pmsync.entry.commands.demo", "pmsync.entry.commands.sandbox"}
 
 
-# Left from the move into rooms, each being removed: orchestration still builds on the
-# concrete adapters instead of ports, and the report borrows the entry's Run. Nothing may
-# be added here.
-PENDING_VIOLATIONS = {
-    "pmsync.orchestration.apply (orchestration) imports sideways: pmsync.adapters.github"
-    " (adapters)",
-    "pmsync.orchestration.apply (orchestration) imports sideways: pmsync.adapters.jira (adapters)",
-    "pmsync.orchestration.reconcile (orchestration) imports sideways: pmsync.adapters.github"
-    " (adapters)",
-    "pmsync.orchestration.reconcile (orchestration) imports sideways: pmsync.adapters.jira"
-    " (adapters)",
-    "pmsync.orchestration.repeat_search (orchestration) imports sideways: pmsync.adapters.github"
-    " (adapters)",
-    "pmsync.orchestration.repeat_search (orchestration) imports sideways:"
-    " pmsync.adapters.github_search (adapters)",
-    "pmsync.orchestration.repeat_search (orchestration) imports sideways: pmsync.adapters.jira"
-    " (adapters)",
-    "pmsync.orchestration.report.digest (orchestration) imports sideways: pmsync.adapters.github"
-    " (adapters)",
-    "pmsync.orchestration.report.gather (orchestration) imports sideways: pmsync.adapters.github"
-    " (adapters)",
-    "pmsync.orchestration.report.gather (orchestration) imports sideways:"
-    " pmsync.adapters.github_search (adapters)",
-    "pmsync.orchestration.report.gather (orchestration) imports sideways: pmsync.adapters.jira"
-    " (adapters)",
-    "pmsync.orchestration.report.produce (orchestration) imports sideways: pmsync.adapters.retry"
-    " (adapters)",
-    "pmsync.orchestration.report.produce (orchestration) imports up: pmsync.entry.run (entry)",
-}
-PENDING_CYCLES = [
-    ["pmsync_sandbox.control", "pmsync_sandbox.server"],
-    ["entry", "orchestration"],
-]
-
-
 @dataclass(frozen=True)
 class Import:
     importer: str
     imported: str
-    top_level: bool  # at module level (runs on import), not inside a function
+    # At module level (runs on import): not inside a function, nor under ``if TYPE_CHECKING:``
+    # (an import only type checkers follow, e.g. for a back-reference in an annotation).
+    top_level: bool
 
 
 def module_name(path: Path) -> str:
@@ -111,9 +78,9 @@ def imports_in(importer: str, source: str, modules: Iterable[str]) -> list[Impor
     tree = ast.parse(source)
     nested = {
         id(node)
-        for function in ast.walk(tree)
-        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
-        for node in ast.walk(function)
+        for scope in ast.walk(tree)
+        if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef) or _type_checking(scope)
+        for node in ast.walk(scope)
     }
     found = []
     for node in ast.walk(tree):
@@ -131,6 +98,16 @@ def imports_in(importer: str, source: str, modules: Iterable[str]) -> list[Impor
             if name.split(".")[0] in PACKAGES:
                 found.append(Import(importer, name, id(node) not in nested))
     return found
+
+
+def _type_checking(node: ast.AST) -> bool:
+    """``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``), whose imports never run."""
+    if not isinstance(node, ast.If):
+        return False
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def package_imports(root: Path = ROOT) -> list[Import]:
@@ -224,13 +201,12 @@ def graph(imports: Iterable[Import], grouping: str = "modules") -> dict[str, set
 
 
 def test_every_import_goes_down() -> None:
-    assert sorted(set(violations(package_imports())) - PENDING_VIOLATIONS) == []
+    assert violations(package_imports()) == []
 
 
 @pytest.mark.parametrize("grouping", GROUPINGS)
 def test_no_cycles(grouping: str) -> None:
-    found = cycles(graph(package_imports(), grouping))
-    assert [cycle for cycle in found if cycle not in PENDING_CYCLES] == []
+    assert cycles(graph(package_imports(), grouping)) == []
 
 
 def test_an_upward_import_fails_the_contract() -> None:
@@ -239,8 +215,7 @@ def test_an_upward_import_fails_the_contract() -> None:
     sideways = Import("pmsync.adapters.jira", "pmsync.orchestration.reconcile", True)
     sandbox = Import("pmsync.entry.commands.sync", "pmsync_sandbox.runner", True)
     floor = Import("pmsync.core.domain.model", "pmsync.core.planning.plan", True)
-    new = set(violations([*real, upward, sideways, sandbox, floor])) - PENDING_VIOLATIONS
-    assert sorted(new) == [
+    assert violations([*real, upward, sideways, sandbox, floor]) == [
         "pmsync.adapters.jira (adapters) imports sideways: pmsync.orchestration.reconcile"
         " (orchestration)",
         "pmsync.core.domain.model (vocabulary) imports up: pmsync.core.planning.plan (core)",
@@ -268,6 +243,10 @@ def test_the_scan_sees_every_form_of_import() -> None:
         assert found.imported in modules and found.top_level, source
     (lazy,) = imports_in("x", "def f():\n    import pmsync_sandbox.runner\n", modules)
     assert not lazy.top_level
+    for guard in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+        source = f"if {guard}:\n    from pmsync.entry import cli\n"
+        (typing_only,) = imports_in("x", source, modules)
+        assert typing_only.imported == "pmsync.entry.cli" and not typing_only.top_level
 
 
 def test_every_module_is_in_a_room() -> None:

@@ -95,8 +95,10 @@ class World:
         session = fast_run(
             settings_for(self.sandbox), self.config, self.now, RequestLog(), dry_run=dry_run
         )
-        reconcile.sync([REPO], session.engine, FileCache(self.folder) if cached else None)
-        assert session.engine.failures == []
+        reconcile.sync(
+            [REPO], session.context, session.record, FileCache(self.folder) if cached else None
+        )
+        assert session.record.failures == []
         return session
 
     def requests(self) -> list[dict[str, Any]]:

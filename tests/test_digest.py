@@ -5,10 +5,11 @@ publishes it every month through the action."""
 from __future__ import annotations
 
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 import responses
@@ -17,7 +18,6 @@ from actions_runner import cron_fires, run_action_step
 from factories import issue
 from test_github_adapter import API, REPO, api_issue, make_adapter
 
-from pmsync.adapters.github import GitHubAdapter
 from pmsync.config.schema import Config, ReportConfig
 from pmsync.core.domain.state import IssueState
 from pmsync.core.report.contents import Period
@@ -33,7 +33,7 @@ OCTOBER = "2026-10"
 
 @dataclass
 class FakeGitHub:
-    """The four adapter calls publishing makes, over a list of issues."""
+    """The four calls publishing makes (``DigestGitHub``), over a list of issues."""
 
     issues: list[IssueState] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
@@ -47,7 +47,7 @@ class FakeGitHub:
         return True
 
     def create_issue(
-        self, repo: str, title: str, body: str, labels: list[str], marker: str
+        self, repo: str, title: str, body: str, labels: Sequence[str], marker: str
     ) -> IssueState:
         self.calls.append("create")
         created = issue(
@@ -65,7 +65,7 @@ class FakeGitHub:
 
 
 def _publish(fake: FakeGitHub, body: str, month: str = OCTOBER) -> str:
-    outcome, _ = publish(cast(GitHubAdapter, fake), Config(), "acme/payments", month, body)
+    outcome, _ = publish(fake, Config(), "acme/payments", month, body)
     return outcome
 
 

@@ -328,7 +328,7 @@ def test_a_sync_deletes_the_copies_and_a_rerun_writes_nothing(site: Site) -> Non
     copies = overlap(site, number)
 
     site.sandbox.clear_requests()
-    summary = site.run().engine.summary
+    summary = site.run().record.summary
     assert summary.lines() == ["applied: 2 delete_comment"]
     assert site.writes("github") == [
         ("DELETE", f"/repos/{REPO}/issues/comments/{copy}") for copy in copies
@@ -375,7 +375,7 @@ def test_a_run_killed_right_after_a_delete_converges_on_the_same_end_state(
     site.sandbox.set_clock(AFTER_REVIEW_14)
     with pytest.raises(Killed):
         site.run(requests=_killed_after_delete(deletes_done))
-    assert site.run().engine.failures == []
+    assert site.run().record.failures == []
     assert comments_by_id(site, number) == expected
     site.sandbox.clear_requests()
     site.run()
@@ -386,22 +386,22 @@ def test_a_copy_another_run_deleted_first_counts_as_done(site: Site) -> None:
     """Two runs cleaning up at once: the one whose DELETE comes second finds the copy gone."""
     number = reviewed(site)
     (copy, _) = overlap(site, number)
-    engine = start_run(
+    run = start_run(
         site.settings,
         site.config,
         now=AFTER_REVIEW_14,
         policy=FAST,
         sleep=no_sleep,
         show=lambda text: None,
-    ).engine
-    issue = engine.github.issue(REPO, number)
-    observed = reconcile.observe(issue, engine)
-    parsed = reconcile.parse(issue, engine)
-    planned = plan(observed, parsed, reconcile.plan_context(issue, parsed, engine))
+    ).context
+    issue = run.github.issue(REPO, number)
+    observed = reconcile.observe(issue, run)
+    parsed = reconcile.parse(issue, run)
+    planned = plan(observed, parsed, reconcile.plan_context(issue, parsed, run))
     (change,) = [c for c in deletes(planned) if c.comment_id == copy]
 
     site.as_("alice").get_repo(REPO).get_issue(number).get_comment(copy).delete()
-    folded, outcome = engine.applier().apply(change, observed)
+    folded, outcome = run.applier().apply(change, observed)
     assert outcome.status == "in_place"
     assert copy in {c.id for c in observed.bot_comments}
     assert copy not in {c.id for c in folded.bot_comments}
@@ -422,8 +422,8 @@ def cached_sync(site: Site, folder: Path) -> None:
         sleep=no_sleep,
         show=lambda text: None,
     )
-    reconcile.sync([REPO], session.engine, FileCache(folder))
-    assert session.engine.failures == []
+    reconcile.sync([REPO], session.context, session.record, FileCache(folder))
+    assert session.record.failures == []
 
 
 def kept_markers(folder: Path, number: int) -> list[str | None]:

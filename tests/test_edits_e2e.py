@@ -66,7 +66,7 @@ def test_a_row_inserted_while_tickets_are_created_never_gets_another_rows_key(
 
     requests = RequestLog()
     requests.listeners.append(author_inserts_a_row)
-    assert not site.run(requests=requests).engine.failures
+    assert not site.run(requests=requests).record.failures
     assert edited
 
     # Every key sits on its own item's row; the run saw the new row and made its ticket.
@@ -79,7 +79,7 @@ def test_a_row_inserted_while_tickets_are_created_never_gets_another_rows_key(
     tickets = live_tickets(site, number)
     assert len(tickets) == 5 and len(site.tickets(number)) == 5
     assert all(key is not None and tickets[key] == action for action, key in rows(site, number))
-    assert not site.run().engine.summary.outcomes  # settled: the next run does nothing
+    assert not site.run().record.summary.outcomes  # settled: the next run does nothing
 
 
 def test_a_reworded_item_whose_old_text_is_added_again_gets_one_new_ticket(
@@ -95,7 +95,7 @@ def test_a_reworded_item_whose_old_text_is_added_again_gets_one_new_ticket(
     issue.edit(body=issue.body.replace(line, f"{reworded}\n{readded}"))
 
     first = site.run()
-    assert not first.engine.failures and first.engine.summary.tickets_created == 1
+    assert not first.record.failures and first.record.summary.tickets_created == 1
     tickets = live_tickets(site, number)
     assert len(tickets) == len(site.tickets(number)) == 5  # nothing closed as a duplicate
     held = dict(rows(site, number))
@@ -103,4 +103,4 @@ def test_a_reworded_item_whose_old_text_is_added_again_gets_one_new_ticket(
     assert held[REWORDED] != held[OLD] and tickets[held[OLD]] == OLD
 
     again = site.run()
-    assert not again.engine.failures and not again.engine.summary.outcomes
+    assert not again.record.failures and not again.record.summary.outcomes

@@ -15,7 +15,8 @@ from pydantic import SecretStr
 from realdata import load_json
 from responses import matchers
 
-from pmsync.adapters.github import ACTIONS_BOT, GitHubAdapter, classify
+from pmsync.adapters.github import ACTIONS_BOT, GitHubAdapter
+from pmsync.adapters.github_answers import classify
 from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
 from pmsync.config.settings import GitHubTokenAuth
 from pmsync.core.domain.markers import STATUS

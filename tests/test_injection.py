@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sandbox_pmsync import BODY, REPO, Site
 
-from pmsync.adapters import jira as jira_adapter
+from pmsync.adapters import jira_answers
 from pmsync.adapters.jira import JiraAdapter
 from pmsync.adapters.retry import Remote, RetryPolicy
 from pmsync.config.schema import FollowupConfig
@@ -235,7 +235,7 @@ def labelled(sandbox: Sandbox, jira_client: jira.JIRA) -> Iterator[JiraAdapter]:
         jira_client.create_issue(
             project="OPS", summary=f"carries {label}", issuetype={"name": "Task"}, labels=[label]
         )
-    remote = Remote("jira", jira_adapter.classify, policy=RetryPolicy(max_attempts=1))
+    remote = Remote("jira", jira_answers.classify, policy=RetryPolicy(max_attempts=1))
     yield JiraAdapter.connect(
         sandbox.jira_url,
         sandbox.jira_token,

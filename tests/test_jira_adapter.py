@@ -17,12 +17,14 @@ from lifecycle import Killed, kill_when
 from realdata import load_json
 from responses import matchers
 
-from pmsync.adapters.jira import JiraAdapter, classify
+from pmsync.adapters.jira import JiraAdapter
+from pmsync.adapters.jira_answers import classify
 from pmsync.adapters.jql import jql_quote
 from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
 from pmsync.core.domain.changes import NewTicket
 from pmsync.core.domain.identity import DUPLICATE_LABEL, item_label
 from pmsync.core.domain.state import TicketState
+from pmsync.core.planning.matching import without_closed_duplicates
 from pmsync.errors import RemoteError
 from pmsync_sandbox.jira import jql_parse as sandbox_jql
 
@@ -203,14 +205,18 @@ def test_search_values_are_quoted(mocked: responses.RequestsMock) -> None:
     assert jql == 'labels in ("x\\") OR project = SECRET OR labels in (\\"y") ORDER BY created ASC'
 
 
-def test_closed_duplicates_are_left_out(mocked: responses.RequestsMock) -> None:
+def test_closed_duplicates_are_read_and_the_planner_leaves_them_out(
+    mocked: responses.RequestsMock,
+) -> None:
     hits = [
         issue("OPS-1", [item_label(ITEM_A)], "2026-11-20T10:00:00.000+0000"),
         issue("OPS-2", [item_label(ITEM_A), DUPLICATE_LABEL], "2026-11-20T10:00:01.000+0000"),
     ]
     mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": hits, "isLast": True})
     adapter, _, _ = make_adapter()
-    assert [t.key for t in adapter.tickets_with_labels([item_label(ITEM_A)])] == ["OPS-1"]
+    found = adapter.tickets_with_labels([item_label(ITEM_A)])
+    assert [t.key for t in found] == ["OPS-1", "OPS-2"]
+    assert [t.key for t in without_closed_duplicates(found)] == ["OPS-1"]
 
 
 def test_search_retries_a_429_html_page_then_a_dropped_connection(

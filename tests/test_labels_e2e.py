@@ -40,5 +40,5 @@ def test_each_missing_label_is_created_once_and_an_existing_one_costs_nothing(
     assert label_requests(sandbox, "GET") <= 3  # one listing per run at most
 
     sandbox.clear_requests()
-    assert not site.run().engine.summary.outcomes
+    assert not site.run().record.summary.outcomes
     assert label_requests(sandbox, "GET") == label_requests(sandbox, "POST") == 0

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import Any, cast
+from typing import Any
 
 import factories
 import pytest
 
-from pmsync.adapters.github import GitHubAdapter
-from pmsync.adapters.jira import JiraAdapter
 from pmsync.config.schema import Config, Person
 from pmsync.core.domain.changes import Change, CreateTickets, NewTicket, Plan, SetIssueState
 from pmsync.core.domain.model import ParseResult
@@ -20,7 +18,13 @@ from pmsync.core.postmortem.form import default_form
 from pmsync.errors import RemoteError
 from pmsync.orchestration import reconcile
 from pmsync.orchestration.apply import Outcome, RunSummary
-from pmsync.orchestration.reconcile import Engine, NotSettling, accounts_for, reconcile_all
+from pmsync.orchestration.reconcile import (
+    NotSettling,
+    RunContext,
+    RunRecord,
+    accounts_for,
+    reconcile_all,
+)
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 CLOSE = SetIssueState(repo=factories.REPO, number=factories.NUMBER, state="closed")
@@ -50,10 +54,10 @@ class RefusingApplier:
         return observed, Outcome(change, "failed", "jira PUT … answered 400")
 
 
-def engine(config: Config | None = None, *, dry_run: bool = True) -> Engine:
-    return Engine(
-        cast(GitHubAdapter, FakeGitHub()),
-        cast(JiraAdapter, FakeJira()),
+def context(config: Config | None = None, *, dry_run: bool = True) -> RunContext:
+    return RunContext(
+        FakeGitHub(),
+        FakeJira(),
         config or Config(),
         default_form(),
         NOW,
@@ -74,7 +78,7 @@ def test_a_plan_that_never_empties_is_reported_with_its_post_mortem(
 ) -> None:
     monkeypatch.setattr(reconcile, "plan", always(CLOSE))
     with pytest.raises(NotSettling) as caught:
-        reconcile.reconcile(factories.issue(), engine())
+        reconcile.reconcile(factories.issue(), context(), RunRecord())
     message = str(caught.value)
     assert message.startswith(f"{factories.REPO}#{factories.NUMBER}: the plan did not settle")
     assert CLOSE.describe() in message
@@ -97,26 +101,27 @@ def test_a_ticket_that_no_row_takes_is_not_created_again(
     )
     create = CreateTickets(repo=factories.REPO, number=factories.NUMBER, tickets=(new,))
     monkeypatch.setattr(reconcile, "plan", always(create))
-    run = engine()
+    record = RunRecord()
     with pytest.raises(NotSettling) as caught:
-        reconcile.reconcile(factories.issue(), run)
+        reconcile.reconcile(factories.issue(), context(), record)
     assert str(caught.value).startswith(
         f"{factories.REPO}#{factories.NUMBER}: row 3 ('Make the pool size a runtime setting') "
         "still has no ticket after this run created one for it; stopping instead of creating "
         "another."
     )
-    assert run.summary.tickets_created == 1
+    assert record.summary.tickets_created == 1
 
 
 def test_a_refused_change_ends_the_rounds_and_marks_the_run_failed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(reconcile, "plan", always(CLOSE))
-    run = engine(dry_run=False)
-    monkeypatch.setattr(Engine, "applier", lambda self: RefusingApplier())
-    reconcile.reconcile(factories.issue(), run)
-    assert len(run.summary.failed) == 1
-    assert run.failures == [
+    record = RunRecord()
+    reconcile.reconcile(
+        factories.issue(), context(dry_run=False), record, applier=RefusingApplier()
+    )
+    assert len(record.summary.failed) == 1
+    assert record.failures == [
         f"{factories.REPO}#{factories.NUMBER}: a change was refused (see above)"
     ]
 
@@ -124,25 +129,26 @@ def test_a_refused_change_ends_the_rounds_and_marks_the_run_failed(
 def test_one_failing_post_mortem_does_not_stop_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[int] = []
 
-    def flaky(issue: Any, run: Engine, *args: Any, **kwargs: Any) -> None:
+    def flaky(issue: Any, run: RunContext, *args: Any, **kwargs: Any) -> None:
         seen.append(issue.number)
         if issue.number == 1:
             raise RemoteError("jira", "POST", "/rest/api/2/issue/bulk", 400, "bad field")
 
     monkeypatch.setattr(reconcile, "reconcile", flaky)
-    run = engine()
-    reconcile_all([factories.issue(number=1), factories.issue(number=2)], run)
+    record = RunRecord()
+    reconcile_all([factories.issue(number=1), factories.issue(number=2)], context(), record)
     assert seen == [1, 2]
-    assert len(run.failures) == 1
+    assert len(record.failures) == 1
 
 
 def test_an_unreachable_service_ends_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    def down(issue: Any, run: Engine, *args: Any, **kwargs: Any) -> None:
+    def down(issue: Any, run: RunContext, *args: Any, **kwargs: Any) -> None:
         raise RemoteError("github", "GET", "/user", 503, "unavailable")
 
     monkeypatch.setattr(reconcile, "reconcile", down)
     with pytest.raises(RemoteError):
-        reconcile_all([factories.issue(number=1), factories.issue(number=2)], engine())
+        issues = [factories.issue(number=1), factories.issue(number=2)]
+        reconcile_all(issues, context(), RunRecord())
 
 
 def test_accounts_come_from_the_people_map_then_one_search_per_email() -> None:
@@ -152,7 +158,7 @@ def test_accounts_come_from_the_people_map_then_one_search_per_email() -> None:
             "alice": Person(email="alice@acme.example"),
         }
     )
-    run = engine(config)
+    run = context(config)
     items = (
         factories.action_item(row=1, owner="bob"),
         factories.action_item(row=2, owner="alice"),

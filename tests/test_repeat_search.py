@@ -13,11 +13,11 @@ import responses
 from responses import matchers
 from test_github_adapter import API, api_issue, make_adapter
 
-from pmsync.adapters.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT
 from pmsync.config.schema import Config, GitHubConfig, LabelsConfig, RepeatsConfig
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.state import CommentState, IssueState, TicketState
+from pmsync.core.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT
 from pmsync.core.planning.repeat_comment import encode_backlinks
 from pmsync.errors import ConfigError, RemoteError
 from pmsync.orchestration.repeat_search import (

@@ -4,23 +4,21 @@ reports it; reading prints nothing)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import cast
 
 import factories as f
 import pytest
 
-from pmsync.adapters.github import GitHubAdapter
-from pmsync.adapters.jira import JiraAdapter
 from pmsync.config.schema import Config
 from pmsync.core.domain import identity
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.state import IssueState, TicketState
+from pmsync.core.github_search import SEARCH_RESULT_LIMIT
 from pmsync.core.report.contents import Period
 from pmsync.errors import RemoteError, UsageError
-from pmsync.orchestration.report.gather import SEARCH_RESULT_LIMIT, find_postmortems, gather
+from pmsync.orchestration.report.gather import find_postmortems, gather
 
 SINCE = date(2026, 4, 1)
 
@@ -36,9 +34,12 @@ class Search:
         self.queries.append(query)
         return tuple(f.issue(number=n) for n in range(1, self.found + 1))
 
+    def repo_labels(self, repo: str) -> set[str]:
+        return set()  # every repository is readable
+
 
 def find(github: Search) -> tuple[list[IssueState], list[str]]:
-    return find_postmortems(cast(GitHubAdapter, github), ["acme/payments"], "postmortem", SINCE)
+    return find_postmortems(github, ["acme/payments"], "postmortem", SINCE)
 
 
 def test_a_search_within_the_limit_has_nothing_to_say(capsys: pytest.CaptureFixture[str]) -> None:
@@ -89,12 +90,17 @@ class GitHub:
         self.reads.append(f"permission {login}")
         return "write" if login in self.writers else "read"
 
+    def repo_labels(self, repo: str) -> set[str]:
+        return set()  # every repository is readable
+
 
 @dataclass
 class Jira:
     asked: list[list[str]] = field(default_factory=list)
 
-    def tickets_with_labels(self, labels: Sequence[str]) -> tuple[TicketState, ...]:
+    def tickets_with_labels(
+        self, labels: Sequence[str], *, known_ids: Collection[str] = ()
+    ) -> tuple[TicketState, ...]:
         self.asked.append(list(labels))
         return ()
 
@@ -120,8 +126,8 @@ def _parse(issue: IssueState) -> ParseResult:
 
 def _gathered(github: GitHub, jira: Jira) -> list[str]:
     done = gather(
-        cast(GitHubAdapter, github),
-        cast(JiraAdapter, jira),
+        github,
+        jira,
         Config(),
         ["acme/payments"],
         OCTOBER,
@@ -195,7 +201,7 @@ class Refusing:
 
 
 def _find(github: Refusing) -> None:
-    find_postmortems(cast(GitHubAdapter, github), ["acme/a", "acme/b", "acme/c"], "pm", SINCE)
+    find_postmortems(github, ["acme/a", "acme/b", "acme/c"], "pm", SINCE)
 
 
 def test_a_refused_search_names_the_repositories_the_token_cannot_read() -> None:

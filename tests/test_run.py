@@ -4,9 +4,8 @@ would be) done, post-mortem by post-mortem, and what failed."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from types import SimpleNamespace
-from typing import cast
 
 import factories
 import pytest
@@ -15,8 +14,10 @@ from github_markdown import as_read_on_github, stray_links
 
 from pmsync.adapters.retry import RequestLog
 from pmsync.config.redact import Redactor
+from pmsync.config.schema import Config
 from pmsync.core.domain.changes import CreateTickets, NewTicket, SetIssueLabels, UpsertComment
 from pmsync.core.domain.state import IssueState
+from pmsync.core.postmortem.form import default_form
 from pmsync.entry.cli import main
 from pmsync.entry.run import Run
 from pmsync.entry.worker import describe_sync
@@ -24,7 +25,7 @@ from pmsync.errors import RemoteError
 from pmsync.orchestration import journal
 from pmsync.orchestration.apply import Outcome, RunSummary
 from pmsync.orchestration.journal import Reconciled
-from pmsync.orchestration.reconcile import Engine
+from pmsync.orchestration.reconcile import RunContext
 
 ISSUE = factories.issue()
 TOKEN = "ghp_KnownSecretForTheSummaryTest0123"
@@ -61,6 +62,10 @@ def create(*summaries: str) -> CreateTickets:
 LABELS = SetIssueLabels(repo=ISSUE.repo, number=ISSUE.number, add=("sev:2", "service:payments"))
 
 
+class Unused:
+    """GitHub or Jira for a run that only closes: asked nothing."""
+
+
 def closed_run(
     *outcomes: Outcome,
     dry_run: bool = False,
@@ -68,14 +73,14 @@ def closed_run(
     warnings: tuple[str, ...] = (),
     redactor: Redactor | None = None,
 ) -> Run:
-    summary = RunSummary(outcomes=list(outcomes))
-    engine = SimpleNamespace(
-        summary=summary,
-        dry_run=dry_run,
-        failures=list(failures),
-        repeats=SimpleNamespace(warnings=list(warnings)),
+    context = RunContext(
+        Unused(), Unused(), Config(), default_form(), datetime(2026, 12, 1, tzinfo=UTC), dry_run
     )
-    return Run(cast(Engine, engine), RequestLog(), redactor or Redactor())
+    context.repeats.warnings.extend(warnings)
+    run = Run(context, RequestLog(), redactor or Redactor())
+    run.record.summary = RunSummary(outcomes=list(outcomes))
+    run.record.failures.extend(failures)
+    return run
 
 
 def reconciled(
@@ -85,10 +90,10 @@ def reconciled(
     failures: tuple[str, ...] = (),
     stopped: BaseException | None = None,
 ) -> None:
-    """The run's engine is done with ``issue``, as reconcile_all tells it."""
-    run.engine.summary.outcomes.extend(outcomes)
-    run.engine.failures.extend(failures)
-    run.engine.on_reconciled(Reconciled(issue, outcomes, failures, stopped))
+    """The run is done with ``issue``, as reconcile_all tells its record's listener."""
+    run.record.summary.outcomes.extend(outcomes)
+    run.record.failures.extend(failures)
+    run.record.listener(Reconciled(issue, outcomes, failures, stopped))
 
 
 @pytest.fixture

@@ -113,7 +113,7 @@ class World:
 
     def run(self, requests: RequestLog | None = None) -> Run:
         session = fast_run(self.settings, self.config, NOW, requests)
-        reconcile.sync([REPO], session.engine)
+        reconcile.sync([REPO], session.context, session.record)
         return session
 
     # -- what GitHub and Jira hold ---------------------------------------------------------
@@ -241,7 +241,7 @@ def test_second_run_writes_nothing(world: World) -> None:
     second = world.run()
     assert world.writes() == []
     assert second.requests.count(write=True) == 0
-    assert second.engine.summary.lines() == ["nothing to do"]
+    assert second.record.summary.lines() == ["nothing to do"]
     assert world.end_state() == before
 
 
@@ -278,7 +278,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(cloud: World) -> None:
     shown: list[str] = []
     cloud.sandbox.clear_requests()
     session = fast_run(cloud.settings, cloud.config, NOW, dry_run=True, show=shown.append)
-    reconcile.sync([REPO], session.engine)
+    reconcile.sync([REPO], session.context, session.record)
     assert cloud.writes() == []
     plan_text = "\n".join(shown)
     assert "create 4 Jira ticket(s)" in plan_text
@@ -480,7 +480,7 @@ def _interrupted_then_completed(world: World, fault: str, index: int) -> dict[st
         assert [f["fired"] for f in world.sandbox.faults()] == [1], f"no {fault} at {index}"
     world.sandbox.clear_faults()
     completed = world.run()
-    assert completed.engine.failures == []
+    assert completed.record.failures == []
     again = RequestLog()
     world.run(again)
     assert again.count(write=True) == 0, f"{fault} at request {index}: a third run still writes"
@@ -534,7 +534,7 @@ def test_a_run_killed_after_the_bulk_create_converges_whatever_the_search_lag(
         cloud.run(kill_when(lambda r: r.method == "POST" and r.path.endswith("/issue/bulk")))
     # Each run searches at least once, so after lag + 1 runs every ticket shows.
     for _ in range(lag + 2):
-        assert cloud.run().engine.failures == []
+        assert cloud.run().record.failures == []
     again = RequestLog()
     cloud.run(again)
     assert again.count(write=True) == 0

@@ -16,7 +16,8 @@ from realdata import load_json
 from responses import matchers
 from sandbox_pmsync import BODY, NOW, REPO, Site, event_file, use_sandbox, write_config
 
-from pmsync.adapters.github import GitHubAdapter, classify
+from pmsync.adapters.github import GitHubAdapter
+from pmsync.adapters.github_answers import classify
 from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
 from pmsync.config.schema import Config, TrustConfig
 from pmsync.config.settings import GitHubTokenAuth

@@ -13,10 +13,9 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from functools import partial
-from typing import Any, Literal, TypeVar
+from typing import Literal
 
-from github import Auth, Github, GithubException
-from github.GithubObject import GithubObject
+from github import Auth, Github
 from github.Issue import Issue
 from github.IssueComment import IssueComment
 from github.IssueEvent import IssueEvent
@@ -24,8 +23,9 @@ from github.Label import Label
 from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
+from pmsync.adapters.github_answers import Obj, T, comment_state, issue_state, read_page
 from pmsync.adapters.github_app import installation_token
-from pmsync.adapters.retry import Failure, Remote, connection_failure
+from pmsync.adapters.retry import Remote
 from pmsync.config.settings import GitHubAppAuth, GitHubAuth
 from pmsync.core.domain.markers import find_comment, has_marker
 from pmsync.core.domain.state import CommentState, IssueState
@@ -40,75 +40,6 @@ ACTIONS_BOT = "github-actions[bot]"
 # PyGithub's own pauses, which GitHub asks integrations to keep (off for the sandbox).
 SECONDS_BETWEEN_REQUESTS = 0.25
 SECONDS_BETWEEN_WRITES = 1.0
-
-T = TypeVar("T")
-Obj = TypeVar("Obj", bound=GithubObject)
-
-
-def classify(exc: BaseException) -> Failure | None:
-    """The retry policy's view of what PyGithub raised."""
-    if isinstance(exc, GithubException):
-        headers = {k.lower(): str(v) for k, v in (exc.headers or {}).items()}
-        return Failure(exc.status, headers, _detail(exc.data))
-    return connection_failure(exc)
-
-
-def _detail(data: Any) -> str:
-    """GitHub's own message, with the field errors of a 422."""
-    if not isinstance(data, dict):
-        return "no details"
-    parts = [str(data.get("message") or "")]
-    for error in data.get("errors") or ():
-        if isinstance(error, dict):
-            parts.append(str(error.get("message") or error.get("code") or ""))
-    return "; ".join(part for part in parts if part)[:500] or "no details"
-
-
-def issue_state(repo: str, issue: Issue) -> IssueState:
-    return IssueState(
-        repo=repo,
-        number=issue.number,
-        title=issue.title,
-        body=issue.body or "",
-        state="closed" if issue.state == "closed" else "open",
-        labels=tuple(label.name for label in issue.labels),
-        author=issue.user.login,
-        author_association=issue.author_association or "NONE",
-        created_at=issue.created_at,
-        updated_at=issue.updated_at,
-        html_url=issue.html_url,
-        closed_at=issue.closed_at,
-        # Older GitHub Enterprise answers lack it, and reading the property would then
-        # make PyGithub fetch the issue again (an uncounted request): take what came.
-        state_reason=issue._state_reason.value,
-    )
-
-
-def comment_state(comment: IssueComment) -> CommentState:
-    return CommentState(
-        id=comment.id,
-        author=comment.user.login,
-        body=comment.body or "",
-        created_at=comment.created_at,
-        updated_at=comment.updated_at,
-    )
-
-
-def _read_page(
-    listing: PaginatedList[Obj], index: int, convert: Callable[[Obj], T]
-) -> tuple[list[T], bool]:
-    """One page of ``listing``, converted, and whether another follows it."""
-    objects = listing.get_page(index)
-    return [convert(obj) for obj in objects], bool(objects) and _names_next_page(objects[0])
-
-
-def _names_next_page(obj: GithubObject) -> bool:
-    """Whether the response ``obj`` came in carried ``Link: <…>; rel="next"``. The headers
-    are read through the base class: a lazy object's own ``raw_headers`` would first fetch
-    the object again."""
-    headers = GithubObject.raw_headers.__get__(obj)
-    link = next((str(v) for k, v in headers.items() if k.casefold() == "link"), "")
-    return 'rel="next"' in link
 
 
 class GitHubAdapter:
@@ -173,7 +104,7 @@ class GitHubAdapter:
         index = 0
         while True:
             items, more = self._remote.read(
-                method, path, partial(_read_page, listing, index, convert)
+                method, path, partial(read_page, listing, index, convert)
             )
             yield from items
             if not more:

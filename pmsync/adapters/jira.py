@@ -15,17 +15,24 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
-from jira import JIRA, JIRAError
+import requests
+from jira import JIRA
 
+from pmsync.adapters.jira_answers import (
+    TICKET_FIELDS,
+    bulk_errors,
+    ticket_state,
+    unique_tickets,
+)
 from pmsync.adapters.jql import jql_list
-from pmsync.adapters.retry import Failure, Remote, connection_failure
+from pmsync.adapters.retry import Remote
 from pmsync.core.domain.changes import NewTicket
 from pmsync.core.domain.identity import DUPLICATE_LABEL, item_ids_in, item_label
-from pmsync.core.domain.state import StatusCategory, TicketLink, TicketState
+from pmsync.core.domain.state import TicketState
 from pmsync.core.planning.batches import batches
+from pmsync.core.planning.matching import without_closed_duplicates
 from pmsync.errors import RemoteError
 
 log = logging.getLogger(__name__)
@@ -36,59 +43,18 @@ SERVICE = "jira"
 PAGE_SIZE = 100  # the most Jira returns per search page; also the batch size of JQL lists
 BULK_SIZE = 50  # the most /rest/api/2/issue/bulk accepts in one request
 RECONCILE_LIMIT = 50  # the most ids a search takes as reconcileIssues
-TICKET_FIELDS = (
-    "summary",
-    "status",
-    "resolution",
-    "priority",
-    "assignee",
-    "duedate",
-    "labels",
-    "created",
-    "updated",
-    "resolutiondate",
-    "issuelinks",
-)
 _DUPLICATE_RESOLUTIONS = ("Duplicate", "Won't Do")
-_CATEGORIES: tuple[StatusCategory, ...] = ("new", "indeterminate", "done")
 BULK_PATH = "/rest/api/2/issue/bulk"
 
 T = TypeVar("T")
 
 
-def classify(exc: BaseException) -> Failure | None:
-    """The retry policy's view of what the ``jira`` session raised."""
-    if isinstance(exc, JIRAError):
-        response = exc.response
-        headers = {} if response is None else {k.lower(): v for k, v in response.headers.items()}
-        return Failure(exc.status_code, headers, error_detail(response))
-    return connection_failure(exc)
-
-
-def error_detail(response: Any) -> str:
-    """Jira's own message from an error body; HTML pages (429s often are) are named, not
-    quoted. Never the request, whose headers hold the token."""
-    if response is None:
-        return "no response"
-    try:
-        body = response.json()
-    except ValueError:
-        return "an HTML error page" if "<html" in response.text[:500].lower() else "no details"
-    messages: list[str] = []
-    if isinstance(body, dict):
-        found = body.get("errorMessages") or body.get("message") or body.get("errorMessage")
-        messages += [found] if isinstance(found, str) else list(found or [])
-        errors = body.get("errors")
-        if isinstance(errors, dict):
-            messages += [f"{name}: {text}" for name, text in errors.items()]
-        elif isinstance(errors, list):
-            messages.append(_bulk_errors([e for e in errors if isinstance(e, dict)]))
-    return "; ".join(str(m) for m in messages)[:500] or "no details"
-
-
-def _moment(text: str) -> datetime:
-    # Jira writes offsets without a colon (…+0100); fromisoformat reads both forms.
-    return datetime.fromisoformat(text)
+def authenticated_session(client: JIRA) -> requests.Session:
+    """The ``requests`` session the ``jira`` client authenticated, through which every
+    request is sent here, one counted request each. ``JIRA`` has no public accessor for it
+    (``JIRA.session()`` asks Jira for the user's session, a request of its own): ADR 5."""
+    session: requests.Session = client._session
+    return session
 
 
 class JiraAdapter:
@@ -139,7 +105,7 @@ class JiraAdapter:
     # -- requests -------------------------------------------------------------------------
 
     def _send(self, method: str, path: str, params: Mapping[str, Any] | None, body: Any) -> Any:
-        response = self._client._session.request(
+        response = authenticated_session(self._client).request(
             method,
             self._server + path,
             params=params,
@@ -166,7 +132,8 @@ class JiraAdapter:
         self, labels: Sequence[str], *, known_ids: Collection[str] = ()
     ) -> tuple[TicketState, ...]:
         """Every ticket carrying any of ``labels``, oldest first; one query per 100 labels.
-        Tickets closed as duplicates by an earlier run are left out.
+        Tickets closed as duplicates are read too: which tickets count is the planner's
+        decision (``pmsync.core.planning.matching.without_closed_duplicates``).
 
         ``known_ids`` are Jira ids of tickets an earlier run recorded (the status
         comment's snapshot): on Cloud they go with the search as ``reconcileIssues``, so
@@ -178,7 +145,7 @@ class JiraAdapter:
                 f"labels in {jql_list(batch)} ORDER BY created ASC", known_ids
             )
         ]
-        return tuple(t for t in _unique(found) if DUPLICATE_LABEL not in t.labels)
+        return tuple(unique_tickets(found))
 
     def tickets_updated(self, projects: Sequence[str], minutes: int) -> tuple[TicketState, ...]:
         """Every ticket of ``projects`` updated in the last ``minutes`` minutes, as Jira's
@@ -189,7 +156,7 @@ class JiraAdapter:
             f"project in {jql_list(sorted(set(projects)))} "
             f'AND updated >= "-{max(1, minutes)}m" ORDER BY updated ASC'
         )
-        return tuple(_unique(list(self._search(jql))))
+        return tuple(unique_tickets(list(self._search(jql))))
 
     def _search(self, jql: str, known_ids: Collection[str] = ()) -> Iterator[TicketState]:
         if self.deployment == "datacenter":
@@ -221,7 +188,9 @@ class JiraAdapter:
             if token:
                 params["nextPageToken"] = token
             page = self._read("GET", "/rest/api/3/search/jql", params)
-            yield from (self._ticket(raw) for raw in page.get("issues", []))
+            yield from (
+                ticket_state(raw, self.deployment, self._server) for raw in page.get("issues", [])
+            )
             token = page.get("nextPageToken")
             if page.get("isLast", True) or not token:
                 return
@@ -237,37 +206,10 @@ class JiraAdapter:
             }
             page = self._read("GET", "/rest/api/2/search", params)
             issues = page.get("issues", [])
-            yield from (self._ticket(raw) for raw in issues)
+            yield from (ticket_state(raw, self.deployment, self._server) for raw in issues)
             start += len(issues)
             if not issues or start >= int(page.get("total", 0)):
                 return
-
-    def _ticket(self, raw: Mapping[str, Any]) -> TicketState:
-        fields = raw.get("fields", {})
-        status = fields.get("status") or {}
-        resolution = (fields.get("resolution") or {}).get("name")
-        category = _category((status.get("statusCategory") or {}).get("key"), resolution)
-        assignee = fields.get("assignee") or {}
-        account = assignee.get("accountId") if self.deployment == "cloud" else assignee.get("name")
-        due = fields.get("duedate")
-        resolved = fields.get("resolutiondate")
-        return TicketState(
-            key=raw["key"],
-            id=str(raw["id"]) if raw.get("id") is not None else None,
-            summary=fields.get("summary") or "",
-            status=status.get("name", ""),
-            status_category=category,
-            resolution=resolution,
-            priority=(fields.get("priority") or {}).get("name"),
-            assignee=account or None,
-            due=date.fromisoformat(due) if due else None,
-            labels=tuple(fields.get("labels") or ()),
-            created=_moment(fields["created"]),
-            updated=_moment(fields["updated"]),
-            resolved=_moment(resolved) if resolved else None,
-            url=f"{self._server}/browse/{raw['key']}",
-            links=_links(fields.get("issuelinks")),
-        )
 
     def account_for_email(self, email: str) -> str | None:
         """The Jira account (accountId on Cloud, username on Data Center) with this
@@ -310,7 +252,10 @@ class JiraAdapter:
             return answer
 
         def took_effect() -> dict[str, Any] | None:
-            present = self.tickets_with_labels([item_label(t.item_id) for t in batch])
+            # A ticket closed as a duplicate does not stand for its item.
+            present = without_closed_duplicates(
+                self.tickets_with_labels([item_label(t.item_id) for t in batch])
+            )
             landed.update(
                 item for t in present if t.key not in claimed for item in item_ids_in(t.labels)
             )
@@ -319,7 +264,7 @@ class JiraAdapter:
         answer = self._remote.create("POST", BULK_PATH, post, took_effect)
         if answer.get("errors"):
             # Jira creates the valid tickets of a batch and refuses the rest (201 anyway).
-            raise RemoteError(SERVICE, "POST", BULK_PATH, 400, _bulk_errors(answer["errors"]))
+            raise RemoteError(SERVICE, "POST", BULK_PATH, 400, bulk_errors(answer["errors"]))
 
     def _create_fields(self, ticket: NewTicket) -> dict[str, Any]:
         fields: dict[str, Any] = {
@@ -342,7 +287,7 @@ class JiraAdapter:
         return {"accountId": account} if self.deployment == "cloud" else {"name": account}
 
     def close_as_duplicate(self, ticket: TicketState, comment: str) -> None:
-        """Close first, then comment and label: searches leave labelled tickets out, so a
+        """Close first, then comment and label: the planner leaves labelled tickets out, so a
         run that died after labelling would have left the duplicate open for good. Closed
         but not yet labelled, it is still found, and closing it again only comments and
         labels it."""
@@ -431,34 +376,8 @@ def _numeric(ticket_id: str) -> tuple[int, str]:
     return (int(ticket_id), "") if ticket_id.isdigit() else (0, ticket_id)
 
 
-def _unique(tickets: Sequence[TicketState]) -> list[TicketState]:
-    seen: dict[str, TicketState] = {}
-    for ticket in tickets:
-        seen.setdefault(ticket.key, ticket)
-    return sorted(seen.values(), key=TicketState.age_key)
-
-
-def _links(raw: Any) -> tuple[TicketLink, ...]:
-    """``fields.issuelinks``: each link names the ticket at its other end, inward or outward."""
-    links = []
-    for link in raw or ():
-        other = link.get("outwardIssue") or link.get("inwardIssue") or {}
-        name = (link.get("type") or {}).get("name")
-        if other.get("key") and name:
-            links.append(TicketLink(type=name, key=other["key"]))
-    return tuple(links)
-
-
 def _target_category(transition: Mapping[str, Any]) -> Any:
     return ((transition.get("to") or {}).get("statusCategory") or {}).get("key")
-
-
-def _category(key: str | None, resolution: str | None) -> StatusCategory:
-    """Jira's status category; answers without one count as done when resolved."""
-    for known in _CATEGORIES:
-        if key == known:
-            return known
-    return "done" if resolution else "new"
 
 
 def _pick_resolution(field: Mapping[str, Any] | None) -> str | None:
@@ -466,17 +385,3 @@ def _pick_resolution(field: Mapping[str, Any] | None) -> str | None:
         return None
     allowed = {value.get("name") for value in field.get("allowedValues", [])}
     return next((name for name in _DUPLICATE_RESOLUTIONS if name in allowed), None)
-
-
-def _bulk_errors(errors: Sequence[Mapping[str, Any]]) -> str:
-    parts = []
-    for error in errors:
-        if "elementErrors" not in error:
-            parts.append(str(error.get("message", "")))
-            continue
-        element = error.get("elementErrors") or {}
-        details = list(element.get("errorMessages") or []) + [
-            f"{field}: {text}" for field, text in (element.get("errors") or {}).items()
-        ]
-        parts.append(f"ticket {error.get('failedElementNumber', '?')}: {'; '.join(details)}")
-    return " | ".join(parts)

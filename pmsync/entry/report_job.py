@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from pmsync.adapters.retry import RequestLog
 from pmsync.config.redact import Redactor
 from pmsync.config.schema import Config
 from pmsync.config.settings import Settings
 from pmsync.core.report.periods import default_period
-from pmsync.orchestration.report.produce import produce
+from pmsync.entry.run import produce_report
 
 
 def run(
@@ -25,19 +26,21 @@ def run(
 ) -> str:
     """Publish the digest of ``repos``; one line on what was done."""
     period = default_period(now)
-    done = produce(
+    requests = RequestLog()
+    done = produce_report(
         settings,
         config,
         now=now,
         repos=repos,
         period=period,
         publish_digest=True,
+        requests=requests,
         redactor=redactor,
     )
     assert done.digest is not None  # publish_digest=True always publishes
     outcome, issue = done.digest
     return (
         f"digest {period.month}: {outcome} {issue.ref} "
-        f"({done.report.postmortems} post-mortem(s); requests: {done.requests.summary()})"
+        f"({done.report.postmortems} post-mortem(s); requests: {requests.summary()})"
         + "".join(f"; warning: {warning}" for warning in done.warnings)
     )

@@ -152,13 +152,15 @@ def _interval(every: timedelta) -> str:
 def describe_sync(synced: int, session: Run) -> JobResult:
     """E.g. ``3 post-mortem(s) synced, 2 comment(s) written, 0 ticket(s) created;
     requests: github: 5 reads, 2 writes; jira: 1 read, 0 writes``."""
-    engine = session.engine
-    summary = engine.summary
+    summary = session.record.summary
     text = (
         f"{synced} post-mortem(s) synced, {summary.comments_written} comment(s) written, "
         f"{summary.tickets_created} ticket(s) created; requests: {session.requests.summary()}"
     )
-    problems = [*engine.failures, *(f"{o.change.describe()}: {o.detail}" for o in summary.failed)]
+    problems = [
+        *session.record.failures,
+        *(f"{o.change.describe()}: {o.detail}" for o in summary.failed),
+    ]
     text += "".join(f"; warning: {warning}" for warning in session.warnings)
     if problems:
         text += "; failed: " + "; ".join(problems)
@@ -191,7 +193,7 @@ def sync_job(
             repository=repositories[0],
             redactor=redactor,
         )
-        synced = reconcile.sync(repositories, session.engine, cache)
+        synced = reconcile.sync(repositories, session.context, session.record, cache)
         return describe_sync(synced, session)
 
     return Job("sync", timedelta(minutes=config.worker.sync_every_minutes), run)

@@ -15,8 +15,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from pmsync.adapters.github import GitHubAdapter
-from pmsync.adapters.jira import JiraAdapter
 from pmsync.core.domain.changes import (
     AddRemoteLink,
     Change,
@@ -45,10 +43,12 @@ from pmsync.core.planning.fold import (
     with_tickets,
     without_comment,
 )
+from pmsync.core.planning.matching import without_closed_duplicates
 from pmsync.core.planning.simulate import Simulator
 from pmsync.core.postmortem.action_items import fill_ticket_cells
 from pmsync.core.postmortem.form import Form
 from pmsync.errors import RemoteError
+from pmsync.orchestration.ports import IssueWriter, TicketWriter
 
 log = logging.getLogger(__name__)
 
@@ -114,9 +114,9 @@ class RunSummary:
 
 
 class RemoteApplier:
-    """Applies changes through the adapters."""
+    """Applies changes through GitHub and Jira."""
 
-    def __init__(self, github: GitHubAdapter, jira: JiraAdapter, form: Form | None = None):
+    def __init__(self, github: IssueWriter, jira: TicketWriter, form: Form | None = None):
         self._github = github
         self._jira = jira
         self._form = form
@@ -173,7 +173,9 @@ class RemoteApplier:
 
     def _create_tickets(self, change: CreateTickets, observed: ObservedPostMortem) -> _Result:
         known = {t.key for t in observed.tickets}
-        held = self._jira.create_tickets(change.tickets, claimed=change.claimed)
+        held = without_closed_duplicates(
+            self._jira.create_tickets(change.tickets, claimed=change.claimed)
+        )
         new = [t for t in held if t.key not in known]
         return with_tickets(observed, held), "applied" if new else "in_place"
 

@@ -7,7 +7,7 @@ its own) a sync asks three questions instead: which issues and which comments ch
 since the last sync (GitHub's ``since=``, one listing each per repository) and which
 tickets (``updated >=`` in JQL, one query). It folds the answers into the state it kept of
 each post-mortem and plans that state with the real planner at this run's time; only
-post-mortems whose plan is not empty, or that it cannot vouch for, go to the engine, which
+post-mortems whose plan is not empty, or that it cannot vouch for, go to the reconcile loop, which
 observes them afresh. Nothing is ever written on the strength of the cache.
 
 Why the outcome is the same as without it:
@@ -34,11 +34,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -48,15 +46,21 @@ from pmsync import __version__
 from pmsync.core.domain import identity
 from pmsync.core.domain.model import Frozen, PostMortem
 from pmsync.core.domain.state import (
-    CommentState,
     EarlierPostMortem,
     IssueState,
     ObservedPostMortem,
     TicketState,
 )
+from pmsync.core.planning.matching import closed_as_duplicate
 from pmsync.core.planning.plan import plan
 from pmsync.core.planning.repeat_matching import find_matches
 from pmsync.orchestration import reconcile
+from pmsync.orchestration.cache_changes import (
+    Changes,
+    ask_what_changed,
+    changed_postmortems,
+    current_postmortems,
+)
 
 log = logging.getLogger(__name__)
 
@@ -90,18 +94,6 @@ class CacheFile(Frozen):
     kept: dict[str, Kept]  # those that were in step, by ref
 
 
-@dataclass
-class Changes:
-    """The answers to the three questions: what changed since the last sync."""
-
-    issues: dict[str, IssueState] = field(default_factory=dict)  # by ref
-    comments: dict[str, list[CommentState]] = field(default_factory=dict)  # pmsync's, by ref
-    tickets: list[TicketState] = field(default_factory=list)
-    # The changed issues that are post-mortems (any state), parsed: possible earlier
-    # post-mortems of a repeat.
-    postmortems: list[EarlierPostMortem] = field(default_factory=list)
-
-
 class FileCache:
     """``reconcile.SyncCache`` kept as one JSON file in ``directory``."""
 
@@ -113,32 +105,32 @@ class FileCache:
         # the next run plan again).
         self._today = date.min
         self._full_at: datetime | None = None
-        self._engine: reconcile.Engine | None = None  # the run's, for reading bodies
+        self._run: reconcile.RunContext | None = None  # the run's, for reading bodies
         self._open: dict[str, IssueState] = {}
         self._kept: dict[str, Kept] = {}
 
     # -- reconcile.SyncCache ----------------------------------------------------------------
 
     def to_reconcile(
-        self, repositories: Sequence[str], engine: reconcile.Engine
+        self, repositories: Sequence[str], run: reconcile.RunContext
     ) -> list[IssueState]:
         # One FileCache may serve many runs (the worker's): start this one afresh.
         self._open, self._kept, self._full_at = {}, {}, None
-        self._engine = engine
-        self._fingerprint = fingerprint(repositories, engine)
-        self._today = utc_day(engine.now)
-        previous, why = self._load(engine.now)
+        self._run = run
+        self._fingerprint = fingerprint(repositories, run)
+        self._today = utc_day(run.now)
+        previous, why = self._load(run.now)
         if previous is None:
             log.info("cache: %s; reading every open post-mortem", why)
-            return self._everything(repositories, engine)
+            return self._everything(repositories, run)
         self._full_at = previous.full_at
-        changes = ask_what_changed(previous.synced_at - OVERLAP, repositories, engine)
-        changes.postmortems = changed_postmortems(changes, engine)
-        self._open = current_postmortems(previous.open, changes, engine.config.labels.postmortem)
+        changes = ask_what_changed(previous.synced_at - OVERLAP, repositories, run)
+        changes.postmortems = changed_postmortems(changes, run)
+        self._open = current_postmortems(previous.open, changes, run.config.labels.postmortem)
         due = []
         for ref, issue in self._open.items():
             kept = previous.kept.get(ref)
-            vouched = None if kept is None else vouch(kept, changes, engine)
+            vouched = None if kept is None else vouch(kept, changes, run)
             if vouched is None:
                 due.append(issue)
             else:
@@ -164,18 +156,18 @@ class FileCache:
         # A fresh observation knows of remote links only through the status comment's
         # snapshot; keep what the next run would read.
         fresh = observed.model_copy(update={"remote_linked": ()})
-        read = None if self._engine is None else reconcile.parse(fresh.issue, self._engine)
+        read = None if self._run is None else reconcile.parse(fresh.issue, self._run)
         self._kept[ref] = Kept(
             observed=fresh,
             postmortem=None if read is None else read.postmortem,
             planned_on=self._today,
         )
 
-    def finish(self, engine: reconcile.Engine) -> None:
+    def finish(self, run: reconcile.RunContext) -> None:
         data = CacheFile(
             fingerprint=self._fingerprint,
-            synced_at=engine.now,
-            full_at=self._full_at or engine.now,
+            synced_at=run.now,
+            full_at=self._full_at or run.now,
             open=self._open,
             kept={ref: kept for ref, kept in self._kept.items() if ref in self._open},
         )
@@ -216,77 +208,18 @@ class FileCache:
             raise
 
     def _everything(
-        self, repositories: Sequence[str], engine: reconcile.Engine
+        self, repositories: Sequence[str], run: reconcile.RunContext
     ) -> list[IssueState]:
-        self._full_at = engine.now
-        issues = reconcile.list_open(repositories, engine)
+        self._full_at = run.now
+        issues = reconcile.list_open(repositories, run)
         self._open = {issue.ref: issue for issue in issues}
         return issues
-
-
-# -- the questions ---------------------------------------------------------------------------
-
-
-def ask_what_changed(
-    since: datetime, repositories: Sequence[str], engine: reconcile.Engine
-) -> Changes:
-    """Issues, pmsync's own comments and tickets changed at or after ``since``: one issue
-    listing and one comment listing per repository (those repeats may look in included),
-    and one JQL query over the configured projects."""
-    changes = Changes()
-    me = engine.github.identity()
-    for repo in _watched(repositories, engine):
-        for issue in engine.github.issues_updated_since(repo, since):
-            changes.issues[issue.ref] = issue
-        for number, comment in engine.github.comments_updated_since(repo, since):
-            if comment.author == me:
-                changes.comments.setdefault(f"{repo}#{number}", []).append(comment)
-    minutes = math.ceil((engine.now - since).total_seconds() / 60)
-    changes.tickets = list(engine.jira.tickets_updated(projects(engine), minutes))
-    return changes
-
-
-def _watched(repositories: Sequence[str], engine: reconcile.Engine) -> list[str]:
-    """The synced repositories and those an earlier post-mortem of a repeat may be in."""
-    return list(dict.fromkeys([*repositories, *engine.config.github.repositories]))
-
-
-def projects(engine: reconcile.Engine) -> list[str]:
-    jira = engine.config.jira
-    return sorted({jira.project, *jira.projects_by_service.values()})
-
-
-def changed_postmortems(changes: Changes, engine: reconcile.Engine) -> list[EarlierPostMortem]:
-    """The changed issues that are readable post-mortems, each parsed once. Even one whose
-    text the cache already knows counts: its labels may have been set after the repeat
-    search of the run that last looked (that run searched before it labelled)."""
-    label = engine.config.labels.postmortem
-    found = []
-    for issue in changes.issues.values():
-        parsed = reconcile.parse(issue, engine).postmortem if issue.has_label(label) else None
-        if parsed is not None:
-            found.append(EarlierPostMortem(issue=issue, postmortem=parsed))
-    return found
-
-
-def current_postmortems(
-    known: dict[str, IssueState], changes: Changes, label: str
-) -> dict[str, IssueState]:
-    """The open post-mortems now: those known, as changed (closed or unlabelled ones
-    leave), and any that opened or reopened since."""
-    current = dict(known)
-    for ref, issue in changes.issues.items():
-        if issue.state == "open" and issue.has_label(label):
-            current[ref] = issue
-        else:
-            current.pop(ref, None)
-    return current
 
 
 # -- vouching for a post-mortem ---------------------------------------------------------------
 
 
-def vouch(kept: Kept, changes: Changes, engine: reconcile.Engine) -> Kept | None:
+def vouch(kept: Kept, changes: Changes, run: reconcile.RunContext) -> Kept | None:
     """The kept state with the changes folded in, if its plan is empty now; None when
     the post-mortem needs a reconcile (or the cache cannot tell)."""
     observed = kept.observed
@@ -296,13 +229,13 @@ def vouch(kept: Kept, changes: Changes, engine: reconcile.Engine) -> Kept | None
         # the kept state already). An edit can change what the repeat search must look
         # for, or make an invalid post-mortem valid, which the kept state never searched.
         return None
-    if _repeat_inputs_changed(folded, kept.postmortem, changes, engine):
+    if _repeat_inputs_changed(folded, kept.postmortem, changes, run):
         return None
-    today = utc_day(engine.now)
+    today = utc_day(run.now)
     if folded == observed and kept.planned_on == today:
         return kept  # nothing changed, and the plan was empty today already
-    parsed = reconcile.parse(folded.issue, engine)
-    context = reconcile.plan_context(folded.issue, parsed, engine)
+    parsed = reconcile.parse(folded.issue, run)
+    context = reconcile.plan_context(folded.issue, parsed, run)
     if not plan(folded, parsed, context).empty:
         return None
     return Kept(observed=folded, postmortem=parsed.postmortem, planned_on=today)
@@ -317,7 +250,7 @@ def fold(observed: ObservedPostMortem, changes: Changes) -> ObservedPostMortem:
     label = identity.postmortem_label(issue.repo, issue.number)
     tickets = {ticket.key: ticket for ticket in observed.tickets}
     for ticket in changes.tickets:
-        if label in ticket.labels and identity.DUPLICATE_LABEL not in ticket.labels:
+        if label in ticket.labels and not closed_as_duplicate(ticket):
             tickets[ticket.key] = ticket
         else:
             tickets.pop(ticket.key, None)  # no longer (or never) one of this post-mortem's
@@ -331,7 +264,7 @@ def fold(observed: ObservedPostMortem, changes: Changes) -> ObservedPostMortem:
 
 
 def _repeat_inputs_changed(
-    observed: ObservedPostMortem, pm: PostMortem | None, changes: Changes, engine: reconcile.Engine
+    observed: ObservedPostMortem, pm: PostMortem | None, changes: Changes, run: reconcile.RunContext
 ) -> bool:
     """Whether an earlier post-mortem this one is (or may become) a repeat of changed:
     the repeat search would then have to run again."""
@@ -349,7 +282,7 @@ def _repeat_inputs_changed(
         keys = {ticket.key for ticket in earlier.tickets}
         if any(t.key in keys or label in t.labels for t in changes.tickets):
             return True
-    return pm is not None and _may_become_earlier(observed, pm, changes, candidates, engine)
+    return pm is not None and _may_become_earlier(observed, pm, changes, candidates, run)
 
 
 def _may_become_earlier(
@@ -357,7 +290,7 @@ def _may_become_earlier(
     pm: PostMortem,
     changes: Changes,
     candidates: dict[str, EarlierPostMortem],
-    engine: reconcile.Engine,
+    run: reconcile.RunContext,
 ) -> bool:
     """Whether a changed post-mortem outside the candidates now matches this one."""
     others = [
@@ -365,7 +298,7 @@ def _may_become_earlier(
         for earlier in changes.postmortems
         if earlier.issue.ref != observed.issue.ref and earlier.issue.ref not in candidates
     ]
-    return bool(others) and bool(find_matches(observed.issue, pm, others, engine.config))
+    return bool(others) and bool(find_matches(observed.issue, pm, others, run.config))
 
 
 def _content(issue: IssueState) -> IssueState:
@@ -376,17 +309,17 @@ def _content(issue: IssueState) -> IssueState:
 # -- what the kept states were planned with ----------------------------------------------------
 
 
-def fingerprint(repositories: Sequence[str], engine: reconcile.Engine) -> str:
+def fingerprint(repositories: Sequence[str], run: reconcile.RunContext) -> str:
     """A digest of everything besides GitHub and Jira that decides a plan: pmsync's
     version and templates, the configuration, the form, the sites, pmsync's identity on
     GitHub and the repositories synced. Tokens are not part of it."""
     parts = {
         "pmsync": __version__,
         "templates": _digest_files(sorted(_TEMPLATES.rglob("*.j2"))),
-        "config": engine.config.model_dump(mode="json"),
-        "form": [(f.id, f.label) for f in engine.form.fields],
-        "jira": [engine.jira.server_url, engine.jira.deployment],
-        "identity": engine.github.identity(),
+        "config": run.config.model_dump(mode="json"),
+        "form": [(f.id, f.label) for f in run.form.fields],
+        "jira": [run.jira.server_url, run.jira.deployment],
+        "identity": run.github.identity(),
         "repositories": sorted(repositories),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()

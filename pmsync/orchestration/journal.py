@@ -1,6 +1,6 @@
 """What a run did for each post-mortem, told the moment it is done with one.
 
-``reconcile_all`` goes through each post-mortem inside ``told``; the engine's listener then
+``reconcile_all`` goes through each post-mortem inside ``told``; the run record's listener then
 hears what was applied (on a dry run: simulated) in order, what failed, and the error that
 ended the run there, if one did. The job summary is written from this as the run goes, so
 what was done before an error that ends the run is still shown.
@@ -20,7 +20,7 @@ from pmsync.orchestration.apply import Outcome
 class Reconciled:
     issue: IssueState
     outcomes: tuple[Outcome, ...]  # in the order they were applied
-    failures: tuple[str, ...]  # what the run added to Engine.failures for this post-mortem
+    failures: tuple[str, ...]  # what the run added to RunRecord.failures for this post-mortem
     stopped: BaseException | None = None  # the error that ended the run here
 
     @property

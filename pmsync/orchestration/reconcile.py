@@ -12,15 +12,15 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Protocol
 
-from pmsync.adapters.github import GitHubAdapter
-from pmsync.adapters.jira import JiraAdapter
 from pmsync.config.schema import Config
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.changes import CreateTickets, NewTicket, Plan
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.state import CommentState, IssueState, ObservedPostMortem, TicketState
+from pmsync.core.planning.matching import without_closed_duplicates
 from pmsync.core.planning.plan import PlanContext, plan
 from pmsync.core.planning.simulate import Simulator
 from pmsync.core.postmortem.form import Form
@@ -28,6 +28,7 @@ from pmsync.core.postmortem.lint import check_postmortem
 from pmsync.errors import PmsyncError, RemoteError
 from pmsync.orchestration import journal
 from pmsync.orchestration.apply import Applier, RemoteApplier, RunSummary, SimulatedApplier
+from pmsync.orchestration.ports import GitHub, Jira
 from pmsync.orchestration.repeat_search import RepeatFinder
 from pmsync.orchestration.trust import Trust
 
@@ -40,39 +41,30 @@ class NotSettling(PmsyncError):
     """The plan for a post-mortem did not become empty: a bug in pmsync, named precisely."""
 
 
-@dataclass
-class Engine:
-    """Everything a run needs, built once by the command and passed down."""
+@dataclass(frozen=True)
+class RunContext:
+    """What a run is given: GitHub and Jira (as ports), the configuration and form, the
+    time it runs at, and whether it only shows what it would do. Built once by the entry
+    point; the trust decisions and the repeat search it offers read through its ports and
+    remember their answers for the run."""
 
-    github: GitHubAdapter
-    jira: JiraAdapter
+    github: GitHub
+    jira: Jira
     config: Config
     form: Form
     now: datetime
     dry_run: bool = False
-    summary: RunSummary = field(default_factory=RunSummary)
     show: Callable[[str], None] = print  # where a dry run's plan goes
-    failures: list[str] = field(default_factory=list)  # post-mortems that could not be done
-    # Hears of each post-mortem as the run is done with it (the job summary).
-    on_reconciled: journal.Listener = journal.ignore
-    _trust: Trust | None = field(default=None, init=False, repr=False)
-    _repeats: RepeatFinder | None = field(default=None, init=False, repr=False)
 
-    @property
+    @cached_property
     def trust(self) -> Trust:
         """Trust decisions for this run (permissions are asked once per person)."""
-        if self._trust is None:
-            self._trust = Trust(self.github, self.config)
-        return self._trust
+        return Trust(self.github, self.config)
 
-    @property
+    @cached_property
     def repeats(self) -> RepeatFinder:
         """Earlier post-mortems for repeat detection, searched once for the whole run."""
-        if self._repeats is None:
-            self._repeats = RepeatFinder(
-                self.github, self.jira, self.config, lambda issue: parse(issue, self)
-            )
-        return self._repeats
+        return RepeatFinder(self.github, self.jira, self.config, lambda issue: parse(issue, self))
 
     def applier(self) -> Applier:
         if self.dry_run:
@@ -84,53 +76,63 @@ class Engine:
         return self.jira.server_url
 
 
-def is_trusted(issue: IssueState, engine: Engine) -> bool:
+@dataclass
+class RunRecord:
+    """What a run records as it goes: each change's outcome, the post-mortems it could not
+    do, and who hears of each post-mortem as the run is done with it (the job summary)."""
+
+    listener: journal.Listener = journal.ignore
+    summary: RunSummary = field(default_factory=RunSummary)
+    failures: list[str] = field(default_factory=list)
+
+
+def is_trusted(issue: IssueState, run: RunContext) -> bool:
     """Whose post-mortems may create tickets: trusted authors, or any that a person with
     write access approved with the label (``pmsync.orchestration.trust``)."""
-    return engine.trust.trusted(issue)
+    return run.trust.trusted(issue)
 
 
 def observe(
-    issue: IssueState, engine: Engine, tickets: Sequence[TicketState] | None = None
+    issue: IssueState, run: RunContext, tickets: Sequence[TicketState] | None = None
 ) -> ObservedPostMortem:
     """The issue's own comments and every ticket carrying its post-mortem label (read
     here unless ``tickets`` brings them, read in a batch with others'). The tickets the
     status comment's snapshot records are searched for by id too: read again when the
     batch missed one, as a Cloud search index lagging behind their creation does."""
-    comments = engine.github.bot_comments(issue.repo, issue.number)
+    comments = run.github.bot_comments(issue.repo, issue.number)
     known = markers.last_snapshot(comments).jira_ids
     if tickets is None or not set(known) <= {ticket.id for ticket in tickets}:
         label = identity.postmortem_label(issue.repo, issue.number)
-        tickets = engine.jira.tickets_with_labels([label], known_ids=known)
+        tickets = without_closed_duplicates(run.jira.tickets_with_labels([label], known_ids=known))
     return ObservedPostMortem(issue=issue, bot_comments=comments, tickets=tuple(tickets))
 
 
-def accounts_for(parsed: ParseResult, engine: Engine) -> dict[str, str | None]:
+def accounts_for(parsed: ParseResult, run: RunContext) -> dict[str, str | None]:
     """Owner handle -> Jira account: the people map, else a user search by its e-mail
     (once per address and run), else None."""
     if parsed.postmortem is None:
         return {}
     accounts: dict[str, str | None] = {}
     for item in parsed.postmortem.action_items:
-        person = engine.config.people.get(item.owner.casefold())  # logins ignore case
+        person = run.config.people.get(item.owner.casefold())  # logins ignore case
         if person is None:
             accounts[item.owner] = None
         elif person.jira_account:
             accounts[item.owner] = person.jira_account
         else:
             accounts[item.owner] = (
-                engine.jira.account_for_email(person.email) if person.email else None
+                run.jira.account_for_email(person.email) if person.email else None
             )
     return accounts
 
 
-def plan_context(issue: IssueState, parsed: ParseResult, engine: Engine) -> PlanContext:
+def plan_context(issue: IssueState, parsed: ParseResult, run: RunContext) -> PlanContext:
     return PlanContext(
-        config=engine.config,
-        now=engine.now,
-        accounts=accounts_for(parsed, engine),
-        trusted=is_trusted(issue, engine),
-        field_labels={f.id: f.label for f in engine.form.fields},
+        config=run.config,
+        now=run.now,
+        accounts=accounts_for(parsed, run),
+        trusted=is_trusted(issue, run),
+        field_labels={f.id: f.label for f in run.form.fields},
     )
 
 
@@ -145,18 +147,22 @@ def always(issue: IssueState, parsed: ParseResult, bot_comments: Sequence[Commen
 
 def reconcile(
     issue: IssueState,
-    engine: Engine,
+    run: RunContext,
+    record: RunRecord,
     tickets: Sequence[TicketState] | None = None,
     *,
     check_repeats: RepeatCheck = always,
+    applier: Applier | None = None,
 ) -> ObservedPostMortem:
-    """Bring one post-mortem and its tickets in step; return the state it ends in."""
-    observed = observe(issue, engine, tickets)
-    applier = engine.applier()
-    parsed = parse(observed.issue, engine)
-    ctx = plan_context(observed.issue, parsed, engine)
+    """Bring one post-mortem and its tickets in step; return the state it ends in. What
+    was applied and what failed go into ``record``. ``applier`` executes the changes (by
+    default the run's: ``RunContext.applier``)."""
+    observed = observe(issue, run, tickets)
+    applier = applier if applier is not None else run.applier()
+    parsed = parse(observed.issue, run)
+    ctx = plan_context(observed.issue, parsed, run)
     if ctx.trusted and check_repeats(observed.issue, parsed, observed.bot_comments):
-        found = engine.repeats.observe(observed.issue, parsed, observed.bot_comments)
+        found = run.repeats.observe(observed.issue, parsed, observed.bot_comments)
         observed = observed.model_copy(update={"repeats": found})
     created: set[str] = set()  # item ids this reconcile made tickets for
     for round_number in range(1, MAX_ROUNDS + 1):
@@ -166,20 +172,20 @@ def reconcile(
                 log.info("%s: nothing to do", issue.ref)
             return observed
         _stop_if_created_again(issue, current, created)
-        if engine.dry_run:
-            engine.show(f"{issue.ref}, round {round_number}:\n{_indented(current)}")
+        if run.dry_run:
+            run.show(f"{issue.ref}, round {round_number}:\n{_indented(current)}")
         failed = False
         for change in current.changes:
             observed, outcome = applier.apply(change, observed)
-            engine.summary.add(outcome)
+            record.summary.add(outcome)
             failed = failed or outcome.status == "failed"
         created |= {new.item_id for new in _creates(current)}
         if failed:
             # The next round would plan the refused change again; the next run retries it.
-            engine.failures.append(f"{issue.ref}: a change was refused (see above)")
+            record.failures.append(f"{issue.ref}: a change was refused (see above)")
             return observed
         if observed.issue.body != issue.body:
-            parsed = parse(observed.issue, engine)
+            parsed = parse(observed.issue, run)
             issue = observed.issue
     remaining = plan(observed, parsed, ctx)
     if remaining.empty:  # an edit made during the run took the last round
@@ -207,13 +213,14 @@ def _stop_if_created_again(issue: IssueState, current: Plan, created: set[str]) 
         )
 
 
-def parse(issue: IssueState, engine: Engine) -> ParseResult:
-    return check_postmortem(issue.body, engine.form, engine.config, title=issue.title)
+def parse(issue: IssueState, run: RunContext) -> ParseResult:
+    return check_postmortem(issue.body, run.form, run.config, title=issue.title)
 
 
 def reconcile_all(
     issues: Iterable[IssueState],
-    engine: Engine,
+    run: RunContext,
+    record: RunRecord,
     *,
     tickets: Mapping[str, Sequence[TicketState]] | None = None,
     settled: Callable[[ObservedPostMortem], None] | None = None,
@@ -224,28 +231,29 @@ def reconcile_all(
 
     ``tickets`` (by issue ref) are the post-mortems' tickets when already read;
     ``settled`` hears of each post-mortem that ended in step without a failure;
-    ``check_repeats`` says for which of them to run the repeat search."""
+    ``check_repeats`` says for which of them to run the repeat search. ``record``'s
+    listener hears of each post-mortem as the run is done with it."""
     for issue in issues:
-        failures = len(engine.failures)
+        failures = len(record.failures)
         known = None if tickets is None else tickets.get(issue.ref, ())
-        with journal.told(engine.on_reconciled, issue, engine.summary.outcomes, engine.failures):
+        with journal.told(record.listener, issue, record.summary.outcomes, record.failures):
             try:
-                observed = reconcile(issue, engine, known, check_repeats=check_repeats)
+                observed = reconcile(issue, run, record, known, check_repeats=check_repeats)
             except RemoteError as exc:
                 if not exc.refused:
                     raise
-                _failed(engine, issue, exc)
+                _failed(record, issue, exc)
             except PmsyncError as exc:
-                _failed(engine, issue, exc)
+                _failed(record, issue, exc)
             else:
-                if settled is not None and not engine.dry_run and len(engine.failures) == failures:
+                if settled is not None and not run.dry_run and len(record.failures) == failures:
                     settled(observed)
 
 
 class SyncCache(Protocol):
     """What ``sync`` asks of pmsync's optional local cache (``pmsync.orchestration.cache``)."""
 
-    def to_reconcile(self, repositories: Sequence[str], engine: Engine) -> list[IssueState]:
+    def to_reconcile(self, repositories: Sequence[str], run: RunContext) -> list[IssueState]:
         """The open post-mortems this run must reconcile: all of them, unless the cache
         can vouch that a post-mortem has nothing to do."""
         ...
@@ -254,20 +262,20 @@ class SyncCache(Protocol):
         """A post-mortem whose reconcile ended in step, without a failure."""
         ...
 
-    def finish(self, engine: Engine) -> None:
+    def finish(self, run: RunContext) -> None:
         """The run went through every post-mortem (not called on a dry run)."""
         ...
 
 
 def tickets_by_postmortem(
-    issues: Sequence[IssueState], engine: Engine
+    issues: Sequence[IssueState], run: RunContext
 ) -> dict[str, tuple[TicketState, ...]]:
     """The tickets of every post-mortem in ``issues`` by issue ref, read in batches (100
     post-mortem labels a query, 100 tickets a page) instead of one query each."""
     refs = {identity.postmortem_label(issue.repo, issue.number): issue.ref for issue in issues}
     found: dict[str, list[TicketState]] = {ref: [] for ref in refs.values()}
     if refs:
-        for ticket in engine.jira.tickets_with_labels(sorted(refs)):
+        for ticket in without_closed_duplicates(run.jira.tickets_with_labels(sorted(refs))):
             for label in ticket.labels:
                 if label in refs:
                     found[refs[label]].append(ticket)
@@ -276,7 +284,8 @@ def tickets_by_postmortem(
 
 def sync(
     repositories: Iterable[str],
-    engine: Engine,
+    run: RunContext,
+    record: RunRecord,
     cache: SyncCache | None = None,
     *,
     leave_recent: timedelta | None = None,
@@ -286,40 +295,39 @@ def sync(
     less than that long ago is left out (ADR 3): an event run is likely at work on it."""
     repositories = list(repositories)
     if cache is None:
-        issues = list_open(repositories, engine)
+        issues = list_open(repositories, run)
     else:
-        issues = cache.to_reconcile(repositories, engine)
+        issues = cache.to_reconcile(repositories, run)
     if leave_recent is not None:
-        issues = [issue for issue in issues if not _recently_updated(issue, engine, leave_recent)]
+        issues = [issue for issue in issues if not _recently_updated(issue, run, leave_recent)]
     for repo in repositories:
         count = sum(1 for issue in issues if issue.repo == repo)
         log.info("%s: %d open post-mortem(s) to reconcile", repo, count)
     if issues:
         # One repeat search and one batched ticket read for the whole run, rather than
         # one of each per post-mortem.
-        engine.repeats.prepare(
-            (issue, parse(issue, engine)) for issue in issues if is_trusted(issue, engine)
+        run.repeats.prepare(
+            (issue, parse(issue, run)) for issue in issues if is_trusted(issue, run)
         )
-        tickets = tickets_by_postmortem(issues, engine)
-        reconcile_all(
-            issues, engine, tickets=tickets, settled=cache.settled if cache is not None else None
-        )
-    if cache is not None and not engine.dry_run:
-        cache.finish(engine)
+        tickets = tickets_by_postmortem(issues, run)
+        settled = cache.settled if cache is not None else None
+        reconcile_all(issues, run, record, tickets=tickets, settled=settled)
+    if cache is not None and not run.dry_run:
+        cache.finish(run)
     return len(issues)
 
 
-def list_open(repositories: Sequence[str], engine: Engine) -> list[IssueState]:
+def list_open(repositories: Sequence[str], run: RunContext) -> list[IssueState]:
     """Every open post-mortem of ``repositories``. The repeat search learns of them too,
     so that there it need only look for closed ones."""
-    label = engine.config.labels.postmortem
-    issues = [i for repo in repositories for i in engine.github.open_postmortems(repo, label)]
-    engine.repeats.know_open(repositories, issues)
+    label = run.config.labels.postmortem
+    issues = [i for repo in repositories for i in run.github.open_postmortems(repo, label)]
+    run.repeats.know_open(repositories, issues)
     return issues
 
 
-def _recently_updated(issue: IssueState, engine: Engine, window: timedelta) -> bool:
-    age = engine.now - issue.updated_at
+def _recently_updated(issue: IssueState, run: RunContext, window: timedelta) -> bool:
+    age = run.now - issue.updated_at
     if age >= window:
         return False
     log.info(
@@ -331,9 +339,9 @@ def _recently_updated(issue: IssueState, engine: Engine, window: timedelta) -> b
     return True
 
 
-def _failed(engine: Engine, issue: IssueState, exc: PmsyncError) -> None:
+def _failed(record: RunRecord, issue: IssueState, exc: PmsyncError) -> None:
     log.error("%s: %s", issue.ref, exc)
-    engine.failures.append(f"{issue.ref}: {exc}")
+    record.failures.append(f"{issue.ref}: {exc}")
 
 
 def _indented(current: Plan) -> str:

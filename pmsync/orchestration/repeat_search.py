@@ -14,9 +14,6 @@ import logging
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import timedelta
 
-from pmsync.adapters.github import GitHubAdapter
-from pmsync.adapters.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quoted_label
-from pmsync.adapters.jira import JiraAdapter
 from pmsync.config.schema import Config
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.model import ParseResult, PostMortem
@@ -27,10 +24,13 @@ from pmsync.core.domain.state import (
     RepeatObservation,
     TicketState,
 )
+from pmsync.core.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quoted_label
 from pmsync.core.planning.batches import batches
+from pmsync.core.planning.matching import without_closed_duplicates
 from pmsync.core.planning.repeat_comment import recorded_backlinks
 from pmsync.core.planning.repeat_matching import find_matches, search_labels
 from pmsync.errors import RemoteError
+from pmsync.orchestration.ports import RepeatReads, TicketReader
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +102,8 @@ class RepeatFinder:
 
     def __init__(
         self,
-        github: GitHubAdapter,
-        jira: JiraAdapter,
+        github: RepeatReads,
+        jira: TicketReader,
         config: Config,
         parse: Callable[[IssueState], ParseResult],
     ) -> None:
@@ -228,7 +228,7 @@ class RepeatFinder:
             for ref, e in wanted.items()
         }
         found: dict[str, list[TicketState]] = {ref: [] for ref in wanted}
-        for ticket in self._jira.tickets_with_labels(sorted(by_label)):
+        for ticket in without_closed_duplicates(self._jira.tickets_with_labels(sorted(by_label))):
             for label in ticket.labels:
                 if label in by_label:
                     found[by_label[label]].append(ticket)

@@ -15,10 +15,10 @@ read per person and run.
 from __future__ import annotations
 
 import logging
-from typing import Protocol
 
 from pmsync.config.schema import Config
 from pmsync.core.domain.state import IssueState
+from pmsync.orchestration.ports import PermissionReader
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +27,6 @@ WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
 # The only author associations write access comes with: an owner, a member of the
 # owning organisation, or an invited collaborator. Anyone else has no write access.
 WRITE_ASSOCIATIONS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
-
-
-class PermissionReader(Protocol):
-    """The two GitHub reads trust needs (``GitHubAdapter`` provides them)."""
-
-    def label_added_by(self, repo: str, number: int, label: str) -> str | None: ...
-
-    def permission(self, repo: str, login: str) -> str: ...
 
 
 class Trust:

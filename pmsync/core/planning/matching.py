@@ -138,13 +138,22 @@ def held_elsewhere(claimed: Mapping[int, TicketState], ids: Mapping[int, str]) -
     }
 
 
+def closed_as_duplicate(ticket: TicketState) -> bool:
+    """A ticket pmsync closed as a second ticket for one item (``identity.DUPLICATE_LABEL``):
+    no longer one of its post-mortem's tickets, wherever tickets are read."""
+    return identity.DUPLICATE_LABEL in ticket.labels
+
+
+def without_closed_duplicates(tickets: Iterable[TicketState]) -> tuple[TicketState, ...]:
+    """``tickets`` as read, less those closed as duplicates (``closed_as_duplicate``)."""
+    return tuple(ticket for ticket in tickets if not closed_as_duplicate(ticket))
+
+
 def match_items(
     repo: str, number: int, items: Iterable[ActionItem], tickets: Iterable[TicketState]
 ) -> Board:
     rows = sorted(items, key=lambda item: item.row)
-    ours = sorted(
-        (t for t in tickets if identity.DUPLICATE_LABEL not in t.labels), key=TicketState.age_key
-    )
+    ours = sorted(without_closed_duplicates(tickets), key=TicketState.age_key)
     by_key = {ticket.key: ticket for ticket in ours}
     first = by_ticket_cell(rows, by_key)
     ids = item_ids(repo, number, rows, first)

@@ -101,12 +101,14 @@ def run(args: argparse.Namespace) -> int:
 
 def handle(hint: Hint, session: Run, config: Config) -> int:
     """Reconcile the issue ``hint`` names in a started run; the command's exit code."""
-    if hint.commenter is not None and not session.engine.trust.may_write(hint.repo, hint.commenter):
+    if hint.commenter is not None and not session.context.trust.may_write(
+        hint.repo, hint.commenter
+    ):
         log.info(
             "a command from %s, who has no write access to %s; ignored", hint.commenter, hint.repo
         )
         return 0
-    issue = session.engine.github.issue(hint.repo, hint.number)
+    issue = session.context.github.issue(hint.repo, hint.number)
     if not issue.has_label(config.labels.postmortem):
         log.info("%s has no %r label; ignored", issue.ref, config.labels.postmortem)
         return 0
@@ -116,7 +118,7 @@ def handle(hint: Hint, session: Run, config: Config) -> int:
     ) -> bool:
         return repeats.should_check(hint.event, issue, parsed, config, bot_comments)
 
-    reconcile.reconcile_all([issue], session.engine, check_repeats=check_repeats)
+    reconcile.reconcile_all([issue], session.context, session.record, check_repeats=check_repeats)
     return session.finish()
 
 

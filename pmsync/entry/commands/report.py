@@ -16,8 +16,8 @@ from pmsync.config.loading import load_config
 from pmsync.core.report.output import FORMATS, Format, render_report, to_markdown
 from pmsync.entry import workflow_step as actions_env
 from pmsync.entry.commands.options import add_repos_option
-from pmsync.entry.run import repositories
-from pmsync.orchestration.report.produce import produce, resolve_period
+from pmsync.entry.run import produce_report, repositories
+from pmsync.orchestration.report.produce import resolve_period
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     period = resolve_period(args.since, args.until, args.now)
     repos = repositories(args.repo, config, doing="report on")
     fmt: Format = args.format
-    done = produce(
+    done = produce_report(
         args.settings,
         config,
         now=args.now,

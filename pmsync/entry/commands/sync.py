@@ -51,7 +51,10 @@ def run(args: argparse.Namespace) -> int:
         repository=repos[0],
         redactor=args.redactor,
     )
-    reconcile.sync(repos, session.engine, cache_from(args), leave_recent=scheduled_leave_recent())
+    leave_recent = scheduled_leave_recent()
+    reconcile.sync(
+        repos, session.context, session.record, cache_from(args), leave_recent=leave_recent
+    )
     return session.finish()
 
 

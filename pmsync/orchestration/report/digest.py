@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from pmsync.adapters.github import GitHubAdapter
 from pmsync.config.schema import Config
 from pmsync.core.domain import markers
 from pmsync.core.domain.state import IssueState
 from pmsync.core.render import render
+from pmsync.orchestration.ports import DigestGitHub
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def _same(left: str, right: str) -> bool:
     return left.replace("\r\n", "\n").strip() == right.replace("\r\n", "\n").strip()
 
 
-def find_digest(github: GitHubAdapter, repo: str, label: str, month: str) -> IssueState | None:
+def find_digest(github: DigestGitHub, repo: str, label: str, month: str) -> IssueState | None:
     """The month's digest issue (the oldest, should a person have copied it), open or closed."""
     wanted = digest_marker(month)
     found = [
@@ -68,7 +68,7 @@ def find_digest(github: GitHubAdapter, repo: str, label: str, month: str) -> Iss
 
 
 def publish(
-    github: GitHubAdapter, config: Config, repo: str, month: str, body: str
+    github: DigestGitHub, config: Config, repo: str, month: str, body: str
 ) -> tuple[Outcome, IssueState]:
     """Create the month's digest issue, or edit it when its title or text differ."""
     label = config.labels.digest

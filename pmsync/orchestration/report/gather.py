@@ -4,7 +4,7 @@
   post-mortem opened since the oldest day the report looks at (the repeat lookback before
   the period, or the start of the trend chart), open or closed, 100 results per request.
 - Jira: one batched JQL query per 100 post-mortems (``labels in (…)``, the post-mortem
-  labels), 100 tickets per page, through ``JiraAdapter.tickets_with_labels``.
+  labels), 100 tickets per page, through ``TicketReader.tickets_with_labels``.
 
 Only post-mortems pmsync took on are kept: a readable one when it carries its form labels,
 which pmsync gives only to a valid post-mortem of a trusted or approved author (the test the
@@ -23,19 +23,19 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from pmsync.adapters.github import GitHubAdapter
-from pmsync.adapters.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quoted_label
-from pmsync.adapters.jira import JiraAdapter
 from pmsync.config.schema import Config
 from pmsync.core.domain import identity
 from pmsync.core.domain.model import ParseResult, PostMortem
 from pmsync.core.domain.state import IssueState, TicketState
+from pmsync.core.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quoted_label
 from pmsync.core.planning.batches import batches
+from pmsync.core.planning.matching import without_closed_duplicates
 from pmsync.core.planning.repeat_matching import search_labels
 from pmsync.core.report.cases import ReportInput
 from pmsync.core.report.contents import Period
 from pmsync.core.report.periods import data_since, utc_date
 from pmsync.errors import RemoteError, UsageError
+from pmsync.orchestration.ports import CheckedSearch, ReportReads, TicketReader
 from pmsync.orchestration.repeat_search import carries_form_labels
 from pmsync.orchestration.trust import Trust
 
@@ -54,7 +54,7 @@ def search_queries(repositories: Sequence[str], label: str, since: date) -> list
     return [search_query(s, label, since) for s in batches(repositories, REPOS_PER_QUERY)]
 
 
-def unreadable_repositories(github: GitHubAdapter, repositories: Iterable[str]) -> list[str]:
+def unreadable_repositories(github: CheckedSearch, repositories: Iterable[str]) -> list[str]:
     """Those of ``repositories`` the token cannot read (missing, or private to it), found by
     listing their labels: asked only after a search refused them, to name the culprit."""
     missing = []
@@ -69,7 +69,7 @@ def unreadable_repositories(github: GitHubAdapter, repositories: Iterable[str]) 
 
 
 def _search(
-    github: GitHubAdapter, repositories: Sequence[str], query: str
+    github: CheckedSearch, repositories: Sequence[str], query: str
 ) -> tuple[IssueState, ...]:
     """One search; GitHub's 422 for a repository it cannot search becomes an error naming
     that repository and the fix."""
@@ -88,7 +88,7 @@ def _search(
 
 
 def find_postmortems(
-    github: GitHubAdapter, repositories: Sequence[str], label: str, since: date
+    github: CheckedSearch, repositories: Sequence[str], label: str, since: date
 ) -> tuple[list[IssueState], list[str]]:
     """The post-mortems, oldest first, and a warning for each search that may have left
     some out (the run that asked reports them)."""
@@ -110,14 +110,15 @@ def find_postmortems(
 
 
 def tickets_by_postmortem(
-    jira: JiraAdapter, issues: Iterable[IssueState]
+    jira: TicketReader, issues: Iterable[IssueState]
 ) -> dict[str, tuple[TicketState, ...]]:
-    """Every ticket of each post-mortem (by ``owner/name#n``), read in one batched search."""
+    """Every ticket of each post-mortem (by ``owner/name#n``), read in one batched search;
+    those closed as duplicates are none of its tickets."""
     by_label = {identity.postmortem_label(i.repo, i.number): i.ref for i in issues}
     found: dict[str, list[TicketState]] = {ref: [] for ref in by_label.values()}
     if not by_label:
         return {}
-    for ticket in jira.tickets_with_labels(sorted(by_label)):
+    for ticket in without_closed_duplicates(jira.tickets_with_labels(sorted(by_label))):
         for label in ticket.labels:
             if label in by_label:
                 found[by_label[label]].append(ticket)
@@ -136,8 +137,8 @@ def accepted(issue: IssueState, pm: PostMortem, config: Config) -> bool:
 
 
 def gather(
-    github: GitHubAdapter,
-    jira: JiraAdapter,
+    github: ReportReads,
+    jira: TicketReader,
     config: Config,
     repositories: Sequence[str],
     period: Period,

@@ -1,34 +1,28 @@
-"""Producing the report: read what it needs through a run's clients, compute it, and publish
-the month's digest. What ``pmsync report`` and the worker's report job (``pmsync.entry.report_job``)
-share; the command only handles its arguments and prints.
+"""Producing the report: read what it needs through the clients it is given, compute it, and
+publish the month's digest. What ``pmsync report`` and the worker's report job
+(``pmsync.entry.report_job``) share, through ``pmsync.entry.run.produce_report``, which builds
+the clients; the command only handles its arguments and prints.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
-from pmsync.adapters.retry import RequestLog, RetryPolicy
-from pmsync.config.redact import Redactor
 from pmsync.config.schema import Config
-from pmsync.config.settings import Settings
 from pmsync.core.domain.state import IssueState
+from pmsync.core.postmortem.form import Form
+from pmsync.core.postmortem.lint import check_postmortem
 from pmsync.core.report.build import build_report
 from pmsync.core.report.contents import Period, Report
 from pmsync.core.report.output import to_markdown
 from pmsync.core.report.periods import default_period, utc_date
-from pmsync.entry.run import start_run
 from pmsync.errors import UsageError
-from pmsync.orchestration import reconcile
+from pmsync.orchestration.ports import ReportGitHub, TicketReader
 from pmsync.orchestration.report.digest import Outcome, digest_body, publish
 from pmsync.orchestration.report.gather import gather
-
-log = logging.getLogger(__name__)
 
 
 def resolve_period(since: date | None, until: date | None, now: datetime) -> Period:
@@ -68,55 +62,35 @@ def digest_repository(config: Config, repos: Sequence[str]) -> str:
 class ReportRun:
     report: Report
     digest: tuple[Outcome, IssueState] | None
-    requests: RequestLog
     warnings: list[str]  # what the report may be missing; the caller reports them
 
 
 def produce(
-    settings: Settings,
+    github: ReportGitHub,
+    jira: TicketReader,
     config: Config,
+    form: Form,
     *,
     now: datetime,
     repos: Sequence[str],
     period: Period,
     publish_digest: bool = False,
-    requests: RequestLog | None = None,
-    policy: RetryPolicy | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-    root: Path | None = None,
-    redactor: Redactor | None = None,
 ) -> ReportRun:
-    """Read, compute and (with ``publish_digest``) publish; what the command and the
-    worker's report job share. A GitHub App acts through its installation on the first
-    repository, its token masked by ``redactor``."""
+    """Read, compute and (with ``publish_digest``) publish, through the clients the entry
+    point built (``pmsync.entry.run.produce_report``)."""
     if publish_digest:
         require_one_month(period)
-    session = start_run(
-        settings,
-        config,
-        now=now,
-        requests=requests,
-        policy=policy,
-        sleep=sleep,
-        root=root,
-        repository=repos[0],
-        redactor=redactor,
-    )
-    engine = session.engine
     gathered = gather(
-        engine.github,
-        engine.jira,
+        github,
+        jira,
         config,
         repos,
         period,
-        lambda issue: reconcile.parse(issue, engine),
+        lambda issue: check_postmortem(issue.body, form, config, title=issue.title),
     )
     report = build_report(gathered.inputs, period, now, config, repos)
     digest = None
     if publish_digest:
         body = digest_body(period.month, to_markdown(report, stamped=False))
-        digest = publish(
-            engine.github, config, digest_repository(config, repos), period.month, body
-        )
-    log.info("report: requests: %s", session.requests.summary())
-    return ReportRun(report, digest, session.requests, gathered.warnings)
+        digest = publish(github, config, digest_repository(config, repos), period.month, body)
+    return ReportRun(report, digest, gathered.warnings)
