@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pmsync_sandbox.http import SandboxResponse
-from pmsync_sandbox.jira import catalog, shapes
+from pmsync_sandbox.jira import catalog, issue_shapes, meta_shapes
 from pmsync_sandbox.jira.fields import (
     FieldChanges,
     FieldError,
@@ -64,7 +64,7 @@ def create_issue(call: Call) -> SandboxResponse:
     if changes.errors:
         raise JiraHttpError.bad_request([], changes.errors)
     ticket = _create(call, changes)
-    return respond(201, shapes.created_issue(call.view, ticket))
+    return respond(201, issue_shapes.created_issue(call.view, ticket))
 
 
 def create_issues(call: Call) -> SandboxResponse:
@@ -90,7 +90,7 @@ def create_issues(call: Call) -> SandboxResponse:
                 }
             )
         else:
-            created.append(shapes.created_issue(call.view, _create(call, changes)))
+            created.append(issue_shapes.created_issue(call.view, _create(call, changes)))
     status = 201 if created or not updates else 400
     return respond(status, {"issues": created, "errors": failures})
 
@@ -100,8 +100,8 @@ def create_issues(call: Call) -> SandboxResponse:
 
 def get_issue(call: Call, ref: str) -> SandboxResponse:
     ticket = call.ticket(ref)
-    selection = shapes.FieldSelection(call.list_arg("fields"), "*all")
-    return respond(200, shapes.issue(call.view, call.store, ticket, selection, _expand(call)))
+    selection = issue_shapes.FieldSelection(call.list_arg("fields"), "*all")
+    return respond(200, issue_shapes.issue(call.view, call.store, ticket, selection, _expand(call)))
 
 
 def _apply(call: Call, ticket: Ticket, changes: FieldChanges) -> None:
@@ -128,8 +128,10 @@ def edit_issue(call: Call, ref: str) -> SandboxResponse:
         raise JiraHttpError.bad_request([], changes.errors)
     _apply(call, ticket, changes)
     if call.arg("returnIssue") == "true":
-        selection = shapes.FieldSelection([], "*all")
-        return respond(200, shapes.issue(call.view, call.store, ticket, selection, _expand(call)))
+        selection = issue_shapes.FieldSelection([], "*all")
+        return respond(
+            200, issue_shapes.issue(call.view, call.store, ticket, selection, _expand(call))
+        )
     return respond(204)
 
 
@@ -196,7 +198,7 @@ def list_comments(call: Call, ref: str) -> SandboxResponse:
         comments.reverse()
     start_at, max_results = call.page_window(5000)
     page = comments[start_at : start_at + max_results]
-    body = shapes.comments_page(
+    body = issue_shapes.comments_page(
         call.view, call.store, ticket, page, start_at, len(comments), max_results
     )
     del body["self"]  # the comments resource has no self of its own
@@ -206,13 +208,13 @@ def list_comments(call: Call, ref: str) -> SandboxResponse:
 def add_comment(call: Call, ref: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     comment = _add_comment(call, ticket, _comment_body(call))
-    return respond(201, shapes.comment(call.view, call.store, ticket, comment))
+    return respond(201, issue_shapes.comment(call.view, call.store, ticket, comment))
 
 
 def get_comment(call: Call, ref: str, comment_id: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     comment = _comment(call, ticket, comment_id)
-    return respond(200, shapes.comment(call.view, call.store, ticket, comment))
+    return respond(200, issue_shapes.comment(call.view, call.store, ticket, comment))
 
 
 def edit_comment(call: Call, ref: str, comment_id: str) -> SandboxResponse:
@@ -224,7 +226,7 @@ def edit_comment(call: Call, ref: str, comment_id: str) -> SandboxResponse:
         comment.updated = call.now
         comment.update_author = call.actor.account_id
         ticket.updated = call.now
-    return respond(200, shapes.comment(call.view, call.store, ticket, comment))
+    return respond(200, issue_shapes.comment(call.view, call.store, ticket, comment))
 
 
 # ---- remote links ------------------------------------------------------------------------
@@ -237,8 +239,10 @@ def list_remote_links(call: Call, ref: str) -> SandboxResponse:
         found = next((lk for lk in ticket.remote_links if lk.global_id == global_id), None)
         if found is None:
             raise JiraHttpError.not_found(f"No remote link found with globalId '{global_id}'.")
-        return respond(200, shapes.remote_link(call.view, ticket, found))
-    return respond(200, [shapes.remote_link(call.view, ticket, lk) for lk in ticket.remote_links])
+        return respond(200, issue_shapes.remote_link(call.view, ticket, found))
+    return respond(
+        200, [issue_shapes.remote_link(call.view, ticket, lk) for lk in ticket.remote_links]
+    )
 
 
 def get_remote_link(call: Call, ref: str, link_id: str) -> SandboxResponse:
@@ -246,7 +250,7 @@ def get_remote_link(call: Call, ref: str, link_id: str) -> SandboxResponse:
     found = next((lk for lk in ticket.remote_links if str(lk.id) == link_id), None)
     if found is None:
         raise JiraHttpError.not_found(f"No remote link found with id '{link_id}'.")
-    return respond(200, shapes.remote_link(call.view, ticket, found))
+    return respond(200, issue_shapes.remote_link(call.view, ticket, found))
 
 
 def add_remote_link(call: Call, ref: str) -> SandboxResponse:
@@ -278,19 +282,19 @@ def add_remote_link(call: Call, ref: str) -> SandboxResponse:
         link = RemoteLink(id=call.store.next_remote_link_id(), **values)
         ticket.remote_links.append(link)
         ticket.updated = call.now
-        return respond(201, shapes.remote_link_identifier(call.view, ticket, link))
+        return respond(201, issue_shapes.remote_link_identifier(call.view, ticket, link))
     if existing.model_dump(exclude={"id"}) != values:
         for name, value in values.items():
             setattr(existing, name, value)
         ticket.updated = call.now
-    return respond(200, shapes.remote_link_identifier(call.view, ticket, existing))
+    return respond(200, issue_shapes.remote_link_identifier(call.view, ticket, existing))
 
 
 # ---- issue links -------------------------------------------------------------------------
 
 
 def list_link_types(call: Call) -> SandboxResponse:
-    types = [shapes.link_type(call.view, t) for t in catalog.LINK_TYPES]
+    types = [meta_shapes.link_type(call.view, t) for t in catalog.LINK_TYPES]
     return respond(200, {"issueLinkTypes": types})
 
 
@@ -326,7 +330,7 @@ def list_transitions(call: Call, ref: str) -> SandboxResponse:
     wanted = call.arg("transitionId")
     with_fields = "transitions.fields" in _expand(call)
     available = [
-        shapes.transition(call.view, t, with_fields=with_fields)
+        meta_shapes.transition(call.view, t, with_fields=with_fields)
         for t in catalog.transitions_from(ticket.status)
         if wanted is None or t.id == wanted
     ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from pmsync_sandbox.http import SandboxResponse
-from pmsync_sandbox.jira import catalog, shapes
+from pmsync_sandbox.jira import catalog, field_catalog, meta_shapes, shapes
 from pmsync_sandbox.jira.http import Call, JiraHttpError, respond
 from pmsync_sandbox.jira.store import JiraProject, JiraUser
 
@@ -34,9 +34,11 @@ def list_projects(call: Call) -> SandboxResponse:
     expand = set(call.list_arg("expand"))
     answer = []
     for item in call.store.state.projects.values():
-        entry = shapes.project(call.view, call.store, item, detailed=False)
+        entry = meta_shapes.project(call.view, call.store, item, detailed=False)
         if "issueTypes" in expand:
-            entry["issueTypes"] = [shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES]
+            entry["issueTypes"] = [
+                meta_shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES
+            ]
         if "lead" in expand:
             entry["lead"] = shapes.optional_user(call.view, call.store, item.lead)
         answer.append(entry)
@@ -45,7 +47,7 @@ def list_projects(call: Call) -> SandboxResponse:
 
 def get_project(call: Call, ref: str) -> SandboxResponse:
     item = _project(call, ref)
-    return respond(200, shapes.project(call.view, call.store, item, detailed=True))
+    return respond(200, meta_shapes.project(call.view, call.store, item, detailed=True))
 
 
 # ---- catalog lists -----------------------------------------------------------------------
@@ -60,27 +62,29 @@ def _entry(items: tuple[_E, ...], ref: str, kind: str) -> _E:
 
 
 def list_priorities(call: Call) -> SandboxResponse:
-    return respond(200, [shapes.priority(call.view, p) for p in catalog.PRIORITIES])
+    return respond(200, [meta_shapes.priority(call.view, p) for p in catalog.PRIORITIES])
 
 
 def get_priority(call: Call, ref: str) -> SandboxResponse:
     found = _entry(catalog.PRIORITIES, ref, "priority")
-    return respond(200, shapes.priority(call.view, found))
+    return respond(200, meta_shapes.priority(call.view, found))
 
 
 def list_statuses(call: Call) -> SandboxResponse:
-    return respond(200, [shapes.status(call.view, s) for s in catalog.STATUSES])
+    return respond(200, [meta_shapes.status(call.view, s) for s in catalog.STATUSES])
 
 
 def get_status(call: Call, ref: str) -> SandboxResponse:
     found = catalog.by_id_or_name(catalog.STATUSES, ref)
     if found is None:
         raise JiraHttpError.not_found(f"The status with ID or name '{ref}' does not exist.")
-    return respond(200, shapes.status(call.view, found))
+    return respond(200, meta_shapes.status(call.view, found))
 
 
 def list_status_categories(call: Call) -> SandboxResponse:
-    return respond(200, [shapes.status_category(call.view, c) for c in catalog.STATUS_CATEGORIES])
+    return respond(
+        200, [meta_shapes.status_category(call.view, c) for c in catalog.STATUS_CATEGORIES]
+    )
 
 
 def get_status_category(call: Call, ref: str) -> SandboxResponse:
@@ -88,29 +92,29 @@ def get_status_category(call: Call, ref: str) -> SandboxResponse:
     found = next((c for c in catalog.STATUS_CATEGORIES if folded in (str(c.id), c.key)), None)
     if found is None:
         raise JiraHttpError.not_found(f"The status category with ID or key '{ref}' does not exist.")
-    return respond(200, shapes.status_category(call.view, found))
+    return respond(200, meta_shapes.status_category(call.view, found))
 
 
 def list_resolutions(call: Call) -> SandboxResponse:
-    return respond(200, [shapes.resolution(call.view, r) for r in catalog.RESOLUTIONS])
+    return respond(200, [meta_shapes.resolution(call.view, r) for r in catalog.RESOLUTIONS])
 
 
 def get_resolution(call: Call, ref: str) -> SandboxResponse:
     found = _entry(catalog.RESOLUTIONS, ref, "resolution")
-    return respond(200, shapes.resolution(call.view, found))
+    return respond(200, meta_shapes.resolution(call.view, found))
 
 
 def list_fields(call: Call) -> SandboxResponse:
-    return respond(200, [shapes.field(f) for f in catalog.FIELDS])
+    return respond(200, [meta_shapes.field(f) for f in field_catalog.FIELDS])
 
 
 def list_issue_types(call: Call) -> SandboxResponse:
-    return respond(200, [shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES])
+    return respond(200, [meta_shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES])
 
 
 def get_issue_type(call: Call, ref: str) -> SandboxResponse:
     found = _entry(catalog.ISSUE_TYPES, ref, "issue type")
-    return respond(200, shapes.issue_type(call.view, found))
+    return respond(200, meta_shapes.issue_type(call.view, found))
 
 
 # ---- create metadata ---------------------------------------------------------------------
@@ -133,7 +137,7 @@ def _page(call: Call, key: str, items: list[Any]) -> dict[str, Any]:
 
 def createmeta_issue_types(call: Call, project_ref: str) -> SandboxResponse:
     _project(call, project_ref)
-    items = [shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES]
+    items = [meta_shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES]
     return respond(200, _page(call, "issueTypes", items))
 
 
@@ -147,7 +151,7 @@ def _create_fields(call: Call) -> list[dict[str, Any]]:
     view = call.view
 
     def meta(field_id: str, required: bool, operations: list[str], **extra: Any) -> dict[str, Any]:
-        info = catalog.FIELDS_BY_ID[field_id]
+        info = field_catalog.FIELDS_BY_ID[field_id]
         entry = {
             "required": required,
             "schema": dict(info.schema),
@@ -165,7 +169,7 @@ def _create_fields(call: Call) -> list[dict[str, Any]]:
             "issuetype",
             True,
             [],
-            allowedValues=[shapes.issue_type(view, t) for t in catalog.ISSUE_TYPES],
+            allowedValues=[meta_shapes.issue_type(view, t) for t in catalog.ISSUE_TYPES],
         ),
         meta("project", True, ["set"]),
         meta("summary", True, ["set"]),
@@ -174,8 +178,8 @@ def _create_fields(call: Call) -> list[dict[str, Any]]:
             "priority",
             False,
             ["set"],
-            allowedValues=[shapes.priority(view, p) for p in catalog.PRIORITIES],
-            defaultValue=shapes.priority(view, catalog.DEFAULT_PRIORITY),
+            allowedValues=[meta_shapes.priority(view, p) for p in catalog.PRIORITIES],
+            defaultValue=meta_shapes.priority(view, catalog.DEFAULT_PRIORITY),
         ),
         meta("labels", False, ["add", "set", "remove"]),
         meta("duedate", False, ["set"]),

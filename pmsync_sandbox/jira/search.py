@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pmsync_sandbox.http import SandboxResponse
+from pmsync_sandbox.jira import issue_shapes
 from pmsync_sandbox.jira import jql_parse as jql
-from pmsync_sandbox.jira import shapes
 from pmsync_sandbox.jira.http import Call, JiraHttpError, error_body, respond
 from pmsync_sandbox.jira.jql_eval import (
     CompiledQuery,
@@ -149,7 +149,7 @@ def _names_and_schema(
     if not expand & {"names", "schema"}:
         return
     field_ids = {f for issue in issues for f in issue.get("fields", {})}
-    names, schema = shapes.names_and_schema(sorted(field_ids))
+    names, schema = issue_shapes.names_and_schema(sorted(field_ids))
     if "names" in expand:
         answer["names"] = names
     if "schema" in expand:
@@ -164,9 +164,9 @@ def search(call: Call) -> SandboxResponse:
     found, warnings = _run(call, params, call.store.tickets(), v2_errors=True)
     max_results = min(params.max_results if params.max_results is not None else 50, V2_MAX_RESULTS)
     page = found[params.start_at : params.start_at + max_results]
-    selection = shapes.FieldSelection(params.fields, "*navigable")
+    selection = issue_shapes.FieldSelection(params.fields, "*navigable")
     issues = [
-        shapes.issue(call.view, call.store, t, selection, params.expand, in_search=True)
+        issue_shapes.issue(call.view, call.store, t, selection, params.expand, in_search=True)
         for t in page
     ]
     answer: dict[str, Any] = {
@@ -191,7 +191,7 @@ def search_jql(call: Call) -> SandboxResponse:
     params = _params(call)
     candidates = call.store.indexed_tickets(params.reconcile)
     found, _ = _run(call, params, candidates, v2_errors=False)
-    selection = shapes.FieldSelection(params.fields, "id")
+    selection = issue_shapes.FieldSelection(params.fields, "id")
     lean = not selection.base and selection.explicit <= {"id", "key"}
     limit = JQL_MAX_ID_RESULTS if lean else JQL_MAX_RESULTS
     max_results = min(params.max_results if params.max_results is not None else 50, limit)
@@ -201,7 +201,7 @@ def search_jql(call: Call) -> SandboxResponse:
         issues = [{"id": t.id} for t in page]
     else:
         issues = [
-            shapes.issue(call.view, call.store, t, selection, params.expand, in_search=True)
+            issue_shapes.issue(call.view, call.store, t, selection, params.expand, in_search=True)
             for t in page
         ]
     answer: dict[str, Any] = {"issues": issues}
