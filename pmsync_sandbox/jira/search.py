@@ -15,15 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from pmsync_sandbox.http import SandboxResponse
-from pmsync_sandbox.jira import issue_shapes
-from pmsync_sandbox.jira import jql_parse as jql
+from pmsync_sandbox.jira import issue_shapes, jql_parse
 from pmsync_sandbox.jira.http import Call, JiraHttpError, error_body, respond
-from pmsync_sandbox.jira.jql_eval import (
-    CompiledQuery,
-    JqlContext,
-    JqlValidationError,
-    compile_query,
-)
+from pmsync_sandbox.jira.jql_errors import JqlSyntaxError, JqlValidationError
+from pmsync_sandbox.jira.jql_eval import CompiledQuery, JqlContext, compile_query
 from pmsync_sandbox.jira.store import Ticket
 
 SEARCH_REMOVED = (
@@ -128,9 +123,9 @@ def _run(
     validation_shape: dict[str, Any] = {"warningMessages": []} if v2_errors else {"errors": {}}
     try:
         compiled: CompiledQuery = compile_query(
-            jql.parse(params.jql), JqlContext(call.store, call.now, call.actor, call.cloud)
+            jql_parse.parse(params.jql), JqlContext(call.store, call.now, call.actor, call.cloud)
         )
-    except jql.JqlSyntaxError as error:
+    except JqlSyntaxError as error:
         raise JiraHttpError.bad_request([str(error)]) from None
     except JqlValidationError as error:
         raise JiraHttpError(400, {"errorMessages": error.messages, **validation_shape}) from None
