@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from pmsync.errors import ConfigError
 from pmsync_sandbox.clock import SandboxClock
-from pmsync_sandbox.control import ControlApi
+from pmsync_sandbox.control import ControlApi, JiraControls
 from pmsync_sandbox.faults import Fault, FaultPlan
 from pmsync_sandbox.github.service import GithubService
 from pmsync_sandbox.http import SandboxRequest, SandboxResponse
@@ -47,13 +47,9 @@ class Service(Protocol):
     def reset(self) -> None: ...
 
 
-class JiraLike(Service, Protocol):
+class JiraLike(Service, JiraControls, Protocol):
     """What the server and the control API need from the Jira emulator."""
 
-    def add_user(
-        self, account_id: str, name: str, display_name: str, email: str, token: str | None = None
-    ) -> None: ...
-    def add_project(self, key: str, name: str) -> None: ...
     def credentials(self, account_id: str) -> tuple[str, str]: ...
 
 

@@ -85,7 +85,6 @@ PENDING_VIOLATIONS = {
     "pmsync.orchestration.report.produce (orchestration) imports up: pmsync.entry.run (entry)",
 }
 PENDING_CYCLES = [
-    ["pmsync_sandbox.control", "pmsync_sandbox.server"],
     ["entry", "orchestration"],
 ]
 
