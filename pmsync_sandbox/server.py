@@ -54,7 +54,7 @@ class JiraLike(Service, JiraControls, Protocol):
 
 
 @dataclass
-class Outcome:
+class DispatchOutcome:
     """What to send back: ``response`` after ``delay_s`` seconds, or drop the connection."""
 
     response: SandboxResponse | None
@@ -146,7 +146,7 @@ class SandboxApp:
 
     def dispatch(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes, host: str
-    ) -> Outcome:
+    ) -> DispatchOutcome:
         split = urlsplit(target)
         prefix, _, rest = split.path.lstrip("/").partition("/")
         request = SandboxRequest(
@@ -162,19 +162,21 @@ class SandboxApp:
                 response = self.control.handle(request)
                 if method not in SAFE_METHODS:
                     self._save_after_change()
-            return Outcome(response)
+            return DispatchOutcome(response)
         service = self.services.get(prefix)
         if service is None:
-            return Outcome(SandboxResponse(404, {"message": f"Not Found: no service at /{prefix}"}))
+            return DispatchOutcome(
+                SandboxResponse(404, {"message": f"Not Found: no service at /{prefix}"})
+            )
         with self.lock:
             return self._serve(prefix, service, request)
 
-    def _serve(self, name: str, service: Service, request: SandboxRequest) -> Outcome:
+    def _serve(self, name: str, service: Service, request: SandboxRequest) -> DispatchOutcome:
         delay_s = self.latency_ms / 1000
         fault = self.faults.pick(name, request.method, request.path)
         if fault is not None and fault.spec.action == "reset":
             self._log(name, request, None, fault)
-            return Outcome(None, delay_s)
+            return DispatchOutcome(None, delay_s)
         if fault is not None and fault.spec.action == "status":
             response = fault_response(service, fault)
         else:
@@ -184,7 +186,7 @@ class SandboxApp:
             if fault is not None:
                 delay_s += fault.spec.delay_ms / 1000
         self._log(name, request, response.status, fault)
-        return Outcome(response, delay_s)
+        return DispatchOutcome(response, delay_s)
 
     @staticmethod
     def _call(service: Service, request: SandboxRequest) -> SandboxResponse:

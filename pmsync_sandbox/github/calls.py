@@ -59,7 +59,7 @@ def too_long(resource: str, field: str, maximum: int) -> GithubError:
 
 
 @dataclass(frozen=True)
-class Call:
+class GitHubCall:
     """One authenticated request on its way through a handler."""
 
     request: SandboxRequest
@@ -86,7 +86,7 @@ class Call:
         return body
 
 
-Handler = Callable[[Call], SandboxResponse]
+Handler = Callable[[GitHubCall], SandboxResponse]
 
 
 @dataclass(frozen=True)
@@ -108,13 +108,13 @@ def _int_arg(text: str | None, default: int) -> int:
         return default
 
 
-def page_numbers(call: Call) -> tuple[int, int]:
+def page_numbers(call: GitHubCall) -> tuple[int, int]:
     """``page`` (from 1) and ``per_page`` (1 to 100, default 30) as GitHub reads them."""
     per_page = min(max(_int_arg(call.arg("per_page"), 30), 1), 100)
     return max(_int_arg(call.arg("page"), 1), 1), per_page
 
 
-def page_of(call: Call, items: list[_T]) -> tuple[list[_T], dict[str, str]]:
+def page_of(call: GitHubCall, items: list[_T]) -> tuple[list[_T], dict[str, str]]:
     """One page of ``items`` and the ``Link`` header GitHub sends with it."""
     page, per_page = page_numbers(call)
     last = max(math.ceil(len(items) / per_page), 1)
@@ -137,7 +137,7 @@ def page_of(call: Call, items: list[_T]) -> tuple[list[_T], dict[str, str]]:
     return chosen, {"Link": ", ".join(links)}
 
 
-def since_arg(call: Call, resource: str) -> str | None:
+def since_arg(call: GitHubCall, resource: str) -> str | None:
     """The ``since`` parameter as a GitHub timestamp; 422 when it is no time."""
     text = call.arg("since")
     if not text:

@@ -5,14 +5,14 @@ comment; only the author or someone with push access may change a comment.
 
 from __future__ import annotations
 
-from pmsync_sandbox.github.calls import Call, json_response, page_of, since_arg
+from pmsync_sandbox.github.calls import GitHubCall, json_response, page_of, since_arg
 from pmsync_sandbox.github.lookups import Lookups, body_text
 from pmsync_sandbox.github.store import Account, Repository
 from pmsync_sandbox.http import SandboxResponse
 
 
 class CommentEndpoints(Lookups):
-    def list_repo_comments(self, call: Call) -> SandboxResponse:
+    def list_repo_comments(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         since = since_arg(call, "IssueComment")
         selected = [c for c in repo.comments.values() if since is None or c.updated_at >= since]
@@ -24,7 +24,7 @@ class CommentEndpoints(Lookups):
         page, headers = page_of(call, selected)
         return json_response([call.render.comment(repo, c) for c in page], 200, headers)
 
-    def list_issue_comments(self, call: Call) -> SandboxResponse:
+    def list_issue_comments(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         issue = self.issue(call, repo)
         since = since_arg(call, "IssueComment")
@@ -36,11 +36,11 @@ class CommentEndpoints(Lookups):
         page, headers = page_of(call, selected)
         return json_response([call.render.comment(repo, c) for c in page], 200, headers)
 
-    def get_comment(self, call: Call) -> SandboxResponse:
+    def get_comment(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         return json_response(call.render.comment(repo, self.comment(call, repo)))
 
-    def create_comment(self, call: Call) -> SandboxResponse:
+    def create_comment(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         issue = self.issue(call, repo)
         text = body_text(call.object_body().get("body"), "IssueComment", required=True)
@@ -49,7 +49,7 @@ class CommentEndpoints(Lookups):
         data = call.render.comment(repo, comment)
         return json_response(data, 201, {"Location": data["url"]})
 
-    def edit_comment(self, call: Call) -> SandboxResponse:
+    def edit_comment(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         comment = self.comment(call, repo)
         self._require_author_or_writer(repo, call.viewer, comment.user)
@@ -58,7 +58,7 @@ class CommentEndpoints(Lookups):
         self.store.edit_comment(repo, comment, text, call.now)
         return json_response(call.render.comment(repo, comment))
 
-    def delete_comment(self, call: Call) -> SandboxResponse:
+    def delete_comment(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         comment = self.comment(call, repo)
         self._require_author_or_writer(repo, call.viewer, comment.user)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pmsync_sandbox.github.calls import (
-    Call,
+    GitHubCall,
     GithubError,
     by_number,
     invalid,
@@ -38,7 +38,7 @@ class IssueChanges:
 
 
 class IssueEndpoints(Lookups):
-    def list_issues(self, call: Call) -> SandboxResponse:
+    def list_issues(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         state = call.arg("state") or "open"
         if state not in ("open", "closed", "all"):
@@ -62,11 +62,11 @@ class IssueEndpoints(Lookups):
         page, headers = page_of(call, ordered)
         return json_response([call.render.issue(repo, issue) for issue in page], 200, headers)
 
-    def get_issue(self, call: Call) -> SandboxResponse:
+    def get_issue(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         return json_response(call.render.issue(repo, self.issue(call, repo)))
 
-    def create_issue(self, call: Call) -> SandboxResponse:
+    def create_issue(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         body = call.object_body()
         title = body.get("title")
@@ -86,7 +86,7 @@ class IssueEndpoints(Lookups):
         data = call.render.issue(repo, issue)
         return json_response(data, 201, {"Location": data["url"]})
 
-    def edit_issue(self, call: Call) -> SandboxResponse:
+    def edit_issue(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         issue = self.issue(call, repo)
         body = call.object_body()
@@ -108,14 +108,14 @@ class IssueEndpoints(Lookups):
             store.set_assignees(repo, issue, changes.assignees, now)
         return json_response(call.render.issue(repo, issue))
 
-    def list_issue_events(self, call: Call) -> SandboxResponse:
+    def list_issue_events(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         issue = self.issue(call, repo)
         events = [e for e in repo.events if e.issue_number == issue.number]
         page, headers = page_of(call, events)
         return json_response([call.render.event(repo, e) for e in page], 200, headers)
 
-    def get_issue_event(self, call: Call) -> SandboxResponse:
+    def get_issue_event(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         event = by_number(
             call.params["id"], lambda number: next((e for e in repo.events if e.id == number), None)

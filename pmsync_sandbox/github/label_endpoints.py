@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmsync_sandbox.github.calls import Call, GithubError, invalid, json_response, page_of, too_long
+from pmsync_sandbox.github.calls import (
+    GitHubCall,
+    GithubError,
+    invalid,
+    json_response,
+    page_of,
+    too_long,
+)
 from pmsync_sandbox.github.lookups import Lookups, check_label_name, label_names
 from pmsync_sandbox.github.store import Issue, Repository
 from pmsync_sandbox.http import SandboxResponse
@@ -19,24 +26,24 @@ HEX_COLOR = frozenset("0123456789abcdefABCDEF")
 class LabelEndpoints(Lookups):
     # --- an issue's labels ----------------------------------------------------------
 
-    def list_issue_labels(self, call: Call) -> SandboxResponse:
+    def list_issue_labels(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         return self._issue_labels(call, repo, self.issue(call, repo))
 
-    def add_issue_labels(self, call: Call) -> SandboxResponse:
+    def add_issue_labels(self, call: GitHubCall) -> SandboxResponse:
         return self._put_issue_labels(call, keep_present=True)
 
-    def set_issue_labels(self, call: Call) -> SandboxResponse:
+    def set_issue_labels(self, call: GitHubCall) -> SandboxResponse:
         return self._put_issue_labels(call, keep_present=False)
 
-    def clear_issue_labels(self, call: Call) -> SandboxResponse:
+    def clear_issue_labels(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         issue = self.issue(call, repo)
         self.require_write(repo, call.viewer)
         self.store.set_issue_labels(repo, issue, [], call.viewer.login, call.now)
         return SandboxResponse(204)
 
-    def remove_issue_label(self, call: Call) -> SandboxResponse:
+    def remove_issue_label(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         issue = self.issue(call, repo)
         self.require_write(repo, call.viewer)
@@ -47,12 +54,12 @@ class LabelEndpoints(Lookups):
         self.store.set_issue_labels(repo, issue, kept, call.viewer.login, call.now)
         return self._issue_labels(call, repo, issue)
 
-    def _issue_labels(self, call: Call, repo: Repository, issue: Issue) -> SandboxResponse:
+    def _issue_labels(self, call: GitHubCall, repo: Repository, issue: Issue) -> SandboxResponse:
         labels = [label for name in issue.labels if (label := repo.label(name)) is not None]
         page, headers = page_of(call, labels)
         return json_response([call.render.label(repo, label) for label in page], 200, headers)
 
-    def _put_issue_labels(self, call: Call, *, keep_present: bool) -> SandboxResponse:
+    def _put_issue_labels(self, call: GitHubCall, *, keep_present: bool) -> SandboxResponse:
         """The labels the body names, added to the issue's own or in place of them."""
         repo = self.repo(call)
         issue = self.issue(call, repo)
@@ -64,17 +71,17 @@ class LabelEndpoints(Lookups):
 
     # --- a repository's labels ------------------------------------------------------
 
-    def list_labels(self, call: Call) -> SandboxResponse:
+    def list_labels(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         labels = sorted(repo.labels.values(), key=lambda label: label.name.lower())
         page, headers = page_of(call, labels)
         return json_response([call.render.label(repo, label) for label in page], 200, headers)
 
-    def get_label(self, call: Call) -> SandboxResponse:
+    def get_label(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         return json_response(call.render.label(repo, self.label(call, repo)))
 
-    def create_label(self, call: Call) -> SandboxResponse:
+    def create_label(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         self.require_write(repo, call.viewer)
         body = call.object_body()
@@ -90,7 +97,7 @@ class LabelEndpoints(Lookups):
         data = call.render.label(repo, label)
         return json_response(data, 201, {"Location": data["url"]})
 
-    def edit_label(self, call: Call) -> SandboxResponse:
+    def edit_label(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         label = self.label(call, repo)
         self.require_write(repo, call.viewer)
@@ -111,7 +118,7 @@ class LabelEndpoints(Lookups):
         label.color, label.description = color, description
         return json_response(call.render.label(repo, label))
 
-    def delete_label(self, call: Call) -> SandboxResponse:
+    def delete_label(self, call: GitHubCall) -> SandboxResponse:
         repo = self.repo(call)
         label = self.label(call, repo)
         self.require_write(repo, call.viewer)

@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmsync_sandbox.github.calls import Call, GithubError, by_number, invalid, not_found, too_long
+from pmsync_sandbox.github.calls import (
+    GitHubCall,
+    GithubError,
+    by_number,
+    invalid,
+    not_found,
+    too_long,
+)
 from pmsync_sandbox.github.store import Account, Comment, GithubStore, Issue, Label, Repository
 
 MAX_BODY = 65536  # characters, for issue and comment bodies
@@ -20,22 +27,22 @@ class Lookups:
     def __init__(self, store: GithubStore) -> None:
         self.store = store
 
-    def repo(self, call: Call) -> Repository:
+    def repo(self, call: GitHubCall) -> Repository:
         repo = self.store.repo(call.params["owner"], call.params["repo"])
         if repo is None:
             raise not_found()
         return repo
 
     @staticmethod
-    def issue(call: Call, repo: Repository) -> Issue:
+    def issue(call: GitHubCall, repo: Repository) -> Issue:
         return by_number(call.params["number"], repo.issues.get)
 
     @staticmethod
-    def comment(call: Call, repo: Repository) -> Comment:
+    def comment(call: GitHubCall, repo: Repository) -> Comment:
         return by_number(call.params["id"], repo.comments.get)
 
     @staticmethod
-    def label(call: Call, repo: Repository) -> Label:
+    def label(call: GitHubCall, repo: Repository) -> Label:
         label = repo.label(call.params["name"])
         if label is None:
             raise not_found()

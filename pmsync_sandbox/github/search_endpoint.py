@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from pmsync_sandbox.github.calls import (
-    Call,
+    GitHubCall,
     GithubError,
     invalid,
     json_response,
@@ -21,7 +21,7 @@ MAX_SEARCH_RESULTS = 1000
 
 
 class SearchEndpoint(Lookups):
-    def search_issues(self, call: Call) -> SandboxResponse:
+    def search_issues(self, call: GitHubCall) -> SandboxResponse:
         text = call.arg("q")
         if not text:
             raise invalid("Search", "q", "missing")

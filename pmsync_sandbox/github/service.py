@@ -20,8 +20,8 @@ from typing import Any
 from pmsync_sandbox.github.account_endpoints import AccountEndpoints
 from pmsync_sandbox.github.calls import (
     DOCS,
-    Call,
     Endpoint,
+    GitHubCall,
     GithubError,
     Handler,
     json_response,
@@ -127,7 +127,9 @@ class GithubService:
                 )
             base = request.base_url
             web = base.rsplit("/", 1)[0] if base.count("/") > 2 else base
-            call = Call(request, found[1], viewer, Renderer(self.store, base, web), timestamp(now))
+            call = GitHubCall(
+                request, found[1], viewer, Renderer(self.store, base, web), timestamp(now)
+            )
             response = found[0].handler(call)
         except GithubError as error:
             response = json_response(error.body(doc), error.status)

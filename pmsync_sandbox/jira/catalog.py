@@ -30,7 +30,7 @@ class Status:
 
 
 @dataclass(frozen=True)
-class Priority:
+class JiraPriority:
     id: str
     name: str
     description: str
@@ -92,7 +92,7 @@ STATUSES = (TO_DO, IN_PROGRESS, DONE)
 INITIAL_STATUS = TO_DO
 
 PRIORITIES = (
-    Priority(
+    JiraPriority(
         "1",
         "Highest",
         "This problem will block progress.",
@@ -100,7 +100,7 @@ PRIORITIES = (
         "/images/icons/priorities/highest.svg",
         5,
     ),
-    Priority(
+    JiraPriority(
         "2",
         "High",
         "Serious problem that could block progress.",
@@ -108,7 +108,7 @@ PRIORITIES = (
         "/images/icons/priorities/high.svg",
         4,
     ),
-    Priority(
+    JiraPriority(
         "3",
         "Medium",
         "Has the potential to affect progress.",
@@ -116,7 +116,7 @@ PRIORITIES = (
         "/images/icons/priorities/medium.svg",
         3,
     ),
-    Priority(
+    JiraPriority(
         "4",
         "Low",
         "Minor problem or easily worked around.",
@@ -124,7 +124,7 @@ PRIORITIES = (
         "/images/icons/priorities/low.svg",
         2,
     ),
-    Priority(
+    JiraPriority(
         "5",
         "Lowest",
         "Trivial problem with little or no impact on progress.",
@@ -173,7 +173,7 @@ TRANSITIONS = (
 )
 
 
-class Entry(Protocol):
+class CatalogEntry(Protocol):
     """What every catalog entry has."""
 
     @property
@@ -183,7 +183,7 @@ class Entry(Protocol):
     def name(self) -> str: ...
 
 
-_E = TypeVar("_E", bound=Entry)
+_E = TypeVar("_E", bound=CatalogEntry)
 
 
 def by_id_or_name(items: tuple[_E, ...], ref: str) -> _E | None:

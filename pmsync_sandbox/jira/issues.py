@@ -18,24 +18,24 @@ from pmsync_sandbox.jira.fields import (
     cannot_set,
     reference,
 )
-from pmsync_sandbox.jira.http import Call, JiraHttpError, error_body, respond
+from pmsync_sandbox.jira.http import JiraCall, JiraHttpError, error_body, respond
 from pmsync_sandbox.jira.store import JiraComment, RemoteLink, RichText, Ticket
 
 BULK_LIMIT = 50
 
 
-def _reader(call: Call) -> FieldReader:
+def _reader(call: JiraCall) -> FieldReader:
     return FieldReader(call.store, version=call.view.version, cloud=call.cloud)
 
 
-def _expand(call: Call) -> set[str]:
+def _expand(call: JiraCall) -> set[str]:
     return set(call.list_arg("expand"))
 
 
 # ---- create ------------------------------------------------------------------------------
 
 
-def _create(call: Call, changes: FieldChanges) -> Ticket:
+def _create(call: JiraCall, changes: FieldChanges) -> Ticket:
     assert changes.project is not None and changes.issue_type is not None  # checked by caller
     values = changes.values
     ticket = call.store.new_ticket(
@@ -59,7 +59,7 @@ def _create(call: Call, changes: FieldChanges) -> Ticket:
     return ticket
 
 
-def create_issue(call: Call) -> SandboxResponse:
+def create_issue(call: JiraCall) -> SandboxResponse:
     changes = _reader(call).for_create(call.body())
     if changes.errors:
         raise JiraHttpError.bad_request([], changes.errors)
@@ -67,7 +67,7 @@ def create_issue(call: Call) -> SandboxResponse:
     return respond(201, issue_shapes.created_issue(call.view, ticket))
 
 
-def create_issues(call: Call) -> SandboxResponse:
+def create_issues(call: JiraCall) -> SandboxResponse:
     body = call.object_body()
     updates = body.get("issueUpdates")
     if not isinstance(updates, list):
@@ -98,13 +98,13 @@ def create_issues(call: Call) -> SandboxResponse:
 # ---- read and edit -----------------------------------------------------------------------
 
 
-def get_issue(call: Call, ref: str) -> SandboxResponse:
+def get_issue(call: JiraCall, ref: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     selection = issue_shapes.FieldSelection(call.list_arg("fields"), "*all")
     return respond(200, issue_shapes.issue(call.view, call.store, ticket, selection, _expand(call)))
 
 
-def _apply(call: Call, ticket: Ticket, changes: FieldChanges) -> None:
+def _apply(call: JiraCall, ticket: Ticket, changes: FieldChanges) -> None:
     """Write the changes; stamp ``updated`` only if a value really changed."""
     new_values = dict(changes.values)
     if changes.label_ops or "labels" in new_values:
@@ -121,7 +121,7 @@ def _apply(call: Call, ticket: Ticket, changes: FieldChanges) -> None:
         ticket.updated = call.now
 
 
-def edit_issue(call: Call, ref: str) -> SandboxResponse:
+def edit_issue(call: JiraCall, ref: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     changes = _reader(call).for_edit(call.body())
     if changes.errors:
@@ -135,7 +135,7 @@ def edit_issue(call: Call, ref: str) -> SandboxResponse:
     return respond(204)
 
 
-def assign_issue(call: Call, ref: str) -> SandboxResponse:
+def assign_issue(call: JiraCall, ref: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     body = call.body()
     changes = FieldChanges()
@@ -159,7 +159,7 @@ def _unassigns(body: object) -> bool:
 # ---- comments ----------------------------------------------------------------------------
 
 
-def _add_comment(call: Call, ticket: Ticket, body: RichText) -> JiraComment:
+def _add_comment(call: JiraCall, ticket: Ticket, body: RichText) -> JiraComment:
     comment = JiraComment(
         id=call.store.next_comment_id(),
         author=call.actor.account_id,
@@ -173,7 +173,7 @@ def _add_comment(call: Call, ticket: Ticket, body: RichText) -> JiraComment:
     return comment
 
 
-def _comment_body(call: Call) -> RichText:
+def _comment_body(call: JiraCall) -> RichText:
     body = call.object_body()
     try:
         text = _reader(call).rich_text(body.get("body"))
@@ -184,14 +184,14 @@ def _comment_body(call: Call) -> RichText:
     return text
 
 
-def _comment(call: Call, ticket: Ticket, comment_id: str) -> JiraComment:
+def _comment(call: JiraCall, ticket: Ticket, comment_id: str) -> JiraComment:
     found = next((c for c in ticket.comments if c.id == comment_id), None)
     if found is None:
         raise JiraHttpError.not_found(f"Can not find a comment for the id: {comment_id}.")
     return found
 
 
-def list_comments(call: Call, ref: str) -> SandboxResponse:
+def list_comments(call: JiraCall, ref: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     comments = list(ticket.comments)
     if call.arg("orderBy") == "-created":
@@ -205,19 +205,19 @@ def list_comments(call: Call, ref: str) -> SandboxResponse:
     return respond(200, body)
 
 
-def add_comment(call: Call, ref: str) -> SandboxResponse:
+def add_comment(call: JiraCall, ref: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     comment = _add_comment(call, ticket, _comment_body(call))
     return respond(201, issue_shapes.comment(call.view, call.store, ticket, comment))
 
 
-def get_comment(call: Call, ref: str, comment_id: str) -> SandboxResponse:
+def get_comment(call: JiraCall, ref: str, comment_id: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     comment = _comment(call, ticket, comment_id)
     return respond(200, issue_shapes.comment(call.view, call.store, ticket, comment))
 
 
-def edit_comment(call: Call, ref: str, comment_id: str) -> SandboxResponse:
+def edit_comment(call: JiraCall, ref: str, comment_id: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     comment = _comment(call, ticket, comment_id)
     body = _comment_body(call)
@@ -232,7 +232,7 @@ def edit_comment(call: Call, ref: str, comment_id: str) -> SandboxResponse:
 # ---- remote links ------------------------------------------------------------------------
 
 
-def list_remote_links(call: Call, ref: str) -> SandboxResponse:
+def list_remote_links(call: JiraCall, ref: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     global_id = call.arg("globalId")
     if global_id is not None:
@@ -245,7 +245,7 @@ def list_remote_links(call: Call, ref: str) -> SandboxResponse:
     )
 
 
-def get_remote_link(call: Call, ref: str, link_id: str) -> SandboxResponse:
+def get_remote_link(call: JiraCall, ref: str, link_id: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     found = next((lk for lk in ticket.remote_links if str(lk.id) == link_id), None)
     if found is None:
@@ -253,7 +253,7 @@ def get_remote_link(call: Call, ref: str, link_id: str) -> SandboxResponse:
     return respond(200, issue_shapes.remote_link(call.view, ticket, found))
 
 
-def add_remote_link(call: Call, ref: str) -> SandboxResponse:
+def add_remote_link(call: JiraCall, ref: str) -> SandboxResponse:
     """Create a remote link, or replace the one with the same ``globalId`` (200, not 201)."""
     ticket = call.ticket(ref)
     body = call.object_body()
@@ -293,12 +293,12 @@ def add_remote_link(call: Call, ref: str) -> SandboxResponse:
 # ---- issue links -------------------------------------------------------------------------
 
 
-def list_link_types(call: Call) -> SandboxResponse:
+def list_link_types(call: JiraCall) -> SandboxResponse:
     types = [meta_shapes.link_type(call.view, t) for t in catalog.LINK_TYPES]
     return respond(200, {"issueLinkTypes": types})
 
 
-def add_issue_link(call: Call) -> SandboxResponse:
+def add_issue_link(call: JiraCall) -> SandboxResponse:
     body = call.object_body()
     type_ref = reference(body.get("type"), "name", "id")
     link_type = catalog.by_id_or_name(catalog.LINK_TYPES, type_ref) if type_ref else None
@@ -325,7 +325,7 @@ def add_issue_link(call: Call) -> SandboxResponse:
 # ---- transitions -------------------------------------------------------------------------
 
 
-def list_transitions(call: Call, ref: str) -> SandboxResponse:
+def list_transitions(call: JiraCall, ref: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     wanted = call.arg("transitionId")
     with_fields = "transitions.fields" in _expand(call)
@@ -337,7 +337,7 @@ def list_transitions(call: Call, ref: str) -> SandboxResponse:
     return respond(200, {"expand": "transitions", "transitions": available})
 
 
-def do_transition(call: Call, ref: str) -> SandboxResponse:
+def do_transition(call: JiraCall, ref: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     body = call.object_body()
     transition_id = reference(body.get("transition"), "id")
@@ -368,7 +368,7 @@ def do_transition(call: Call, ref: str) -> SandboxResponse:
 
 
 def _transition_inputs(
-    call: Call, body: dict[str, Any], transition: catalog.Transition
+    call: JiraCall, body: dict[str, Any], transition: catalog.Transition
 ) -> tuple[str | None, list[RichText]]:
     """The resolution the transition sets and the comments it adds, or Jira's 400."""
     errors: dict[str, str] = {}

@@ -66,7 +66,7 @@ def issue_type(view: View, item: catalog.IssueType) -> Json:
     }
 
 
-def priority(view: View, item: catalog.Priority) -> Json:
+def priority(view: View, item: catalog.JiraPriority) -> Json:
     return {
         "self": view.api(f"priority/{item.id}"),
         "statusColor": item.color,
@@ -77,7 +77,7 @@ def priority(view: View, item: catalog.Priority) -> Json:
     }
 
 
-def priority_reference(view: View, item: catalog.Priority) -> Json:
+def priority_reference(view: View, item: catalog.JiraPriority) -> Json:
     """The short priority object inside an issue."""
     return {
         "self": view.api(f"priority/{item.id}"),

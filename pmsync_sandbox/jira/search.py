@@ -16,7 +16,7 @@ from typing import Any
 
 from pmsync_sandbox.http import SandboxResponse
 from pmsync_sandbox.jira import issue_shapes, jql_parse
-from pmsync_sandbox.jira.http import Call, JiraHttpError, error_body, respond
+from pmsync_sandbox.jira.http import JiraCall, JiraHttpError, error_body, respond
 from pmsync_sandbox.jira.jql_errors import JqlSyntaxError, JqlValidationError
 from pmsync_sandbox.jira.jql_eval import CompiledQuery, JqlContext, compile_query
 from pmsync_sandbox.jira.store import Ticket
@@ -46,7 +46,7 @@ class SearchParams:
     reconcile: tuple[int, ...] = ()
 
 
-def _params(call: Call) -> SearchParams:
+def _params(call: JiraCall) -> SearchParams:
     """The search parameters, from the query string (GET) or the JSON body (POST)."""
     if call.request.method == "POST":
         body = call.object_body()
@@ -117,7 +117,7 @@ def _ids(value: object) -> tuple[int, ...]:
 
 
 def _run(
-    call: Call, params: SearchParams, candidates: list[Ticket], *, v2_errors: bool
+    call: JiraCall, params: SearchParams, candidates: list[Ticket], *, v2_errors: bool
 ) -> tuple[list[Ticket], list[str]]:
     """All matching tickets in order, and the warnings to report; or Jira's 400."""
     validation_shape: dict[str, Any] = {"warningMessages": []} if v2_errors else {"errors": {}}
@@ -151,7 +151,7 @@ def _names_and_schema(
         answer["schema"] = schema
 
 
-def search(call: Call) -> SandboxResponse:
+def search(call: JiraCall) -> SandboxResponse:
     """``/rest/api/2/search``: Data Center's offset-paged search."""
     if call.cloud:
         raise JiraHttpError(410, error_body([SEARCH_REMOVED]))
@@ -177,7 +177,7 @@ def search(call: Call) -> SandboxResponse:
     return respond(200, answer)
 
 
-def search_jql(call: Call) -> SandboxResponse:
+def search_jql(call: JiraCall) -> SandboxResponse:
     """``/rest/api/{2,3}/search/jql``: Cloud's enhanced search with ``nextPageToken``.
 
     With ``JiraService.search_lag`` set, new tickets reach this search late, as on Cloud;

@@ -27,7 +27,7 @@ from urllib.parse import unquote
 
 from pmsync_sandbox.http import SandboxRequest, SandboxResponse
 from pmsync_sandbox.jira import issues, meta, search, shapes
-from pmsync_sandbox.jira.http import Call, JiraHttpError, error_body, respond
+from pmsync_sandbox.jira.http import JiraCall, JiraHttpError, error_body, respond
 from pmsync_sandbox.jira.store import JiraState, JiraStore, JiraUser, default_token
 
 Deployment = Literal["Cloud", "Server"]
@@ -189,7 +189,7 @@ class JiraService:
                 self._authenticate(request)
             return respond(200, shapes.server_info(view, self.clock(), cloud=self.cloud))
         handler, arguments = self._route(request.method, rest, request)
-        call = Call(request, self.store, view, self._authenticate(request), self.clock())
+        call = JiraCall(request, self.store, view, self._authenticate(request), self.clock())
         return handler(call, *arguments)
 
     def _route(
