@@ -1,5 +1,5 @@
-"""The issue endpoints: create (one and bulk), read, edit, assign, comments, remote links,
-issue links and transitions.
+"""The issue endpoints: create (one and bulk), read, edit, assign, comments, issue links
+and transitions (remote links are in ``remote_links.py``).
 
 Every change stamps the ticket's ``updated`` with the sandbox clock; a request that
 changes nothing leaves it alone, as Jira does.
@@ -19,7 +19,7 @@ from pmsync_sandbox.jira.fields import (
     reference,
 )
 from pmsync_sandbox.jira.http import JiraCall, JiraHttpError, error_body, respond
-from pmsync_sandbox.jira.store import JiraComment, RemoteLink, RichText, Ticket
+from pmsync_sandbox.jira.store import JiraComment, RichText, Ticket
 
 BULK_LIMIT = 50
 
@@ -227,67 +227,6 @@ def edit_comment(call: JiraCall, ref: str, comment_id: str) -> SandboxResponse:
         comment.update_author = call.actor.account_id
         ticket.updated = call.now
     return respond(200, issue_shapes.comment(call.view, call.store, ticket, comment))
-
-
-# ---- remote links ------------------------------------------------------------------------
-
-
-def list_remote_links(call: JiraCall, ref: str) -> SandboxResponse:
-    ticket = call.ticket(ref)
-    global_id = call.arg("globalId")
-    if global_id is not None:
-        found = next((lk for lk in ticket.remote_links if lk.global_id == global_id), None)
-        if found is None:
-            raise JiraHttpError.not_found(f"No remote link found with globalId '{global_id}'.")
-        return respond(200, issue_shapes.remote_link(call.view, ticket, found))
-    return respond(
-        200, [issue_shapes.remote_link(call.view, ticket, lk) for lk in ticket.remote_links]
-    )
-
-
-def get_remote_link(call: JiraCall, ref: str, link_id: str) -> SandboxResponse:
-    ticket = call.ticket(ref)
-    found = next((lk for lk in ticket.remote_links if str(lk.id) == link_id), None)
-    if found is None:
-        raise JiraHttpError.not_found(f"No remote link found with id '{link_id}'.")
-    return respond(200, issue_shapes.remote_link(call.view, ticket, found))
-
-
-def add_remote_link(call: JiraCall, ref: str) -> SandboxResponse:
-    """Create a remote link, or replace the one with the same ``globalId`` (200, not 201)."""
-    ticket = call.ticket(ref)
-    body = call.object_body()
-    target = body.get("object")
-    errors: dict[str, str] = {}
-    if not isinstance(target, dict) or not isinstance(target.get("url"), str):
-        errors["url"] = "'url' is required."
-    if not isinstance(target, dict) or not isinstance(target.get("title"), str):
-        errors["title"] = "'title' is required."
-    if errors:
-        raise JiraHttpError.bad_request([], errors)
-    assert isinstance(target, dict)
-    global_id = body.get("globalId") if isinstance(body.get("globalId"), str) else None
-    application = body.get("application") if isinstance(body.get("application"), dict) else {}
-    relationship = body.get("relationship")
-    values: dict[str, Any] = {
-        "global_id": global_id,
-        "application": application,
-        "relationship": relationship if isinstance(relationship, str) else None,
-        "object": target,
-    }
-    existing = next(
-        (lk for lk in ticket.remote_links if global_id and lk.global_id == global_id), None
-    )
-    if existing is None:
-        link = RemoteLink(id=call.store.next_remote_link_id(), **values)
-        ticket.remote_links.append(link)
-        ticket.updated = call.now
-        return respond(201, issue_shapes.remote_link_identifier(call.view, ticket, link))
-    if existing.model_dump(exclude={"id"}) != values:
-        for name, value in values.items():
-            setattr(existing, name, value)
-        ticket.updated = call.now
-    return respond(200, issue_shapes.remote_link_identifier(call.view, ticket, existing))
 
 
 # ---- issue links -------------------------------------------------------------------------
