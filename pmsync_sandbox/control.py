@@ -4,18 +4,64 @@ and seeding users, repositories and projects. Documented in docs/sandbox.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pmsync_sandbox.faults import FaultSpec
+from pmsync_sandbox.clock import SandboxClock
+from pmsync_sandbox.faults import FaultPlan, FaultSpec
 from pmsync_sandbox.http import SandboxRequest, SandboxResponse
 from pmsync_sandbox.router import Miss, Params, Router
 
-if TYPE_CHECKING:
-    from pmsync_sandbox.server import SandboxApp
+# What the controls drive, described here so that this module needs nothing from the server
+# that serves it (server.SandboxApp is the one implementation).
+
+
+class GithubControls(Protocol):
+    """What the controls seed in the GitHub emulator."""
+
+    def add_user(
+        self,
+        login: str,
+        token: str | None = None,
+        roles: Mapping[str, str] | None = None,
+        name: str | None = None,
+        email: str | None = None,
+    ) -> dict[str, Any]: ...
+    def add_repo(self, full_name: str) -> dict[str, Any]: ...
+    def set_rate_limit(self, resource: str, limit: int, remaining: int | None) -> None: ...
+
+
+class JiraControls(Protocol):
+    """What the controls seed in the Jira emulator."""
+
+    def add_user(
+        self, account_id: str, name: str, display_name: str, email: str, token: str | None = None
+    ) -> None: ...
+    def add_project(self, key: str, name: str) -> None: ...
+
+
+class ControlledApp(Protocol):
+    """The app around the services, as the controls see it."""
+
+    latency_ms: int
+
+    @property
+    def github(self) -> GithubControls: ...
+    @property
+    def jira(self) -> JiraControls: ...
+    @property
+    def clock(self) -> SandboxClock: ...
+    @property
+    def faults(self) -> FaultPlan: ...
+    @property
+    def requests(self) -> list[dict[str, Any]]: ...
+    def environment(self, origin: str) -> dict[str, str]: ...
+    def reset(self) -> None: ...
+    def state(self) -> dict[str, Any]: ...
+    def restore(self, data: Mapping[str, Any]) -> None: ...
 
 
 class _Body(BaseModel):
@@ -92,7 +138,7 @@ NO_CONTENT = SandboxResponse(204)
 
 
 class ControlApi:
-    def __init__(self, app: SandboxApp) -> None:
+    def __init__(self, app: ControlledApp) -> None:
         self.app = app
         self.router: Router[Callable[[SandboxRequest, Params], SandboxResponse]] = Router()
         routes = [

@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from pmsync.errors import ConfigError
 from pmsync_sandbox.clock import SandboxClock
-from pmsync_sandbox.control import ControlApi
+from pmsync_sandbox.control import ControlApi, JiraControls
 from pmsync_sandbox.faults import Fault, FaultPlan
 from pmsync_sandbox.github.service import GithubService
 from pmsync_sandbox.http import SandboxRequest, SandboxResponse
@@ -47,18 +47,14 @@ class Service(Protocol):
     def reset(self) -> None: ...
 
 
-class JiraLike(Service, Protocol):
+class JiraLike(Service, JiraControls, Protocol):
     """What the server and the control API need from the Jira emulator."""
 
-    def add_user(
-        self, account_id: str, name: str, display_name: str, email: str, token: str | None = None
-    ) -> None: ...
-    def add_project(self, key: str, name: str) -> None: ...
     def credentials(self, account_id: str) -> tuple[str, str]: ...
 
 
 @dataclass
-class Outcome:
+class DispatchOutcome:
     """What to send back: ``response`` after ``delay_s`` seconds, or drop the connection."""
 
     response: SandboxResponse | None
@@ -150,7 +146,7 @@ class SandboxApp:
 
     def dispatch(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes, host: str
-    ) -> Outcome:
+    ) -> DispatchOutcome:
         split = urlsplit(target)
         prefix, _, rest = split.path.lstrip("/").partition("/")
         request = SandboxRequest(
@@ -166,19 +162,21 @@ class SandboxApp:
                 response = self.control.handle(request)
                 if method not in SAFE_METHODS:
                     self._save_after_change()
-            return Outcome(response)
+            return DispatchOutcome(response)
         service = self.services.get(prefix)
         if service is None:
-            return Outcome(SandboxResponse(404, {"message": f"Not Found: no service at /{prefix}"}))
+            return DispatchOutcome(
+                SandboxResponse(404, {"message": f"Not Found: no service at /{prefix}"})
+            )
         with self.lock:
             return self._serve(prefix, service, request)
 
-    def _serve(self, name: str, service: Service, request: SandboxRequest) -> Outcome:
+    def _serve(self, name: str, service: Service, request: SandboxRequest) -> DispatchOutcome:
         delay_s = self.latency_ms / 1000
         fault = self.faults.pick(name, request.method, request.path)
         if fault is not None and fault.spec.action == "reset":
             self._log(name, request, None, fault)
-            return Outcome(None, delay_s)
+            return DispatchOutcome(None, delay_s)
         if fault is not None and fault.spec.action == "status":
             response = fault_response(service, fault)
         else:
@@ -188,7 +186,7 @@ class SandboxApp:
             if fault is not None:
                 delay_s += fault.spec.delay_ms / 1000
         self._log(name, request, response.status, fault)
-        return Outcome(response, delay_s)
+        return DispatchOutcome(response, delay_s)
 
     @staticmethod
     def _call(service: Service, request: SandboxRequest) -> SandboxResponse:

@@ -59,8 +59,9 @@ LAZY_SANDBOX_LOADS = {"pmsync.entry.commands.demo", "pmsync.entry.commands.sandb
 class Import:
     importer: str
     imported: str
-    # At module level (runs on import): not inside a function, nor under ``if TYPE_CHECKING:``
-    # (an import only type checkers follow, e.g. for a back-reference in an annotation).
+    # At module level, not inside a function. An import under ``if TYPE_CHECKING:`` counts
+    # as module level: a cycle that only type checkers follow is still two modules that
+    # cannot be understood apart.
     top_level: bool
 
 
@@ -79,7 +80,7 @@ def imports_in(importer: str, source: str, modules: Iterable[str]) -> list[Impor
     nested = {
         id(node)
         for scope in ast.walk(tree)
-        if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef) or _type_checking(scope)
+        if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef)
         for node in ast.walk(scope)
     }
     found = []
@@ -98,16 +99,6 @@ def imports_in(importer: str, source: str, modules: Iterable[str]) -> list[Impor
             if name.split(".")[0] in PACKAGES:
                 found.append(Import(importer, name, id(node) not in nested))
     return found
-
-
-def _type_checking(node: ast.AST) -> bool:
-    """``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``), whose imports never run."""
-    if not isinstance(node, ast.If):
-        return False
-    test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
 
 
 def package_imports(root: Path = ROOT) -> list[Import]:
@@ -243,10 +234,9 @@ def test_the_scan_sees_every_form_of_import() -> None:
         assert found.imported in modules and found.top_level, source
     (lazy,) = imports_in("x", "def f():\n    import pmsync_sandbox.runner\n", modules)
     assert not lazy.top_level
-    for guard in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
-        source = f"if {guard}:\n    from pmsync.entry import cli\n"
-        (typing_only,) = imports_in("x", source, modules)
-        assert typing_only.imported == "pmsync.entry.cli" and not typing_only.top_level
+    source = "if TYPE_CHECKING:\n    from pmsync.entry import cli\n"
+    (typing_only,) = imports_in("x", source, modules)
+    assert typing_only.imported == "pmsync.entry.cli" and typing_only.top_level
 
 
 def test_every_module_is_in_a_room() -> None:

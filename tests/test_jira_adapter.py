@@ -26,7 +26,7 @@ from pmsync.core.domain.identity import DUPLICATE_LABEL, item_label
 from pmsync.core.domain.state import TicketState
 from pmsync.core.planning.matching import without_closed_duplicates
 from pmsync.errors import RemoteError
-from pmsync_sandbox.jira import jql_parse as sandbox_jql
+from pmsync_sandbox.jira import jql_parse, jql_syntax
 
 SITE = "https://acme.atlassian.net"
 TOKEN = "s3cret-api-token"
@@ -735,8 +735,8 @@ def test_issue_link_is_sent_again_only_when_missing(mocked: responses.RequestsMo
 def test_any_value_quotes_to_exactly_one_jql_string(value: str) -> None:
     """Jira's own grammar (the sandbox's parser) reads the quoted value back unchanged, as
     one value: no text can close the string and add a clause."""
-    query = sandbox_jql.parse(f"labels = {jql_quote(value)}")
+    query = jql_parse.parse(f"labels = {jql_quote(value)}")
     clause = query.where
-    assert isinstance(clause, sandbox_jql.Clause)
-    assert isinstance(clause.operand, sandbox_jql.Value)
+    assert isinstance(clause, jql_syntax.Clause)
+    assert isinstance(clause.operand, jql_syntax.Value)
     assert clause.operand.text == value

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmsync_sandbox.jira import catalog
-from pmsync_sandbox.jira import jql_parse as jql
-from pmsync_sandbox.jira.jql_eval import JqlContext, JqlValidationError, compile_query
+from pmsync_sandbox.jira import catalog, jql_errors, jql_parse, jql_tokens
+from pmsync_sandbox.jira import jql_syntax as jql
+from pmsync_sandbox.jira.jql_errors import JqlValidationError
+from pmsync_sandbox.jira.jql_eval import JqlContext, compile_query
 from pmsync_sandbox.jira.store import JiraComment, JiraStore, RichText, Ticket
 
 NOW = datetime(2026, 11, 20, 14, 2, tzinfo=UTC)
@@ -20,7 +21,7 @@ NOW = datetime(2026, 11, 20, 14, 2, tzinfo=UTC)
 
 
 def clause(source: str) -> jql.Clause:
-    where = jql.parse(source).where
+    where = jql_parse.parse(source).where
     assert isinstance(where, jql.Clause)
     return where
 
@@ -53,13 +54,13 @@ def test_every_operator(source: str, operator: str) -> None:
 
 
 def test_and_binds_tighter_than_or() -> None:
-    where = jql.parse("a = 1 OR b = 2 AND c = 3").where
+    where = jql_parse.parse("a = 1 OR b = 2 AND c = 3").where
     assert isinstance(where, jql.Or)
     assert isinstance(where.parts[1], jql.And)
 
 
 def test_parentheses_and_not() -> None:
-    where = jql.parse("NOT (a = 1 OR b = 2) AND c = 3").where
+    where = jql_parse.parse("NOT (a = 1 OR b = 2) AND c = 3").where
     assert isinstance(where, jql.And)
     negated = where.parts[0]
     assert isinstance(negated, jql.Not)
@@ -67,11 +68,13 @@ def test_parentheses_and_not() -> None:
 
 
 def test_symbol_forms_of_and_or_not() -> None:
-    assert jql.parse("a = 1 && b = 2 || !c = 3") == jql.parse("a = 1 AND b = 2 OR NOT c = 3")
+    assert jql_parse.parse("a = 1 && b = 2 || !c = 3") == jql_parse.parse(
+        "a = 1 AND b = 2 OR NOT c = 3"
+    )
 
 
 def test_keywords_ignore_case() -> None:
-    assert jql.parse("a = 1 and b in (2) order by c desc") == jql.parse(
+    assert jql_parse.parse("a = 1 and b in (2) order by c desc") == jql_parse.parse(
         "a = 1 AND b IN (2) ORDER BY c DESC"
     )
 
@@ -93,7 +96,7 @@ def test_function_arguments() -> None:
 
 
 def test_order_by_several_fields() -> None:
-    query = jql.parse("project = OPS ORDER BY priority DESC, key ASC, created")
+    query = jql_parse.parse("project = OPS ORDER BY priority DESC, key ASC, created")
     assert query.order_by == (
         jql.SortKey("priority", descending=True),
         jql.SortKey("key", descending=False),
@@ -102,8 +105,8 @@ def test_order_by_several_fields() -> None:
 
 
 def test_order_by_alone_and_the_empty_query() -> None:
-    assert jql.parse("ORDER BY key") == jql.Query(None, (jql.SortKey("key", False),))
-    assert jql.parse("   ") == jql.Query(None, ())
+    assert jql_parse.parse("ORDER BY key") == jql.Query(None, (jql.SortKey("key", False),))
+    assert jql_parse.parse("   ") == jql.Query(None, ())
 
 
 @pytest.mark.parametrize(
@@ -175,22 +178,22 @@ def test_strings_decode_as_jira_decodes_them(source: str, value: str) -> None:
     ],
 )
 def test_syntax_errors_carry_jiras_message(source: str, message: str) -> None:
-    with pytest.raises(jql.JqlSyntaxError) as caught:
-        jql.parse(source)
+    with pytest.raises(jql_errors.JqlSyntaxError) as caught:
+        jql_parse.parse(source)
     assert message in str(caught.value)
     assert str(caught.value).startswith("Error in the JQL Query: ")
 
 
 def test_positions_count_lines() -> None:
-    with pytest.raises(jql.JqlSyntaxError, match=r"\(line 2, character 7\)"):
-        jql.parse("a = b\nAND c d")
+    with pytest.raises(jql_errors.JqlSyntaxError, match=r"\(line 2, character 7\)"):
+        jql_parse.parse("a = b\nAND c d")
 
 
 def test_quote_escapes_what_jira_escapes() -> None:
-    assert jql.quote('a "b" \\ c') == '"a \\"b\\" \\\\ c"'
-    assert jql.quote("tab\tnl\ncr\r") == '"tab\\tnl\\ncr\\r"'
-    assert jql.quote("bell\x07 del\x7f") == '"bell\\u0007 del\\u007f"'
-    assert jql.quote("it's") == '"it\'s"'
+    assert jql_tokens.quote('a "b" \\ c') == '"a \\"b\\" \\\\ c"'
+    assert jql_tokens.quote("tab\tnl\ncr\r") == '"tab\\tnl\\ncr\\r"'
+    assert jql_tokens.quote("bell\x07 del\x7f") == '"bell\\u0007 del\\u007f"'
+    assert jql_tokens.quote("it's") == '"it\'s"'
 
 
 def _single_quoted(text: str) -> str:
@@ -201,7 +204,7 @@ def _single_quoted(text: str) -> str:
             out.append("\\" + char)
         elif char == "\t":
             out.append("\\t")
-        elif jql.is_control(char):
+        elif jql_tokens.is_control(char):
             out.append(f"\\u{ord(char):04x}")
         else:
             out.append(char)
@@ -211,11 +214,13 @@ def _single_quoted(text: str) -> str:
 @given(st.text(max_size=60))
 @settings(max_examples=300)
 def test_any_text_round_trips_through_quoting(text: str) -> None:
-    for encoded in (jql.quote(text), _single_quoted(text)):
+    for encoded in (jql_tokens.quote(text), _single_quoted(text)):
         value = jql.Value(text, quoted=True)
-        parsed = jql.parse(f"labels = {encoded} ORDER BY key")
+        parsed = jql_parse.parse(f"labels = {encoded} ORDER BY key")
         assert parsed.where == jql.Clause("labels", "=", value)
-        combined = jql.parse(f"summary ~ {encoded} AND labels in ({encoded}, {encoded})").where
+        combined = jql_parse.parse(
+            f"summary ~ {encoded} AND labels in ({encoded}, {encoded})"
+        ).where
         assert combined == jql.And(
             (
                 jql.Clause("summary", "~", value),
@@ -256,7 +261,9 @@ class Site:
     def keys(self, source: str, *, strict: bool = True) -> list[str]:
         actor = self.store.user("alice")
         assert actor is not None
-        compiled = compile_query(jql.parse(source), JqlContext(self.store, NOW, actor, self.cloud))
+        compiled = compile_query(
+            jql_parse.parse(source), JqlContext(self.store, NOW, actor, self.cloud)
+        )
         if strict and compiled.problems:
             raise JqlValidationError(compiled.problems)
         matching = [t for t in self.store.tickets() if compiled.matches(t)]
@@ -471,5 +478,7 @@ def test_a_quoted_label_matches_only_that_label(target: str, others: list[str]) 
     expected = ["OPS-1"] + [
         f"OPS-{n}" for n, other in enumerate(others, start=2) if other.lower() == target.lower()
     ]
-    assert site.keys(f"labels = {jql.quote(target)}") == expected
-    assert site.keys(f"labels in ({_single_quoted(target)}, {jql.quote(target)})") == expected
+    assert site.keys(f"labels = {jql_tokens.quote(target)}") == expected
+    assert (
+        site.keys(f"labels in ({_single_quoted(target)}, {jql_tokens.quote(target)})") == expected
+    )

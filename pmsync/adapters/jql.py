@@ -1,7 +1,8 @@
 """JQL string literals: every value pmsync puts into a query goes through ``jql_quote``.
 
-The sandbox's Jira has its own quoting and parser (``pmsync_sandbox.jira.jql_parse``), not
-shared with this module on purpose, so that its parser is an independent check of it.
+The sandbox's Jira has its own quoting and parser (``pmsync_sandbox.jira.jql_tokens`` and
+``jql_parse``), not shared with this module on purpose, so that its parser is an
+independent check of it.
 """
 
 from __future__ import annotations

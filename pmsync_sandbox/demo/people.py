@@ -21,7 +21,7 @@ PROJECT = "OPS"
 
 
 @dataclass
-class Person:
+class DemoPerson:
     """Someone with a GitHub login, and a Jira account of the same name if they use Jira."""
 
     login: str
@@ -31,7 +31,7 @@ class Person:
     _repo: Repository | None = field(default=None, repr=False)
 
     @classmethod
-    def sign_in(cls, sandbox: SandboxControl, login: str) -> Person:
+    def sign_in(cls, sandbox: SandboxControl, login: str) -> DemoPerson:
         """Someone the sandbox knows, with its token scheme (docs/sandbox.md, "The seed")."""
         github = Github(
             base_url=sandbox.github_url,

@@ -17,9 +17,9 @@ from typing import Any
 from pmsync.errors import UsageError
 from pmsync_sandbox.demo import render_demo
 from pmsync_sandbox.demo.narrator import Narrator
-from pmsync_sandbox.demo.people import PROJECT, REPO, Person
+from pmsync_sandbox.demo.people import PROJECT, REPO, DemoPerson
 from pmsync_sandbox.demo.scene import CommentView
-from pmsync_sandbox.demo.world import Kept, RequestRow
+from pmsync_sandbox.demo.world import KeptFile, RequestRow
 from pmsync_sandbox.runner import SandboxControl
 
 INDEX_FILE = "index.md"
@@ -82,7 +82,7 @@ class TicketPage:
 # --- reading ------------------------------------------------------------------------------
 
 
-def read_threads(reader: Person) -> list[Thread]:
+def read_threads(reader: DemoPerson) -> list[Thread]:
     repo = reader.repo()
     threads = []
     for issue in sorted(repo.get_issues(state="all"), key=lambda found: found.number):
@@ -105,14 +105,14 @@ def read_threads(reader: Person) -> list[Thread]:
     return threads
 
 
-def read_tickets(reader: Person) -> list[TicketPage]:
+def read_tickets(reader: DemoPerson) -> list[TicketPage]:
     found = reader.jira.search_issues(
         f"project = {PROJECT} ORDER BY created ASC", fields=TICKET_FIELDS, maxResults=False
     )
     return [_ticket(reader, issue) for issue in found]
 
 
-def _ticket(reader: Person, issue: Any) -> TicketPage:
+def _ticket(reader: DemoPerson, issue: Any) -> TicketPage:
     fields = issue.fields
     comments = tuple(
         Post(c.author.displayName, _jira_when(c.created), _jira_when(c.updated), c.body)
@@ -217,7 +217,7 @@ def write_output(
     *,
     threads: list[Thread],
     tickets: list[TicketPage],
-    kept: dict[str, Kept],
+    kept: dict[str, KeptFile],
     narrator: Narrator,
     requests: list[RequestRow],
     links: LinkRewriter,

@@ -25,7 +25,7 @@ from pmsync.core.postmortem.form import packaged_form_path
 from pmsync.entry.cli import parse_arguments
 from pmsync_sandbox.demo import StoryBroke, render_demo
 from pmsync_sandbox.demo.narrator import Narrator
-from pmsync_sandbox.demo.people import PROJECT, REPO, Person
+from pmsync_sandbox.demo.people import PROJECT, REPO, DemoPerson
 from pmsync_sandbox.demo.scene import Scene, what_changed
 from pmsync_sandbox.runner import SandboxControl
 
@@ -35,7 +35,7 @@ NOTHING_WRITTEN = "pmsync wrote nothing: everything was already in step"
 
 
 @dataclass(frozen=True)
-class Kept:
+class KeptFile:
     """A file of the output folder besides the threads and tickets."""
 
     title: str
@@ -89,9 +89,9 @@ class World:
     narrator: Narrator
     redactor: Redactor
     tally: RequestTally = field(default_factory=RequestTally)
-    people: dict[str, Person] = field(default_factory=dict)
+    people: dict[str, DemoPerson] = field(default_factory=dict)
     numbers: dict[str, int] = field(default_factory=dict)  # the story's issues, by role
-    kept: dict[str, Kept] = field(default_factory=dict)  # extra output files, by name
+    kept: dict[str, KeptFile] = field(default_factory=dict)  # extra output files, by name
     runs: int = 0
     _events: int = 0
 
@@ -119,9 +119,9 @@ class World:
 
     # --- the people and the clock ---------------------------------------------------------
 
-    def person(self, login: str) -> Person:
+    def person(self, login: str) -> DemoPerson:
         if login not in self.people:
-            self.people[login] = Person.sign_in(self.sandbox, login)
+            self.people[login] = DemoPerson.sign_in(self.sandbox, login)
         return self.people[login]
 
     def now(self) -> datetime:
@@ -135,7 +135,7 @@ class World:
 
     def keep(self, name: str, title: str, text: str) -> str:
         """A file for the output folder besides the threads; returns its name."""
-        self.kept[name] = Kept(title, text)
+        self.kept[name] = KeptFile(title, text)
         return name
 
     # --- pmsync ---------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def respond(
 
 
 @dataclass
-class Call:
+class JiraCall:
     """One authenticated request, with what its handler needs to answer it."""
 
     request: SandboxRequest

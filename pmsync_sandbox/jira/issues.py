@@ -1,5 +1,5 @@
-"""The issue endpoints: create (one and bulk), read, edit, assign, comments, remote links,
-issue links and transitions.
+"""The issue endpoints: create (one and bulk), read, edit, assign, comments, issue links
+and transitions (remote links are in ``remote_links.py``).
 
 Every change stamps the ticket's ``updated`` with the sandbox clock; a request that
 changes nothing leaves it alone, as Jira does.
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pmsync_sandbox.http import SandboxResponse
-from pmsync_sandbox.jira import catalog, shapes
+from pmsync_sandbox.jira import catalog, issue_shapes, meta_shapes
 from pmsync_sandbox.jira.fields import (
     FieldChanges,
     FieldError,
@@ -18,24 +18,24 @@ from pmsync_sandbox.jira.fields import (
     cannot_set,
     reference,
 )
-from pmsync_sandbox.jira.http import Call, JiraHttpError, error_body, respond
-from pmsync_sandbox.jira.store import JiraComment, RemoteLink, RichText, Ticket
+from pmsync_sandbox.jira.http import JiraCall, JiraHttpError, error_body, respond
+from pmsync_sandbox.jira.store import JiraComment, RichText, Ticket
 
 BULK_LIMIT = 50
 
 
-def _reader(call: Call) -> FieldReader:
+def _reader(call: JiraCall) -> FieldReader:
     return FieldReader(call.store, version=call.view.version, cloud=call.cloud)
 
 
-def _expand(call: Call) -> set[str]:
+def _expand(call: JiraCall) -> set[str]:
     return set(call.list_arg("expand"))
 
 
 # ---- create ------------------------------------------------------------------------------
 
 
-def _create(call: Call, changes: FieldChanges) -> Ticket:
+def _create(call: JiraCall, changes: FieldChanges) -> Ticket:
     assert changes.project is not None and changes.issue_type is not None  # checked by caller
     values = changes.values
     ticket = call.store.new_ticket(
@@ -59,15 +59,15 @@ def _create(call: Call, changes: FieldChanges) -> Ticket:
     return ticket
 
 
-def create_issue(call: Call) -> SandboxResponse:
+def create_issue(call: JiraCall) -> SandboxResponse:
     changes = _reader(call).for_create(call.body())
     if changes.errors:
         raise JiraHttpError.bad_request([], changes.errors)
     ticket = _create(call, changes)
-    return respond(201, shapes.created_issue(call.view, ticket))
+    return respond(201, issue_shapes.created_issue(call.view, ticket))
 
 
-def create_issues(call: Call) -> SandboxResponse:
+def create_issues(call: JiraCall) -> SandboxResponse:
     body = call.object_body()
     updates = body.get("issueUpdates")
     if not isinstance(updates, list):
@@ -90,7 +90,7 @@ def create_issues(call: Call) -> SandboxResponse:
                 }
             )
         else:
-            created.append(shapes.created_issue(call.view, _create(call, changes)))
+            created.append(issue_shapes.created_issue(call.view, _create(call, changes)))
     status = 201 if created or not updates else 400
     return respond(status, {"issues": created, "errors": failures})
 
@@ -98,13 +98,13 @@ def create_issues(call: Call) -> SandboxResponse:
 # ---- read and edit -----------------------------------------------------------------------
 
 
-def get_issue(call: Call, ref: str) -> SandboxResponse:
+def get_issue(call: JiraCall, ref: str) -> SandboxResponse:
     ticket = call.ticket(ref)
-    selection = shapes.FieldSelection(call.list_arg("fields"), "*all")
-    return respond(200, shapes.issue(call.view, call.store, ticket, selection, _expand(call)))
+    selection = issue_shapes.FieldSelection(call.list_arg("fields"), "*all")
+    return respond(200, issue_shapes.issue(call.view, call.store, ticket, selection, _expand(call)))
 
 
-def _apply(call: Call, ticket: Ticket, changes: FieldChanges) -> None:
+def _apply(call: JiraCall, ticket: Ticket, changes: FieldChanges) -> None:
     """Write the changes; stamp ``updated`` only if a value really changed."""
     new_values = dict(changes.values)
     if changes.label_ops or "labels" in new_values:
@@ -121,19 +121,21 @@ def _apply(call: Call, ticket: Ticket, changes: FieldChanges) -> None:
         ticket.updated = call.now
 
 
-def edit_issue(call: Call, ref: str) -> SandboxResponse:
+def edit_issue(call: JiraCall, ref: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     changes = _reader(call).for_edit(call.body())
     if changes.errors:
         raise JiraHttpError.bad_request([], changes.errors)
     _apply(call, ticket, changes)
     if call.arg("returnIssue") == "true":
-        selection = shapes.FieldSelection([], "*all")
-        return respond(200, shapes.issue(call.view, call.store, ticket, selection, _expand(call)))
+        selection = issue_shapes.FieldSelection([], "*all")
+        return respond(
+            200, issue_shapes.issue(call.view, call.store, ticket, selection, _expand(call))
+        )
     return respond(204)
 
 
-def assign_issue(call: Call, ref: str) -> SandboxResponse:
+def assign_issue(call: JiraCall, ref: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     body = call.body()
     changes = FieldChanges()
@@ -157,7 +159,7 @@ def _unassigns(body: object) -> bool:
 # ---- comments ----------------------------------------------------------------------------
 
 
-def _add_comment(call: Call, ticket: Ticket, body: RichText) -> JiraComment:
+def _add_comment(call: JiraCall, ticket: Ticket, body: RichText) -> JiraComment:
     comment = JiraComment(
         id=call.store.next_comment_id(),
         author=call.actor.account_id,
@@ -171,7 +173,7 @@ def _add_comment(call: Call, ticket: Ticket, body: RichText) -> JiraComment:
     return comment
 
 
-def _comment_body(call: Call) -> RichText:
+def _comment_body(call: JiraCall) -> RichText:
     body = call.object_body()
     try:
         text = _reader(call).rich_text(body.get("body"))
@@ -182,40 +184,40 @@ def _comment_body(call: Call) -> RichText:
     return text
 
 
-def _comment(call: Call, ticket: Ticket, comment_id: str) -> JiraComment:
+def _comment(call: JiraCall, ticket: Ticket, comment_id: str) -> JiraComment:
     found = next((c for c in ticket.comments if c.id == comment_id), None)
     if found is None:
         raise JiraHttpError.not_found(f"Can not find a comment for the id: {comment_id}.")
     return found
 
 
-def list_comments(call: Call, ref: str) -> SandboxResponse:
+def list_comments(call: JiraCall, ref: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     comments = list(ticket.comments)
     if call.arg("orderBy") == "-created":
         comments.reverse()
     start_at, max_results = call.page_window(5000)
     page = comments[start_at : start_at + max_results]
-    body = shapes.comments_page(
+    body = issue_shapes.comments_page(
         call.view, call.store, ticket, page, start_at, len(comments), max_results
     )
     del body["self"]  # the comments resource has no self of its own
     return respond(200, body)
 
 
-def add_comment(call: Call, ref: str) -> SandboxResponse:
+def add_comment(call: JiraCall, ref: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     comment = _add_comment(call, ticket, _comment_body(call))
-    return respond(201, shapes.comment(call.view, call.store, ticket, comment))
+    return respond(201, issue_shapes.comment(call.view, call.store, ticket, comment))
 
 
-def get_comment(call: Call, ref: str, comment_id: str) -> SandboxResponse:
+def get_comment(call: JiraCall, ref: str, comment_id: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     comment = _comment(call, ticket, comment_id)
-    return respond(200, shapes.comment(call.view, call.store, ticket, comment))
+    return respond(200, issue_shapes.comment(call.view, call.store, ticket, comment))
 
 
-def edit_comment(call: Call, ref: str, comment_id: str) -> SandboxResponse:
+def edit_comment(call: JiraCall, ref: str, comment_id: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     comment = _comment(call, ticket, comment_id)
     body = _comment_body(call)
@@ -224,77 +226,18 @@ def edit_comment(call: Call, ref: str, comment_id: str) -> SandboxResponse:
         comment.updated = call.now
         comment.update_author = call.actor.account_id
         ticket.updated = call.now
-    return respond(200, shapes.comment(call.view, call.store, ticket, comment))
-
-
-# ---- remote links ------------------------------------------------------------------------
-
-
-def list_remote_links(call: Call, ref: str) -> SandboxResponse:
-    ticket = call.ticket(ref)
-    global_id = call.arg("globalId")
-    if global_id is not None:
-        found = next((lk for lk in ticket.remote_links if lk.global_id == global_id), None)
-        if found is None:
-            raise JiraHttpError.not_found(f"No remote link found with globalId '{global_id}'.")
-        return respond(200, shapes.remote_link(call.view, ticket, found))
-    return respond(200, [shapes.remote_link(call.view, ticket, lk) for lk in ticket.remote_links])
-
-
-def get_remote_link(call: Call, ref: str, link_id: str) -> SandboxResponse:
-    ticket = call.ticket(ref)
-    found = next((lk for lk in ticket.remote_links if str(lk.id) == link_id), None)
-    if found is None:
-        raise JiraHttpError.not_found(f"No remote link found with id '{link_id}'.")
-    return respond(200, shapes.remote_link(call.view, ticket, found))
-
-
-def add_remote_link(call: Call, ref: str) -> SandboxResponse:
-    """Create a remote link, or replace the one with the same ``globalId`` (200, not 201)."""
-    ticket = call.ticket(ref)
-    body = call.object_body()
-    target = body.get("object")
-    errors: dict[str, str] = {}
-    if not isinstance(target, dict) or not isinstance(target.get("url"), str):
-        errors["url"] = "'url' is required."
-    if not isinstance(target, dict) or not isinstance(target.get("title"), str):
-        errors["title"] = "'title' is required."
-    if errors:
-        raise JiraHttpError.bad_request([], errors)
-    assert isinstance(target, dict)
-    global_id = body.get("globalId") if isinstance(body.get("globalId"), str) else None
-    application = body.get("application") if isinstance(body.get("application"), dict) else {}
-    relationship = body.get("relationship")
-    values: dict[str, Any] = {
-        "global_id": global_id,
-        "application": application,
-        "relationship": relationship if isinstance(relationship, str) else None,
-        "object": target,
-    }
-    existing = next(
-        (lk for lk in ticket.remote_links if global_id and lk.global_id == global_id), None
-    )
-    if existing is None:
-        link = RemoteLink(id=call.store.next_remote_link_id(), **values)
-        ticket.remote_links.append(link)
-        ticket.updated = call.now
-        return respond(201, shapes.remote_link_identifier(call.view, ticket, link))
-    if existing.model_dump(exclude={"id"}) != values:
-        for name, value in values.items():
-            setattr(existing, name, value)
-        ticket.updated = call.now
-    return respond(200, shapes.remote_link_identifier(call.view, ticket, existing))
+    return respond(200, issue_shapes.comment(call.view, call.store, ticket, comment))
 
 
 # ---- issue links -------------------------------------------------------------------------
 
 
-def list_link_types(call: Call) -> SandboxResponse:
-    types = [shapes.link_type(call.view, t) for t in catalog.LINK_TYPES]
+def list_link_types(call: JiraCall) -> SandboxResponse:
+    types = [meta_shapes.link_type(call.view, t) for t in catalog.LINK_TYPES]
     return respond(200, {"issueLinkTypes": types})
 
 
-def add_issue_link(call: Call) -> SandboxResponse:
+def add_issue_link(call: JiraCall) -> SandboxResponse:
     body = call.object_body()
     type_ref = reference(body.get("type"), "name", "id")
     link_type = catalog.by_id_or_name(catalog.LINK_TYPES, type_ref) if type_ref else None
@@ -321,19 +264,19 @@ def add_issue_link(call: Call) -> SandboxResponse:
 # ---- transitions -------------------------------------------------------------------------
 
 
-def list_transitions(call: Call, ref: str) -> SandboxResponse:
+def list_transitions(call: JiraCall, ref: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     wanted = call.arg("transitionId")
     with_fields = "transitions.fields" in _expand(call)
     available = [
-        shapes.transition(call.view, t, with_fields=with_fields)
+        meta_shapes.transition(call.view, t, with_fields=with_fields)
         for t in catalog.transitions_from(ticket.status)
         if wanted is None or t.id == wanted
     ]
     return respond(200, {"expand": "transitions", "transitions": available})
 
 
-def do_transition(call: Call, ref: str) -> SandboxResponse:
+def do_transition(call: JiraCall, ref: str) -> SandboxResponse:
     ticket = call.ticket(ref)
     body = call.object_body()
     transition_id = reference(body.get("transition"), "id")
@@ -364,7 +307,7 @@ def do_transition(call: Call, ref: str) -> SandboxResponse:
 
 
 def _transition_inputs(
-    call: Call, body: dict[str, Any], transition: catalog.Transition
+    call: JiraCall, body: dict[str, Any], transition: catalog.Transition
 ) -> tuple[str | None, list[RichText]]:
     """The resolution the transition sets and the comments it adds, or Jira's 400."""
     errors: dict[str, str] = {}

@@ -23,57 +23,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time
 from typing import Any
 
 from pmsync_sandbox.jira import catalog
-from pmsync_sandbox.jira import jql_parse as jql
+from pmsync_sandbox.jira import jql_syntax as jql
+from pmsync_sandbox.jira.jql_dates import date_function, parse_date_value
+from pmsync_sandbox.jira.jql_errors import JqlValidationError
+from pmsync_sandbox.jira.jql_fields import OPERATORS, USER_FIELDS, kind_of, operator_text
+from pmsync_sandbox.jira.jql_text import TextSearch
 from pmsync_sandbox.jira.store import JiraStore, JiraUser, Ticket
 
 Predicate = Callable[[Ticket], bool]
 
-_ALIASES = {
-    "issuekey": "key",
-    "id": "key",
-    "issue": "key",
-    "type": "issuetype",
-    "createddate": "created",
-    "updateddate": "updated",
-    "resolved": "resolutiondate",
-    "due": "duedate",
-    "statuscategorychangeddate": "statuscategorychangedate",
-}
-_TEXT_FIELDS = frozenset({"summary", "description", "comment", "environment", "text"})
-_CHOICE_FIELDS = frozenset(
-    {"project", "status", "statuscategory", "resolution", "issuetype", "priority"}
-)
-_USER_FIELDS = frozenset({"assignee", "reporter", "creator"})
-_DATETIME_FIELDS = frozenset(
-    {"created", "updated", "resolutiondate", "statuscategorychangedate", "duedate"}
-)
-_SET_OPERATORS = frozenset({"=", "!=", "in", "not in", "is", "is not"})
-_OPERATORS: dict[str, frozenset[str]] = {
-    "text": frozenset({"~", "!~", "is", "is not"}),
-    "labels": _SET_OPERATORS,
-    "key": _SET_OPERATORS - {"is", "is not"},
-    "choice": _SET_OPERATORS,
-    "user": _SET_OPERATORS,
-    "date": frozenset({"=", "!=", "<", "<=", ">", ">=", "is", "is not"}),
-}
-_RELATIVE = re.compile(r"^([-+]?)((?:\d+[wdhm]\s*)+)$")
-_RELATIVE_PART = re.compile(r"(\d+)([wdhm])")
-_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
-_DATE_FORMATS = ("%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d", "%Y-%m-%d")
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*-\d+$")
-_WORD = re.compile(r"\w+")
-
-
-class JqlValidationError(jql.JqlError):
-    """The query parses but names things that do not exist; Jira lists every message."""
-
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__(" ".join(messages))
-        self.messages = messages
 
 
 @dataclass(frozen=True)
@@ -90,30 +53,6 @@ class CompiledQuery:
     order: Callable[[list[Ticket]], list[Ticket]]
     problems: list[str]  # values that name nothing (Jira's validation messages)
     bounded: bool  # False for a query without a search restriction
-
-
-def kind_of(name: str) -> tuple[str, str]:
-    """(canonical field name, kind) for a JQL field name; raises for unknown fields."""
-    canonical = _ALIASES.get(name.casefold(), name.casefold())
-    if canonical in _TEXT_FIELDS:
-        return canonical, "text"
-    if canonical == "labels":
-        return canonical, "labels"
-    if canonical == "key":
-        return canonical, "key"
-    if canonical in _CHOICE_FIELDS:
-        return canonical, "choice"
-    if canonical in _USER_FIELDS:
-        return canonical, "user"
-    if canonical in _DATETIME_FIELDS:
-        return canonical, "date"
-    raise JqlValidationError(
-        [f"Field '{name}' does not exist or you do not have permission to view it."]
-    )
-
-
-def _operator_text(operator: str) -> str:
-    return operator.upper() if operator[0].isalpha() else operator
 
 
 class _Empty:
@@ -144,10 +83,10 @@ class _Compiler:
 
     def clause(self, clause: jql.Clause) -> Predicate:
         name, kind = kind_of(clause.field)
-        if clause.operator not in _OPERATORS[kind]:
+        if clause.operator not in OPERATORS[kind]:
             raise JqlValidationError(
                 [
-                    f"The operator '{_operator_text(clause.operator)}' is not supported by the "
+                    f"The operator '{operator_text(clause.operator)}' is not supported by the "
                     f"'{clause.field}' field."
                 ]
             )
@@ -269,7 +208,7 @@ class _Compiler:
                 None,
             )
             return str(category.id) if category else None
-        if name in _USER_FIELDS:
+        if name in USER_FIELDS:
             person = store.user(text) if self.context.cloud else store.user_by_name(text)
             return person.account_id if person else None
         table: tuple[Any, ...] = {
@@ -336,7 +275,7 @@ class _Compiler:
         if not isinstance(operand, jql.Value | jql.Function):
             raise JqlValidationError(
                 [
-                    f"The operator '{_operator_text(clause.operator)}' needs a single date "
+                    f"The operator '{operator_text(clause.operator)}' needs a single date "
                     f"for the field '{clause.field}'."
                 ]
             )
@@ -360,7 +299,7 @@ class _Compiler:
     def _moment(self, field_name: str, operand: jql.Value | jql.Function) -> datetime:
         now = self.context.now.astimezone(UTC)
         if isinstance(operand, jql.Function):
-            return _date_function(operand, now)
+            return date_function(operand, now)
         parsed = parse_date_value(operand.text, now)
         if parsed is None:
             raise JqlValidationError(
@@ -426,82 +365,6 @@ def _nulls_last(value: Callable[[Ticket], Any]) -> Callable[[Ticket], tuple[bool
         return (found is None, found if found is not None else 0)
 
     return key
-
-
-class TextSearch:
-    """A ``~`` query: words (with ``*`` and ``?`` wildcards) and quoted phrases."""
-
-    def __init__(self, query: str) -> None:
-        phrases = re.findall(r'"([^"]*)"', query)
-        rest = re.sub(r'"[^"]*"', " ", query)
-        words = re.findall(r"[\w*?]+", rest.casefold())
-        self.terms = [p for p in (_term_pattern(w) for w in words) if p is not None]
-        self.phrases = [p for p in (_WORD.findall(p.casefold()) for p in phrases) if p]
-
-    def matches(self, text: str) -> bool:
-        if not self.terms and not self.phrases:
-            return False
-        words = _WORD.findall(text.casefold())
-        if not all(any(term.fullmatch(w) for w in words) for term in self.terms):
-            return False
-        return all(_contains_run(words, phrase) for phrase in self.phrases)
-
-
-def _term_pattern(word: str) -> re.Pattern[str] | None:
-    core = word.strip("*?")
-    if not core:
-        return None
-    return re.compile(re.escape(word).replace(r"\*", r"\w*").replace(r"\?", r"\w"))
-
-
-def _contains_run(words: list[str], phrase: list[str]) -> bool:
-    size = len(phrase)
-    return any(words[i : i + size] == phrase for i in range(len(words) - size + 1))
-
-
-def parse_date_value(text: str, now: datetime) -> datetime | None:
-    """A JQL date value as an instant (UTC), or None when Jira would not read it."""
-    stripped = text.strip()
-    for pattern in _DATE_FORMATS:
-        try:
-            return datetime.strptime(stripped, pattern).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-    relative = _RELATIVE.match(stripped)
-    if relative:
-        return now + _period(relative.group(2), negative=relative.group(1) == "-")
-    if stripped.isdigit():
-        return datetime.fromtimestamp(int(stripped) / 1000, UTC)
-    return None
-
-
-def _period(text: str, *, negative: bool) -> timedelta:
-    delta = sum(
-        (timedelta(**{_UNITS[unit]: int(amount)}) for amount, unit in _RELATIVE_PART.findall(text)),
-        timedelta(),
-    )
-    return -delta if negative else delta
-
-
-def _date_function(function: jql.Function, now: datetime) -> datetime:
-    name = function.name.casefold()
-    offset = timedelta()
-    if function.args:
-        argument = function.args[0].strip()
-        match = _RELATIVE.match(argument if argument[-1:].isalpha() else argument + "d")
-        if match is None:
-            raise JqlValidationError(
-                [f"The argument '{argument}' of the function '{function.name}' is invalid."]
-            )
-        offset = _period(match.group(2), negative=match.group(1) == "-")
-    midnight = datetime.combine(date(now.year, now.month, now.day), time(), UTC)
-    if name == "now":
-        return now + offset
-    if name == "startofday":
-        return midnight + offset
-    if name == "endofday":
-        return midnight + offset + timedelta(days=1) - timedelta(milliseconds=1)
-    raise JqlValidationError([f"Unable to find JQL function '{function.name}()'."])
 
 
 def compile_query(query: jql.Query, context: JqlContext) -> CompiledQuery:

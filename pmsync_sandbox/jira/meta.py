@@ -7,45 +7,47 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from pmsync_sandbox.http import SandboxResponse
-from pmsync_sandbox.jira import catalog, shapes
-from pmsync_sandbox.jira.http import Call, JiraHttpError, respond
+from pmsync_sandbox.jira import catalog, field_catalog, meta_shapes, shapes
+from pmsync_sandbox.jira.http import JiraCall, JiraHttpError, respond
 from pmsync_sandbox.jira.store import JiraProject, JiraUser
 
 USER_NOT_FOUND = "Specified user does not exist or you do not have required permissions"
 
-_E = TypeVar("_E", bound=catalog.Entry)
+_E = TypeVar("_E", bound=catalog.CatalogEntry)
 
 
-def myself(call: Call) -> SandboxResponse:
+def myself(call: JiraCall) -> SandboxResponse:
     return respond(200, shapes.myself(call.view, call.actor))
 
 
 # ---- projects ----------------------------------------------------------------------------
 
 
-def _project(call: Call, ref: str) -> JiraProject:
+def _project(call: JiraCall, ref: str) -> JiraProject:
     found = call.store.project(ref)
     if found is None:
         raise JiraHttpError.not_found(f"No project could be found with key '{ref}'.")
     return found
 
 
-def list_projects(call: Call) -> SandboxResponse:
+def list_projects(call: JiraCall) -> SandboxResponse:
     expand = set(call.list_arg("expand"))
     answer = []
     for item in call.store.state.projects.values():
-        entry = shapes.project(call.view, call.store, item, detailed=False)
+        entry = meta_shapes.project(call.view, call.store, item, detailed=False)
         if "issueTypes" in expand:
-            entry["issueTypes"] = [shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES]
+            entry["issueTypes"] = [
+                meta_shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES
+            ]
         if "lead" in expand:
             entry["lead"] = shapes.optional_user(call.view, call.store, item.lead)
         answer.append(entry)
     return respond(200, answer)
 
 
-def get_project(call: Call, ref: str) -> SandboxResponse:
+def get_project(call: JiraCall, ref: str) -> SandboxResponse:
     item = _project(call, ref)
-    return respond(200, shapes.project(call.view, call.store, item, detailed=True))
+    return respond(200, meta_shapes.project(call.view, call.store, item, detailed=True))
 
 
 # ---- catalog lists -----------------------------------------------------------------------
@@ -59,64 +61,66 @@ def _entry(items: tuple[_E, ...], ref: str, kind: str) -> _E:
     return found
 
 
-def list_priorities(call: Call) -> SandboxResponse:
-    return respond(200, [shapes.priority(call.view, p) for p in catalog.PRIORITIES])
+def list_priorities(call: JiraCall) -> SandboxResponse:
+    return respond(200, [meta_shapes.priority(call.view, p) for p in catalog.PRIORITIES])
 
 
-def get_priority(call: Call, ref: str) -> SandboxResponse:
+def get_priority(call: JiraCall, ref: str) -> SandboxResponse:
     found = _entry(catalog.PRIORITIES, ref, "priority")
-    return respond(200, shapes.priority(call.view, found))
+    return respond(200, meta_shapes.priority(call.view, found))
 
 
-def list_statuses(call: Call) -> SandboxResponse:
-    return respond(200, [shapes.status(call.view, s) for s in catalog.STATUSES])
+def list_statuses(call: JiraCall) -> SandboxResponse:
+    return respond(200, [meta_shapes.status(call.view, s) for s in catalog.STATUSES])
 
 
-def get_status(call: Call, ref: str) -> SandboxResponse:
+def get_status(call: JiraCall, ref: str) -> SandboxResponse:
     found = catalog.by_id_or_name(catalog.STATUSES, ref)
     if found is None:
         raise JiraHttpError.not_found(f"The status with ID or name '{ref}' does not exist.")
-    return respond(200, shapes.status(call.view, found))
+    return respond(200, meta_shapes.status(call.view, found))
 
 
-def list_status_categories(call: Call) -> SandboxResponse:
-    return respond(200, [shapes.status_category(call.view, c) for c in catalog.STATUS_CATEGORIES])
+def list_status_categories(call: JiraCall) -> SandboxResponse:
+    return respond(
+        200, [meta_shapes.status_category(call.view, c) for c in catalog.STATUS_CATEGORIES]
+    )
 
 
-def get_status_category(call: Call, ref: str) -> SandboxResponse:
+def get_status_category(call: JiraCall, ref: str) -> SandboxResponse:
     folded = ref.casefold()
     found = next((c for c in catalog.STATUS_CATEGORIES if folded in (str(c.id), c.key)), None)
     if found is None:
         raise JiraHttpError.not_found(f"The status category with ID or key '{ref}' does not exist.")
-    return respond(200, shapes.status_category(call.view, found))
+    return respond(200, meta_shapes.status_category(call.view, found))
 
 
-def list_resolutions(call: Call) -> SandboxResponse:
-    return respond(200, [shapes.resolution(call.view, r) for r in catalog.RESOLUTIONS])
+def list_resolutions(call: JiraCall) -> SandboxResponse:
+    return respond(200, [meta_shapes.resolution(call.view, r) for r in catalog.RESOLUTIONS])
 
 
-def get_resolution(call: Call, ref: str) -> SandboxResponse:
+def get_resolution(call: JiraCall, ref: str) -> SandboxResponse:
     found = _entry(catalog.RESOLUTIONS, ref, "resolution")
-    return respond(200, shapes.resolution(call.view, found))
+    return respond(200, meta_shapes.resolution(call.view, found))
 
 
-def list_fields(call: Call) -> SandboxResponse:
-    return respond(200, [shapes.field(f) for f in catalog.FIELDS])
+def list_fields(call: JiraCall) -> SandboxResponse:
+    return respond(200, [meta_shapes.field(f) for f in field_catalog.FIELDS])
 
 
-def list_issue_types(call: Call) -> SandboxResponse:
-    return respond(200, [shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES])
+def list_issue_types(call: JiraCall) -> SandboxResponse:
+    return respond(200, [meta_shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES])
 
 
-def get_issue_type(call: Call, ref: str) -> SandboxResponse:
+def get_issue_type(call: JiraCall, ref: str) -> SandboxResponse:
     found = _entry(catalog.ISSUE_TYPES, ref, "issue type")
-    return respond(200, shapes.issue_type(call.view, found))
+    return respond(200, meta_shapes.issue_type(call.view, found))
 
 
 # ---- create metadata ---------------------------------------------------------------------
 
 
-def _page(call: Call, key: str, items: list[Any]) -> dict[str, Any]:
+def _page(call: JiraCall, key: str, items: list[Any]) -> dict[str, Any]:
     """A createmeta page: ``issueTypes``/``fields`` on Cloud, ``values`` on Data Center."""
     start_at, max_results = call.page_window(50)
     page = items[start_at : start_at + max_results]
@@ -131,23 +135,23 @@ def _page(call: Call, key: str, items: list[Any]) -> dict[str, Any]:
     return answer
 
 
-def createmeta_issue_types(call: Call, project_ref: str) -> SandboxResponse:
+def createmeta_issue_types(call: JiraCall, project_ref: str) -> SandboxResponse:
     _project(call, project_ref)
-    items = [shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES]
+    items = [meta_shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES]
     return respond(200, _page(call, "issueTypes", items))
 
 
-def createmeta_fields(call: Call, project_ref: str, type_id: str) -> SandboxResponse:
+def createmeta_fields(call: JiraCall, project_ref: str, type_id: str) -> SandboxResponse:
     _project(call, project_ref)
     _entry(catalog.ISSUE_TYPES, type_id, "issue type")
     return respond(200, _page(call, "fields", _create_fields(call)))
 
 
-def _create_fields(call: Call) -> list[dict[str, Any]]:
+def _create_fields(call: JiraCall) -> list[dict[str, Any]]:
     view = call.view
 
     def meta(field_id: str, required: bool, operations: list[str], **extra: Any) -> dict[str, Any]:
-        info = catalog.FIELDS_BY_ID[field_id]
+        info = field_catalog.FIELDS_BY_ID[field_id]
         entry = {
             "required": required,
             "schema": dict(info.schema),
@@ -165,7 +169,7 @@ def _create_fields(call: Call) -> list[dict[str, Any]]:
             "issuetype",
             True,
             [],
-            allowedValues=[shapes.issue_type(view, t) for t in catalog.ISSUE_TYPES],
+            allowedValues=[meta_shapes.issue_type(view, t) for t in catalog.ISSUE_TYPES],
         ),
         meta("project", True, ["set"]),
         meta("summary", True, ["set"]),
@@ -174,8 +178,8 @@ def _create_fields(call: Call) -> list[dict[str, Any]]:
             "priority",
             False,
             ["set"],
-            allowedValues=[shapes.priority(view, p) for p in catalog.PRIORITIES],
-            defaultValue=shapes.priority(view, catalog.DEFAULT_PRIORITY),
+            allowedValues=[meta_shapes.priority(view, p) for p in catalog.PRIORITIES],
+            defaultValue=meta_shapes.priority(view, catalog.DEFAULT_PRIORITY),
         ),
         meta("labels", False, ["add", "set", "remove"]),
         meta("duedate", False, ["set"]),
@@ -196,7 +200,7 @@ def _matches(person: JiraUser, query: str) -> bool:
     ) or person.display_name.casefold().startswith(folded)
 
 
-def search_users(call: Call) -> SandboxResponse:
+def search_users(call: JiraCall) -> SandboxResponse:
     if call.cloud:
         if call.arg("username") and not call.arg("query"):
             raise JiraHttpError.bad_request(
@@ -226,7 +230,7 @@ def search_users(call: Call) -> SandboxResponse:
     return respond(200, [shapes.user(call.view, p) for p in page])
 
 
-def get_user(call: Call) -> SandboxResponse:
+def get_user(call: JiraCall) -> SandboxResponse:
     if call.cloud:
         account_id = call.arg("accountId")
         if not account_id:

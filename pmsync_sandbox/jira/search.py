@@ -15,15 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from pmsync_sandbox.http import SandboxResponse
-from pmsync_sandbox.jira import jql_parse as jql
-from pmsync_sandbox.jira import shapes
-from pmsync_sandbox.jira.http import Call, JiraHttpError, error_body, respond
-from pmsync_sandbox.jira.jql_eval import (
-    CompiledQuery,
-    JqlContext,
-    JqlValidationError,
-    compile_query,
-)
+from pmsync_sandbox.jira import issue_shapes, jql_parse
+from pmsync_sandbox.jira.http import JiraCall, JiraHttpError, error_body, respond
+from pmsync_sandbox.jira.jql_errors import JqlSyntaxError, JqlValidationError
+from pmsync_sandbox.jira.jql_eval import CompiledQuery, JqlContext, compile_query
 from pmsync_sandbox.jira.store import Ticket
 
 SEARCH_REMOVED = (
@@ -51,7 +46,7 @@ class SearchParams:
     reconcile: tuple[int, ...] = ()
 
 
-def _params(call: Call) -> SearchParams:
+def _params(call: JiraCall) -> SearchParams:
     """The search parameters, from the query string (GET) or the JSON body (POST)."""
     if call.request.method == "POST":
         body = call.object_body()
@@ -122,15 +117,15 @@ def _ids(value: object) -> tuple[int, ...]:
 
 
 def _run(
-    call: Call, params: SearchParams, candidates: list[Ticket], *, v2_errors: bool
+    call: JiraCall, params: SearchParams, candidates: list[Ticket], *, v2_errors: bool
 ) -> tuple[list[Ticket], list[str]]:
     """All matching tickets in order, and the warnings to report; or Jira's 400."""
     validation_shape: dict[str, Any] = {"warningMessages": []} if v2_errors else {"errors": {}}
     try:
         compiled: CompiledQuery = compile_query(
-            jql.parse(params.jql), JqlContext(call.store, call.now, call.actor, call.cloud)
+            jql_parse.parse(params.jql), JqlContext(call.store, call.now, call.actor, call.cloud)
         )
-    except jql.JqlSyntaxError as error:
+    except JqlSyntaxError as error:
         raise JiraHttpError.bad_request([str(error)]) from None
     except JqlValidationError as error:
         raise JiraHttpError(400, {"errorMessages": error.messages, **validation_shape}) from None
@@ -149,14 +144,14 @@ def _names_and_schema(
     if not expand & {"names", "schema"}:
         return
     field_ids = {f for issue in issues for f in issue.get("fields", {})}
-    names, schema = shapes.names_and_schema(sorted(field_ids))
+    names, schema = issue_shapes.names_and_schema(sorted(field_ids))
     if "names" in expand:
         answer["names"] = names
     if "schema" in expand:
         answer["schema"] = schema
 
 
-def search(call: Call) -> SandboxResponse:
+def search(call: JiraCall) -> SandboxResponse:
     """``/rest/api/2/search``: Data Center's offset-paged search."""
     if call.cloud:
         raise JiraHttpError(410, error_body([SEARCH_REMOVED]))
@@ -164,9 +159,9 @@ def search(call: Call) -> SandboxResponse:
     found, warnings = _run(call, params, call.store.tickets(), v2_errors=True)
     max_results = min(params.max_results if params.max_results is not None else 50, V2_MAX_RESULTS)
     page = found[params.start_at : params.start_at + max_results]
-    selection = shapes.FieldSelection(params.fields, "*navigable")
+    selection = issue_shapes.FieldSelection(params.fields, "*navigable")
     issues = [
-        shapes.issue(call.view, call.store, t, selection, params.expand, in_search=True)
+        issue_shapes.issue(call.view, call.store, t, selection, params.expand, in_search=True)
         for t in page
     ]
     answer: dict[str, Any] = {
@@ -182,7 +177,7 @@ def search(call: Call) -> SandboxResponse:
     return respond(200, answer)
 
 
-def search_jql(call: Call) -> SandboxResponse:
+def search_jql(call: JiraCall) -> SandboxResponse:
     """``/rest/api/{2,3}/search/jql``: Cloud's enhanced search with ``nextPageToken``.
 
     With ``JiraService.search_lag`` set, new tickets reach this search late, as on Cloud;
@@ -191,7 +186,7 @@ def search_jql(call: Call) -> SandboxResponse:
     params = _params(call)
     candidates = call.store.indexed_tickets(params.reconcile)
     found, _ = _run(call, params, candidates, v2_errors=False)
-    selection = shapes.FieldSelection(params.fields, "id")
+    selection = issue_shapes.FieldSelection(params.fields, "id")
     lean = not selection.base and selection.explicit <= {"id", "key"}
     limit = JQL_MAX_ID_RESULTS if lean else JQL_MAX_RESULTS
     max_results = min(params.max_results if params.max_results is not None else 50, limit)
@@ -201,7 +196,7 @@ def search_jql(call: Call) -> SandboxResponse:
         issues = [{"id": t.id} for t in page]
     else:
         issues = [
-            shapes.issue(call.view, call.store, t, selection, params.expand, in_search=True)
+            issue_shapes.issue(call.view, call.store, t, selection, params.expand, in_search=True)
             for t in page
         ]
     answer: dict[str, Any] = {"issues": issues}

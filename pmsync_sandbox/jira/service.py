@@ -26,8 +26,8 @@ from typing import Any, Literal
 from urllib.parse import unquote
 
 from pmsync_sandbox.http import SandboxRequest, SandboxResponse
-from pmsync_sandbox.jira import issues, meta, search, shapes
-from pmsync_sandbox.jira.http import Call, JiraHttpError, error_body, respond
+from pmsync_sandbox.jira import issues, meta, remote_links, search, shapes
+from pmsync_sandbox.jira.http import JiraCall, JiraHttpError, error_body, respond
 from pmsync_sandbox.jira.store import JiraState, JiraStore, JiraUser, default_token
 
 Deployment = Literal["Cloud", "Server"]
@@ -68,9 +68,9 @@ _ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", f"/issue/({_ANY})/comment", issues.add_comment),
     ("GET", f"/issue/({_ANY})/comment/({_ANY})", issues.get_comment),
     ("PUT", f"/issue/({_ANY})/comment/({_ANY})", issues.edit_comment),
-    ("GET", f"/issue/({_ANY})/remotelink", issues.list_remote_links),
-    ("POST", f"/issue/({_ANY})/remotelink", issues.add_remote_link),
-    ("GET", f"/issue/({_ANY})/remotelink/({_ANY})", issues.get_remote_link),
+    ("GET", f"/issue/({_ANY})/remotelink", remote_links.list_remote_links),
+    ("POST", f"/issue/({_ANY})/remotelink", remote_links.add_remote_link),
+    ("GET", f"/issue/({_ANY})/remotelink/({_ANY})", remote_links.get_remote_link),
     ("GET", f"/issue/({_ANY})/transitions", issues.list_transitions),
     ("POST", f"/issue/({_ANY})/transitions", issues.do_transition),
     ("GET", "/search", search.search),
@@ -189,7 +189,7 @@ class JiraService:
                 self._authenticate(request)
             return respond(200, shapes.server_info(view, self.clock(), cloud=self.cloud))
         handler, arguments = self._route(request.method, rest, request)
-        call = Call(request, self.store, view, self._authenticate(request), self.clock())
+        call = JiraCall(request, self.store, view, self._authenticate(request), self.clock())
         return handler(call, *arguments)
 
     def _route(
