@@ -14,6 +14,7 @@ from pmsync.core.domain.model import ActionItem, Finding, ParseResult, TimelineE
 from pmsync.core.postmortem.blame import blame_phrases, people_names
 from pmsync.core.postmortem.form import Form
 from pmsync.core.postmortem.parse import Draft, read_draft
+from pmsync.core.postmortem.vague import Kind, vagueness
 from pmsync.core.postmortem.values import Unreadable, plain, quoted, read_owner
 
 
@@ -64,32 +65,41 @@ def warning(code: str, field: str, message: str, row: int | None = None) -> Find
 
 # --- vague actions ------------------------------------------------------------------------
 
-# Each word pattern below starts at a word boundary with a literal, and \w* can only run to
-# the end of that one word, so it reads untrusted text in linear time.
-
-_VAGUE = re.compile(
-    r"\b(improve\w*|better|look(?:ing)? into|investigate\w*|be (?:more )?careful|"
-    r"more careful|consider\w*|think about|revisit\w*|review\w*|try to|make sure|ensure|"
-    r"keep an eye|double[- ]check\w*|raise awareness|more robust|as needed)\b",
-    re.IGNORECASE,
-)
-# A number, a threshold or a cadence makes an action checkable.
-_MEASURABLE = re.compile(
-    r"\d|%|\b(?:daily|weekly|monthly|quarterly|every|per|within|under|below|above|"
-    r"less than|more than|at least|at most|before each|after each)\b",
-    re.IGNORECASE,
-)
+# Why an item is vague, in the author's terms, and what a specific one looks like instead.
+_WHY: dict[Kind, tuple[str, str]] = {
+    "no-target": (
+        "no target: {words} says which way, not how far or when it is done",
+        "give it a number or a threshold, e.g. 'Page on-call when 5xx on checkout exceed 1% "
+        "for 5 minutes' rather than 'Better monitoring of checkout'",
+    ),
+    "no-deliverable": (
+        "no deliverable: {words} names nothing that will exist or have changed when it is done",
+        "name the change, e.g. 'Add a liveness probe that checks Fluentd's /metrics' rather "
+        "than 'Look into Fluentd health'; if a question must be answered first, make that the "
+        "item and say what the answer decides",
+    ),
+    "meeting": (
+        "a meeting rather than a change: {words}",
+        "name what it must produce, e.g. 'Write the out-of-hours escalation rota into the "
+        "on-call runbook' rather than 'Discuss out-of-hours support'",
+    ),
+    "topic": (
+        "a topic, not an action: {words} has no verb saying what to do",
+        "start with a verb and say what will exist, e.g. 'Page on-call when the oldest queued "
+        "job is older than 10 minutes' rather than 'Queue dashboards and paging'",
+    ),
+}
 
 
 def _vague(row: int, action: str) -> Iterator[Finding]:
-    match = _VAGUE.search(action)
-    if match and not _MEASURABLE.search(action):
+    found = vagueness(action)
+    if found is not None:
+        why, instead = _WHY[found.kind]
         yield warning(
             "vague-action",
             "action_items",
-            f"action {quoted(action)} is vague ({quoted(match.group(0))} with no measurable "
-            "target); say what will exist when it is done, e.g. 'Alert when pool usage stays "
-            "above 80% for 5 minutes'",
+            f"action {quoted(action)} is vague — {why.format(words=quoted(found.words, 40))}; "
+            f"{instead}",
             row,
         )
 
