@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import jira
 import pytest
 import responses
-import sandbox_pmsync
 from github import Github
 from hypothesis import settings
+from support import sandbox_pmsync
 
 from pmsync_sandbox.runner import Sandbox, running_sandbox
 
@@ -18,6 +18,20 @@ from pmsync_sandbox.runner import Sandbox, running_sandbox
 # machine's load, not pmsync, and fail at random.
 settings.register_profile("pmsync", deadline=None)
 settings.load_profile("pmsync")
+
+# Tests in these folders run against the sandbox, whatever fixture they use.
+E2E_FOLDERS = {"e2e", "sandbox"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The ``e2e`` mark goes on every test that talks to the sandbox: those in the e2e and
+    sandbox folders and any that uses a sandbox fixture, so ``-m e2e`` / ``-m "not e2e"``
+    split the suite by what it needs, not by what a file remembered to declare."""
+    for item in items:
+        folder = item.path.parent.name
+        if folder in E2E_FOLDERS or "sandbox_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)
+
 
 # Where the test sandbox's clock stands after every reset: tests see exact timestamps.
 SANDBOX_START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

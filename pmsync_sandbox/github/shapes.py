@@ -1,6 +1,6 @@
 """The GitHub REST representations of the store's objects, field for field as
 api.github.com sends them (checked against real payloads and GitHub's OpenAPI description
-in tests/test_sandbox_fidelity_github.py).
+in tests/sandbox/test_sandbox_fidelity_github.py).
 
 URLs point back at the sandbox: ``api`` is the API root (``http://127.0.0.1:8123/github``)
 and ``web`` the site root that ``html_url`` links use (``http://127.0.0.1:8123``), the way

@@ -14,7 +14,7 @@ post-mortems fall into four kinds, each named in the author's terms:
 The rules read the item's *statement* — its first sentence, or the explanation after a short
 heading ("Circuit breaker implementation: Adding circuit breakers …") — as a list of words,
 and look at its leading verb, its object and a few markers. They are general patterns of
-English, not phrases of any one post-mortem: tests/test_lint_measured.py measures them on
+English, not phrases of any one post-mortem: tests/core/test_lint_measured.py measures them on
 200 labelled items of public post-mortems, part of them held out.
 
 The text is untrusted: only its first ``_READ`` characters are read, and every step is a

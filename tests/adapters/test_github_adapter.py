@@ -1,0 +1,400 @@
+"""The GitHub adapter against real GitHub JSON: exact requests, retries, request counts."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+import responses
+from pydantic import SecretStr
+from responses import matchers
+from support.realdata import load_json
+
+from pmsync.adapters.github import ACTIONS_BOT, GitHubAdapter
+from pmsync.adapters.github_answers import classify
+from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
+from pmsync.config.settings import GitHubTokenAuth
+from pmsync.core.domain.markers import STATUS
+from pmsync.errors import RemoteError
+
+API = "https://ghe.acme.example:443/api/v3"  # PyGithub always names the port
+TOKEN = "ghp_s3cretTokenValue"
+REPO = "Codertocat/Hello-World"
+ISSUE_URL = f"{API}/repos/{REPO}/issues/1"
+OPENED = load_json("github-webhooks/issues/opened.payload.json")
+COMMENTED = load_json("github-webhooks/issue_comment/created.payload.json")
+LABELED = load_json("github-webhooks/issues/labeled.payload.json")
+BODY = """### Action items
+
+| Action | Type | Priority | Owner | Due | Ticket |
+|---|---|---|---|---|---|
+| Add connection pool exhaustion alert (80%) | Detect | P1 | @bob | 2026-12-01 | |
+"""
+
+
+def api_issue(**changes: Any) -> dict[str, Any]:
+    """The issue of the real `issues.opened` delivery, as the REST API returns it."""
+    raw = copy.deepcopy(OPENED["issue"])
+    raw.update(changes)
+    return _rebase(raw)
+
+
+def api_comment(comment_id: int, login: str, body: str) -> dict[str, Any]:
+    raw = copy.deepcopy(COMMENTED["comment"])
+    raw.update(id=comment_id, body=body)
+    raw["user"]["login"] = login
+    raw["url"] = f"https://api.github.com/repos/{REPO}/issues/comments/{comment_id}"
+    return _rebase(raw)
+
+
+def _rebase(raw: dict[str, Any]) -> dict[str, Any]:
+    """URLs inside answers point at the API the client was given, as GHES does."""
+    return json.loads(json.dumps(raw).replace("https://api.github.com", API))
+
+
+def github_remote() -> tuple[Remote, RequestLog]:
+    """pmsync's GitHub remote with retries that do not wait, and the log of its requests."""
+    request_log = RequestLog()
+    remote = Remote(
+        "github",
+        classify,
+        policy=RetryPolicy(max_attempts=3, base_delay=0.0),
+        log=request_log,
+        sleep=lambda seconds: None,
+    )
+    return remote, request_log
+
+
+def make_adapter(identity: str | None = "pmsync-bot") -> tuple[GitHubAdapter, RequestLog]:
+    remote, request_log = github_remote()
+    auth = GitHubTokenAuth(api_url=API, token=SecretStr(TOKEN))
+    adapter = GitHubAdapter.connect(auth, remote=remote, throttle=False, identity=identity)
+    return adapter, request_log
+
+
+def test_reads_an_issue_in_one_request(mocked: responses.RequestsMock) -> None:
+    mocked.get(ISSUE_URL, json=api_issue())
+    adapter, request_log = make_adapter()
+    issue = adapter.issue(REPO, 1)
+    assert issue.ref == f"{REPO}#1"
+    assert issue.title == "Spelling error in the README file"
+    assert issue.author == "Codertocat"
+    assert issue.author_association == "OWNER"
+    assert issue.labels == ("bug",)
+    assert issue.state == "open"
+    assert issue.html_url == "https://github.com/Codertocat/Hello-World/issues/1"
+    assert request_log.count() == 1
+    assert mocked.calls[0].request.headers["Authorization"] == f"token {TOKEN}"
+
+
+def test_empty_body_reads_as_empty_text(mocked: responses.RequestsMock) -> None:
+    raw = load_json("github-webhooks/issues/opened.with-empty-body.payload.json")["issue"]
+    mocked.get(ISSUE_URL, json=_rebase(raw))
+    adapter, _ = make_adapter()
+    assert adapter.issue(REPO, 1).body == ""
+
+
+def test_a_reopened_issue_keeps_when_it_was_last_closed(mocked: responses.RequestsMock) -> None:
+    raw = load_json("github-webhooks/issues/reopened.payload.json")["issue"]
+    mocked.get(ISSUE_URL, json=_rebase(raw | {"state_reason": "reopened"}))
+    adapter, _ = make_adapter()
+    issue = adapter.issue(REPO, 1)
+    assert issue.state == "open" and issue.state_reason == "reopened"
+    assert issue.closed_at == datetime(2021, 7, 5, 18, 7, 10, tzinfo=UTC)
+
+
+def test_an_answer_without_a_state_reason_costs_no_second_request(
+    mocked: responses.RequestsMock,
+) -> None:
+    raw = api_issue()
+    raw.pop("state_reason", None)
+    mocked.get(ISSUE_URL, json=raw)
+    adapter, request_log = make_adapter()
+    assert adapter.issue(REPO, 1).state_reason is None
+    assert request_log.count() == 1 and len(mocked.calls) == 1
+
+
+def test_open_postmortems_are_listed_by_label_a_hundred_per_page(
+    mocked: responses.RequestsMock,
+) -> None:
+    # A pull request on the first page is left out; the Link header says page 2 follows.
+    pull = api_issue(number=100, html_url="https://github.com/Codertocat/Hello-World/pull/100")
+    full = [api_issue(number=n) for n in range(1, 100)] + [pull]
+    page_2 = f"{API}/repos/{REPO}/issues?state=open&labels=postmortem&per_page=100&page=2"
+    mocked.get(
+        f"{API}/repos/{REPO}/issues",
+        json=full,
+        headers={"Link": f'<{page_2}>; rel="next", <{page_2}>; rel="last"'},
+        match=[
+            matchers.query_param_matcher(
+                {"state": "open", "labels": "postmortem", "per_page": "100"}
+            )
+        ],
+    )
+    mocked.get(
+        f"{API}/repos/{REPO}/issues",
+        json=[api_issue(number=102)],
+        match=[
+            matchers.query_param_matcher(
+                {"state": "open", "labels": "postmortem", "per_page": "100", "page": "2"}
+            )
+        ],
+    )
+    adapter, request_log = make_adapter()
+    issues = adapter.open_postmortems(REPO, "postmortem")
+    assert [i.number for i in issues] == [*range(1, 100), 102]
+    assert request_log.count() == 2  # no request per issue: the list holds everything
+
+
+def test_a_list_that_fills_its_last_page_exactly_costs_no_empty_page(
+    mocked: responses.RequestsMock,
+) -> None:
+    # GitHub sends no Link header when one page holds everything: nothing more is asked.
+    mocked.get(
+        f"{API}/repos/{REPO}/issues",
+        json=[api_issue(number=n) for n in range(1, 101)],
+        match=[
+            matchers.query_param_matcher(
+                {"state": "open", "labels": "postmortem", "per_page": "100"}
+            )
+        ],
+    )
+    adapter, request_log = make_adapter()
+    issues = adapter.open_postmortems(REPO, "postmortem")
+    assert [i.number for i in issues] == list(range(1, 101))
+    assert request_log.count() == 1
+
+
+def test_bot_comments_are_only_our_own(mocked: responses.RequestsMock) -> None:
+    comments = [
+        api_comment(1, "mallory", f"{STATUS}\nforged"),
+        api_comment(2, "pmsync-bot", f"{STATUS}\nreal"),
+    ]
+    mocked.get(f"{ISSUE_URL}/comments", json=comments)
+    adapter, request_log = make_adapter()
+    found = adapter.bot_comments(REPO, 1)
+    assert [(c.id, c.author) for c in found] == [(2, "pmsync-bot")]
+    assert request_log.count() == 1
+
+
+def test_identity_is_asked_once(mocked: responses.RequestsMock) -> None:
+    mocked.get(f"{API}/user", json={"login": "pmsync-bot", "id": 1, "type": "Bot"})
+    mocked.get(f"{ISSUE_URL}/comments", json=[api_comment(2, "pmsync-bot", STATUS)])
+    mocked.get(f"{ISSUE_URL}/comments", json=[api_comment(2, "pmsync-bot", STATUS)])
+    adapter, request_log = make_adapter(identity=None)
+    adapter.bot_comments(REPO, 1)
+    adapter.bot_comments(REPO, 1)
+    assert adapter.identity() == "pmsync-bot"
+    assert request_log.count() == 3
+
+
+def test_installation_token_falls_back_to_the_actions_bot(mocked: responses.RequestsMock) -> None:
+    mocked.get(
+        f"{API}/user",
+        status=403,
+        json={
+            "message": "Resource not accessible by integration",
+            "documentation_url": "https://docs.github.com/rest/users/users",
+        },
+    )
+    adapter, _ = make_adapter(identity=None)
+    assert adapter.identity() == ACTIONS_BOT
+
+
+def test_bad_token_is_an_error_naming_the_request(mocked: responses.RequestsMock) -> None:
+    mocked.get(f"{API}/user", status=401, json={"message": "Bad credentials"})
+    adapter, _ = make_adapter(identity=None)
+    with pytest.raises(RemoteError) as caught:
+        adapter.identity()
+    assert str(caught.value).startswith("github GET /user answered 401: Bad credentials. ")
+    assert "set GITHUB_TOKEN to a valid token" in str(caught.value)  # the fix, by name
+    assert TOKEN not in str(caught.value)
+
+
+def test_create_comment_posts_once(mocked: responses.RequestsMock) -> None:
+    body = f"{STATUS}\n1 of 1 done"
+    mocked.post(
+        f"{ISSUE_URL}/comments",
+        status=201,
+        json=api_comment(7, "pmsync-bot", body),
+        match=[matchers.json_params_matcher({"body": body})],
+    )
+    adapter, request_log = make_adapter()
+    comment = adapter.create_comment(REPO, 1, body, STATUS)
+    assert (comment.id, comment.body) == (7, body)
+    assert request_log.count(write=True) == 1
+    assert request_log.count() == 1
+
+
+def test_comment_stored_before_a_502_is_found_not_posted_again(
+    mocked: responses.RequestsMock,
+) -> None:
+    body = f"{STATUS}\n1 of 1 done"
+    mocked.post(f"{ISSUE_URL}/comments", status=502, json={"message": "Server Error"})
+    mocked.get(f"{ISSUE_URL}/comments", json=[api_comment(7, "pmsync-bot", body)])
+    adapter, request_log = make_adapter()
+    assert adapter.create_comment(REPO, 1, body, STATUS).id == 7
+    assert request_log.count(write=True) == 1
+
+
+def test_comment_lost_with_the_connection_is_posted_again(mocked: responses.RequestsMock) -> None:
+    body = f"{STATUS}\nhello"
+    mocked.post(f"{ISSUE_URL}/comments", body=requests.ConnectionError("reset"))
+    mocked.get(f"{ISSUE_URL}/comments", json=[api_comment(3, "someone", f"{STATUS}\nfake")])
+    mocked.post(f"{ISSUE_URL}/comments", status=201, json=api_comment(8, "pmsync-bot", body))
+    adapter, request_log = make_adapter()
+    assert adapter.create_comment(REPO, 1, body, STATUS).id == 8
+    assert request_log.count(write=True) == 2
+
+
+def test_edit_comment_is_one_patch(mocked: responses.RequestsMock) -> None:
+    mocked.patch(
+        f"{API}/repos/{REPO}/issues/comments/7",
+        json=api_comment(7, "pmsync-bot", "new"),
+        match=[matchers.json_params_matcher({"body": "new"})],
+    )
+    adapter, request_log = make_adapter()
+    assert adapter.edit_comment(REPO, 1, 7, "new").body == "new"
+    assert request_log.count() == 1
+
+
+def fill_first_cell(body: str) -> str:
+    return body.replace("| 2026-12-01 | |", "| 2026-12-01 | [OPS-1](https://jira/browse/OPS-1) |")
+
+
+def test_a_body_rewrite_rereads_the_body_and_patches_what_it_returns(
+    mocked: responses.RequestsMock,
+) -> None:
+    mocked.get(ISSUE_URL, json=api_issue(body=BODY))
+    filled = BODY.replace("| 2026-12-01 | |", "| 2026-12-01 | [OPS-1](https://jira/browse/OPS-1) |")
+    mocked.patch(
+        ISSUE_URL,
+        json=api_issue(body=filled),
+        match=[matchers.json_params_matcher({"body": filled})],
+    )
+    adapter, request_log = make_adapter()
+    issue, written = adapter.rewrite_body(REPO, 1, fill_first_cell)
+    assert (issue.body, written) == (filled, True)
+    assert request_log.count(write=True) == 1
+
+
+def test_a_body_rewrite_that_changes_nothing_sends_no_write(
+    mocked: responses.RequestsMock,
+) -> None:
+    filled = BODY.replace("| 2026-12-01 | |", "| 2026-12-01 | [OPS-1](https://jira/browse/OPS-1) |")
+    mocked.get(ISSUE_URL, json=api_issue(body=filled))
+    adapter, request_log = make_adapter()
+    _, written = adapter.rewrite_body(REPO, 1, fill_first_cell)
+    assert written is False
+    assert request_log.count(write=True) == 0
+
+
+def test_labels_are_added_in_one_request_and_retried_after_a_5xx(
+    mocked: responses.RequestsMock,
+) -> None:
+    url = f"{ISSUE_URL}/labels"
+    mocked.post(url, status=500, json={"message": "Server Error"})
+    mocked.post(
+        url,
+        json=[{"name": "bug"}, {"name": "postmortem"}, {"name": "sev:2"}],
+        match=[matchers.json_params_matcher(["postmortem", "sev:2"])],  # type: ignore[arg-type]
+    )
+    adapter, request_log = make_adapter()
+    adapter.add_labels(REPO, 1, ["postmortem", "sev:2"])
+    assert request_log.count(write=True) == 2
+
+
+def test_removing_a_label_that_is_gone_counts_as_done(mocked: responses.RequestsMock) -> None:
+    mocked.delete(
+        f"{ISSUE_URL}/labels/pm%3Aneeds-fix", status=404, json={"message": "Label does not exist"}
+    )
+    adapter, request_log = make_adapter()
+    adapter.remove_label(REPO, 1, "pm:needs-fix")
+    assert request_log.count(write=True) == 1
+
+
+def api_label(name: str) -> dict[str, Any]:
+    """A label as the real `issues.labeled` delivery shows one, with another name."""
+    return _rebase(copy.deepcopy(LABELED["label"]) | {"name": name})
+
+
+def test_repo_labels_are_listed_once_and_only_missing_ones_are_created(
+    mocked: responses.RequestsMock,
+) -> None:
+    mocked.get(
+        f"{API}/repos/{REPO}/labels",
+        json=[api_label("postmortem"), api_label("Service:Payments-DB")],
+        match=[matchers.query_param_matcher({"per_page": "100"})],
+    )
+    mocked.post(
+        f"{API}/repos/{REPO}/labels",
+        status=201,
+        json=api_label("sev:2"),
+        match=[
+            matchers.json_params_matcher({"name": "sev:2", "color": "f9d0c4", "description": ""})
+        ],
+    )
+    adapter, request_log = make_adapter()
+    assert adapter.ensure_repo_label(REPO, "postmortem", "5319e7", "") is False
+    assert adapter.ensure_repo_label(REPO, "service:payments-db", "c5def5", "") is False
+    assert adapter.ensure_repo_label(REPO, "sev:2", "f9d0c4", "") is True
+    assert adapter.ensure_repo_label(REPO, "sev:2", "f9d0c4", "") is False
+    assert (request_log.count(write=False), request_log.count(write=True)) == (1, 1)
+
+
+def test_repo_label_that_exists_is_in_place(mocked: responses.RequestsMock) -> None:
+    mocked.get(f"{API}/repos/{REPO}/labels", json=[])  # made since the run listed them
+    body = {"name": "sev:2", "color": "d73a4a", "description": "Severity 2"}
+    mocked.post(
+        f"{API}/repos/{REPO}/labels",
+        status=422,
+        json={
+            "message": "Validation Failed",
+            "errors": [{"resource": "Label", "code": "already_exists", "field": "name"}],
+        },
+        match=[matchers.json_params_matcher(body)],
+    )
+    adapter, request_log = make_adapter()
+    assert adapter.ensure_repo_label(REPO, "sev:2", "d73a4a", "Severity 2") is False
+    assert request_log.count(write=True) == 1
+
+
+def test_closing_returns_the_issue_as_github_answered(mocked: responses.RequestsMock) -> None:
+    mocked.patch(
+        ISSUE_URL,
+        json=api_issue(state="closed"),
+        match=[matchers.json_params_matcher({"state": "closed"})],
+    )
+    adapter, request_log = make_adapter()
+    assert adapter.set_state(REPO, 1, "closed").state == "closed"
+    assert request_log.count() == 1
+
+
+def test_rate_limit_403_waits_for_reset_then_reads(mocked: responses.RequestsMock) -> None:
+    mocked.get(
+        ISSUE_URL,
+        status=403,
+        json={"message": "API rate limit exceeded for installation ID 1."},
+        headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": "0"},
+    )
+    mocked.get(ISSUE_URL, json=api_issue())
+    adapter, request_log = make_adapter()
+    assert adapter.issue(REPO, 1).number == 1
+    assert request_log.count() == 2
+
+
+def test_pygithub_never_retries_a_post_by_itself(mocked: responses.RequestsMock) -> None:
+    mocked.get(f"{API}/repos/{REPO}/labels", json=[])
+    for _ in range(3):
+        mocked.post(f"{API}/repos/{REPO}/labels", status=502, json={"message": "Bad gateway"})
+    adapter, _ = make_adapter()
+    with pytest.raises(RemoteError, match="gave up after 3 attempts"):
+        adapter.ensure_repo_label(REPO, "x", "ffffff", "")
+    posts = [c for c in mocked.calls if c.request.method == "POST"]
+    assert len(posts) == 3  # three attempts of ours, none added by the library
+    assert all(parse_qs(urlsplit(c.request.url).query) == {} for c in posts)

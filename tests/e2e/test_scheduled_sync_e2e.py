@@ -1,0 +1,63 @@
+"""The scheduled sync and the event workflow on one issue (ADR 3), on the sandbox.
+
+The two workflows cannot share a concurrency group, so on a schedule `pmsync sync` leaves a
+post-mortem changed in the last few minutes to the event run that change started.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from support.sandbox_pmsync import REPO, Site, use_sandbox, write_config
+
+from pmsync.entry.cli import main
+from pmsync.entry.commands.sync import LEAVE_RECENT_ON_SCHEDULE
+from pmsync_sandbox.runner import Sandbox
+
+
+@pytest.fixture
+def site(sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Site:
+    use_sandbox(sandbox, monkeypatch)
+    write_config(tmp_path, REPO)
+    monkeypatch.chdir(tmp_path)
+    return Site(sandbox)
+
+
+def sync_after(site: Site, delay: timedelta) -> int:
+    moment = site.sandbox.clock() + delay
+    return main(["sync", "--config", "pmsync.yml", "--now", moment.isoformat()])
+
+
+def in_actions(monkeypatch: pytest.MonkeyPatch, event: str) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_EVENT_NAME", event)
+
+
+def test_on_a_schedule_a_post_mortem_changed_minutes_ago_is_left_to_its_event_run(
+    site: Site, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="pmsync.orchestration.reconcile")
+    number = site.open("alice")
+    site.sandbox.clear_requests()
+    in_actions(monkeypatch, "schedule")
+
+    assert sync_after(site, timedelta(minutes=1)) == 0
+    assert site.tickets(number) == {} and site.writes("github") == []
+    assert f"{REPO}#{number} changed 60 s ago; left to the event run" in caplog.text
+
+    assert sync_after(site, LEAVE_RECENT_ON_SCHEDULE) == 0
+    assert len(site.tickets(number)) == 4
+
+
+@pytest.mark.parametrize("event", ["workflow_dispatch", None])
+def test_a_sync_started_by_hand_or_outside_actions_takes_every_post_mortem(
+    site: Site, monkeypatch: pytest.MonkeyPatch, event: str | None
+) -> None:
+    number = site.open("alice")
+    if event is not None:
+        in_actions(monkeypatch, event)
+    assert sync_after(site, timedelta(minutes=1)) == 0
+    assert len(site.tickets(number)) == 4

@@ -1,0 +1,225 @@
+"""What the report reads: its searches, which post-mortems it keeps (only those pmsync took
+on), and what it says when GitHub's search may have left post-mortems out (the report's run
+reports it; reading prints nothing)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import pytest
+from support import factories as f
+
+from pmsync.config.schema import Config
+from pmsync.core.domain import identity
+from pmsync.core.domain.model import ParseResult
+from pmsync.core.domain.state import IssueState, TicketState
+from pmsync.core.github_search import SEARCH_RESULT_LIMIT
+from pmsync.core.report.contents import Period
+from pmsync.errors import RemoteError, UsageError
+from pmsync.orchestration.report.gather import find_postmortems, gather
+
+SINCE = date(2026, 4, 1)
+
+
+class Search:
+    """A GitHub that answers every search with ``found`` issues."""
+
+    def __init__(self, found: int) -> None:
+        self.found = found
+        self.queries: list[str] = []
+
+    def search_postmortems(self, query: str) -> tuple[IssueState, ...]:
+        self.queries.append(query)
+        return tuple(f.issue(number=n) for n in range(1, self.found + 1))
+
+    def repo_labels(self, repo: str) -> set[str]:
+        return set()  # every repository is readable
+
+
+def find(github: Search) -> tuple[list[IssueState], list[str]]:
+    return find_postmortems(github, ["acme/payments"], "postmortem", SINCE)
+
+
+def test_a_search_within_the_limit_has_nothing_to_say(capsys: pytest.CaptureFixture[str]) -> None:
+    issues, warnings = find(Search(3))
+    assert [i.number for i in issues] == [1, 2, 3] and warnings == []
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_search_at_githubs_limit_is_a_warning_for_the_run(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    github = Search(SEARCH_RESULT_LIMIT)
+    issues, warnings = find(github)
+    assert len(issues) == SEARCH_RESULT_LIMIT
+    assert warnings == [
+        f"GitHub search returns at most {SEARCH_RESULT_LIMIT} post-mortems per query and this "
+        f"one ({github.queries[0]}) reached it: the report may miss some; report on fewer "
+        "repositories at a time (--repo) or a shorter period"
+    ]
+    assert capsys.readouterr() == ("", "")
+
+
+# --- which post-mortems are kept ------------------------------------------------------------
+
+OCTOBER = Period(since=date(2026, 10, 1), until=date(2026, 10, 31))
+OPENED = datetime(2026, 10, 6, 9, tzinfo=UTC)
+FORM_LABELS = ("postmortem", "service:payments-db", "root-cause:capacity", "sev:2")
+UNREADABLE = "### Summary\n\nDetails to follow.\n"
+
+
+@dataclass
+class GitHub:
+    """Search results, who added the approved label, and who may write."""
+
+    found: list[IssueState]
+    approvers: dict[int, str] = field(default_factory=dict)
+    writers: set[str] = field(default_factory=set)
+    reads: list[str] = field(default_factory=list)
+
+    def search_postmortems(self, query: str) -> tuple[IssueState, ...]:
+        return tuple(self.found)
+
+    def label_added_by(self, repo: str, number: int, label: str) -> str | None:
+        self.reads.append(f"events #{number}")
+        return self.approvers.get(number)
+
+    def permission(self, repo: str, login: str) -> str:
+        self.reads.append(f"permission {login}")
+        return "write" if login in self.writers else "read"
+
+    def repo_labels(self, repo: str) -> set[str]:
+        return set()  # every repository is readable
+
+
+@dataclass
+class Jira:
+    asked: list[list[str]] = field(default_factory=list)
+
+    def tickets_with_labels(
+        self, labels: Sequence[str], *, known_ids: Collection[str] = ()
+    ) -> tuple[TicketState, ...]:
+        self.asked.append(list(labels))
+        return ()
+
+
+def _issue(
+    number: int, labels: tuple[str, ...], association: str = "MEMBER", **more: object
+) -> IssueState:
+    return f.issue(
+        number=number,
+        labels=labels,
+        author_association=association,
+        created_at=OPENED,
+        updated_at=OPENED,
+        **more,
+    )
+
+
+def _parse(issue: IssueState) -> ParseResult:
+    if issue.body == UNREADABLE:
+        return ParseResult(postmortem=None)
+    return f.parse_result(f.postmortem(incident_start=OPENED))
+
+
+def _gathered(github: GitHub, jira: Jira) -> list[str]:
+    done = gather(
+        github,
+        jira,
+        Config(),
+        ["acme/payments"],
+        OCTOBER,
+        _parse,
+    )
+    return [entry.issue.ref for entry in done.inputs]
+
+
+def test_only_postmortems_pmsync_took_on_are_kept() -> None:
+    github = GitHub(
+        [
+            _issue(1, FORM_LABELS),  # labelled by pmsync: taken on
+            _issue(2, ("postmortem",), "NONE"),  # an outsider's, never approved: refused
+            _issue(3, ("postmortem",)),  # a member's not synced yet: not yet taken on
+            _issue(4, ("POSTMORTEM", "Service:Payments-DB", "sev:2"), "NONE"),  # approved
+        ]
+    )
+    jira = Jira()
+    assert _gathered(github, jira) == ["acme/payments#1", "acme/payments#4"]
+    # Tickets are read only for those kept; labels are compared as GitHub does, case-blind.
+    assert jira.asked == [
+        [identity.postmortem_label("acme/payments", n) for n in (1, 4)],
+    ]
+    assert github.reads == []  # the labels decide a readable one: no request
+
+
+def test_an_unreadable_one_is_listed_only_when_pmsync_would_act_on_it() -> None:
+    before = datetime(2026, 9, 20, tzinfo=UTC)
+    github = GitHub(
+        [
+            _issue(1, ("postmortem",), body=UNREADABLE),  # a member's draft
+            _issue(2, ("postmortem",), "NONE", body=UNREADABLE),  # an outsider's
+            _issue(3, ("postmortem", "pm:approved"), "NONE", body=UNREADABLE),  # by a writer
+            _issue(4, ("postmortem", "pm:approved"), "NONE", body=UNREADABLE),  # by a reader
+            _issue(5, ("postmortem", "pm:approved"), "NONE", body=UNREADABLE).model_copy(
+                update={"created_at": before}  # before the period: never listed, not asked
+            ),
+        ],
+        approvers={3: "maintainer", 4: "passer-by", 5: "maintainer"},
+        writers={"maintainer"},
+    )
+    jira = Jira()
+    assert _gathered(github, jira) == ["acme/payments#1", "acme/payments#3"]
+    assert jira.asked == []  # no readable post-mortem: no Jira search
+    assert github.reads == [
+        "events #3",
+        "permission maintainer",
+        "events #4",
+        "permission passer-by",
+    ]
+
+
+# --- a search GitHub refuses ----------------------------------------------------------------
+
+
+@dataclass
+class Refusing:
+    """A GitHub whose search answers ``status``, and whose label lists answer per repository."""
+
+    status: int
+    labels_status: dict[str, int]
+
+    def search_postmortems(self, query: str) -> tuple[IssueState, ...]:
+        raise RemoteError("github", "GET", "/search/issues", self.status, "Validation Failed")
+
+    def repo_labels(self, repo: str) -> set[str]:
+        status = self.labels_status.get(repo, 200)
+        if status != 200:
+            raise RemoteError("github", "GET", f"/repos/{repo}/labels", status, "Not Found")
+        return set()
+
+
+def _find(github: Refusing) -> None:
+    find_postmortems(github, ["acme/a", "acme/b", "acme/c"], "pm", SINCE)
+
+
+def test_a_refused_search_names_the_repositories_the_token_cannot_read() -> None:
+    github = Refusing(422, {"acme/b": 404, "acme/c": 403})
+    with pytest.raises(UsageError, match=r"^GitHub cannot search acme/b, acme/c: no such repo"):
+        _find(github)
+
+
+@pytest.mark.parametrize(
+    ("status", "labels_status", "expected"),
+    [
+        (422, {}, "GET /search/issues answered 422"),  # every repository readable: as it came
+        (500, {"acme/b": 404}, "GET /search/issues answered 500"),  # not about repositories
+        (422, {"acme/b": 500}, "GET /repos/acme/b/labels answered 500"),  # the check failed
+    ],
+)
+def test_other_refusals_are_reported_as_github_gave_them(
+    status: int, labels_status: dict[str, int], expected: str
+) -> None:
+    with pytest.raises(RemoteError, match=expected):
+        _find(Refusing(status, labels_status))

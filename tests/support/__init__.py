@@ -1,0 +1,1 @@
+"""What the tests share: real data, post-mortem bodies, factories, sandbox helpers."""
