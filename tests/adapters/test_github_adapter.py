@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -11,23 +10,23 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 import responses
-from pydantic import SecretStr
 from responses import matchers
+from support.github_api import (
+    API,
+    ISSUE_URL,
+    REPO,
+    TOKEN,
+    api_comment,
+    api_issue,
+    make_adapter,
+    rebase,
+)
 from support.realdata import load_json
 
-from pmsync.adapters.github import ACTIONS_BOT, GitHubAdapter
-from pmsync.adapters.github_answers import classify
-from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
-from pmsync.config.settings import GitHubTokenAuth
+from pmsync.adapters.github import ACTIONS_BOT
 from pmsync.core.domain.markers import STATUS
 from pmsync.errors import RemoteError
 
-API = "https://ghe.acme.example:443/api/v3"  # PyGithub always names the port
-TOKEN = "ghp_s3cretTokenValue"
-REPO = "Codertocat/Hello-World"
-ISSUE_URL = f"{API}/repos/{REPO}/issues/1"
-OPENED = load_json("github-webhooks/issues/opened.payload.json")
-COMMENTED = load_json("github-webhooks/issue_comment/created.payload.json")
 LABELED = load_json("github-webhooks/issues/labeled.payload.json")
 BODY = """### Action items
 
@@ -35,46 +34,6 @@ BODY = """### Action items
 |---|---|---|---|---|---|
 | Add connection pool exhaustion alert (80%) | Detect | P1 | @bob | 2026-12-01 | |
 """
-
-
-def api_issue(**changes: Any) -> dict[str, Any]:
-    """The issue of the real `issues.opened` delivery, as the REST API returns it."""
-    raw = copy.deepcopy(OPENED["issue"])
-    raw.update(changes)
-    return _rebase(raw)
-
-
-def api_comment(comment_id: int, login: str, body: str) -> dict[str, Any]:
-    raw = copy.deepcopy(COMMENTED["comment"])
-    raw.update(id=comment_id, body=body)
-    raw["user"]["login"] = login
-    raw["url"] = f"https://api.github.com/repos/{REPO}/issues/comments/{comment_id}"
-    return _rebase(raw)
-
-
-def _rebase(raw: dict[str, Any]) -> dict[str, Any]:
-    """URLs inside answers point at the API the client was given, as GHES does."""
-    return json.loads(json.dumps(raw).replace("https://api.github.com", API))
-
-
-def github_remote() -> tuple[Remote, RequestLog]:
-    """pmsync's GitHub remote with retries that do not wait, and the log of its requests."""
-    request_log = RequestLog()
-    remote = Remote(
-        "github",
-        classify,
-        policy=RetryPolicy(max_attempts=3, base_delay=0.0),
-        log=request_log,
-        sleep=lambda seconds: None,
-    )
-    return remote, request_log
-
-
-def make_adapter(identity: str | None = "pmsync-bot") -> tuple[GitHubAdapter, RequestLog]:
-    remote, request_log = github_remote()
-    auth = GitHubTokenAuth(api_url=API, token=SecretStr(TOKEN))
-    adapter = GitHubAdapter.connect(auth, remote=remote, throttle=False, identity=identity)
-    return adapter, request_log
 
 
 def test_reads_an_issue_in_one_request(mocked: responses.RequestsMock) -> None:
@@ -94,14 +53,14 @@ def test_reads_an_issue_in_one_request(mocked: responses.RequestsMock) -> None:
 
 def test_empty_body_reads_as_empty_text(mocked: responses.RequestsMock) -> None:
     raw = load_json("github-webhooks/issues/opened.with-empty-body.payload.json")["issue"]
-    mocked.get(ISSUE_URL, json=_rebase(raw))
+    mocked.get(ISSUE_URL, json=rebase(raw))
     adapter, _ = make_adapter()
     assert adapter.issue(REPO, 1).body == ""
 
 
 def test_a_reopened_issue_keeps_when_it_was_last_closed(mocked: responses.RequestsMock) -> None:
     raw = load_json("github-webhooks/issues/reopened.payload.json")["issue"]
-    mocked.get(ISSUE_URL, json=_rebase(raw | {"state_reason": "reopened"}))
+    mocked.get(ISSUE_URL, json=rebase(raw | {"state_reason": "reopened"}))
     adapter, _ = make_adapter()
     issue = adapter.issue(REPO, 1)
     assert issue.state == "open" and issue.state_reason == "reopened"
@@ -320,7 +279,7 @@ def test_removing_a_label_that_is_gone_counts_as_done(mocked: responses.Requests
 
 def api_label(name: str) -> dict[str, Any]:
     """A label as the real `issues.labeled` delivery shows one, with another name."""
-    return _rebase(copy.deepcopy(LABELED["label"]) | {"name": name})
+    return rebase(copy.deepcopy(LABELED["label"]) | {"name": name})
 
 
 def test_repo_labels_are_listed_once_and_only_missing_ones_are_created(

@@ -18,9 +18,9 @@ import responses
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr
+from support.github_api import github_remote
 from support.realdata import load_json
 from support.sandbox_pmsync import write_config
-from test_github_adapter import github_remote
 
 from pmsync.adapters.github import GitHubAdapter
 from pmsync.adapters.retry import RequestLog

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from support import factories as f
-from test_plan import NOW, context, converge
+from support.planning import NOW, context, converge
 
 from pmsync.config.schema import LabelsConfig
 from pmsync.core.domain.changes import Plan, SetIssueLabels, UpsertComment

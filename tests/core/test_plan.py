@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,80 +24,30 @@ from support.factories import (
     sync,
     ticket,
 )
+from support.planning import NOW, context, converge, of_kind, synced
 
 from pmsync.config.schema import Config, Person
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.changes import (
     AddRemoteLink,
-    Change,
     CloseDuplicate,
     CommentOnTicket,
     CreateTickets,
     EditTicket,
     EnsureRepoLabel,
-    Plan,
     SetIssueLabels,
     SetTicketCells,
     UpsertComment,
 )
 from pmsync.core.domain.model import ActionItem, ParseResult, Priority
 from pmsync.core.domain.state import ObservedPostMortem, TicketState
-from pmsync.core.planning.plan import PlanContext, plan
+from pmsync.core.planning.plan import plan
 from pmsync.core.planning.simulate import Simulator
 from pmsync.core.postmortem.lint import check_postmortem
-
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-ACCOUNTS = {"bob": "acc-bob", "carol": "acc-carol", "dave": None}
-
-
-def context(**overrides: Any) -> PlanContext:
-    values: dict[str, Any] = {"config": Config(), "now": NOW, "accounts": ACCOUNTS}
-    return PlanContext(**(values | overrides))
 
 
 def config(**jira: Any) -> Config:
     return Config.model_validate({"jira": jira})
-
-
-def of_kind(result: Plan, kind: type[Change]) -> list[Any]:
-    return [change for change in result.changes if isinstance(change, kind)]
-
-
-def with_cells(parsed: ParseResult, result: Plan) -> ParseResult:
-    """What re-parsing the body finds after the plan filled Ticket cells."""
-    cells: dict[int, str] = {}
-    for change in of_kind(result, SetTicketCells):
-        cells |= {cell.row: cell.text for cell in change.cells}
-    if not cells or parsed.postmortem is None:
-        return parsed
-    keys = {row: re.match(r"\[([^\]]+)\]", text) for row, text in cells.items()}
-    items = tuple(
-        item.model_copy(update={"ticket": keys[item.row].group(1)})  # type: ignore[union-attr]
-        if item.row in keys
-        else item
-        for item in parsed.postmortem.action_items
-    )
-    return parsed.model_copy(
-        update={"postmortem": parsed.postmortem.model_copy(update={"action_items": items})}
-    )
-
-
-def converge(
-    state: ObservedPostMortem, parsed: ParseResult, ctx: PlanContext, rounds: int = 4
-) -> tuple[ObservedPostMortem, ParseResult, list[Plan]]:
-    """Plan and simulate until the plan is empty, as the applier loop does."""
-    simulator = Simulator(now=ctx.now, jira_url=JIRA)
-    plans = []
-    for _ in range(rounds):
-        result = plan(state, parsed, ctx)
-        if result.empty:
-            return state, parsed, plans
-        plans.append(result)
-        state = simulator.apply_plan(result, state)
-        parsed = with_cells(parsed, result)
-    raise AssertionError(
-        "no empty plan after {rounds} rounds:\n" + plan(state, parsed, ctx).describe()
-    )
 
 
 def status_body(state: ObservedPostMortem) -> str:
@@ -115,15 +65,6 @@ def with_items(parsed: ParseResult, *items: ActionItem) -> ParseResult:
     assert parsed.postmortem is not None
     pm = parsed.postmortem.model_copy(update={"action_items": items})
     return parsed.model_copy(update={"postmortem": pm})
-
-
-def synced(
-    items: tuple[ActionItem, ...] | None = None, **ctx: Any
-) -> tuple[ObservedPostMortem, ParseResult, PlanContext]:
-    """A post-mortem whose tickets exist and whose status comment is written."""
-    parsed = parse_result(postmortem(action_items=items or action_items(2)))
-    state, parsed, _ = converge(observed(), parsed, context(**ctx))
-    return state, parsed, context(**ctx)
 
 
 # --- first run ---------------------------------------------------------------------------------

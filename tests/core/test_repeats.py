@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from support import factories as f
-from test_plan import context, converge
+from support.planning import context, converge
 
 from pmsync.config.schema import Config, JiraConfig, RepeatsConfig
 from pmsync.core.domain import identity, markers

@@ -10,110 +10,27 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from support.factories import issue, postmortem, ticket
 from support.report_history import (
     HISTORY,
     LONG_LESSON,
     NOW,
+    OCTOBER,
     SINCE,
     UNTIL,
     ItemSpec,
     PostMortemSpec,
+    make_report,
+    report_input,
     spec,
 )
 
 from pmsync.config.schema import Config, RepeatsConfig
-from pmsync.core.domain import identity
-from pmsync.core.domain.model import ActionItem, ActionType, Priority
-from pmsync.core.domain.state import TicketState
 from pmsync.core.report.arithmetic import business_days_between, nearest_rank
 from pmsync.core.report.build import build_report
 from pmsync.core.report.cases import ReportInput
 from pmsync.core.report.contents import Breakdown, Period, Report
 from pmsync.core.report.metrics import Scope, one_line
 from pmsync.core.report.periods import default_period
-
-JIRA = "https://jira.example.com"
-OCTOBER = Period(since=SINCE, until=UNTIL)
-
-
-def _ticket(pm: PostMortemSpec, row: int, item: ItemSpec) -> TicketState:
-    key = f"{pm.repo.split('/')[1].upper()[:3]}{pm.number}-{row}"
-    labels = (
-        "postmortem",
-        identity.postmortem_label(pm.repo, pm.number),
-        identity.item_label(identity.item_id(pm.repo, pm.number, item.action)),
-    )
-    closed = (
-        datetime.combine(item.closed_on, datetime.min.time(), UTC).replace(hour=17)
-        if item.closed_on
-        else None
-    )
-    return ticket(
-        key,
-        status={"done": "Done", "dropped": "Closed", "open": "In Progress"}[item.outcome],
-        status_category="done" if item.outcome in ("done", "dropped") else "indeterminate",
-        resolution={"done": "Done", "dropped": "Won't Do"}.get(item.outcome)
-        if item.resolution_date
-        else None,
-        resolved=closed if item.resolution_date else None,
-        updated=closed or pm.opened,
-        created=pm.opened,
-        due=item.due,
-        labels=labels,
-        url=f"{JIRA}/browse/{key}",
-    )
-
-
-def report_input(pm: PostMortemSpec) -> ReportInput:
-    gh_issue = issue(
-        repo=pm.repo,
-        number=pm.number,
-        title=pm.title,
-        created_at=pm.opened,
-        updated_at=pm.opened,
-        html_url=f"https://github.com/{pm.repo}/issues/{pm.number}",
-    )
-    if pm.incident is None:
-        return ReportInput(issue=gh_issue, postmortem=None)
-    items = tuple(
-        ActionItem(
-            row=row,
-            action=item.action,
-            type=ActionType.PREVENT,
-            priority=Priority(item.priority),
-            owner=item.owner,
-            due=item.due,
-            ticket="OPS-999" if item.outcome == "no-ticket" else None,
-        )
-        for row, item in enumerate(pm.items, start=1)
-    )
-    tickets = tuple(
-        _ticket(pm, row, item)
-        for row, item in enumerate(pm.items, start=1)
-        if item.outcome != "no-ticket"
-    )
-    parsed = postmortem(
-        title=pm.title,
-        incident_start=pm.incident,
-        severity=pm.severity,
-        services=pm.services,
-        root_cause_category=pm.category,
-        action_items=items,
-        lessons_learned=pm.lessons,
-    )
-    return ReportInput(issue=gh_issue, postmortem=parsed, tickets=tickets)
-
-
-def make_report(
-    history: tuple[PostMortemSpec, ...] = HISTORY,
-    period: Period = OCTOBER,
-    now: datetime = NOW,
-    config: Config | None = None,
-) -> Report:
-    inputs = [report_input(pm) for pm in history]
-    repos = ["acme/payments", "acme/search"]
-    return build_report(inputs, period, now, config or Config(), repos)
 
 
 @pytest.fixture(scope="module")

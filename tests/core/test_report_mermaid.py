@@ -15,8 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from support.report_history import HISTORY
-from test_report import make_report
+from support.report_history import HISTORY, make_report
 
 from pmsync.core.report.contents import Period, Report
 from pmsync.core.report.output import mermaid_text, to_markdown

@@ -8,8 +8,7 @@ import json
 from dataclasses import replace
 
 from support.github_markdown import TEMPLATE_LINK, stray_links
-from support.report_history import HISTORY
-from test_report import make_report
+from support.report_history import HISTORY, make_report
 
 from pmsync.core.render import ZWJ
 from pmsync.core.report.contents import Period

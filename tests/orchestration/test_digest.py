@@ -16,7 +16,7 @@ import responses
 import yaml
 from support.actions_runner import cron_fires, run_action_step
 from support.factories import issue
-from test_github_adapter import API, REPO, api_issue, make_adapter
+from support.github_api import API, REPO, api_issue, make_adapter
 
 from pmsync.config.schema import Config, ReportConfig
 from pmsync.core.domain.state import IssueState

@@ -18,10 +18,10 @@ import responses
 from hypothesis import given
 from hypothesis import strategies as st
 from support import factories as f
+from support.github_api import API, api_comment, make_adapter
 from support.lifecycle import FAST, Killed, no_sleep
+from support.planning import context, converge, of_kind, synced
 from support.sandbox_pmsync import NOW, REPO, Site
-from test_github_adapter import API, api_comment, make_adapter
-from test_plan import context, converge, of_kind, synced
 
 from pmsync.adapters.retry import RequestLog, RequestRecord
 from pmsync.config.redact import Redactor

@@ -11,7 +11,7 @@ import pytest
 import responses
 from responses import matchers
 from support import factories as f
-from test_github_adapter import API, api_issue, make_adapter
+from support.github_api import API, api_issue, make_adapter
 
 from pmsync.config.schema import Config, GitHubConfig, LabelsConfig, RepeatsConfig
 from pmsync.core.domain import identity, markers

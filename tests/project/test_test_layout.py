@@ -40,3 +40,17 @@ def test_every_test_that_uses_the_sandbox_is_marked_e2e(request: pytest.FixtureR
         and item.get_closest_marker("e2e") is None
     ]
     assert unmarked == []
+
+
+def test_no_test_module_imports_another() -> None:
+    # A test module importing another only works when both folders are collected in one
+    # run; what they share belongs in tests/support.
+    importing = [
+        path.relative_to(TESTS).as_posix()
+        for path in TESTS.rglob("test_*.py")
+        if any(
+            line.startswith(("from test_", "import test_"))
+            for line in path.read_text(encoding="utf-8").splitlines()
+        )
+    ]
+    assert importing == []
