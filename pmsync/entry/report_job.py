@@ -39,6 +39,7 @@ def run(
     )
     assert done.digest is not None  # publish_digest=True always publishes
     outcome, issue = done.digest
+    assert issue is not None  # … and, not being a dry run, leaves an issue
     return (
         f"digest {period.month}: {outcome} {issue.ref} "
         f"({done.report.postmortems} post-mortem(s); requests: {requests.summary()})"

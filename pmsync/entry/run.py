@@ -211,6 +211,7 @@ def produce_report(
     repos: Sequence[str],
     period: Period,
     publish_digest: bool = False,
+    dry_run: bool = False,
     requests: RequestLog | None = None,
     policy: RetryPolicy | None = None,
     sleep: Callable[[float], None] = time.sleep,
@@ -241,6 +242,7 @@ def produce_report(
         repos=repos,
         period=period,
         publish_digest=publish_digest,
+        dry_run=dry_run,
     )
     log.info("report: requests: %s", clients.requests.summary())
     return done

@@ -306,6 +306,33 @@ def test_the_digest_is_created_once_per_month_and_edited_in_place(
     client.close()  # type: ignore[no-untyped-call]
 
 
+def test_a_dry_run_of_publish_says_what_the_digest_would_undergo_and_writes_nothing(
+    world: Played, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def dry_run(now: datetime) -> str:
+        capsys.readouterr()
+        args = ["report", "--config", str(world.config), "--now", now.isoformat()]
+        assert main([*args, *OCTOBER, "--publish", "--dry-run"]) == 0
+        return capsys.readouterr().err
+
+    assert "the digest of 2026-10 would be created (a new issue)" in dry_run(NOW)
+    assert _writes(world) == [] and _digests(world) == []
+
+    report(world, capsys, *OCTOBER, "--publish")
+    (digest,) = _digests(world)
+    world.sandbox.clear_requests()
+    assert f"2026-10 is up to date ({digest.html_url})" in dry_run(NOW + timedelta(hours=1))
+
+    client = jira_client_for(world.sandbox)
+    f = next(pm for pm in HISTORY if pm.name == "F")
+    _close(client, f, f.items[1])
+    client.close()  # type: ignore[no-untyped-call]
+    world.sandbox.clear_requests()
+    assert f"2026-10 would be edited ({digest.html_url})" in dry_run(NOW + timedelta(hours=2))
+    assert _writes(world) == []
+    assert _digests(world)[0].body == digest.body
+
+
 def test_in_actions_the_report_also_goes_to_the_job_summary(
     world: Played,
     capsys: pytest.CaptureFixture[str],

@@ -1,4 +1,4 @@
-"""`pmsync report [--since DATE] [--until DATE] [--repo …] [--format …] [--publish]`.
+"""`pmsync report [--since DATE] [--until DATE] [--repo …] [--format …] [--publish [--dry-run]]`.
 
 Prints the report on stdout (markdown by default, or JSON or CSV); in GitHub Actions it also
 goes into the job summary (as markdown). ``--publish`` creates or updates the digest issue
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from datetime import date
 
 from pmsync.config.loading import load_config
@@ -64,7 +65,17 @@ def register(
         "report.digest_repository, else $GITHUB_REPOSITORY, else the first repository; the "
         "period must be one calendar month",
     )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --publish: say whether the digest issue would be created, edited or left "
+        "as it is, and write nothing (the report itself never writes)",
+    )
     parser.set_defaults(func=run)
+
+
+# What a dry run says the digest would undergo.
+WOULD = {"created": "would be created", "edited": "would be edited", "unchanged": "is up to date"}
 
 
 def parse_day(text: str) -> date:
@@ -88,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
         repos=repos,
         period=period,
         publish_digest=args.publish,
+        dry_run=args.dry_run,
         redactor=args.redactor,
     )
     print(render_report(done.report, fmt), end="")
@@ -96,5 +108,11 @@ def run(args: argparse.Namespace) -> int:
     actions_env.append_step_summary(to_markdown(done.report))
     if done.digest is not None:
         outcome, issue = done.digest
-        log.info("digest issue %s: %s (%s)", period.month, outcome, issue.html_url)
+        where = issue.html_url if issue is not None else "a new issue"
+        if args.dry_run:
+            print(
+                f"dry run: the digest of {period.month} {WOULD[outcome]} ({where})", file=sys.stderr
+            )
+        else:
+            log.info("digest issue %s: %s (%s)", period.month, outcome, where)
     return 0

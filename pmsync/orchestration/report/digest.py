@@ -68,13 +68,17 @@ def find_digest(github: DigestGitHub, repo: str, label: str, month: str) -> Issu
 
 
 def publish(
-    github: DigestGitHub, config: Config, repo: str, month: str, body: str
-) -> tuple[Outcome, IssueState]:
-    """Create the month's digest issue, or edit it when its title or text differ."""
+    github: DigestGitHub, config: Config, repo: str, month: str, body: str, *, dry_run: bool = False
+) -> tuple[Outcome, IssueState | None]:
+    """Create the month's digest issue, or edit it when its title or text differ. With
+    ``dry_run`` only read: the outcome says what publishing would do, and the issue is the
+    existing one (None when it would be created)."""
     label = config.labels.digest
     title = digest_title(month)
     existing = find_digest(github, repo, label, month)
     if existing is None:
+        if dry_run:
+            return "created", None
         github.ensure_repo_label(repo, label, LABEL_COLOR, LABEL_DESCRIPTION)
         created = github.create_issue(repo, title, body, [label], digest_marker(month))
         log.info("digest %s: created %s", month, created.ref)
@@ -82,6 +86,8 @@ def publish(
     if existing.title == title and _same(existing.body, body):
         log.info("digest %s: %s is up to date", month, existing.ref)
         return "unchanged", existing
+    if dry_run:
+        return "edited", existing
     edited = github.edit_issue(repo, existing.number, title=title, body=body)
     log.info("digest %s: edited %s", month, edited.ref)
     return "edited", edited

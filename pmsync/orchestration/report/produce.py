@@ -61,7 +61,9 @@ def digest_repository(config: Config, repos: Sequence[str]) -> str:
 @dataclass
 class ReportRun:
     report: Report
-    digest: tuple[Outcome, IssueState] | None
+    # What publishing did (or, on a dry run, would do) and the digest issue; the issue is
+    # None when a dry run would create it.
+    digest: tuple[Outcome, IssueState | None] | None
     warnings: list[str]  # what the report may be missing; the caller reports them
 
 
@@ -75,9 +77,11 @@ def produce(
     repos: Sequence[str],
     period: Period,
     publish_digest: bool = False,
+    dry_run: bool = False,
 ) -> ReportRun:
     """Read, compute and (with ``publish_digest``) publish, through the clients the entry
-    point built (``pmsync.entry.run.produce_report``)."""
+    point built (``pmsync.entry.run.produce_report``); with ``dry_run`` the digest is only
+    compared with what the repository holds."""
     if publish_digest:
         require_one_month(period)
     gathered = gather(
@@ -92,5 +96,6 @@ def produce(
     digest = None
     if publish_digest:
         body = digest_body(period.month, to_markdown(report, stamped=False))
-        digest = publish(github, config, digest_repository(config, repos), period.month, body)
+        repo = digest_repository(config, repos)
+        digest = publish(github, config, repo, period.month, body, dry_run=dry_run)
     return ReportRun(report, digest, gathered.warnings)
