@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support.postmortem_bodies import ROOT, render
+from support.postmortem_bodies import ROOT, good_body, render
 from support.realdata import data_files, data_path
 
 from pmsync.core.postmortem.form import (
@@ -24,6 +24,7 @@ from pmsync.core.postmortem.form import (
     slugify_label,
     split_sections,
 )
+from pmsync.core.postmortem.parse import parse_postmortem
 from pmsync.errors import ConfigError
 
 REPOSITORY_FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "postmortem.yml"
@@ -393,3 +394,32 @@ def test_form_for_reads_the_form_find_form_picks(tmp_path: Path) -> None:
         "body:\n  - {type: input, id: x, attributes: {label: X}}\n", encoding="utf-8"
     )
     assert [f.id for f in form_for(Path("ours.yml"), tmp_path).fields] == ["x"]
+
+
+# --- heading levels: the form's labels decide the sections, not the number of `#` ---------
+
+
+@pytest.mark.parametrize("level", ["##", "####"])
+def test_a_body_with_other_heading_levels_reads_like_the_rendered_one(level: str) -> None:
+    rendered = good_body()
+    by_hand = rendered.replace("### ", f"{level} ")
+    split = split_sections(by_hand, default_form())
+    assert split.heading_level == len(level)
+    assert [s.field_id for s in split.sections] == [
+        s.field_id for s in split_sections(rendered, default_form()).sections
+    ]
+    assert parse_postmortem(by_hand) == parse_postmortem(rendered)
+
+
+def test_a_heading_of_another_level_typed_into_a_section_stays_in_it() -> None:
+    body = good_body(impact="Checkout failed.\n\n## Customers\n\n38% of card payments failed.")
+    split = split_sections(body, default_form())
+    assert split.heading_level == 3
+    assert "## Customers" in (split.value("impact") or "")
+
+
+def test_a_missing_section_is_named_at_the_level_the_body_uses() -> None:
+    body = good_body().replace("### ", "## ")
+    without_summary = body.replace("## Summary", "## Synopsis of it all")
+    messages = [e.message for e in parse_postmortem(without_summary).errors]
+    assert any("the body has no '## Summary' section" in m for m in messages), messages

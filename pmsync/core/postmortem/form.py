@@ -63,6 +63,9 @@ class Section:
 class SplitBody:
     lines: tuple[str, ...]  # the body's lines, line ends removed
     sections: tuple[Section, ...]
+    # How many `#` the section headings have: 3 as GitHub renders a form, 2 or 4 when a
+    # post-mortem was written by hand with other headings.
+    heading_level: int = 3
 
     def section(self, field_id: str) -> Section | None:
         return next((s for s in self.sections if s.field_id == field_id), None)
@@ -194,7 +197,9 @@ def _resembles(heading: str, label: str) -> bool:
 
 # --- splitting a body ---------------------------------------------------------------------
 
-_HEADING = re.compile(r"^ {0,3}###[ \t]+(\S.*?)(?:[ \t]+#+)?[ \t]*$")
+_HEADING = re.compile(r"^ {0,3}(#{2,4})[ \t]+(\S.*?)(?:[ \t]+#+)?[ \t]*$")
+# The level GitHub renders a form's labels at, preferred when levels tie; then the others.
+_LEVELS = (3, 2, 4)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -229,19 +234,21 @@ def _closes(opening: str, marker: str, rest: str) -> bool:
 def split_sections(body: str | None, form: Form | None = None) -> SplitBody:
     """Cut a rendered body into `### Label` sections and name each by its form field.
 
-    With a form, a heading that matches no field stays part of a textarea before it (people
-    type headings into textareas); after an input, dropdown or checkbox list, where people
-    cannot type one, it starts a section of its own. Without a form, or when nothing in the
-    body matches the form, every `###` heading starts a section.
+    The form's labels decide the sections, not the heading level: a body written by hand
+    with `## Summary` (or `####`) is read like GitHub's `### Summary`, taking the level
+    whose headings match the most labels (`###` on a tie). With a form, a heading that
+    matches no field stays part of a textarea before it (people type headings into
+    textareas); after an input, dropdown or checkbox list, where people cannot type one, it
+    starts a section of its own. Without a form, or when nothing in the body matches the
+    form, every heading of the level starts a section.
     """
     lines = body_lines(body)
     hidden = fenced_lines(lines)
-    candidates = [
-        (index, match.group(1).strip())
-        for index, line in enumerate(lines)
-        if index not in hidden and (match := _HEADING.match(line))
-    ]
-    matched = _match_headings(candidates, form) if form else {}
+    by_level: dict[int, list[tuple[int, str]]] = {level: [] for level in _LEVELS}
+    for index, line in enumerate(lines):
+        if index not in hidden and (match := _HEADING.match(line)):
+            by_level[len(match.group(1))].append((index, match.group(2).strip()))
+    level, candidates, matched = _section_level(by_level, form)
     boundaries: list[tuple[int, str, str | None]] = []
     for index, heading in candidates:
         field_id = matched.get(index)
@@ -254,7 +261,21 @@ def split_sections(body: str | None, form: Form | None = None) -> SplitBody:
         raw = "\n".join(lines[start + 1 : end]).strip("\n").rstrip()
         field = form.field(field_id) if form and field_id else None
         sections.append(Section(heading, field_id, start, end, raw, field_value(raw, field)))
-    return SplitBody(lines=tuple(lines), sections=tuple(sections))
+    return SplitBody(lines=tuple(lines), sections=tuple(sections), heading_level=level)
+
+
+def _section_level(
+    by_level: dict[int, list[tuple[int, str]]], form: Form | None
+) -> tuple[int, list[tuple[int, str]], dict[int, str]]:
+    """The heading level that makes the sections, its headings, and their fields."""
+    best = (3, by_level[3], {} if form is None else _match_headings(by_level[3], form))
+    for level in _LEVELS[1:]:
+        if not by_level[level]:
+            continue
+        matched = {} if form is None else _match_headings(by_level[level], form)
+        if len(matched) > len(best[2]) or (not best[1] and not best[2]):
+            best = (level, by_level[level], matched)
+    return best
 
 
 def _match_headings(candidates: list[tuple[int, str]], form: Form) -> dict[int, str]:

@@ -218,7 +218,8 @@ def _missing(split: SplitBody, form: Form, field_id: str) -> Finding:
             "add the field to the form (see pmsync's own postmortem.yml)"
         )
     elif split.section(field_id) is None:
-        message = f"the body has no '### {field.label}' section; add it back and {hint}"
+        heading = "#" * split.heading_level
+        message = f"the body has no '{heading} {field.label}' section; add it back and {hint}"
     else:
         message = f"{field.label} is required but empty; {hint}"
     return error("required-missing", message, field_id=field_id)
