@@ -23,6 +23,7 @@ from pmsync.core.domain.model import ActionType, Finding, ParseResult, Priority,
 from pmsync.core.postmortem.action_items import fill_ticket_cells, set_ticket_cells
 from pmsync.core.postmortem.form import form_from_yaml
 from pmsync.core.postmortem.parse import MAX_BODY_CHARACTERS, parse_postmortem
+from pmsync.core.render import quiet_handle
 
 
 def errors_of(result: ParseResult) -> list[tuple[str, str, int | None]]:
@@ -309,6 +310,17 @@ def test_team_owner_is_accepted() -> None:
     pm = parse_postmortem(good_body(action_items=actions(row))).postmortem
     assert pm is not None
     assert (pm.action_items[0].owner, pm.action_items[0].owner_is_team) == ("acme/sre", True)
+
+
+def test_an_owner_copied_from_pmsyncs_own_comment_is_read() -> None:
+    # pmsync's comments quote handles as "@\u200dbob" so that they ping nobody; an owner
+    # copied from there into the table keeps the invisible character.
+    copied = quiet_handle("bob")
+    assert copied != "@bob" and "\u200d" in copied
+    row = f"| Add alert at 80% | Detect | P1 | {copied} | 1w | |"
+    result = parse_postmortem(good_body(action_items=actions(row)))
+    assert result.errors == ()
+    assert result.postmortem is not None and result.postmortem.action_items[0].owner == "bob"
 
 
 def test_escaped_pipes_and_rows_without_outer_pipes() -> None:

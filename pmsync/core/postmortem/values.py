@@ -172,9 +172,14 @@ _OWNER = re.compile(rf"^@(?P<handle>{_HANDLE})(?:/(?P<team>[A-Za-z0-9][A-Za-z0-9
 OWNER_HINT = "one person as @github-handle (a team as @org/team)"
 
 
+# Zero-width characters no handle contains: pmsync itself puts U+200D after the `@` of the
+# handles it quotes (so they ping nobody), and an owner copied from its comments keeps it.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
 def read_owner(text: str) -> tuple[str, bool]:
     """`@bob` -> ("bob", False); `@acme/sre` -> ("acme/sre", True)."""
-    value = plain(text)
+    value = plain(text.translate(_INVISIBLE))
     match = _OWNER.match(value)
     if match:
         team = match.group("team")
