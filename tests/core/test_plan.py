@@ -427,7 +427,7 @@ def test_wont_do_counts_as_dropped_not_done() -> None:
     assert not of_kind(result, SetIssueLabels)
     body = of_kind(result, UpsertComment)[0].body
     assert "### Action items: 1 of 2 done · 1 dropped" in body
-    assert "🚫 dropped (Closed)" in body
+    assert "🚫 dropped (Won't Do)" in body  # why it was dropped, as the repeat comment says
 
 
 def test_overdue_items_are_marked() -> None:

@@ -50,6 +50,15 @@ def progress_of(
     return Progress.OPEN
 
 
+def shown_status(ticket: TicketState, progress: Progress) -> str:
+    """What every comment shows in brackets after an item's progress: Jira's status, or for
+    a dropped item its resolution, which says why (a Won't-Do ticket is "dropped (Won't
+    Do)", not "dropped (Done)")."""
+    if progress is Progress.DROPPED and ticket.resolution:
+        return ticket.resolution
+    return ticket.status
+
+
 class Counts(Frozen):
     total: int = 0
     done: int = 0

@@ -16,7 +16,7 @@ from pmsync.core.domain import markers
 from pmsync.core.domain.model import Frozen, PostMortem
 from pmsync.core.domain.state import CommentState, EarlierPostMortem, IssueState, TicketState
 from pmsync.core.planning.matching import match_items
-from pmsync.core.planning.progress import Progress, count, progress_of, summary_line
+from pmsync.core.planning.progress import Progress, count, progress_of, shown_status, summary_line
 from pmsync.core.planning.repeat_matching import Match
 from pmsync.core.postmortem.labels import root_cause_label, service_labels
 from pmsync.core.render import StatusRow, render
@@ -58,12 +58,7 @@ def item_rows(earlier: EarlierPostMortem, today: date, config: Config) -> tuple[
 
 
 def _status_text(ticket: TicketState | None, progress: Progress) -> str:
-    """Jira's status; for a dropped item its resolution, which says why (Won't Do)."""
-    if ticket is None:
-        return NO_TICKET
-    if progress is Progress.DROPPED and ticket.resolution:
-        return ticket.resolution
-    return ticket.status
+    return NO_TICKET if ticket is None else shown_status(ticket, progress)
 
 
 # --- what the comment shows ---------------------------------------------------------------------

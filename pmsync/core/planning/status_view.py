@@ -11,7 +11,7 @@ from pmsync.core.domain.markers import Conflict, Snapshot, SnapshotItem, encode_
 from pmsync.core.domain.model import Frozen
 from pmsync.core.planning.matching import Board, Entry
 from pmsync.core.planning.merge import MergeOutcome, table_values
-from pmsync.core.planning.progress import Progress, count, progress_of, summary_line
+from pmsync.core.planning.progress import Progress, count, progress_of, shown_status, summary_line
 from pmsync.core.render import (
     ConflictNote,
     RemovedRow,
@@ -102,7 +102,7 @@ def status_row(
         owner_is_handle=is_handle,
         priority=_priority_display(after.priority, entry.item.priority.value, config),
         due=due,
-        status=entry.ticket.status,
+        status=shown_status(entry.ticket, progress),
         progress=progress.value,
         days_overdue=days_overdue,
     )
