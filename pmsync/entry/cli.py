@@ -68,7 +68,7 @@ def common_options() -> argparse.ArgumentParser:
         metavar="ISO-TIME",
         type=parse_now,
         default=argparse.SUPPRESS,
-        help="run as of this moment (planning and tests)",
+        help="run as if it were this moment; writes for real unless --dry-run is given too",
     )
     common.add_argument(
         "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log more"
