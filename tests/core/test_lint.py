@@ -62,6 +62,9 @@ def test_warnings_never_stop_a_post_mortem() -> None:
         ("Define a rollout strategy for the flags service", "no deliverable"),
         ("Implement monitoring on Kyverno", "no target"),
         ("Fix it", "no deliverable"),
+        # a need rather than an action; a purpose only after a condition
+        ("We need a security operations centre", "a topic, not an action"),
+        ("Clear communication if a merge breaks the release branch", "a topic, not an action"),
     ],
 )
 def test_vague_actions(action: str, why: str) -> None:

@@ -72,6 +72,10 @@ def vagueness(action: str) -> Vagueness | None:
     if not rest:
         return Vagueness("topic", statement)
     verb, after = rest[0], rest[1:]
+    if verb in {"need", "needs"} and after[:1] != ["to"] and not measured:
+        # "We need a SOC", "We need monitoring of …": a need names what is missing, not
+        # what will be done about it
+        return Vagueness("topic", _as_written(statement, " ".join(rest[:5])))
     found = verb_vagueness(verb, after, lower, measured)
     if found is None and not _is_verb(verb, after):
         found = _topic(rest, lower, measured, wish)
@@ -133,6 +137,8 @@ def _topic(words: list[str], lower: str, measured: bool, wish: bool) -> Vaguenes
         return None  # "Development of tooling for …", "Automated backups of …"
     for index, word in enumerate(words[1:], start=1):
         following = words[index + 1] if index + 1 < len(words) else ""
+        if word in {"if", "whether", "because", "since"}:
+            break  # a condition or a reason follows: what comes after it is no deliverable
         if word == "to" and following and following not in TO_VAGUE and _is_verb(following, []):
             return None  # "Load testing to validate the pool under contention"
         if word in {"when", "whenever", "that", "which"}:
