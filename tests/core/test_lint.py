@@ -62,6 +62,9 @@ def test_warnings_never_stop_a_post_mortem() -> None:
         ("Define a rollout strategy for the flags service", "no deliverable"),
         ("Implement monitoring on Kyverno", "no target"),
         ("Fix it", "no deliverable"),
+        # a need rather than an action; a purpose only after a condition
+        ("We need a security operations centre", "a topic, not an action"),
+        ("Clear communication if a merge breaks the release branch", "a topic, not an action"),
     ],
 )
 def test_vague_actions(action: str, why: str) -> None:
@@ -157,6 +160,13 @@ def test_many_action_items_threshold_from_config() -> None:
         # typography: emphasis, a curly apostrophe, a line break inside the phrase
         ("**Dave** forgot to renew it.", "Dave forgot to"),
         ("It was Alice\u2019s fault.", "Alice's fault"),
+        # a person, then a fault in what they did
+        (
+            "The reviewer approved it without reading the diff.",
+            "The reviewer approved it without reading",
+        ),
+        ("He deleted the wrong table.", "He deleted the wrong"),
+        ("If Kevin had tested the change, nothing would have broken.", "Kevin had tested"),
         ("Dave should\nhave checked.", "Dave should have"),
     ],
 )
@@ -193,6 +203,10 @@ def test_blame_language(root_cause: str, phrase: str) -> None:
         "```\n@Override\npublic void run() {}\n```",
         # a lower-case word is no name unless the people map says so
         "priya should have checked the alias.",
+        # a fault word after a system, a version or a rota, not a person
+        "Redis ignored the maxmemory limit.",
+        "The old SDK (< 1.257.1) didn't have the isDisabled function.",
+        "Nobody was paged because the on-call rota had a gap on weekends.",
     ],
 )
 def test_system_focused_root_causes_are_fine(root_cause: str) -> None:
@@ -240,16 +254,20 @@ def test_names_that_usually_mean_something_else_are_given_names_left_out() -> No
 
 def test_public_post_mortems_blame_only_in_words_that_say_so() -> None:
     """Across the whole text of every real post-mortem (attendee lists included), the only
-    phrases found are mentions and 'human error': no system is taken for a person."""
+    phrases found are mentions, 'human error' and an engineer's mistaken belief: no system is
+    taken for a person."""
     found = {
         phrase
         for path in REAL_POSTMORTEMS
         for phrase in blame_phrases(path.read_bytes().decode("utf-8", errors="replace"))
     }
-    assert found and all(
-        phrase.startswith("@") or phrase.lower() in {"human error", "user error"}
-        for phrase in found
-    ), found
+    people = {phrase for phrase in found if phrase.startswith(("@", "The engineer "))}
+    assert found - people == {"Human error", "user error"}
+    assert {
+        "@aronasorman looked over it without being",
+        "The engineer making the change thought",
+        "The engineer reviewing the PR thought",
+    } <= people
 
 
 def test_timeline_without_detection() -> None:

@@ -5,7 +5,10 @@ A capitalised word alone cannot tell a person ("Dave should have…") from a sys
 "failed to", "caused by") the subject counts only on evidence that it is a person: an
 @handle, a login or name from the config's ``people:`` map, a pronoun or role word ("she",
 "the on-call engineer"), or a common given name. Verbs only people do ("forgot to", "made a
-mistake") accept any capitalised subject as well.
+mistake") accept any capitalised subject as well. A person, so evidenced, followed in the
+same clause by a word of fault ("did not", "ignored", "the wrong", "without reading",
+"thought") blames too: "The reviewer approved it without reading the diff".
+tests/core/test_lint_measured.py measures the whole on labelled root-cause sentences.
 
 The root cause is untrusted text of up to 65,536 characters, so every pattern runs in
 linear time: a subject can start only where a word starts (a lookbehind) and its length is
@@ -54,7 +57,7 @@ _PRONOUN = r"(?:[Hh]e|[Ss]he|I|[Ss]ome(?:one|body))"
 _ROLE = (
     r"(?:[Tt]he|[Aa]n?|[Oo]ur|[Oo]ne) (?:on-?call(?: engineer)?|engineer|operator|developer|"
     r"author|reviewer|administrator|admin|deployer|release manager|SRE|DBA|intern|"
-    r"contractor|person|employee|team member)"
+    r"contractor|person|employee|team member|new hire|maintainer)"
 )
 # A login or a word: at most 39 characters, as GitHub logins are.
 _WORD = r"[A-Za-z0-9][\w-]{0,38}"
@@ -90,6 +93,19 @@ _PHRASES = (
     _phrase(r"(?<![\w/.@-])@[A-Za-z0-9][\w-]{0,38}(?:/[\w.-]{1,100})?", "any"),  # a mention
 )
 
+# A fault in what a person did, a few words after the person: "the reviewer approved it
+# without reading the diff", "he deleted the wrong table", "if Kevin had tested it".
+_PERSON = re.compile(_SUBJECT)
+_FAULT = re.compile(
+    r"\b(?:did(?: not|n't)|never|ignored|skipped|overlooked|missed|misconfigured|mistyped|"
+    r"misread|accidentally|carelessly|wrongly|mistakenly|by (?:accident|mistake)|the wrong|"
+    r"untested|without (?:\w+ing|review|approval|permission)|should(?: not|n't)? have|"
+    r"had (?:tested|checked|reviewed|read|followed|known|asked)|thought|assumed|believed)\b",
+    re.IGNORECASE,
+)
+_FAULT_REACH = 100  # characters after the person: the rest of a short clause
+_CLAUSE_END = re.compile(r"[.;:!?,]\s|[.;:!?]$")
+
 # Code is not prose: GitHub does not treat @ in code as a mention (`@Override`, ```…```).
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
@@ -107,7 +123,25 @@ def blame_phrases(root_cause: str, people: frozenset[str] = frozenset()) -> list
         for match in phrase.pattern.finditer(prose)
         if _blames(phrase.subject, match, people)
     )
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys([*found, *_faults(prose, people)]))
+
+
+def _faults(prose: str, people: frozenset[str]) -> list[str]:
+    """A person, then in the same clause a word of fault: "The DBA dropped the index by accident".
+
+    Each person reads at most ``_FAULT_REACH`` characters past it, so the pass stays linear.
+    """
+    found = []
+    for person in _PERSON.finditer(prose):
+        word = person.group("word")
+        if word is not None and not _is_person(word, people):
+            continue  # a system or a word: "Redis ignored the limit", "1.2.0 didn't"
+        reach = prose[person.end() : person.end() + _FAULT_REACH]
+        end = _CLAUSE_END.search(reach)
+        fault = _FAULT.search(reach[: end.start()] if end else reach)
+        if fault:
+            found.append(prose[person.start() : person.end() + fault.end()])
+    return found
 
 
 _USER_NAME = re.compile(r"[A-Za-z0-9][\w.+-]{1,99}")  # not a Cloud accountId such as "557058:…"
