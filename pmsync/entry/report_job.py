@@ -42,6 +42,6 @@ def run(
     assert issue is not None  # … and, not being a dry run, leaves an issue
     return (
         f"digest {period.month}: {outcome} {issue.ref} "
-        f"({done.report.postmortems} post-mortem(s); requests: {requests.summary()})"
+        f"({done.report.postmortem_count} post-mortem(s); requests: {requests.summary()})"
         + "".join(f"; warning: {warning}" for warning in done.warnings)
     )

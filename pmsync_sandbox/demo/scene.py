@@ -231,10 +231,13 @@ def bullets(body: str) -> list[str]:
     return [plain(item) for item in items]
 
 
-def first_table(markdown: str) -> list[str]:
-    """The body rows of the first table in ``markdown``, each as "first cell: second cell"."""
+def table_rows(markdown: str, header: str = "|") -> list[str]:
+    """The body rows of the first table in ``markdown`` whose header line starts with
+    ``header``, each as "first cell: second cell"."""
     rows: list[str] = []
-    for line in markdown.splitlines():
+    lines = markdown.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith(header)), len(lines))
+    for line in lines[start:]:
         if not line.startswith("|"):
             if rows:
                 break

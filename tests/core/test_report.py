@@ -42,7 +42,7 @@ def test_population_is_the_readable_postmortems_whose_incident_is_in_the_period(
     report: Report,
 ) -> None:
     # A (Oct 5), C (Oct 9), E (Oct 20), F (Oct 28); B, D, G before, H after; I unreadable.
-    assert report.postmortems == 4
+    assert report.postmortem_count == 4
     assert [u.postmortem for u in report.unreadable] == ["acme/payments#4"]
     assert report.period == OCTOBER
     assert report.repositories == ("acme/payments", "acme/search")
@@ -61,7 +61,7 @@ def test_postmortems_closed_as_not_planned_or_duplicate_count_nowhere() -> None:
     ]
     report = build_report(inputs, OCTOBER, NOW, Config(), ["acme/payments", "acme/search"])
     # Left: E and F (closed as completed, as a finished post-mortem is); I is not listed.
-    assert report.postmortems == 2
+    assert report.postmortem_count == 2
     assert report.unreadable == ()
     assert [lesson.postmortem for lesson in report.lessons.lessons] == [
         "acme/payments#5",
@@ -324,7 +324,7 @@ def test_a_repeat_counts_under_each_service_it_shares_with_an_earlier_one() -> N
 
 def test_no_postmortems_in_the_period_is_no_data_not_zero() -> None:
     empty = make_report(period=Period(since=date(2027, 1, 1), until=date(2027, 1, 31)))
-    assert empty.postmortems == 0
+    assert empty.postmortem_count == 0
     for rate in (empty.completion, empty.on_time, empty.repeats):
         assert rate.no_data is True
         assert rate.percent is None
@@ -340,7 +340,7 @@ def test_no_postmortems_in_the_period_is_no_data_not_zero() -> None:
 def test_a_postmortem_inside_its_window_is_pending_not_counted() -> None:
     # November: only H (Nov 15); its 28 days end Dec 13, after Dec 10.
     november = make_report(period=Period(since=date(2026, 11, 1), until=date(2026, 11, 30)))
-    assert november.postmortems == 1
+    assert november.postmortem_count == 1
     assert november.completion.no_data is True
     assert november.completion.pending == 1
     # Its P1 item (due Nov 30) is still open on Dec 10: decided, and late.

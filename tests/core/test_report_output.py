@@ -75,6 +75,7 @@ def test_json_has_the_same_numbers_under_the_documented_keys() -> None:
         "period",
         "generated_at",
         "repositories",
+        "postmortem_count",
         "postmortems",
         "completion_window_days",
         "completion",
@@ -90,6 +91,7 @@ def test_json_has_the_same_numbers_under_the_documented_keys() -> None:
         "by_severity",
         "charts",
         "unreadable",
+        "waiting_for_approval",
     }
 
 
@@ -132,3 +134,30 @@ def test_csv_cells_cannot_start_a_formula() -> None:
     rows = _rows(render_report(make_report(hostile), "csv"))
     owners = {r["group"] for r in rows if r["section"] == "overdue_by_owner"}
     assert owners == {"'=cmd"}
+
+
+def test_the_markdown_leads_with_one_row_per_postmortem() -> None:
+    report = make_report()
+    text = render_report(report, "markdown")
+    table = text.index("| Post-mortem | Severity | Incident | Services | Items done |")
+    assert table < text.index("| Metric | Value | Target | Rests on |")
+    for row in report.postmortems:
+        assert f"[{row.postmortem}: " in text[table:]
+    assert [
+        (row.postmortem, row.severity, row.items, row.done, row.dropped, row.overdue, row.repeat)
+        for row in report.postmortems
+    ] == [  # by incident start; counts as of the report's day
+        ("acme/payments#3", "SEV2", 4, 3, 1, 0, False),
+        ("acme/search#2", "SEV3", 2, 2, 0, 0, True),
+        ("acme/payments#5", "SEV2", 3, 2, 0, 0, True),
+        ("acme/search#3", "SEV1", 6, 2, 0, 3, False),
+    ]
+    assert "| 3 of 4 (1 dropped) | 0 | no |" in text
+    assert "| 2 of 6 | ⚠️ 3 | no |" in text
+
+
+def test_csv_has_the_postmortem_rows() -> None:
+    rows = list(csv.DictReader(io.StringIO(render_report(make_report(), "csv"))))
+    done = [r for r in rows if r["section"] == "postmortem" and r["metric"] == "items_done"]
+    assert [r["group"] for r in done] == [pm.postmortem for pm in make_report().postmortems]
+    assert all(int(r["numerator"]) <= int(r["denominator"]) for r in done)

@@ -114,7 +114,7 @@ def test_every_metric_is_exact_on_the_sandbox(
     world: Played, capsys: pytest.CaptureFixture[str]
 ) -> None:
     document = json.loads(report(world, capsys, *OCTOBER, "--format", "json"))
-    assert document["postmortems"] == 4
+    assert document["postmortem_count"] == 4
     assert [u["postmortem"] for u in document["unreadable"]] == ["acme/payments#4"]
 
     def fraction(name: str) -> tuple[int, int, float | None]:
@@ -205,11 +205,18 @@ def test_postmortems_pmsync_refused_or_set_aside_count_nowhere(
     github.close()
 
     world.sandbox.set_clock(NOW)
-    after = report(world, capsys, *OCTOBER, "--format", "json")
-    assert json.loads(after) | {"generated_at": None} == json.loads(before) | {"generated_at": None}
+    after = json.loads(report(world, capsys, *OCTOBER, "--format", "json"))
+    # The outsider's post-mortem waits for approval: listed apart, counted nowhere.
+    (waiting,) = after["waiting_for_approval"]
+    assert (waiting["postmortem"], waiting["title"]) == (f"{SEARCH}#4", "Indexer down")
+    unchanged = {"generated_at": None, "waiting_for_approval": None}
+    assert after | unchanged == json.loads(before) | unchanged
     text = report(world, capsys, *OCTOBER)
+    waiting_part, _, rest = text.partition("**Waiting for a maintainer's approval**")
+    waiting_part, _, rest = rest.partition("\n\n")
+    assert f"[{SEARCH}#4: Indexer down](" in waiting_part
     for left_out in ("mallory", "zed", OUTSIDERS_LESSON, "Billing lesson", "Indexer down"):
-        assert left_out not in text
+        assert left_out not in rest
 
 
 def test_the_report_reads_in_two_requests(
@@ -343,7 +350,7 @@ def test_in_actions_the_report_also_goes_to_the_job_summary(
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     out = report(world, capsys, *OCTOBER, "--format", "json")
-    assert json.loads(out)["postmortems"] == 4
+    assert json.loads(out)["postmortem_count"] == 4
     text = summary.read_text(encoding="utf-8")
     assert "## Post-mortem report: 2026-10-01 to 2026-10-31" in text
     assert "```mermaid" in text

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pmsync.config.schema import Config
+from pmsync.core.domain.state import IssueState
 from pmsync.core.report.breakdowns import by_service, by_severity
 from pmsync.core.report.cases import ReportInput, by_incident, cases_of, dismissed
 from pmsync.core.report.chart_data import completion_by_month, open_by_age, repeats_by_service
@@ -24,6 +25,7 @@ from pmsync.core.report.metrics import (
     time_to_postmortem,
 )
 from pmsync.core.report.periods import utc_date
+from pmsync.core.report.postmortem_rows import postmortem_rows, waiting_rows
 
 
 def build_report(
@@ -32,10 +34,12 @@ def build_report(
     now: datetime,
     config: Config,
     repositories: Sequence[str],
+    waiting: Sequence[IssueState] = (),
 ) -> Report:
     """Every metric of the report for the post-mortems whose incident started in ``period``;
     ``inputs`` may hold older ones too (they decide repeats and fill the trend chart).
-    Dismissed post-mortems count nowhere but may make a later one a repeat."""
+    Dismissed post-mortems count nowhere but may make a later one a repeat. ``waiting`` are
+    the post-mortems pmsync has not taken on because they wait for approval."""
     today = utc_date(now)
     cases = [case for case in cases_of(inputs, today, config) if not dismissed(case.issue)]
     population = tuple(c for c in by_incident(cases) if period.contains(c.incident_date))
@@ -51,7 +55,8 @@ def build_report(
         period=period,
         generated_at=now,
         repositories=tuple(repositories),
-        postmortems=len(population),
+        postmortem_count=len(population),
+        postmortems=postmortem_rows(population),
         completion_window_days=config.report.completion_window_days,
         completion=completion(scope),
         completion_window_ended=completion_window_ended(cases, period, today, config),
@@ -70,4 +75,5 @@ def build_report(
             repeats_by_service=repeats_by_service(scope),
         ),
         unreadable=unreadable,
+        waiting_for_approval=waiting_rows(waiting, period),
     )

@@ -175,6 +175,32 @@ class ChartData(Frozen):
     repeats_by_service: tuple[ServiceRepeats, ...]  # most repeats first
 
 
+class PostMortemRow(Frozen):
+    """One post-mortem of the period, as the report's first table lists it."""
+
+    postmortem: str  # owner/name#number
+    url: str
+    title: str
+    severity: str  # "SEV1".."SEV4"
+    incident_date: date
+    services: tuple[str, ...]
+    items: int
+    done: int
+    dropped: int
+    overdue: int
+    repeat: bool
+
+
+class WaitingPostMortem(Frozen):
+    """A readable post-mortem of the period whose author is not trusted and that no one
+    with write access has approved yet: pmsync has not taken it on."""
+
+    postmortem: str
+    url: str
+    title: str
+    opened: date
+
+
 class UnreadablePostMortem(Frozen):
     """A post-mortem issue whose body has errors: left out of every metric."""
 
@@ -187,7 +213,8 @@ class Report(Frozen):
     period: Period
     generated_at: datetime
     repositories: tuple[str, ...]
-    postmortems: int  # readable post-mortems whose incident started in the period
+    postmortem_count: int  # readable post-mortems whose incident started in the period
+    postmortems: tuple[PostMortemRow, ...]  # those post-mortems, by incident start
     completion_window_days: int
     completion: Rate  # the post-mortems whose incident started in the period
     completion_window_ended: Rate  # those whose completion window's last day is in it
@@ -202,3 +229,4 @@ class Report(Frozen):
     by_severity: tuple[Breakdown, ...]
     charts: ChartData
     unreadable: tuple[UnreadablePostMortem, ...]
+    waiting_for_approval: tuple[WaitingPostMortem, ...] = ()

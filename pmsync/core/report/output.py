@@ -22,7 +22,7 @@ from pmsync.core.report.contents import Breakdown, Rate, Report
 
 Format = Literal["markdown", "json", "csv"]
 FORMATS: tuple[Format, ...] = ("markdown", "json", "csv")
-JSON_VERSION = 1  # bumped only when a key changes meaning or disappears
+JSON_VERSION = 2  # bumped only when a key changes meaning or disappears
 CSV_COLUMNS = (
     "section",
     "group",
@@ -175,7 +175,7 @@ def _value_row(
         "group": _cell(group),
         "metric": metric,
         "value": _number(value),
-        "postmortems": report.postmortems,
+        "postmortems": report.postmortem_count,
         "since": report.period.since.isoformat(),
         "until": report.period.until.isoformat(),
     }
@@ -207,7 +207,7 @@ def _breakdown_rows(section: str, part: Breakdown, report: Report) -> Iterator[R
 
 def csv_rows(report: Report) -> Iterator[Row]:
     """One row per metric, then per breakdown group, owner and month (docs/report.md)."""
-    yield _value_row("overall", "", "postmortems", report.postmortems, report)
+    yield _value_row("overall", "", "postmortems", report.postmortem_count, report)
     headline = (report.completion, report.completion_window_ended, report.on_time, report.repeats)
     for rate in headline:
         yield _rate_row("overall", "", rate)
@@ -250,6 +250,18 @@ def csv_rows(report: Report) -> Iterator[Row]:
             owner.oldest_days_overdue,
             report,
         )
+    for pm in report.postmortems:
+        ref = pm.postmortem
+        yield _value_row(
+            "postmortem", ref, "items_done", pm.done, report,
+            numerator=pm.done, denominator=pm.items, postmortems=1,
+        )  # fmt: skip
+        yield _value_row("postmortem", ref, "overdue_items", pm.overdue, report, postmortems=1)
+        yield _value_row("postmortem", ref, "repeat", int(pm.repeat), report, postmortems=1)
+    for waiting in report.waiting_for_approval:
+        # The day it was opened, in the value column.
+        row = _value_row("waiting_for_approval", waiting.postmortem, "opened", None, report)
+        yield row | {"value": waiting.opened.isoformat()}
     for month in report.charts.completion_by_month:
         yield _value_row(
             "completion_by_month", month.month, "completion_within_window", month.percent, report,

@@ -11,7 +11,8 @@ which pmsync gives only to a valid post-mortem of a trusted or approved author (
 repeat search makes of its candidates, ``carries_form_labels``); an unreadable one, listed as
 such, when its author is trusted or a person with write access approved it (``Trust``; reads
 only for an unreadable issue of the period that carries the approved label and whose author
-is not trusted). What pmsync refused is in no number and no list.
+is not trusted). What pmsync refused is in no number; an open, readable post-mortem of the
+period that waits for approval is listed apart (its author's permission is read once).
 
 Nothing is read per post-mortem, so the cost grows with pages, not with post-mortems.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from pmsync.config.schema import Config
@@ -129,6 +130,9 @@ def tickets_by_postmortem(
 class Gathered:
     inputs: list[ReportInput]
     warnings: list[str]  # what the report may be missing, for the run to report
+    # Open, readable post-mortems of the period that pmsync has not taken on because their
+    # author is not trusted and no one with write access approved them yet.
+    waiting: list[IssueState] = field(default_factory=list)
 
 
 def accepted(issue: IssueState, pm: PostMortem, config: Config) -> bool:
@@ -149,12 +153,16 @@ def gather(
     issues, warnings = find_postmortems(github, repositories, config.labels.postmortem, since)
     trust = Trust(github, config)
     kept: list[tuple[IssueState, PostMortem | None]] = []
+    waiting: list[IssueState] = []
     for issue in issues:
         pm = parse(issue).postmortem
+        in_period = period.contains(utc_date(issue.created_at))
         if pm is not None and accepted(issue, pm, config):
             kept.append((issue, pm))
-        elif pm is None and period.contains(utc_date(issue.created_at)) and trust.trusted(issue):
+        elif pm is None and in_period and trust.trusted(issue):
             kept.append((issue, None))  # listed as unreadable
+        elif pm is not None and in_period and issue.state == "open" and not trust.trusted(issue):
+            waiting.append(issue)
     readable = [issue for issue, pm in kept if pm is not None]
     tickets = tickets_by_postmortem(jira, readable)
     log.info(
@@ -169,4 +177,4 @@ def gather(
         ReportInput(issue=issue, postmortem=pm, tickets=tickets.get(issue.ref, ()))
         for issue, pm in kept
     ]
-    return Gathered(inputs, warnings)
+    return Gathered(inputs, warnings, waiting)

@@ -92,7 +92,7 @@ def produce(
         period,
         lambda issue: check_postmortem(issue.body, form, config, title=issue.title),
     )
-    report = build_report(gathered.inputs, period, now, config, repos)
+    report = build_report(gathered.inputs, period, now, config, repos, gathered.waiting)
     digest = None
     if publish_digest:
         body = digest_body(period.month, to_markdown(report, stamped=False))

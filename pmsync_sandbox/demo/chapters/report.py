@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from pmsync_sandbox.demo.scene import first_table
+from pmsync_sandbox.demo.scene import table_rows
 from pmsync_sandbox.demo.world import World
 
 TITLE = "The manager's view: the report, and the monthly digest issue"
@@ -21,7 +21,8 @@ def play(world: World) -> None:
         show_output=False,
     )
     world.keep(REPORT_FILE, f"The report, {SINCE} to {UNTIL}", ran.printed)
-    world.narrator.say("the report's headline numbers:", first_table(ran.printed))
+    headline = table_rows(ran.printed, "| Metric |")
+    world.narrator.say("the report's headline numbers:", headline)
     world.narrator.see(REPORT_FILE, "the whole report, with its charts")
     world.narrator.say(
         "the monthly digest workflow runs `pmsync report --publish`: the last full month, "
