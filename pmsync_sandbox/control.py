@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -41,6 +41,14 @@ class JiraControls(Protocol):
         self, account_id: str, name: str, display_name: str, email: str, token: str | None = None
     ) -> None: ...
     def add_project(self, key: str, name: str) -> None: ...
+
+
+@runtime_checkable
+class JiraProfiles(Protocol):
+    """A Jira emulator with site profiles (jira/profiles.py); a stand-in may have none."""
+
+    def set_profile(self, name: str) -> dict[str, str]: ...
+    def describe_profile(self) -> dict[str, str]: ...
 
 
 class ControlledApp(Protocol):
@@ -102,6 +110,10 @@ class JiraProjectBody(_Body):
     name: str = Field(min_length=1)
 
 
+class JiraProfileBody(_Body):
+    name: str = Field(min_length=1)
+
+
 class JiraUserBody(_Body):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -160,6 +172,8 @@ class ControlApi:
             ("PUT", "/github/rate_limit", self.put_github_rate_limit),
             ("POST", "/jira/projects", self.post_jira_project),
             ("POST", "/jira/users", self.post_jira_user),
+            ("GET", "/jira/profile", self.get_jira_profile),
+            ("PUT", "/jira/profile", self.put_jira_profile),
         ]
         for method, pattern, handler in routes:
             self.router.add(method, pattern, handler)
@@ -270,3 +284,15 @@ class ControlApi:
             },
             201,
         )
+
+    def _profiles(self) -> JiraProfiles:
+        if not isinstance(self.app.jira, JiraProfiles):
+            raise ValueError("this sandbox's Jira service has no site profiles")
+        return self.app.jira
+
+    def get_jira_profile(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        return ok(self._profiles().describe_profile())
+
+    def put_jira_profile(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        body = parse(JiraProfileBody, request)
+        return ok(self._profiles().set_profile(body.name))

@@ -31,17 +31,21 @@ class SandboxControlError(RuntimeError):
 
 
 def build_app(
-    jira_deployment: JiraDeployment = "Cloud",
+    jira_deployment: JiraDeployment | None = None,
     state_file: Path | None = None,
     now: datetime | None = None,
     jira_service: JiraLike | None = None,
+    jira_profile: str = "default",
 ) -> SandboxApp:
-    """A sandbox with both emulators; its clock stands at ``now`` when given."""
+    """A sandbox with both emulators; its clock stands at ``now`` when given. Jira is a site
+    of ``jira_profile`` (docs/sandbox.md, "Site profiles") running as ``jira_deployment``
+    (default: the one the profile needs, else Cloud); ValueError for an unknown profile or
+    a deployment the profile cannot run as."""
     clock = SandboxClock(now)
     if jira_service is None:
         from pmsync_sandbox.jira.service import JiraService
 
-        jira_service = JiraService(clock.now, deployment=jira_deployment)
+        jira_service = JiraService(clock.now, deployment=jira_deployment, profile=jira_profile)
     return SandboxApp(GithubService(clock.now), jira_service, clock, state_file=state_file)
 
 
@@ -178,6 +182,17 @@ class SandboxControl:
             {"resource": resource, "limit": limit, "remaining": remaining},
         )
 
+    def jira_profile(self) -> dict[str, str]:
+        """``{"name": "strict", "deployment": "Cloud"}``: the Jira site's profile now."""
+        profile: dict[str, str] = self.call("GET", "/jira/profile")
+        return profile
+
+    def set_jira_profile(self, name: str) -> dict[str, str]:
+        """Make Jira a fresh site of the profile ``name`` (its tickets are gone) until the
+        next ``reset()``, which goes back to the profile the sandbox started with."""
+        profile: dict[str, str] = self.call("PUT", "/jira/profile", {"name": name})
+        return profile
+
     def add_jira_project(self, key: str, name: str) -> None:
         self.call("POST", "/jira/projects", {"key": key, "name": name})
 
@@ -213,15 +228,19 @@ class Sandbox(SandboxControl):
 def running_sandbox(
     port: int = 0,
     state_file: Path | None = None,
-    jira_deployment: JiraDeployment = "Cloud",
+    jira_deployment: JiraDeployment | None = None,
     *,
     host: str = "127.0.0.1",
     now: datetime | None = None,
     jira_service: JiraLike | None = None,
+    jira_profile: str = "default",
 ) -> Iterator[Sandbox]:
     """Serve a sandbox on ``host:port`` (0: a free port) until the block ends. Meanwhile
-    this process's GitHub and Jira clients reach it directly, whatever proxy is set."""
-    app = build_app(jira_deployment, state_file, now=now, jira_service=jira_service)
+    this process's GitHub and Jira clients reach it directly, whatever proxy is set.
+    ``jira_profile`` and ``jira_deployment`` are as for ``build_app``."""
+    app = build_app(
+        jira_deployment, state_file, now=now, jira_service=jira_service, jira_profile=jira_profile
+    )
     server = SandboxHTTPServer((host, port), app)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True

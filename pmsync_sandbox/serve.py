@@ -18,11 +18,25 @@ from pmsync_sandbox.server import SandboxHTTPServer
 DEPLOYMENTS: dict[str, JiraDeployment] = {"cloud": "Cloud", "datacenter": "Server"}
 
 
-def serve_until_stopped(host: str, port: int, deployment: str, state_file: Path | None) -> int:
-    """Serve until SIGINT or SIGTERM, after printing the variables pmsync reads."""
+def serve_until_stopped(
+    host: str,
+    port: int,
+    deployment: str | None,
+    state_file: Path | None,
+    jira_profile: str = "default",
+) -> int:
+    """Serve until SIGINT or SIGTERM, after printing the variables pmsync reads.
+    ``deployment`` is ``cloud``, ``datacenter`` or None (the one the profile needs)."""
     if not 0 <= port <= 65535:
         raise UsageError(f"--port {port} is not a port; give 0 (any free port) to 65535")
-    app = build_app(DEPLOYMENTS[deployment], state_file)
+    try:
+        app = build_app(
+            DEPLOYMENTS[deployment] if deployment else None, state_file, jira_profile=jira_profile
+        )
+    except ValueError as exc:
+        raise UsageError(
+            f"--jira-profile {jira_profile}: {exc}; leave out --jira-deployment"
+        ) from exc
     try:
         server = SandboxHTTPServer((host, port), app)
     except OSError as exc:

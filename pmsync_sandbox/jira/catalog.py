@@ -53,6 +53,9 @@ class IssueType:
     description: str
     avatar_id: int
     hierarchy_level: int
+    # Set only on a team-managed project's own types (profiles.TEAM_MANAGED_TYPES).
+    scope_project_id: str | None = None
+    entity_id: str | None = None
 
 
 @dataclass(frozen=True)

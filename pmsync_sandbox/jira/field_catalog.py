@@ -12,15 +12,16 @@ from dataclasses import dataclass
 class FieldInfo:
     id: str
     name: str
-    schema: dict[str, str]
+    schema: dict[str, object]
     clause_names: tuple[str, ...]
     navigable: bool = True
     orderable: bool = True
     searchable: bool = True
     on_issue: bool = True  # False for the JQL-only pseudo-fields (issuekey, statusCategory)
+    custom: bool = False  # a site's own field (profiles.SelectField)
 
 
-def _system(type_: str, system: str, **extra: str) -> dict[str, str]:
+def _system(type_: str, system: str, **extra: str) -> dict[str, object]:
     return {"type": type_, "system": system, **extra}
 
 

@@ -13,14 +13,19 @@ from datetime import date
 from typing import Any
 
 from pmsync_sandbox.jira import adf, catalog
+from pmsync_sandbox.jira.profiles import SelectField
 from pmsync_sandbox.jira.store import JiraProject, JiraStore, RichText
 
 SUMMARY_LIMIT = 255
 LABEL_LIMIT = 255
 NOT_A_STRING = "Operation value must be a string"
 
-# Fields a request may set on create and edit; the rest are Jira's own.
+# Fields a request may set on create and edit when the screen has them; the rest are Jira's.
 EDITABLE = ("summary", "description", "priority", "labels", "duedate", "assignee", "reporter")
+# A select field's value names an option by id or value (toabctl/jiracli#41 shows
+# "<name> is required."; getsentry/sentry#13001 "Option value 'X' is not valid";
+# bobcarroll/jira-client#106 the answer to a value that is no object).
+NOT_AN_OPTION = "Could not find valid 'id' or 'value' in the Parent Option object."
 
 
 class FieldError(Exception):
@@ -38,6 +43,7 @@ class FieldChanges:
     values: dict[str, Any] = field(default_factory=dict)  # Ticket attribute -> new value
     label_ops: list[tuple[str, str]] = field(default_factory=list)  # ("add"|"remove", label)
     comments: list[RichText] = field(default_factory=list)
+    custom: dict[str, str | None] = field(default_factory=dict)  # select field -> option id
     errors: dict[str, str] = field(default_factory=dict)
     project: JiraProject | None = None
     issue_type: str | None = None
@@ -58,6 +64,7 @@ class FieldChanges:
 class FieldReader:
     def __init__(self, store: JiraStore, *, version: str, cloud: bool) -> None:
         self.store = store
+        self.site = store.site
         self.version = version
         self.cloud = cloud
 
@@ -72,6 +79,9 @@ class FieldReader:
             changes.fail("summary", "You must specify a summary of the issue.")
         self._fields(fields, changes)
         self._updates(update, changes)
+        for select in self.site.screen.select_fields:
+            if select.required and changes.custom.get(select.id) is None:
+                changes.fail(select.id, f"{select.name} is required.")
         return changes
 
     def for_edit(self, body: object) -> FieldChanges:
@@ -79,6 +89,9 @@ class FieldReader:
         fields, update = self._parts(body, changes)
         self._fields(fields, changes)
         self._updates(update, changes)
+        for select in self.site.screen.select_fields:
+            if select.required and select.id in changes.custom and not changes.custom[select.id]:
+                changes.fail(select.id, f"{select.name} is required.")
         return changes
 
     def rich_text(self, value: object) -> RichText:
@@ -105,15 +118,24 @@ class FieldReader:
             return {}, {}
         return dict(fields), dict(update)
 
+    def _on_screen(self, field_id: str) -> bool:
+        return field_id in EDITABLE and field_id in self.site.screen.system_fields
+
     def _fields(self, fields: dict[str, Any], changes: FieldChanges) -> None:
         for field_id, value in fields.items():
-            if field_id not in EDITABLE:
-                changes.fail(field_id, cannot_set(field_id))
-                continue
             try:
-                changes.values[_ATTRIBUTE.get(field_id, field_id)] = self._value(field_id, value)
+                self._set(field_id, value, changes)
             except FieldError as error:
                 changes.fail(field_id, str(error))
+
+    def _set(self, field_id: str, value: object, changes: FieldChanges) -> None:
+        select = self.site.screen.select_field(field_id)
+        if select is not None:
+            changes.custom[field_id] = self._option(select, value)
+        elif self._on_screen(field_id):
+            changes.values[_ATTRIBUTE.get(field_id, field_id)] = self._value(field_id, value)
+        else:
+            raise FieldError(cannot_set(field_id))
 
     def _updates(self, update: dict[str, Any], changes: FieldChanges) -> None:
         for field_id, operations in update.items():
@@ -135,9 +157,11 @@ class FieldReader:
             changes.comments.append(self._comment_body(body))
         elif field_id == "labels" and verb in ("add", "remove"):
             changes.label_ops.append((verb, self._label(argument)))
-        elif field_id in EDITABLE and verb == "set":
-            changes.values[_ATTRIBUTE.get(field_id, field_id)] = self._value(field_id, argument)
-        elif field_id in EDITABLE or field_id == "comment":
+        elif verb == "set" and (
+            self._on_screen(field_id) or self.site.screen.select_field(field_id)
+        ):
+            self._set(field_id, argument, changes)
+        elif self._on_screen(field_id) or field_id == "comment":
             raise FieldError(f"The operation '{verb}' is not supported by the '{field_id}' field.")
         else:
             raise FieldError(cannot_set(field_id))
@@ -174,7 +198,14 @@ class FieldReader:
             changes.fail("issuetype", "Specify an issue type")
             return
         ref = reference(value, "id", "name")
-        found = catalog.by_id_or_name(catalog.ISSUE_TYPES, ref) if ref else None
+        # A team-managed project takes only its own types (go-jira#265: "The issue type
+        # selected is invalid." for a site-wide type there).
+        types = (
+            self.site.issue_types_of(changes.project.key)
+            if changes.project is not None
+            else self.site.all_issue_types
+        )
+        found = catalog.by_id_or_name(types, ref) if ref else None
         if found is None:
             changes.fail("issuetype", "The issue type selected is invalid.")
         else:
@@ -199,12 +230,33 @@ class FieldReader:
         ref = reference(value, "id", "name")
         if not ref:
             raise FieldError("Specify the Priority (id or name) in the string format")
-        found = catalog.by_id_or_name(catalog.PRIORITIES, ref)
+        found = catalog.by_id_or_name(self.site.priorities, ref)
         if found is None:
+            # Real answers: Cloud {"priority": "The priority selected is invalid."}
+            # (tenable/integration-jira-cloud#205, REST v3); Data Center names the name.
             by_name = isinstance(value, dict) and "id" not in value
             if by_name and not self.cloud:
                 raise FieldError(f"Priority name '{ref}' is not valid")
             raise FieldError("The priority selected is invalid.")
+        return found.id
+
+    def _option(self, select: SelectField, value: object) -> str | None:
+        """The option id a select field's value names; None clears the field."""
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise FieldError(NOT_AN_OPTION)
+        option_id, option_value = reference(value, "id"), reference(value, "value")
+        if option_id is not None:
+            found = select.option(option_id, by="id")
+            if found is None:
+                raise FieldError(f"Option id '{option_id}' is not valid")
+        elif option_value is not None:
+            found = select.option(option_value, by="value")
+            if found is None:
+                raise FieldError(f"Option value '{option_value}' is not valid")
+        else:
+            raise FieldError(NOT_AN_OPTION)
         return found.id
 
     @staticmethod

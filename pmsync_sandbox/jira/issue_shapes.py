@@ -15,9 +15,11 @@ from pmsync_sandbox.jira.meta_shapes import (
     priority_reference,
     project_reference,
     resolution,
+    select_option,
     status,
     transition,
 )
+from pmsync_sandbox.jira.profiles import SelectField
 from pmsync_sandbox.jira.shapes import (
     Json,
     View,
@@ -179,9 +181,11 @@ def _field_builders(view: View, store: JiraStore, ticket: Ticket) -> dict[str, C
     return {
         "statuscategorychangedate": lambda: timestamp(ticket.status_category_changed),
         "issuetype": lambda: issue_type(
-            view, catalog.by_id(catalog.ISSUE_TYPES, ticket.issue_type)
+            view, catalog.by_id(store.site.all_issue_types, ticket.issue_type)
         ),
-        "project": lambda: project_reference(view, _project_of(store, ticket)),
+        "project": lambda: project_reference(
+            view, _project_of(store, ticket), simplified=store.site.team_managed(ticket.project)
+        ),
         "resolution": lambda: (
             resolution(view, catalog.by_id(catalog.RESOLUTIONS, ticket.resolution))
             if ticket.resolution
@@ -191,7 +195,7 @@ def _field_builders(view: View, store: JiraStore, ticket: Ticket) -> dict[str, C
         "watches": lambda: _watches(view, ticket),
         "created": lambda: timestamp(ticket.created),
         "priority": lambda: priority_reference(
-            view, catalog.by_id(catalog.PRIORITIES, ticket.priority)
+            view, catalog.by_id(store.site.priorities, ticket.priority)
         ),
         "labels": lambda: list(ticket.labels),
         "issuelinks": lambda: [
@@ -209,7 +213,18 @@ def _field_builders(view: View, store: JiraStore, ticket: Ticket) -> dict[str, C
         "comment": lambda: comments_page(
             view, store, ticket, ticket.comments, 0, len(ticket.comments), len(ticket.comments)
         ),
+    } | {
+        select.id: _select_value(view, select, ticket) for select in store.site.screen.select_fields
     }
+
+
+def _select_value(view: View, select: SelectField, ticket: Ticket) -> Callable[[], Any]:
+    def build() -> Any:
+        option_id = ticket.custom.get(select.id)
+        option = select.option(option_id, by="id") if option_id is not None else None
+        return select_option(view, option) if option is not None else None
+
+    return build
 
 
 def _project_of(store: JiraStore, ticket: Ticket) -> JiraProject:

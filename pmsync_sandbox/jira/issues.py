@@ -43,7 +43,7 @@ def _create(call: JiraCall, changes: FieldChanges) -> Ticket:
         issue_type=changes.issue_type,
         summary=values["summary"],
         description=values.get("description"),
-        priority=values.get("priority", catalog.DEFAULT_PRIORITY.id),
+        priority=values.get("priority", call.store.site.default_priority.id),
         labels=changes.labels_after([]),
         assignee=values.get("assignee"),
         reporter=values.get("reporter", call.actor.account_id),
@@ -53,6 +53,7 @@ def _create(call: JiraCall, changes: FieldChanges) -> Ticket:
         created=call.now,
         updated=call.now,
         status_category_changed=call.now,
+        custom={k: v for k, v in changes.custom.items() if v is not None},
     )
     for body in changes.comments:
         _add_comment(call, ticket, body)
@@ -113,6 +114,13 @@ def _apply(call: JiraCall, ticket: Ticket, changes: FieldChanges) -> None:
     for attribute, value in new_values.items():
         if getattr(ticket, attribute) != value:
             setattr(ticket, attribute, value)
+            changed = True
+    for field_id, option_id in changes.custom.items():
+        if ticket.custom.get(field_id) != option_id:
+            if option_id is None:
+                del ticket.custom[field_id]
+            else:
+                ticket.custom[field_id] = option_id
             changed = True
     for body in changes.comments:
         _add_comment(call, ticket, body)

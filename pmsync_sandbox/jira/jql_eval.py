@@ -214,8 +214,8 @@ class _Compiler:
         table: tuple[Any, ...] = {
             "status": catalog.STATUSES,
             "resolution": catalog.RESOLUTIONS,
-            "issuetype": catalog.ISSUE_TYPES,
-            "priority": catalog.PRIORITIES,
+            "issuetype": store.site.all_issue_types,
+            "priority": store.site.priorities,
         }[name]
         entry = catalog.by_id_or_name(table, text)
         return entry.id if entry is not None else None
@@ -346,10 +346,10 @@ class _Compiler:
             "summary": lambda t: t.summary.casefold(),
             "key": lambda t: (t.project, t.number),
             "project": lambda t: t.project,
-            "priority": lambda t: catalog.by_id(catalog.PRIORITIES, t.priority).rank,
+            "priority": lambda t: catalog.by_id(store.site.priorities, t.priority).rank,
             "status": lambda t: [s.id for s in catalog.STATUSES].index(t.status),
             "statuscategory": lambda t: t.category.id,
-            "issuetype": lambda t: catalog.by_id(catalog.ISSUE_TYPES, t.issue_type).name,
+            "issuetype": lambda t: catalog.by_id(store.site.all_issue_types, t.issue_type).name,
             "resolution": lambda t: (
                 catalog.by_id(catalog.RESOLUTIONS, t.resolution).name if t.resolution else None
             ),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from pmsync_sandbox.http import SandboxResponse
-from pmsync_sandbox.jira import catalog, field_catalog, meta_shapes, shapes
+from pmsync_sandbox.jira import catalog, create_screen, field_catalog, meta_shapes, shapes
 from pmsync_sandbox.jira.http import JiraCall, JiraHttpError, respond
 from pmsync_sandbox.jira.store import JiraProject, JiraUser
 
@@ -37,7 +37,8 @@ def list_projects(call: JiraCall) -> SandboxResponse:
         entry = meta_shapes.project(call.view, call.store, item, detailed=False)
         if "issueTypes" in expand:
             entry["issueTypes"] = [
-                meta_shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES
+                meta_shapes.issue_type(call.view, t)
+                for t in call.store.site.issue_types_of(item.key)
             ]
         if "lead" in expand:
             entry["lead"] = shapes.optional_user(call.view, call.store, item.lead)
@@ -62,11 +63,11 @@ def _entry(items: tuple[_E, ...], ref: str, kind: str) -> _E:
 
 
 def list_priorities(call: JiraCall) -> SandboxResponse:
-    return respond(200, [meta_shapes.priority(call.view, p) for p in catalog.PRIORITIES])
+    return respond(200, [meta_shapes.priority(call.view, p) for p in call.store.site.priorities])
 
 
 def get_priority(call: JiraCall, ref: str) -> SandboxResponse:
-    found = _entry(catalog.PRIORITIES, ref, "priority")
+    found = _entry(call.store.site.priorities, ref, "priority")
     return respond(200, meta_shapes.priority(call.view, found))
 
 
@@ -105,15 +106,18 @@ def get_resolution(call: JiraCall, ref: str) -> SandboxResponse:
 
 
 def list_fields(call: JiraCall) -> SandboxResponse:
-    return respond(200, [meta_shapes.field(f) for f in field_catalog.FIELDS])
+    custom = [meta_shapes.select_field_info(f) for f in call.store.site.screen.select_fields]
+    return respond(200, [meta_shapes.field(f) for f in (*field_catalog.FIELDS, *custom)])
 
 
 def list_issue_types(call: JiraCall) -> SandboxResponse:
+    # The site's shared types only: a team-managed project's own types are left out, so
+    # code must ask the project for them (createmeta or the project's issueTypes).
     return respond(200, [meta_shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES])
 
 
 def get_issue_type(call: JiraCall, ref: str) -> SandboxResponse:
-    found = _entry(catalog.ISSUE_TYPES, ref, "issue type")
+    found = _entry(call.store.site.all_issue_types, ref, "issue type")
     return respond(200, meta_shapes.issue_type(call.view, found))
 
 
@@ -136,56 +140,16 @@ def _page(call: JiraCall, key: str, items: list[Any]) -> dict[str, Any]:
 
 
 def createmeta_issue_types(call: JiraCall, project_ref: str) -> SandboxResponse:
-    _project(call, project_ref)
-    items = [meta_shapes.issue_type(call.view, t) for t in catalog.ISSUE_TYPES]
+    project = _project(call, project_ref)
+    types = call.store.site.issue_types_of(project.key)
+    items = [meta_shapes.issue_type(call.view, t) for t in types]
     return respond(200, _page(call, "issueTypes", items))
 
 
 def createmeta_fields(call: JiraCall, project_ref: str, type_id: str) -> SandboxResponse:
-    _project(call, project_ref)
-    _entry(catalog.ISSUE_TYPES, type_id, "issue type")
-    return respond(200, _page(call, "fields", _create_fields(call)))
-
-
-def _create_fields(call: JiraCall) -> list[dict[str, Any]]:
-    view = call.view
-
-    def meta(field_id: str, required: bool, operations: list[str], **extra: Any) -> dict[str, Any]:
-        info = field_catalog.FIELDS_BY_ID[field_id]
-        entry = {
-            "required": required,
-            "schema": dict(info.schema),
-            "name": info.name,
-            "key": field_id,
-            "fieldId": field_id,
-            "hasDefaultValue": field_id == "priority",
-            "operations": operations,
-        }
-        entry.update(extra)
-        return entry
-
-    return [
-        meta(
-            "issuetype",
-            True,
-            [],
-            allowedValues=[meta_shapes.issue_type(view, t) for t in catalog.ISSUE_TYPES],
-        ),
-        meta("project", True, ["set"]),
-        meta("summary", True, ["set"]),
-        meta("description", False, ["set"]),
-        meta(
-            "priority",
-            False,
-            ["set"],
-            allowedValues=[meta_shapes.priority(view, p) for p in catalog.PRIORITIES],
-            defaultValue=meta_shapes.priority(view, catalog.DEFAULT_PRIORITY),
-        ),
-        meta("labels", False, ["add", "set", "remove"]),
-        meta("duedate", False, ["set"]),
-        meta("assignee", False, ["set"]),
-        meta("reporter", True, ["set"]),
-    ]
+    project = _project(call, project_ref)
+    _entry(call.store.site.issue_types_of(project.key), type_id, "issue type")
+    return respond(200, _page(call, "fields", create_screen.fields_meta(call, project)))
 
 
 # ---- users -------------------------------------------------------------------------------
@@ -215,6 +179,10 @@ def search_users(call: JiraCall) -> SandboxResponse:
         query, account_id = call.arg("username"), None
         if not query:
             raise JiraHttpError.bad_request(["The username query parameter was not provided"])
+    if not call.store.site.browse_users:
+        # Atlassian's description of GET /rest/api/3/user/search: "Anonymous calls or calls
+        # by users without the required permission return empty search results."
+        return respond(200, [])
     people = [
         p
         for p in call.store.state.users.values()

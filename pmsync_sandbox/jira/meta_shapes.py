@@ -5,12 +5,13 @@ and transitions), as the metadata endpoints and the fields of an issue show them
 
 from __future__ import annotations
 
-from pmsync_sandbox.jira import catalog, field_catalog
+from pmsync_sandbox.jira import catalog, field_catalog, profiles
 from pmsync_sandbox.jira.shapes import Json, View, avatar_urls, optional_user
 from pmsync_sandbox.jira.store import JiraProject, JiraStore
 
 
 def project(view: View, store: JiraStore, item: JiraProject, *, detailed: bool) -> Json:
+    team_managed = store.site.team_managed(item.key)
     answer: Json = {
         "expand": "description,lead,issueTypes,url,projectKeys,permissions,insight",
         "self": view.api(f"project/{item.id}"),
@@ -19,8 +20,10 @@ def project(view: View, store: JiraStore, item: JiraProject, *, detailed: bool) 
         "name": item.name,
         "avatarUrls": avatar_urls(view, "project", item.id),
         "projectTypeKey": "software",
-        "simplified": False,
-        "style": "classic",
+        # Atlassian's Project schema: style "classic" (company-managed) or "next-gen"
+        # (team-managed), which are also the "simplified" ones.
+        "simplified": team_managed,
+        "style": "next-gen" if team_managed else "classic",
         "isPrivate": False,
         "properties": {},
     }
@@ -28,22 +31,22 @@ def project(view: View, store: JiraStore, item: JiraProject, *, detailed: bool) 
         answer["description"] = ""
         answer["lead"] = optional_user(view, store, item.lead)
         answer["components"] = []
-        answer["issueTypes"] = [issue_type(view, t) for t in catalog.ISSUE_TYPES]
+        answer["issueTypes"] = [issue_type(view, t) for t in store.site.issue_types_of(item.key)]
         answer["assigneeType"] = "UNASSIGNED"
         answer["versions"] = []
         answer["roles"] = {}
     return answer
 
 
-def project_reference(view: View, item: JiraProject) -> Json:
-    """The short project object inside an issue."""
+def project_reference(view: View, item: JiraProject, *, simplified: bool = False) -> Json:
+    """The short project object inside an issue (``simplified``: team-managed)."""
     return {
         "self": view.api(f"project/{item.id}"),
         "id": item.id,
         "key": item.key,
         "name": item.name,
         "projectTypeKey": "software",
-        "simplified": False,
+        "simplified": simplified,
         "avatarUrls": avatar_urls(view, "project", item.id),
     }
 
@@ -52,7 +55,7 @@ def project_reference(view: View, item: JiraProject) -> Json:
 
 
 def issue_type(view: View, item: catalog.IssueType) -> Json:
-    return {
+    answer: Json = {
         "self": view.api(f"issuetype/{item.id}"),
         "id": item.id,
         "description": item.description,
@@ -64,6 +67,11 @@ def issue_type(view: View, item: catalog.IssueType) -> Json:
         "avatarId": item.avatar_id,
         "hierarchyLevel": item.hierarchy_level,
     }
+    if item.scope_project_id is not None:
+        # A team-managed project's own type (IssueTypeDetails: entityId, scope).
+        answer["entityId"] = item.entity_id
+        answer["scope"] = {"type": "PROJECT", "project": {"id": item.scope_project_id}}
+    return answer
 
 
 def priority(view: View, item: catalog.JiraPriority) -> Json:
@@ -135,7 +143,7 @@ def field(item: field_catalog.FieldInfo) -> Json:
         "id": item.id,
         "key": item.id,
         "name": item.name,
-        "custom": False,
+        "custom": item.custom,
         "orderable": item.orderable,
         "navigable": item.navigable,
         "searchable": item.searchable,
@@ -175,3 +183,19 @@ def resolution_field_meta(view: View) -> Json:
         "operations": ["set"],
         "allowedValues": [resolution(view, r) for r in catalog.RESOLUTIONS],
     }
+
+
+def select_option(view: View, item: profiles.SelectOption) -> Json:
+    """An option of a select field, as createmeta and an issue's field show it."""
+    return {"self": view.api(f"customFieldOption/{item.id}"), "value": item.value, "id": item.id}
+
+
+def select_field_info(item: profiles.SelectField) -> field_catalog.FieldInfo:
+    """A select field as ``/field`` lists it; JQL names it ``cf[10010]`` or by its name."""
+    return field_catalog.FieldInfo(
+        item.id,
+        item.name,
+        item.schema,
+        (f"cf[{item.custom_id}]", item.name),
+        custom=True,
+    )

@@ -22,15 +22,20 @@ import binascii
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import unquote
 
 from pmsync_sandbox.http import SandboxRequest, SandboxResponse
 from pmsync_sandbox.jira import issues, meta, remote_links, search, shapes
 from pmsync_sandbox.jira.http import JiraCall, JiraHttpError, error_body, respond
+from pmsync_sandbox.jira.profiles import (
+    DEFAULT_PROFILE,
+    Deployment,
+    deployment_for,
+    site_profile,
+)
 from pmsync_sandbox.jira.store import JiraState, JiraStore, JiraUser, default_token
 
-Deployment = Literal["Cloud", "Server"]
 Handler = Callable[..., SandboxResponse]
 
 _API = re.compile(r"^/rest/api/(2|3|latest)(/.*)?$")
@@ -88,10 +93,21 @@ def _no_such_uri(request: SandboxRequest) -> JiraHttpError:
 
 
 class JiraService:
-    def __init__(self, clock: Callable[[], datetime], deployment: Deployment = "Cloud") -> None:
+    def __init__(
+        self,
+        clock: Callable[[], datetime],
+        deployment: Deployment | None = None,
+        profile: str = DEFAULT_PROFILE.name,
+    ) -> None:
+        """A fresh site of the ``profile`` (profiles.py), as ``deployment`` (default: the one
+        the profile needs, else Cloud); ValueError for an unknown profile or a deployment
+        the profile cannot run as."""
         self.clock = clock
-        self.deployment = deployment
-        self.store = JiraStore()
+        self.profile = site_profile(profile)
+        self.deployment: Deployment = deployment_for(self.profile, deployment)
+        # What reset() goes back to, whatever set_profile() chose since.
+        self._started_as = (self.profile, self.deployment)
+        self.store = JiraStore(site=self.profile)
 
     @property
     def cloud(self) -> bool:
@@ -119,11 +135,28 @@ class JiraService:
         return self.store.state.model_dump(mode="json")
 
     def restore(self, data: dict[str, Any]) -> None:
-        self.store = JiraStore(JiraState.model_validate(data))
+        """The state on this site's profile (a state does not hold the profile)."""
+        self.store = JiraStore(JiraState.model_validate(data), site=self.profile)
 
     def reset(self) -> None:
-        """Back to a fresh site: project OPS, users alice and bob."""
-        self.store = JiraStore()
+        """Back to a fresh site of the profile it started with: project OPS, alice and bob."""
+        self.profile, self.deployment = self._started_as
+        self.store = JiraStore(site=self.profile)
+
+    def set_profile(self, name: str) -> dict[str, str]:
+        """A fresh site of another profile until the next reset(); ValueError for an unknown
+        name. A profile that needs a deployment brings it; the others keep the one the
+        service started with."""
+        profile = site_profile(name)
+        self.profile = profile
+        self.deployment = deployment_for(
+            profile, None if profile.deployment else self._started_as[1]
+        )
+        self.store = JiraStore(site=profile)
+        return self.describe_profile()
+
+    def describe_profile(self) -> dict[str, str]:
+        return {"name": self.profile.name, "deployment": self.deployment}
 
     def add_user(
         self,
@@ -182,7 +215,9 @@ class JiraService:
             version = "3" if self.cloud else "2"
         if version == "3" and not self.cloud:  # Data Center has no REST v3
             raise _no_such_uri(request)
-        view = shapes.View(request.base_url, version, self.cloud)
+        view = shapes.View(
+            request.base_url, version, self.cloud, emails_hidden=not self.profile.browse_users
+        )
         rest = match.group(2) or ""
         if rest == "/serverInfo" and request.method == "GET":
             if "authorization" in request.headers:

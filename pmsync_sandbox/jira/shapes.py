@@ -12,7 +12,7 @@ the REST version (2: wiki-markup text, 3: documents) and the base URL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -27,6 +27,9 @@ class View:
     base_url: str  # e.g. http://127.0.0.1:8123/jira
     version: str  # "2" or "3"
     cloud: bool
+    # Cloud hides a user's e-mail address from an account without "Browse users and groups"
+    # (and by the user's privacy settings): the key is then absent.
+    emails_hidden: bool = False
 
     def api(self, path: str) -> str:
         return f"{self.base_url}/rest/api/{self.version}/{path}"
@@ -72,7 +75,7 @@ def rich_text(view: View, text: RichText | None) -> Any:
 
 def user(view: View, person: JiraUser) -> Json:
     if view.cloud:
-        return {
+        answer: Json = {
             "self": view.api(f"user?accountId={person.account_id}"),
             "accountId": person.account_id,
             "emailAddress": person.email,
@@ -82,6 +85,9 @@ def user(view: View, person: JiraUser) -> Json:
             "timeZone": "Etc/UTC",
             "accountType": "atlassian",
         }
+        if view.emails_hidden:
+            del answer["emailAddress"]
+        return answer
     return {
         "self": view.api(f"user?username={person.name}"),
         "name": person.name,
@@ -95,7 +101,7 @@ def user(view: View, person: JiraUser) -> Json:
 
 
 def myself(view: View, person: JiraUser) -> Json:
-    answer = user(view, person)
+    answer = user(replace(view, emails_hidden=False), person)  # one's own is never hidden
     answer["locale"] = "en_US"
     answer["groups"] = {"size": 1, "items": []}
     answer["applicationRoles"] = {"size": 1, "items": []}

@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from pmsync_sandbox.jira import catalog
+from pmsync_sandbox.jira.profiles import DEFAULT_PROFILE, SiteProfile
 
 
 class Record(BaseModel):
@@ -89,6 +90,16 @@ class Ticket(Record):
     status_category_changed: datetime
     comments: list[JiraComment] = Field(default_factory=list)
     remote_links: list[RemoteLink] = Field(default_factory=list)
+    custom: dict[str, str] = Field(default_factory=dict)  # select field id -> option id
+
+    @model_serializer(mode="wrap")
+    def _without_empty_custom(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Only sites with custom fields (profiles) fill it: a ticket without any dumps as it
+        # always has, so saved states and state files stay the same.
+        data: dict[str, Any] = handler(self)
+        if not data.get("custom"):
+            data.pop("custom", None)
+        return data
 
     @property
     def number(self) -> int:
@@ -121,10 +132,12 @@ def default_token(account_id: str) -> str:
 
 
 class JiraStore:
-    """The state plus the indexes and small operations every endpoint needs."""
+    """The state plus the indexes and small operations every endpoint needs; ``site`` is
+    the site's configuration (its profile), which the state does not hold."""
 
-    def __init__(self, state: JiraState | None = None) -> None:
+    def __init__(self, state: JiraState | None = None, site: SiteProfile = DEFAULT_PROFILE) -> None:
         self.state = state if state is not None else seed_state()
+        self.site = site
         self._by_id = {t.id: t for t in self.state.issues.values()}
         # Jira Cloud's search index trails writes; with a lag of N, a new ticket stays out
         # of the enhanced search for the next N searches unless it is reconciled by id.

@@ -11,6 +11,9 @@ import argparse
 from pathlib import Path
 
 DEPLOYMENTS = ("cloud", "datacenter")
+# The sandbox's Jira site profiles (pmsync_sandbox/jira/profiles.py, which a test keeps this
+# list equal to); named here so that parsing the command line loads no sandbox code.
+JIRA_PROFILES = ("default", "strict", "team-managed", "private-users", "datacenter")
 
 
 def register(
@@ -48,8 +51,18 @@ def register(
     serve.add_argument(
         "--jira-deployment",
         choices=DEPLOYMENTS,
-        default="cloud",
-        help="which Jira to emulate: cloud (default) or datacenter",
+        default=None,
+        help="which Jira to emulate: cloud (the default) or datacenter "
+        "(default: the one the --jira-profile needs)",
+    )
+    serve.add_argument(
+        "--jira-profile",
+        choices=JIRA_PROFILES,
+        default="default",
+        metavar="NAME",
+        help="how the Jira site is configured: default, strict (no due date, a required "
+        "field Team, priorities Blocker…Trivial), team-managed, private-users or datacenter "
+        "(see docs/sandbox.md, 'Site profiles')",
     )
     serve.set_defaults(func=run_serve)
 
@@ -59,5 +72,9 @@ def run_serve(args: argparse.Namespace) -> int:
     from pmsync_sandbox.serve import serve_until_stopped
 
     return serve_until_stopped(
-        host=args.host, port=args.port, deployment=args.jira_deployment, state_file=args.state_file
+        host=args.host,
+        port=args.port,
+        deployment=args.jira_deployment,
+        state_file=args.state_file,
+        jira_profile=args.jira_profile,
     )
