@@ -26,10 +26,12 @@ from pmsync.adapters.jira_answers import (
     ticket_state,
     unique_tickets,
 )
+from pmsync.adapters.jira_site import JiraSite
 from pmsync.adapters.jql import jql_list
 from pmsync.adapters.retry import Remote
 from pmsync.core.domain.changes import NewTicket
 from pmsync.core.domain.identity import DUPLICATE_LABEL, item_ids_in, item_label
+from pmsync.core.domain.site import CreateScreen
 from pmsync.core.domain.state import TicketState
 from pmsync.core.planning.batches import batches
 from pmsync.core.planning.matching import without_closed_duplicates
@@ -71,6 +73,14 @@ class JiraAdapter:
     @property
     def server_url(self) -> str:
         return self._server
+
+    @property
+    def site(self) -> JiraSite:
+        """Reads about the site itself, through this adapter's session and retries."""
+        return JiraSite(self._read, self.deployment)
+
+    def create_screen(self, project: str, issue_type: str) -> CreateScreen | None:
+        return self.site.create_screen(project, issue_type)
 
     @classmethod
     def connect(
@@ -274,12 +284,14 @@ class JiraAdapter:
             "description": ticket.description,
             "duedate": ticket.due.isoformat(),
             "labels": list(ticket.labels),
+            **ticket.extra_fields,
         }
         if ticket.priority:
             fields["priority"] = {"name": ticket.priority}
         if ticket.assignee:
             fields["assignee"] = self._user(ticket.assignee)
-        return fields
+        # Fields the create screen lacks (pmsync.core.site.fit) would refuse the ticket.
+        return {name: value for name, value in fields.items() if name not in ticket.omit}
 
     def _user(self, account: str | None) -> dict[str, str] | None:
         if account is None:
