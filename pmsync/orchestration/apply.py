@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -25,6 +26,7 @@ from pmsync.core.domain.changes import (
     EditTicket,
     EnsureRepoLabel,
     LinkTickets,
+    NewTicket,
     SetIssueLabels,
     SetIssueState,
     SetTicketCells,
@@ -53,6 +55,7 @@ from pmsync.orchestration.ports import IssueWriter, TicketWriter
 log = logging.getLogger(__name__)
 
 Status = Literal["applied", "in_place", "failed"]
+Fit = Callable[[Sequence[NewTicket]], tuple[NewTicket, ...]]
 
 
 @dataclass(frozen=True)
@@ -116,10 +119,17 @@ class RunSummary:
 class RemoteApplier:
     """Applies changes through GitHub and Jira."""
 
-    def __init__(self, github: IssueWriter, jira: TicketWriter, form: Form | None = None):
+    def __init__(
+        self,
+        github: IssueWriter,
+        jira: TicketWriter,
+        form: Form | None = None,
+        fit: Fit | None = None,
+    ):
         self._github = github
         self._jira = jira
         self._form = form
+        self._fit = fit  # fits new tickets to the site's create screens (orchestration.screens)
 
     def apply(
         self, change: Change, observed: ObservedPostMortem
@@ -173,9 +183,8 @@ class RemoteApplier:
 
     def _create_tickets(self, change: CreateTickets, observed: ObservedPostMortem) -> _Result:
         known = {t.key for t in observed.tickets}
-        held = without_closed_duplicates(
-            self._jira.create_tickets(change.tickets, claimed=change.claimed)
-        )
+        tickets = self._fit(change.tickets) if self._fit else change.tickets
+        held = without_closed_duplicates(self._jira.create_tickets(tickets, claimed=change.claimed))
         new = [t for t in held if t.key not in known]
         return with_tickets(observed, held), "applied" if new else "in_place"
 

@@ -30,6 +30,7 @@ from pmsync.orchestration import journal
 from pmsync.orchestration.apply import Applier, RemoteApplier, RunSummary, SimulatedApplier
 from pmsync.orchestration.ports import GitHub, Jira
 from pmsync.orchestration.repeat_search import RepeatFinder
+from pmsync.orchestration.screens import ScreenBook
 from pmsync.orchestration.trust import Trust
 
 log = logging.getLogger(__name__)
@@ -66,10 +67,15 @@ class RunContext:
         """Earlier post-mortems for repeat detection, searched once for the whole run."""
         return RepeatFinder(self.github, self.jira, self.config, lambda issue: parse(issue, self))
 
+    @cached_property
+    def screens(self) -> ScreenBook:
+        """Create screens, each read once per run when tickets are first created for it."""
+        return ScreenBook(self.jira, self.config.jira.fields)
+
     def applier(self) -> Applier:
         if self.dry_run:
             return SimulatedApplier(Simulator(self.now, self.jira_url, self.form))
-        return RemoteApplier(self.github, self.jira, self.form)
+        return RemoteApplier(self.github, self.jira, self.form, self.screens.fit)
 
     @property
     def jira_url(self) -> str:

@@ -253,11 +253,12 @@ def new_ticket(
             issue_url=issue.html_url,
         )
     )
+    project = config.project_for(pm.services)
     return NewTicket(
         item_id=entry.item_id,
         row=item.row,
-        project=config.project_for(pm.services),
-        issue_type=config.jira.issue_type,
+        project=project,
+        issue_type=config.jira.issue_type_for(project),
         summary=jira_summary(item.action),
         description=description,
         priority=config.jira.priorities.get(item.priority),
