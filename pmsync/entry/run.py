@@ -199,7 +199,9 @@ def start_run(
         redactor=redactor,
     )
     form = load_form(find_form(config.form, root or Path.cwd()))
-    context = RunContext(clients.github, clients.jira, config, form, now, dry_run, show)
+    context = RunContext(
+        clients.github, clients.jira, config, form, now, dry_run, show, clients.redactor.redact
+    )
     return Run(context, clients.requests, clients.redactor)
 
 

@@ -32,6 +32,7 @@ from pmsync.core.domain.changes import (
     SetTicketCells,
     UpsertComment,
 )
+from pmsync.core.domain.site import Refusal, TicketsRefused
 from pmsync.core.domain.state import CommentState, ObservedPostMortem
 from pmsync.core.planning.fold import (
     label_delta,
@@ -63,6 +64,7 @@ class Outcome:
     change: Change
     status: Status
     detail: str = ""
+    refusals: tuple[Refusal, ...] = ()  # of a failed change: what Jira refused, and why
 
 
 class Applier(Protocol):
@@ -136,11 +138,16 @@ class RemoteApplier:
     ) -> tuple[ObservedPostMortem, Outcome]:
         try:
             observed, status = self._execute(change, observed)
+        except TicketsRefused as exc:
+            # The tickets Jira did create are recorded at once (cells, status comment).
+            log.error("%s: %s", change.describe(), exc)
+            observed = with_tickets(observed, without_closed_duplicates(exc.held))
+            return observed, Outcome(change, "failed", str(exc), refused(change, exc))
         except RemoteError as exc:
             if not exc.refused:
                 raise
             log.error("%s: %s", change.describe(), exc)
-            return observed, Outcome(change, "failed", str(exc))
+            return observed, Outcome(change, "failed", str(exc), refused(change, exc))
         log.info("%s: %s", status.replace("_", " "), change.describe())
         return observed, Outcome(change, status)
 
@@ -231,3 +238,20 @@ class SimulatedApplier:
 
 
 _Result = tuple[ObservedPostMortem, Status]
+
+
+def refused(change: Change, exc: RemoteError) -> tuple[Refusal, ...]:
+    """What a refused change did not do, in words for the post-mortem's comment."""
+    if isinstance(change, CreateTickets):
+        reasons = exc.reasons if isinstance(exc, TicketsRefused) else {}
+        return tuple(
+            Refusal(
+                subject=f"row {t.row} ({t.summary}) was not created",
+                reason=reasons[t.item_id] if reasons else exc.detail,
+            )
+            for t in change.tickets
+            if not reasons or t.item_id in reasons
+        )
+    if isinstance(change, EditTicket):
+        return (Refusal(subject=f"{change.ticket} was not updated", reason=exc.detail),)
+    return ()  # the rest stay in the job summary; the next run tries them again

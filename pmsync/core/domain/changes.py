@@ -22,6 +22,7 @@ _COMMENT_NAMES = {
     "status": "status comment",
     "feedback": "feedback comment",
     "approval": "approval comment",
+    "blocked": "comment on what Jira refused",
     "repeat": "repeat-incident comment",
     "closing": "closing comment",
     "followup": "{}-day follow-up review",

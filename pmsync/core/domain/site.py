@@ -12,6 +12,8 @@ from typing import Any, Literal
 from pydantic import Field
 
 from pmsync.core.domain.model import Frozen
+from pmsync.core.domain.state import TicketState
+from pmsync.errors import RemoteError
 
 Verdict = Literal["ok", "warn", "fail"]
 
@@ -69,3 +71,23 @@ class Check(Frozen):
 
     def as_json(self) -> dict[str, Any]:
         return self.model_dump()
+
+
+class Refusal(Frozen):
+    """One thing Jira refused: a row whose ticket was not created, or a ticket not edited,
+    with Jira's reason (per field where Jira gave one)."""
+
+    subject: str  # "row 2 (Add an alert)", "OPS-12"
+    reason: str
+
+
+class TicketsRefused(RemoteError):
+    """A bulk create Jira refused in part (or whole): the tickets it did create (``held``)
+    and, per item id, why the others were not."""
+
+    def __init__(
+        self, path: str, detail: str, held: tuple[TicketState, ...], reasons: dict[str, str]
+    ) -> None:
+        super().__init__("jira", "POST", path, 400, detail)
+        self.held = held
+        self.reasons = reasons
