@@ -55,10 +55,9 @@ class JiraConfig(ConfigSection):
     )
     cloud_id: NonEmpty | None = Field(
         default=None,
-        description="Jira Cloud site id; with it pmsync calls "
-        "https://api.atlassian.com/ex/jira/CLOUD_ID, as scoped API tokens of service accounts "
-        "must (links stay on jira.url). JIRA_API_URL overrides. Find it at "
-        "SITE/_edge/tenant_info.",
+        description="Jira Cloud site id, for a service account's scoped API token, which "
+        "must call https://api.atlassian.com/ex/jira/CLOUD_ID (links stay on jira.url); "
+        "find it at SITE/_edge/tenant_info. Reserved: requests do not go through it yet.",
     )
     priorities: dict[Priority, NonEmpty] = Field(
         default_factory=lambda: {
