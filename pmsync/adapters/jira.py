@@ -23,17 +23,22 @@ from jira import JIRA
 from pmsync.adapters.jira_answers import (
     TICKET_FIELDS,
     bulk_errors,
+    item_refusals,
+    numeric_id,
+    pick_resolution,
+    target_category,
     ticket_state,
     unique_tickets,
 )
+from pmsync.adapters.jira_site import JiraSite
 from pmsync.adapters.jql import jql_list
 from pmsync.adapters.retry import Remote
 from pmsync.core.domain.changes import NewTicket
 from pmsync.core.domain.identity import DUPLICATE_LABEL, item_ids_in, item_label
+from pmsync.core.domain.site import CreateScreen, TicketsRefused
 from pmsync.core.domain.state import TicketState
 from pmsync.core.planning.batches import batches
 from pmsync.core.planning.matching import without_closed_duplicates
-from pmsync.errors import RemoteError
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +76,14 @@ class JiraAdapter:
     @property
     def server_url(self) -> str:
         return self._server
+
+    @property
+    def site(self) -> JiraSite:
+        """Reads about the site itself, through this adapter's session and retries."""
+        return JiraSite(self._read, self.deployment)
+
+    def create_screen(self, project: str, issue_type: str) -> CreateScreen | None:
+        return self.site.create_screen(project, issue_type)
 
     @classmethod
     def connect(
@@ -169,7 +182,7 @@ class JiraAdapter:
         """The ``reconcileIssues`` lists for one Cloud search: the known ids, then the
         newest 50 this run created. Jira takes at most 50 ids a request, so more make one
         search per 50 (the union of their answers is the whole result)."""
-        known = sorted(set(known_ids), key=_numeric)
+        known = sorted(set(known_ids), key=numeric_id)
         created = [i for i in self._created_ids[-RECONCILE_LIMIT:] if i not in known]
         wanted = [*known, *created]
         return batches(wanted, RECONCILE_LIMIT) or [[]]
@@ -235,17 +248,27 @@ class JiraAdapter:
         item (another run at the same time) comes back too; the next round of the plan
         closes the later one as a duplicate (pmsync.core.planning.matching)."""
         labels = [item_label(ticket.item_id) for ticket in tickets]
+        reasons: dict[str, str] = {}
+        self._refused_detail: list[str] = []
         for batch in batches(list(tickets), BULK_SIZE):
-            self._create_batch(batch, claimed)
-        return self.tickets_with_labels(labels)
+            reasons.update(self._create_batch(batch, claimed))
+        held = self.tickets_with_labels(labels)
+        if reasons:
+            # Jira creates the valid tickets of a batch and refuses the rest (201 anyway):
+            # those it created are handed back with the refusal, to be recorded at once.
+            raise TicketsRefused(BULK_PATH, " | ".join(self._refused_detail), held, reasons)
+        return held
 
-    def _create_batch(self, batch: Sequence[NewTicket], claimed: Collection[str]) -> None:
+    def _create_batch(self, batch: Sequence[NewTicket], claimed: Collection[str]) -> dict[str, str]:
+        """Jira's reasons per refused item id (none when all were created)."""
         landed: set[str] = set()  # item ids known to have a ticket
+        sent: list[str] = []  # item ids of the last request, in order
 
         def missing() -> list[NewTicket]:
             return [t for t in batch if t.item_id not in landed]
 
         def post() -> dict[str, Any]:
+            sent[:] = [t.item_id for t in missing()]
             body = {"issueUpdates": [{"fields": self._create_fields(t)} for t in missing()]}
             answer: dict[str, Any] = self._send("POST", BULK_PATH, None, body) or {}
             self._created_ids += [issue["id"] for issue in answer.get("issues", [])]
@@ -263,8 +286,8 @@ class JiraAdapter:
 
         answer = self._remote.create("POST", BULK_PATH, post, took_effect)
         if answer.get("errors"):
-            # Jira creates the valid tickets of a batch and refuses the rest (201 anyway).
-            raise RemoteError(SERVICE, "POST", BULK_PATH, 400, bulk_errors(answer["errors"]))
+            self._refused_detail.append(bulk_errors(answer["errors"]))
+        return item_refusals(answer.get("errors") or [], sent)
 
     def _create_fields(self, ticket: NewTicket) -> dict[str, Any]:
         fields: dict[str, Any] = {
@@ -274,12 +297,14 @@ class JiraAdapter:
             "description": ticket.description,
             "duedate": ticket.due.isoformat(),
             "labels": list(ticket.labels),
+            **ticket.extra_fields,
         }
         if ticket.priority:
             fields["priority"] = {"name": ticket.priority}
         if ticket.assignee:
             fields["assignee"] = self._user(ticket.assignee)
-        return fields
+        # Fields the create screen lacks (pmsync.core.site.fit) would refuse the ticket.
+        return {name: value for name, value in fields.items() if name not in ticket.omit}
 
     def _user(self, account: str | None) -> dict[str, str] | None:
         if account is None:
@@ -299,12 +324,13 @@ class JiraAdapter:
         path = f"/rest/api/2/issue/{key}/transitions"
         answer = self._read("GET", path, {"expand": "transitions.fields"})
         transitions = answer.get("transitions", [])
-        done = next((t for t in transitions if _target_category(t) == "done"), None)
+        done = next((t for t in transitions if target_category(t) == "done"), None)
         if done is None:
             log.warning("%s has no transition to a done status; left open", key)
             return
         body: dict[str, Any] = {"transition": {"id": done["id"]}}
-        resolution = _pick_resolution(done.get("fields", {}).get("resolution"))
+        field = done.get("fields", {}).get("resolution")
+        resolution = pick_resolution(field, _DUPLICATE_RESOLUTIONS)
         if resolution:
             body["fields"] = {"resolution": {"name": resolution}}
 
@@ -370,18 +396,3 @@ class JiraAdapter:
             return None
 
         self._create("POST", "/rest/api/2/issueLink", body, linked)
-
-
-def _numeric(ticket_id: str) -> tuple[int, str]:
-    return (int(ticket_id), "") if ticket_id.isdigit() else (0, ticket_id)
-
-
-def _target_category(transition: Mapping[str, Any]) -> Any:
-    return ((transition.get("to") or {}).get("statusCategory") or {}).get("key")
-
-
-def _pick_resolution(field: Mapping[str, Any] | None) -> str | None:
-    if not field:
-        return None
-    allowed = {value.get("name") for value in field.get("allowedValues", [])}
-    return next((name for name in _DUPLICATE_RESOLUTIONS if name in allowed), None)

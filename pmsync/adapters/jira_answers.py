@@ -133,3 +133,37 @@ def bulk_errors(errors: Sequence[Mapping[str, Any]]) -> str:
         ]
         parts.append(f"ticket {error.get('failedElementNumber', '?')}: {'; '.join(details)}")
     return " | ".join(parts)
+
+
+def item_refusals(errors: Sequence[Mapping[str, Any]], sent: Sequence[str]) -> dict[str, str]:
+    """Jira's reasons per item id, from a bulk create's ``errors``: each names the index
+    of its ticket in the request (``sent``: the item ids in that order)."""
+    reasons: dict[str, str] = {}
+    for error in errors:
+        element = error.get("elementErrors") or {}
+        details = list(element.get("errorMessages") or []) + [
+            f"{field}: {text}" for field, text in (element.get("errors") or {}).items()
+        ]
+        reason = "; ".join(details) or str(error.get("message", "")) or "no details"
+        index = error.get("failedElementNumber")
+        items = [sent[index]] if isinstance(index, int) and 0 <= index < len(sent) else sent
+        for item in items:
+            reasons[item] = reason
+    return reasons
+
+
+def target_category(transition: Mapping[str, Any]) -> Any:
+    return ((transition.get("to") or {}).get("statusCategory") or {}).get("key")
+
+
+def pick_resolution(field: Mapping[str, Any] | None, wanted: Sequence[str]) -> str | None:
+    """The first of ``wanted`` that the transition's resolution field allows."""
+    if not field:
+        return None
+    allowed = {value.get("name") for value in field.get("allowedValues", [])}
+    return next((name for name in wanted if name in allowed), None)
+
+
+def numeric_id(ticket_id: str) -> tuple[int, str]:
+    """Jira ids sort as numbers."""
+    return (int(ticket_id), "") if ticket_id.isdigit() else (0, ticket_id)

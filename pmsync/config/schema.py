@@ -12,32 +12,23 @@ import json
 import re
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from pmsync.config.field_types import (
     AuthorAssociation,
     GitHubLogin,
     GitHubRepository,
     HttpUrl,
-    JiraProjectKey,
     Label,
-    NonEmpty,
     same_ignoring_case,
 )
-from pmsync.core.domain.model import Priority
+from pmsync.config.jira_schema import JiraConfig as JiraConfig  # where tests and tools find it
+from pmsync.config.section import ConfigSection
 
 SCHEMA_PATH = Path("config/pmsync.schema.json")
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-class ConfigSection(BaseModel):
-    """A part of the configuration: frozen, and an unknown key is an error (a misspelt key
-    must not silently leave its default in place)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class GitHubConfig(ConfigSection):
@@ -61,71 +52,6 @@ class GitHubConfig(ConfigSection):
         if twice := same_ignoring_case((repo, repo) for repo in value):
             raise ValueError(f"expected each repository once; {twice[1]!r} is listed twice")
         return value
-
-
-SyncDirection = Literal["both", "github", "jira"]
-_ATLASSIAN_CLOUD_HOST = ".atlassian.net"
-
-
-class JiraConfig(ConfigSection):
-    url: HttpUrl = Field(
-        default=None,
-        description="Jira site URL, e.g. https://acme.atlassian.net; JIRA_URL overrides.",
-    )
-    deployment: Literal["auto", "cloud", "datacenter"] = Field(
-        default="auto",
-        description="cloud (email + API token), datacenter (personal access token), "
-        "or auto: decided by the credentials in the environment.",
-    )
-    project: JiraProjectKey = Field(default="OPS", description="Default Jira project key.")
-    projects_by_service: dict[NonEmpty, JiraProjectKey] = Field(
-        default_factory=dict,
-        description="Service name -> Jira project key; the first routed service of a "
-        "post-mortem wins over the default project.",
-    )
-    issue_type: NonEmpty = Field(default="Task", description="Issue type of created tickets.")
-    priorities: dict[Priority, NonEmpty] = Field(
-        default_factory=lambda: {
-            Priority.P0: "Highest",
-            Priority.P1: "High",
-            Priority.P2: "Medium",
-            Priority.P3: "Low",
-        },
-        description="Action-item priority (P0..P3, all four) -> Jira priority name.",
-    )
-    dropped_resolutions: list[NonEmpty] = Field(
-        default_factory=lambda: ["Won't Do"],
-        description="Jira resolutions that mean the item was dropped rather than done.",
-    )
-    sync_direction: dict[Literal["action", "priority", "owner", "due"], SyncDirection] = Field(
-        default_factory=dict,
-        description="Per field, which side wins an edit: both (three-way merge, default), "
-        "github, or jira.",
-    )
-    link_repeats: bool = Field(
-        default=True, description="Link new tickets to open tickets of earlier, related incidents."
-    )
-
-    @field_validator("priorities")
-    @classmethod
-    def _all_priorities(cls, value: dict[Priority, str]) -> dict[Priority, str]:
-        missing = [p.value for p in Priority if p not in value]
-        if missing:
-            raise ValueError(
-                f"expected a Jira priority name for each of P0, P1, P2, P3; "
-                f"missing {', '.join(missing)}"
-            )
-        return value
-
-    @model_validator(mode="after")
-    def _cloud_site_is_cloud(self) -> JiraConfig:
-        host = urlsplit(self.url).hostname or "" if self.url else ""
-        if self.deployment == "datacenter" and host.endswith(_ATLASSIAN_CLOUD_HOST):
-            raise ValueError(
-                f"jira.deployment is 'datacenter' but {self.url} is a Jira Cloud site; "
-                "expected deployment 'cloud' or 'auto'"
-            )
-        return self
 
 
 class Person(ConfigSection):
@@ -164,6 +90,10 @@ class LabelsConfig(ConfigSection):
         default="pm:approved", description="A maintainer approved a post-mortem from outside."
     )
     digest: Label = Field(default="pm:digest", description="Marks the monthly digest issue.")
+    blocked: Label = Field(
+        default="pm:blocked",
+        description="Jira refused a ticket of this post-mortem; removed once a run succeeds.",
+    )
     service_prefix: Label = Field(default="service:", description="Prefix of service labels.")
     root_cause_prefix: Label = Field(
         default="root-cause:", description="Prefix of root-cause category labels."

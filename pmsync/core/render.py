@@ -239,15 +239,18 @@ def render_feedback(
     errors: tuple[FindingView, ...],
     warnings: tuple[FindingView, ...],
     trusted: bool = True,  # False: tickets wait for a maintainer's approval
+    blocked: bool = False,  # Jira refused them: say so, never that they are being made
 ) -> str:
     context = {"state": state, "state_marker": state_marker, "trusted": trusted}
+    context |= {"blocked": blocked}
     return render("feedback.md.j2", context | {"errors": errors, "warnings": warnings})
 
 
-def render_approval(approved: bool, label: str, tickets: int = 0) -> str:
+def render_approval(approved: bool, label: str, tickets: int = 0, blocked: bool = False) -> str:
     """The approval comment; ``tickets`` counts those made while an approval stood, so a
-    withdrawn approval does not claim that nothing reached Jira."""
-    context = {"approved": approved, "label": label, "tickets": tickets}
+    withdrawn approval does not claim that nothing reached Jira; ``blocked``: Jira refused
+    them, so it does not claim they are being made."""
+    context = {"approved": approved, "label": label, "tickets": tickets, "blocked": blocked}
     return render("approval.md.j2", context)
 
 

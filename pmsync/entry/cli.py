@@ -34,6 +34,7 @@ INTERNAL_ERROR = 70
 COMMAND_MODULES: list[str] = [
     "pmsync.entry.commands.validate",
     "pmsync.entry.commands.config_check",
+    "pmsync.entry.commands.doctor",
     "pmsync.entry.commands.sync",
     "pmsync.entry.commands.handle_event",
     "pmsync.entry.commands.worker",

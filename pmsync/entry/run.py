@@ -58,7 +58,7 @@ class Run:
     @property
     def warnings(self) -> list[str]:
         """What the run could not do but that fails nothing (a refused repeat search)."""
-        return list(self.context.repeats.warnings)
+        return [*self.context.repeats.warnings, *self.context.screens.warnings]
 
     def heard(self, reconciled: Reconciled) -> None:
         """A post-mortem the run is done with: its failures where people look, its section
@@ -199,7 +199,9 @@ def start_run(
         redactor=redactor,
     )
     form = load_form(find_form(config.form, root or Path.cwd()))
-    context = RunContext(clients.github, clients.jira, config, form, now, dry_run, show)
+    context = RunContext(
+        clients.github, clients.jira, config, form, now, dry_run, show, clients.redactor.redact
+    )
     return Run(context, clients.requests, clients.redactor)
 
 

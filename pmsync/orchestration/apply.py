@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -25,11 +26,13 @@ from pmsync.core.domain.changes import (
     EditTicket,
     EnsureRepoLabel,
     LinkTickets,
+    NewTicket,
     SetIssueLabels,
     SetIssueState,
     SetTicketCells,
     UpsertComment,
 )
+from pmsync.core.domain.site import Refusal, TicketsRefused
 from pmsync.core.domain.state import CommentState, ObservedPostMortem
 from pmsync.core.planning.fold import (
     label_delta,
@@ -53,6 +56,7 @@ from pmsync.orchestration.ports import IssueWriter, TicketWriter
 log = logging.getLogger(__name__)
 
 Status = Literal["applied", "in_place", "failed"]
+Fit = Callable[[Sequence[NewTicket]], tuple[NewTicket, ...]]
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class Outcome:
     change: Change
     status: Status
     detail: str = ""
+    refusals: tuple[Refusal, ...] = ()  # of a failed change: what Jira refused, and why
 
 
 class Applier(Protocol):
@@ -116,21 +121,33 @@ class RunSummary:
 class RemoteApplier:
     """Applies changes through GitHub and Jira."""
 
-    def __init__(self, github: IssueWriter, jira: TicketWriter, form: Form | None = None):
+    def __init__(
+        self,
+        github: IssueWriter,
+        jira: TicketWriter,
+        form: Form | None = None,
+        fit: Fit | None = None,
+    ):
         self._github = github
         self._jira = jira
         self._form = form
+        self._fit = fit  # fits new tickets to the site's create screens (orchestration.screens)
 
     def apply(
         self, change: Change, observed: ObservedPostMortem
     ) -> tuple[ObservedPostMortem, Outcome]:
         try:
             observed, status = self._execute(change, observed)
+        except TicketsRefused as exc:
+            # The tickets Jira did create are recorded at once (cells, status comment).
+            log.error("%s: %s", change.describe(), exc)
+            observed = with_tickets(observed, without_closed_duplicates(exc.held))
+            return observed, Outcome(change, "failed", str(exc), refused(change, exc))
         except RemoteError as exc:
             if not exc.refused:
                 raise
             log.error("%s: %s", change.describe(), exc)
-            return observed, Outcome(change, "failed", str(exc))
+            return observed, Outcome(change, "failed", str(exc), refused(change, exc))
         log.info("%s: %s", status.replace("_", " "), change.describe())
         return observed, Outcome(change, status)
 
@@ -173,9 +190,8 @@ class RemoteApplier:
 
     def _create_tickets(self, change: CreateTickets, observed: ObservedPostMortem) -> _Result:
         known = {t.key for t in observed.tickets}
-        held = without_closed_duplicates(
-            self._jira.create_tickets(change.tickets, claimed=change.claimed)
-        )
+        tickets = self._fit(change.tickets) if self._fit else change.tickets
+        held = without_closed_duplicates(self._jira.create_tickets(tickets, claimed=change.claimed))
         new = [t for t in held if t.key not in known]
         return with_tickets(observed, held), "applied" if new else "in_place"
 
@@ -222,3 +238,20 @@ class SimulatedApplier:
 
 
 _Result = tuple[ObservedPostMortem, Status]
+
+
+def refused(change: Change, exc: RemoteError) -> tuple[Refusal, ...]:
+    """What a refused change did not do, in words for the post-mortem's comment."""
+    if isinstance(change, CreateTickets):
+        reasons = exc.reasons if isinstance(exc, TicketsRefused) else {}
+        return tuple(
+            Refusal(
+                subject=f"row {t.row} ({t.summary}) was not created",
+                reason=reasons[t.item_id] if reasons else exc.detail,
+            )
+            for t in change.tickets
+            if not reasons or t.item_id in reasons
+        )
+    if isinstance(change, EditTicket):
+        return (Refusal(subject=f"{change.ticket} was not updated", reason=exc.detail),)
+    return ()  # the rest stay in the job summary; the next run tries them again

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from pmsync.core.domain.changes import NewTicket
+from pmsync.core.domain.site import CreateScreen, IssueTypeRef, ProjectInfo
 from pmsync.core.domain.state import CommentState, IssueState, TicketState
 
 # -- GitHub ------------------------------------------------------------------------------------
@@ -129,6 +130,16 @@ class ReportGitHub(ReportReads, DigestGitHub, Protocol):
     """Everything ``pmsync report`` asks of GitHub."""
 
 
+class AccessReads(Protocol):
+    """What ``pmsync doctor`` reads of GitHub (``pmsync.orchestration.doctor_github``)."""
+
+    def identity(self) -> str: ...
+
+    def repo_labels(self, repo: str) -> set[str]: ...
+
+    def permission(self, repo: str, login: str) -> str: ...
+
+
 # -- Jira --------------------------------------------------------------------------------------
 
 
@@ -143,8 +154,41 @@ class TicketReader(Protocol):
         ...
 
 
-class TicketWriter(Protocol):
-    """The writes a plan's changes make in Jira (``pmsync.orchestration.apply``)."""
+class ScreenReader(Protocol):
+    def create_screen(self, project: str, issue_type: str) -> CreateScreen | None:
+        """The create screen of ``issue_type`` in ``project``; None when the project has
+        no such issue type."""
+        ...
+
+
+class SiteReads(ScreenReader, Protocol):
+    """What ``pmsync doctor`` reads of a Jira site (``pmsync.orchestration.doctor``); it
+    writes nothing."""
+
+    def whoami(self) -> dict[str, Any]: ...
+
+    def project(self, key: str) -> ProjectInfo | None: ...
+
+    def issue_types(self, project: str) -> tuple[IssueTypeRef, ...]: ...
+
+    def priority_names(self) -> tuple[str, ...]: ...
+
+    def resolution_names(self) -> tuple[str, ...]: ...
+
+    def link_type_names(self) -> tuple[str, ...]: ...
+
+    def user_exists(self, account: str) -> bool: ...
+
+    def users_matching(self, query: str) -> int: ...
+
+    def some_ticket(self, project: str) -> str | None: ...
+
+    def transition_targets(self, key: str) -> tuple[tuple[str, str], ...]: ...
+
+
+class TicketWriter(ScreenReader, Protocol):
+    """The writes a plan's changes make in Jira (``pmsync.orchestration.apply``), and the
+    create screens they are fitted to."""
 
     def create_tickets(
         self, tickets: Sequence[NewTicket], *, claimed: Collection[str] = ()

@@ -19,6 +19,7 @@ from pmsync.config.schema import Config
 from pmsync.core.domain import identity, markers
 from pmsync.core.domain.changes import CreateTickets, NewTicket, Plan
 from pmsync.core.domain.model import ParseResult
+from pmsync.core.domain.site import Refusal
 from pmsync.core.domain.state import CommentState, IssueState, ObservedPostMortem, TicketState
 from pmsync.core.planning.matching import without_closed_duplicates
 from pmsync.core.planning.plan import PlanContext, plan
@@ -30,6 +31,7 @@ from pmsync.orchestration import journal
 from pmsync.orchestration.apply import Applier, RemoteApplier, RunSummary, SimulatedApplier
 from pmsync.orchestration.ports import GitHub, Jira
 from pmsync.orchestration.repeat_search import RepeatFinder
+from pmsync.orchestration.screens import ScreenBook
 from pmsync.orchestration.trust import Trust
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,8 @@ class RunContext:
     now: datetime
     dry_run: bool = False
     show: Callable[[str], None] = print  # where a dry run's plan goes
+    # Masks secrets in service answers before they are quoted on GitHub (a refusal's reason).
+    redact: Callable[[str], str] = str
 
     @cached_property
     def trust(self) -> Trust:
@@ -66,10 +70,15 @@ class RunContext:
         """Earlier post-mortems for repeat detection, searched once for the whole run."""
         return RepeatFinder(self.github, self.jira, self.config, lambda issue: parse(issue, self))
 
+    @cached_property
+    def screens(self) -> ScreenBook:
+        """Create screens, each read once per run when tickets are first created for it."""
+        return ScreenBook(self.jira, self.config.jira.fields)
+
     def applier(self) -> Applier:
         if self.dry_run:
             return SimulatedApplier(Simulator(self.now, self.jira_url, self.form))
-        return RemoteApplier(self.github, self.jira, self.form)
+        return RemoteApplier(self.github, self.jira, self.form, self.screens.fit)
 
     @property
     def jira_url(self) -> str:
@@ -174,15 +183,24 @@ def reconcile(
         _stop_if_created_again(issue, current, created)
         if run.dry_run:
             run.show(f"{issue.ref}, round {round_number}:\n{_indented(current)}")
+        refusals: list[Refusal] = []
         failed = False
         for change in current.changes:
             observed, outcome = applier.apply(change, observed)
             record.summary.add(outcome)
             failed = failed or outcome.status == "failed"
+            refusals += outcome.refusals
         created |= {new.item_id for new in _creates(current)}
         if failed:
             # The next round would plan the refused change again; the next run retries it.
+            # What was refused is shown on the issue now, and nothing more sent to Jira.
             record.failures.append(f"{issue.ref}: a change was refused (see above)")
+            masked = tuple(r.model_copy(update={"reason": run.redact(r.reason)}) for r in refusals)
+            shown = ctx.model_copy(update={"refusals": masked})
+            if refusals:
+                for change in plan(observed, parsed, shown).changes:
+                    observed, outcome = applier.apply(change, observed)
+                    record.summary.add(outcome)
             return observed
         if observed.issue.body != issue.body:
             parsed = parse(observed.issue, run)

@@ -483,6 +483,7 @@ def test_partly_refused_batch_keeps_what_was_created_and_reports_the_rest(
 ) -> None:
     answer = {"issues": BULK_201["issues"][:1], "errors": BULK_400["errors"][1:]}
     mocked.post(f"{SITE}/rest/api/2/issue/bulk", status=201, json=answer)
+    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [], "isLast": True})
     adapter, _, _ = make_adapter()
     with pytest.raises(RemoteError, match="ticket 1: issuetype"):
         adapter.create_tickets([new_ticket(ITEM_A, 1), new_ticket(ITEM_B, 2)])

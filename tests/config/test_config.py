@@ -276,8 +276,8 @@ def test_unreadable_file_is_a_config_error(workdir: Path) -> None:
         (
             "jira:\n  zzz: 1\n",
             "line 2: jira.zzz: unknown key; expected one of url, deployment, project, "
-            "projects_by_service, issue_type, priorities, dropped_resolutions, sync_direction, "
-            "link_repeats",
+            "projects_by_service, issue_type, issue_types, fields, link_type, cloud_id, "
+            "priorities, dropped_resolutions, sync_direction, link_repeats",
         ),
         (
             "jira:\n  project: ops\n",

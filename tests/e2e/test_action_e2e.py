@@ -169,12 +169,13 @@ def test_a_refused_change_is_an_error_annotation_and_a_row_of_the_summary(
     first = open_postmortem(sandbox, "Payments outage", recent_body())
     open_postmortem(sandbox, "Payments outage again", recent_body())
     step = Step(sandbox, workspace, first)
-    # Jira refuses the tickets of the post-mortem the sync takes first; GitHub refuses the
-    # first comment, which is then the other post-mortem's status comment.
+    # Jira refuses the tickets of the post-mortem the sync takes first, which then gets its
+    # status comment and the comment saying what Jira refused (the two comments written);
+    # GitHub refuses the third comment, which is then the other post-mortem's status comment.
     sandbox.add_fault(service="jira", method="POST", path_regex="/issue/bulk$", status=400)
-    sandbox.add_fault(service="github", method="POST", path_regex="/comments$", status=403)
+    sandbox.add_fault(service="github", method="POST", path_regex="/comments$", status=403, nth=3)
 
-    assert step.run(expect=1, command="sync") == {"tickets_created": "2", "comments_written": "0"}
+    assert step.run(expect=1, command="sync") == {"tickets_created": "2", "comments_written": "2"}
 
     # One annotation per failure, titled with its post-mortem (whichever the sync took first).
     errors = sorted(

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, JsonValue
 
 from pmsync.core.domain.model import Frozen
 
@@ -22,6 +22,7 @@ _COMMENT_NAMES = {
     "status": "status comment",
     "feedback": "feedback comment",
     "approval": "approval comment",
+    "blocked": "comment on what Jira refused",
     "repeat": "repeat-incident comment",
     "closing": "closing comment",
     "followup": "{}-day follow-up review",
@@ -52,6 +53,11 @@ class NewTicket(Frozen):
     due: date
     labels: tuple[str, ...]  # include the identity labels: never create-then-label
     assignee: str | None
+    # Fitted to the site's create screen (pmsync.core.site.fit): fields the screen lacks
+    # are left out (their values stay in the description), and static values it requires
+    # (jira.fields) are added, by field id in Jira's REST shape.
+    omit: tuple[str, ...] = ()
+    extra_fields: dict[str, JsonValue] = Field(default_factory=dict)
 
 
 class CreateTickets(Frozen):

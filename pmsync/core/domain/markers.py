@@ -34,6 +34,7 @@ def marker(name: str) -> str:
 STATUS = marker("status")
 FEEDBACK = marker("feedback")
 APPROVAL = marker("approval")
+BLOCKED = marker("blocked")
 REPEAT = marker("repeat")
 
 

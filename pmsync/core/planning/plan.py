@@ -31,7 +31,9 @@ from pmsync.core.domain.changes import (
 )
 from pmsync.core.domain.markers import Snapshot
 from pmsync.core.domain.model import Frozen, ParseResult, PostMortem
+from pmsync.core.domain.site import Refusal
 from pmsync.core.domain.state import CommentState, ObservedPostMortem
+from pmsync.core.planning.blocked import JIRA_KINDS, blocked_changes, is_blocked
 from pmsync.core.planning.comments import delete_duplicates, upsert_comment
 from pmsync.core.planning.followup import followups
 from pmsync.core.planning.issue_labels import label_changes
@@ -70,6 +72,9 @@ class PlanContext(Frozen):
     accounts: Mapping[str, str | None] = {}  # GitHub handle -> Jira account (None: unknown)
     trusted: bool = True  # author trusted, or a maintainer approved (pm:approved)
     field_labels: Mapping[str, str] = {}  # form field id -> label, for feedback messages
+    # What Jira refused in this run's last round: the plan then only shows it on GitHub
+    # (pmsync.core.planning.blocked) and sends Jira nothing more.
+    refusals: tuple[Refusal, ...] = ()
 
     @property
     def today(self) -> date:
@@ -90,7 +95,18 @@ def plan(observed: ObservedPostMortem, parsed: ParseResult, ctx: PlanContext) ->
         parts.append(approval_part(observed, ctx))
         if ctx.trusted:
             parts += ticket_parts(observed, parsed.postmortem, ctx)
+    if ctx.refusals:
+        parts = [Part(_github_only(p.changes), p.labels) for p in parts]
+    pending = any(c.kind in JIRA_KINDS for part in parts for c in part.changes)
+    changes, labels = blocked_changes(
+        observed, ctx.refusals, ctx.config.labels.blocked, settled=not pending
+    )
+    parts.append(Part(changes, labels))
     return assemble(observed, parts, ctx)
+
+
+def _github_only(changes: Iterable[Change]) -> tuple[Change, ...]:
+    return tuple(change for change in changes if change.kind not in JIRA_KINDS)
 
 
 def assemble(observed: ObservedPostMortem, parts: Iterable[Part], ctx: PlanContext) -> Plan:
@@ -138,6 +154,7 @@ def feedback_part(observed: ObservedPostMortem, parsed: ParseResult, ctx: PlanCo
         errors=finding_views(parsed.errors, ctx.field_labels),
         warnings=finding_views(parsed.warnings, ctx.field_labels),
         trusted=ctx.trusted,
+        blocked=bool(ctx.refusals) or is_blocked(observed, ctx.config.labels.blocked),
     )
     return Part(
         changes=upsert_comment(observed.issue, markers.FEEDBACK, body, existing), labels=labels
@@ -150,7 +167,10 @@ def approval_part(observed: ObservedPostMortem, ctx: PlanContext) -> Part:
     existing = markers.find_comment(observed.bot_comments, markers.APPROVAL)
     if ctx.trusted and existing is None:
         return Part()
-    body = render_approval(ctx.trusted, ctx.config.labels.approved, tickets=len(observed.tickets))
+    blocked = bool(ctx.refusals) or is_blocked(observed, ctx.config.labels.blocked)
+    body = render_approval(
+        ctx.trusted, ctx.config.labels.approved, tickets=len(observed.tickets), blocked=blocked
+    )
     return Part(changes=upsert_comment(observed.issue, markers.APPROVAL, body, existing))
 
 
@@ -166,7 +186,7 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
     comment are written once, with the new keys; later rounds reconcile the rest."""
     issue = observed.issue
     board = match_items(issue.repo, issue.number, pm.action_items, observed.tickets)
-    if board.to_create:
+    if board.to_create and not ctx.refusals:
         return [create_part(observed, pm, board, ctx)]
     snapshot = previous_snapshot(observed)
     outcomes = merge_outcomes(board, snapshot, ctx)
@@ -253,11 +273,12 @@ def new_ticket(
             issue_url=issue.html_url,
         )
     )
+    project = config.project_for(pm.services)
     return NewTicket(
         item_id=entry.item_id,
         row=item.row,
-        project=config.project_for(pm.services),
-        issue_type=config.jira.issue_type,
+        project=project,
+        issue_type=config.jira.issue_type_for(project),
         summary=jira_summary(item.action),
         description=description,
         priority=config.jira.priorities.get(item.priority),

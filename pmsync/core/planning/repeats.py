@@ -115,7 +115,9 @@ def repeat_changes(
     backlinked = recorded | {m.earlier.issue.ref for m in matches if m.earlier.backlinked}
     body = render_repeat(repeat_view(pm, matches, backlinked, today, config))
     comment = upsert_comment(issue, markers.REPEAT, body, existing)
-    links = jira_links(observed, pm, matches) if config.jira.link_repeats else ()
+    links = (
+        jira_links(observed, pm, matches, config.jira.link_type) if config.jira.link_repeats else ()
+    )
     return RepeatChanges(
         changes=(*backlinks, *comment, *links), labels={config.labels.repeat: True}
     )
@@ -140,16 +142,19 @@ def _linked(ticket: TicketState, other: TicketState) -> bool:
 
 
 def jira_links(
-    observed: ObservedPostMortem, pm: PostMortem, matches: Iterable[Match]
+    observed: ObservedPostMortem,
+    pm: PostMortem,
+    matches: Iterable[Match],
+    link_type: str = LINK_TYPE,
 ) -> tuple[LinkTickets, ...]:
-    """A "Relates" link from each of this post-mortem's tickets to each earlier ticket that
-    is not done, unless the two are linked already."""
+    """A ``link_type`` link (``jira.link_type``, "Relates") from each of this post-mortem's
+    tickets to each earlier ticket that is not done, unless the two are linked already."""
     issue = observed.issue
     board = match_items(issue.repo, issue.number, pm.action_items, observed.tickets)
     mine = [entry.ticket for entry in board.tracked if entry.ticket is not None]
     theirs = {t.key: t for match in matches for t in open_tickets(match.earlier)}
     return tuple(
-        LinkTickets(inward=ticket.key, outward=other.key, link_type=LINK_TYPE)
+        LinkTickets(inward=ticket.key, outward=other.key, link_type=link_type)
         for ticket in mine
         for other in theirs.values()
         if not _linked(ticket, other)
