@@ -1,7 +1,7 @@
 """A project's create screen as create metadata describes it
 (``/issue/createmeta/{project}/issuetypes/{id}``): each field on the screen with whether it
 is required, whether it has a default, the operations an edit may use, and the values it
-allows. The fields come from the site's profile (profiles.CreateScreen); the shape is
+allows. The fields come from the site's profile (profiles.ScreenProfile); the shape is
 Atlassian's FieldCreateMetadata.
 """
 

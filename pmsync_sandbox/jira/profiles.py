@@ -64,7 +64,7 @@ class SelectField:
 
 
 @dataclass(frozen=True)
-class CreateScreen:
+class ScreenProfile:
     """The fields on a project's create and edit screens (the sandbox gives both the same)."""
 
     system_fields: tuple[str, ...] = FULL_SCREEN
@@ -80,7 +80,7 @@ class SiteProfile:
     summary: str  # one line, for --help and errors
     priorities: tuple[JiraPriority, ...] = catalog.PRIORITIES
     default_priority: JiraPriority = catalog.DEFAULT_PRIORITY
-    screen: CreateScreen = field(default_factory=CreateScreen)
+    screen: ScreenProfile = field(default_factory=ScreenProfile)
     # The seeded project's own issue types when it is team-managed (empty: company-managed,
     # it uses the site's shared types).
     team_managed_types: tuple[IssueType, ...] = ()
@@ -200,7 +200,7 @@ PROFILES: dict[str, SiteProfile] = {
             "priorities Blocker…Trivial",
             priorities=CLASSIC_PRIORITIES,
             default_priority=CLASSIC_PRIORITIES[2],
-            screen=CreateScreen(
+            screen=ScreenProfile(
                 system_fields=tuple(f for f in FULL_SCREEN if f != "duedate"),
                 select_fields=(TEAM_FIELD,),
             ),
