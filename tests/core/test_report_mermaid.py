@@ -56,6 +56,9 @@ def test_every_chart_of_the_reports_parses() -> None:
         "one month of data": make_report(
             period=Period.model_validate({"since": "2026-08-01", "until": "2026-08-31"})
         ),
+        "one month in the trend": make_report(
+            period=Period.model_validate({"since": "2026-07-01", "until": "2026-07-31"})
+        ),
     }
     found = {name: blocks(report) for name, report in reports.items()}
     assert len(found["history"]) == 3  # completion by month, open items by age, repeats
@@ -86,16 +89,44 @@ def test_the_trend_shows_earlier_months_when_the_period_has_none() -> None:
     (trend,) = blocks(
         make_report(period=Period.model_validate({"since": "2027-01-01", "until": "2027-01-31"}))
     )
-    assert 'x-axis ["2026-08 (1)", "2026-10 (4)"]' in trend
+    assert 'x-axis [" ", "2026-08 (1)", "2026-10 (4)", "  "]' in trend
 
 
 def test_charts_carry_the_numbers() -> None:
     completion, ages, repeats = blocks(make_report())
-    assert 'x-axis ["2026-08 (1)", "2026-10 (4)"]' in completion
-    assert "bar [100.0, 46.7]" in completion
-    assert "line [90.0, 90.0]" in completion
+    # Empty categories at both ends carry the target line across the whole chart.
+    assert 'x-axis [" ", "2026-08 (1)", "2026-10 (4)", "  "]' in completion
+    assert "bar [0.0, 100.0, 46.7, 0.0]" in completion
+    assert "line [90.0, 90.0, 90.0, 90.0]" in completion
     assert "bar [0, 0, 5, 0, 0]" in ages
     assert '"payments-db" : 1' in repeats
+
+
+def test_a_single_month_still_shows_the_target_across_the_chart() -> None:
+    july = Period.model_validate({"since": "2026-07-01", "until": "2026-07-31"})
+    trend = blocks(make_report(period=july))[0]
+    assert 'x-axis [" ", "2026-04 (2)", "  "]' in trend
+    assert "line [90.0, 90.0, 90.0]" in trend  # three points: a line, not a dot
+
+
+def test_counts_get_whole_number_ticks() -> None:
+    # d3 ticks an axis of 0..5 in halves; from 10 up its steps are whole numbers.
+    _, ages, _ = blocks(make_report())
+    assert 'y-axis "items" 0 --> 10' in ages
+
+
+def test_one_service_gets_a_sentence_not_a_pie_at_100_percent() -> None:
+    one = tuple(replace(pm, services=("payments-db",)) for pm in HISTORY)
+    text = to_markdown(make_report(one))
+    assert "pie title" not in text
+    assert (
+        "of the period were on payments-db." in text or "of the period was on payments-db." in text
+    )
+
+
+def test_charts_use_a_theme_that_reads_on_github() -> None:
+    for block in blocks(make_report()):
+        assert block.startswith("%%{init: {'theme': 'base'")
 
 
 def test_mermaid_text_keeps_labels_inside_their_quotes() -> None:

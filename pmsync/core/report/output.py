@@ -55,6 +55,20 @@ def mermaid_text(value: object, limit: int = MERMAID_LABEL_MAX) -> str:
 # --- charts ----------------------------------------------------------------------------------
 
 
+# Bars and the target line in colours that read on GitHub's light and dark themes (the
+# default theme draws bars in a near-white tint).
+CHART_INIT = (
+    "%%{init: {'theme': 'base', 'themeVariables': {'xyChart': "
+    "{'plotColorPalette': '#1f6feb, #d1242f'}, 'pie1': '#1f6feb', 'pie2': '#bf8700', "
+    "'pie3': '#1a7f37', 'pie4': '#8250df', 'pie5': '#d1242f', 'pie6': '#6e7781'}}}%%"
+)
+# Below this many items d3, which draws Mermaid's axes, ticks counts in halves (0.5, 1.5).
+_INTEGER_TICKS_FROM = 10
+# Empty categories at both ends of a chart with a target line, so the line crosses the whole
+# chart: a line through one month alone would be a dot nobody sees.
+_EDGE_LEFT, _EDGE_RIGHT = " ", "  "
+
+
 class BarChart(Frozen):
     title: str
     labels: tuple[str, ...]  # already safe for Mermaid
@@ -66,7 +80,14 @@ class BarChart(Frozen):
 
 class PieChart(Frozen):
     title: str
-    slices: tuple[tuple[str, int], ...]  # (safe label, value > 0)
+    slices: tuple[tuple[str, int], ...]  # (safe label, value > 0), two or more
+
+
+class SingleSlice(Frozen):
+    """What a pie of one slice would say at 100%, said in words instead."""
+
+    label: str  # safe for Mermaid and markdown
+    value: int
 
 
 class MermaidCharts(Frozen):
@@ -76,6 +97,7 @@ class MermaidCharts(Frozen):
     completion: BarChart | None
     open_by_age: BarChart | None
     repeats: PieChart | None
+    repeats_in_one: SingleSlice | None = None  # when every repeat was on one service
 
 
 def charts(report: Report) -> MermaidCharts:
@@ -88,11 +110,15 @@ def charts(report: Report) -> MermaidCharts:
                 f"Action items done within {report.completion_window_days} days, by incident month",
                 MERMAID_TITLE_MAX,
             ),
-            labels=tuple(mermaid_text(f"{m.month} ({m.postmortems})") for m in months),
+            labels=(
+                _EDGE_LEFT,
+                *(mermaid_text(f"{m.month} ({m.postmortems})") for m in months),
+                _EDGE_RIGHT,
+            ),
             y_title="% done",
             y_max=100,
-            bars=tuple(m.percent or 0.0 for m in months),
-            line=tuple(float(target) for _ in months),
+            bars=(0.0, *(m.percent or 0.0 for m in months), 0.0),
+            line=tuple(float(target) for _ in range(len(months) + 2)),
         )
         if months
         else None
@@ -103,15 +129,22 @@ def charts(report: Report) -> MermaidCharts:
             title="Open action items by days since the incident",
             labels=tuple(mermaid_text(bucket.label) for bucket in ages),
             y_title="items",
-            y_max=max(bucket.items for bucket in ages),
+            y_max=max(_INTEGER_TICKS_FROM, *(bucket.items for bucket in ages)),
             bars=tuple(float(bucket.items) for bucket in ages),
         )
         if any(bucket.items for bucket in ages)
         else None
     )
     slices = tuple((mermaid_text(s.service), s.repeats) for s in data.repeats_by_service)
-    repeats = PieChart(title="Repeat incidents by service", slices=slices) if slices else None
-    return MermaidCharts(completion=completion, open_by_age=open_by_age, repeats=repeats)
+    repeats = PieChart(title="Repeat incidents by service", slices=slices)
+    return MermaidCharts(
+        completion=completion,
+        open_by_age=open_by_age,
+        repeats=repeats if len(slices) > 1 else None,
+        repeats_in_one=SingleSlice(label=slices[0][0], value=slices[0][1])
+        if len(slices) == 1
+        else None,
+    )
 
 
 # --- the three formats -----------------------------------------------------------------------
@@ -120,7 +153,12 @@ def charts(report: Report) -> MermaidCharts:
 def to_markdown(report: Report, *, stamped: bool = True) -> str:
     """``stamped``: say when the report was made (the digest issue leaves it out, so a rerun
     that finds nothing new leaves its text as it was)."""
-    context = {"report": report, "charts": charts(report), "stamped": stamped}
+    context = {
+        "report": report,
+        "charts": charts(report),
+        "stamped": stamped,
+        "chart_init": CHART_INIT,
+    }
     return render("report.md.j2", context)
 
 
