@@ -220,6 +220,11 @@ class LintConfig(ConfigSection):
     due_far_days: int = Field(
         default=30, ge=1, description="Days after the incident that count as far."
     )
+    due_passed: bool = Field(
+        default=True,
+        description="`pmsync validate` warns on a due date already passed (an item that "
+        "would be overdue on its first sync).",
+    )
     many_action_items: bool = Field(default=True, description="Warn on many action items.")
     many_action_items_threshold: int = Field(
         default=5, ge=1, description="More rows than this draws the warning."

@@ -26,8 +26,13 @@ def _no_config_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     monkeypatch.chdir(tmp_path)  # no config/pmsync.yml or repository form around
 
 
+# The day after the examples' incident: validate reads "today" from --now (else the clock),
+# and the examples' due dates lie ahead of it.
+VALIDATED_AT = "2026-11-21T09:00:00Z"
+
+
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(["validate", *argv])
+    code = main(["validate", "--now", VALIDATED_AT, *argv])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -294,3 +299,26 @@ def _text_line(level: str, finding: dict[str, object]) -> str:
     """The text report's line for a finding of the JSON report."""
     row = "" if finding["row"] is None else f", row {finding['row']}"
     return f"{level:<7}  {finding['field']}{row}: {finding['message']}"
+
+
+def test_a_due_date_already_passed_is_a_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--now", "2026-12-06T09:00:00Z", str(GOOD_EXAMPLE))
+    assert code == 0  # a warning, not an error
+    assert (
+        "warning  action_items, row 1: due 2026-11-27 has already passed (9 days ago): the item "
+        "would be overdue on its first sync; give a date ahead of today"
+    ) in out.splitlines()
+    assert "row 2: due 2026-12-04 has already passed (2 days ago)" in out  # 2 weeks
+    assert "row 4: due 2026-12-04 has already passed (2 days ago)" in out
+    assert "row 3" not in out  # 3 weeks from the incident: 2026-12-11, ahead
+    assert out.splitlines()[-1] == "valid, with 3 warnings"
+
+
+def test_the_due_date_warning_can_be_switched_off(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = write(tmp_path, "pmsync.yml", "lint:\n  due_passed: false\n")
+    code, out, _ = run(
+        capsys, "--config", str(config), "--now", "2026-12-06T09:00:00Z", str(GOOD_EXAMPLE)
+    )
+    assert (code, out) == (0, "valid: no errors, no warnings\n")

@@ -7,7 +7,8 @@ of the same name (``vague-action`` <-> ``lint.vague_action``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import date
 
 from pmsync.config.schema import Config, LintConfig
 from pmsync.core.domain.model import ActionItem, Finding, ParseResult, TimelineEntry
@@ -57,6 +58,24 @@ def lint_draft(
     if config.timeline_detection and not any(map(is_detection, draft.timeline)):
         findings.append(_no_detection(draft.timeline))
     return tuple(findings)
+
+
+def due_passed(draft_items: Iterable[ActionItem], today: date) -> tuple[Finding, ...]:
+    """Due dates already behind ``today``: such an item is overdue from its first sync on.
+    Only `pmsync validate` asks, before the body is filed: once filed, a passed due date is
+    the overdue nudge's business."""
+    return tuple(
+        warning(
+            "due-passed",
+            "action_items",
+            f"due {item.due.isoformat()} has already passed ({(today - item.due).days} "
+            f"day{'' if (today - item.due).days == 1 else 's'} ago): the item would be overdue "
+            "on its first sync; give a date ahead of today",
+            item.row,
+        )
+        for item in draft_items
+        if item.due < today
+    )
 
 
 def warning(code: str, field: str, message: str, row: int | None = None) -> Finding:

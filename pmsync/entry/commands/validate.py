@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC
 from pathlib import Path
 
 from pmsync.config.loading import load_config
 from pmsync.core.domain.model import Finding, ParseResult
 from pmsync.core.postmortem.form import form_for
-from pmsync.core.postmortem.lint import check_postmortem
+from pmsync.core.postmortem.lint import check_postmortem, due_passed
 from pmsync.errors import UsageError
 
 EXIT_CODES = """\
@@ -56,6 +57,10 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     form = form_for(config.form, Path.cwd())
     result = check_postmortem(body, form, config, title=args.title)
+    if config.lint.due_passed and result.postmortem is not None:
+        today = args.now.astimezone(UTC).date()
+        late = due_passed(result.postmortem.action_items, today)
+        result = result.model_copy(update={"warnings": (*result.warnings, *late)})
     print(as_json(result) if args.format == "json" else as_text(result))
     return 0 if not result.errors else 1
 
