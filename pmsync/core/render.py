@@ -240,9 +240,10 @@ def render_feedback(
     warnings: tuple[FindingView, ...],
     trusted: bool = True,  # False: tickets wait for a maintainer's approval
     blocked: bool = False,  # Jira refused them: say so, never that they are being made
+    tickets: int = 0,  # tickets already made: errors then hold up their updates, not them
 ) -> str:
     context = {"state": state, "state_marker": state_marker, "trusted": trusted}
-    context |= {"blocked": blocked}
+    context |= {"blocked": blocked, "tickets": tickets}
     return render("feedback.md.j2", context | {"errors": errors, "warnings": warnings})
 
 

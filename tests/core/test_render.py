@@ -253,6 +253,21 @@ def test_feedback_variants() -> None:
     assert "No suggestions remain." in clean
 
 
+def test_feedback_after_tickets_exist_does_not_claim_they_wait_to_be_created() -> None:
+    errors = finding_views((finding(message="owner 'bob' needs an @: write @bob"),), {})
+    marker = markers.data_marker("feedback-state", "errors")
+    broken = render_feedback("errors", marker, errors, (), tickets=3)
+    assert (
+        "### This post-mortem needs a fix before pmsync can bring its Jira tickets up to date"
+        in broken
+    )
+    assert "Its 3 Jira tickets stay as they are until then." in broken
+    assert "create its Jira tickets" not in broken
+    fixed = render_feedback("fixed", marker, (), (), tickets=1)
+    assert "no errors any more, and its 1 Jira ticket follows it" in fixed
+    assert "is creating" not in fixed
+
+
 def test_approval_variants() -> None:
     waiting = render_approval(False, "pm:approved")
     assert waiting.startswith(markers.APPROVAL)

@@ -155,6 +155,7 @@ def feedback_part(observed: ObservedPostMortem, parsed: ParseResult, ctx: PlanCo
         warnings=finding_views(parsed.warnings, ctx.field_labels),
         trusted=ctx.trusted,
         blocked=bool(ctx.refusals) or is_blocked(observed, ctx.config.labels.blocked),
+        tickets=len(observed.tickets),
     )
     return Part(
         changes=upsert_comment(observed.issue, markers.FEEDBACK, body, existing), labels=labels
