@@ -104,14 +104,14 @@ class Run:
 
 
 def summary_lines(summary: RunSummary, *, dry_run: bool, failures: bool = True) -> list[str]:
-    """``done: applied: …``, ``done: in place: …`` for a run; for a dry run, whose applier
-    only simulates (every change "applied"), ``would apply: 2 upsert_comment, …``. Without
+    """``done: …``, ``already in place: …`` for a run; for a dry run, whose applier only
+    simulates (every change "done"), ``would do: 2 comments written, …``. Without
     ``failures``, the lines of refused changes are left out (and a run that did nothing
     else has no line)."""
     lines = summary.lines(failures=failures)
     if not dry_run:
-        return [f"done: {line}" for line in lines]
-    return [f"would apply: {line.removeprefix('applied: ')}" for line in lines]
+        return lines
+    return [f"would do: {line.removeprefix('done: ')}" for line in lines]
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from pmsync.core.domain.changes import (
     SetIssueState,
     SetTicketCells,
     UpsertComment,
+    counted,
 )
 from pmsync.core.domain.site import Refusal, TicketsRefused
 from pmsync.core.domain.state import CommentState, ObservedPostMortem
@@ -102,20 +103,28 @@ class RunSummary:
         return self.count("upsert_comment")
 
     def lines(self, *, failures: bool = True) -> list[str]:
-        """E.g. ``applied: 1 create_tickets, 2 upsert_comment; in place: 1 set_ticket_cells``,
-        then a ``failed: …`` line per refused change unless ``failures`` is off."""
+        """E.g. ``done: 1 post-mortem's new tickets created, 2 comments written; already in
+        place: 1 Ticket column filled``, then a ``failed: …`` line per refused change unless
+        ``failures`` is off."""
         by_status: dict[Status, Counter[str]] = {}
         for outcome in self.outcomes:
             by_status.setdefault(outcome.status, Counter())[outcome.change.kind] += 1
         lines = []
-        for status in ("applied", "in_place"):
+        for status, words in _STATUS_WORDS:
             counts = by_status.get(status)
             if counts:
-                listed = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-                lines.append(f"{status.replace('_', ' ')}: {listed}")
+                listed = ", ".join(counted(kind, n) for kind, n in sorted(counts.items()))
+                lines.append(f"{words}: {listed}")
         if failures:
             lines += [f"failed: {o.change.describe()}: {o.detail}" for o in self.failed]
         return lines if lines or self.failed else ["nothing to do"]
+
+
+# How a summary names an outcome's status.
+_STATUS_WORDS: tuple[tuple[Status, str], ...] = (
+    ("applied", "done"),
+    ("in_place", "already in place"),
+)
 
 
 class RemoteApplier:

@@ -182,7 +182,8 @@ def reconcile(
             return observed
         _stop_if_created_again(issue, current, created)
         if run.dry_run:
-            run.show(f"{issue.ref}, round {round_number}:\n{_indented(current)}")
+            step = "would do" if round_number == 1 else "then, with what that made, would do"
+            run.show(f"{issue.ref}: pmsync {step}:\n{_indented(current)}")
         refusals: list[Refusal] = []
         failed = False
         for change in current.changes:

@@ -220,7 +220,7 @@ def test_each_overdue_item_got_one_reminder_mentioning_its_owner(told: Told) -> 
 def test_the_last_sync_of_the_weeks_posted_nothing_new(told: Told) -> None:
     last = told.chapter(followups).beats
     ran = [i for i, beat in enumerate(last) if beat.kind == "ran"][-1]
-    assert last[ran].lines[0] == "done: nothing to do"
+    assert last[ran].lines[0] == "nothing to do"
     assert last[ran + 1].text == NOTHING_WRITTEN
 
 

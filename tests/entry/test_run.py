@@ -116,16 +116,16 @@ def in_actions(step_summary: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 def test_a_dry_run_says_what_it_would_apply_once(capsys: pytest.CaptureFixture[str]) -> None:
     planned = [Outcome(comment("a"), "applied"), Outcome(comment("b"), "applied")]
     assert closed_run(*planned, dry_run=True).finish() == 0
-    assert capsys.readouterr().out.splitlines()[0] == "would apply: 2 upsert_comment"
+    assert capsys.readouterr().out.splitlines()[0] == "would do: 2 comments written"
     assert closed_run(dry_run=True).finish() == 0
-    assert capsys.readouterr().out.splitlines()[0] == "would apply: nothing to do"
+    assert capsys.readouterr().out.splitlines()[0] == "would do: nothing to do"
 
 
 def test_a_run_says_what_it_did(capsys: pytest.CaptureFixture[str]) -> None:
     done = [Outcome(comment("a"), "applied"), Outcome(comment("b"), "in_place")]
     assert closed_run(*done).finish() == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[:2] == ["done: applied: 1 upsert_comment", "done: in place: 1 upsert_comment"]
+    assert lines[:2] == ["done: 1 comment written", "already in place: 1 comment written"]
 
 
 REFUSED = "repeat incidents not checked in this run: github GET /search/issues answered 422"
@@ -188,7 +188,7 @@ def test_the_summary_of_a_dry_run_shows_the_plan_of_each_post_mortem(step_summar
     assert "| planned | label acme/payments#\u200d42: +sev:2 +service:payments |" in summary
     assert "Nothing changed here" not in summary, "a post-mortem left as it was has no section"
     assert "- post-mortems: 3 looked at, 1 with nothing to do\n" in summary
-    assert "- would apply: 1 create_tickets, 1 set_issue_labels\n" in summary
+    assert "- would do: 1 post-mortem's new tickets created, 1 issue's labels set\n" in summary
 
 
 def test_the_summary_of_a_run_shows_what_was_done_and_what_failed(step_summary: Path) -> None:
@@ -215,7 +215,10 @@ def test_the_summary_of_a_run_shows_what_was_done_and_what_failed(step_summary: 
     assert "- failed: the plan did not settle\n" in summary
     assert "1 with nothing to do" not in summary
     assert "- post-mortems: 2 looked at, 0 with nothing to do, 2 with a failure\n" in summary
-    assert "- done: applied: 1 create_tickets\n- done: in place: 1 upsert_comment\n" in summary
+    assert (
+        "- done: 1 post-mortem's new tickets created\n- already in place: 1 comment written\n"
+        in summary
+    )
 
 
 def test_a_post_mortem_the_run_ended_on_keeps_what_was_done_before(step_summary: Path) -> None:
@@ -306,7 +309,7 @@ def test_outside_actions_failures_are_the_closing_lines_only(
     assert run.finish() == 1
     out, err = capsys.readouterr()
     assert err == ""
-    assert f"done: failed: {LABELS.describe()}: answered 422" in out.splitlines()
+    assert f"failed: {LABELS.describe()}: answered 422" in out.splitlines()
 
 
 # -- an error that ends the run ------------------------------------------------------------

@@ -329,7 +329,7 @@ def test_a_sync_deletes_the_copies_and_a_rerun_writes_nothing(site: Site) -> Non
 
     site.sandbox.clear_requests()
     summary = site.run().record.summary
-    assert summary.lines() == ["applied: 2 delete_comment"]
+    assert summary.lines() == ["done: 2 duplicate comments deleted"]
     assert site.writes("github") == [
         ("DELETE", f"/repos/{REPO}/issues/comments/{copy}") for copy in copies
     ]

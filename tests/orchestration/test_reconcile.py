@@ -179,7 +179,7 @@ def test_summary_lines_count_changes_per_kind_and_name_failures() -> None:
     summary.add(Outcome(CLOSE, "in_place"))
     summary.add(Outcome(CLOSE, "failed", "answered 422"))
     assert summary.lines() == [
-        "applied: 1 set_issue_state",
-        "in place: 1 set_issue_state",
+        "done: 1 issue closed or reopened",
+        "already in place: 1 issue closed or reopened",
         f"failed: {CLOSE.describe()}: answered 422",
     ]

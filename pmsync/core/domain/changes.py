@@ -32,6 +32,29 @@ _COMMENT_NAMES = {
 }
 
 
+# Each kind of change in the words a run summary counts it with: (one, several).
+_KIND_WORDS = {
+    "create_tickets": ("post-mortem's new tickets created", "post-mortems' new tickets created"),
+    "add_remote_link": ("ticket linked back to its issue", "tickets linked back to their issues"),
+    "edit_ticket": ("ticket edited", "tickets edited"),
+    "comment_on_ticket": ("comment on a ticket", "comments on tickets"),
+    "close_duplicate": ("duplicate ticket closed", "duplicate tickets closed"),
+    "link_tickets": ("link between tickets", "links between tickets"),
+    "set_ticket_cells": ("Ticket column filled", "Ticket columns filled"),
+    "upsert_comment": ("comment written", "comments written"),
+    "delete_comment": ("duplicate comment deleted", "duplicate comments deleted"),
+    "ensure_repo_label": ("repository label made", "repository labels made"),
+    "set_issue_labels": ("issue's labels set", "issues' labels set"),
+    "set_issue_state": ("issue closed or reopened", "issues closed or reopened"),
+}
+
+
+def counted(kind: str, count: int) -> str:
+    """``count`` changes of ``kind`` as a person would say it: ``2 comments written``."""
+    one, several = _KIND_WORDS.get(kind, (kind.replace("_", " "), kind.replace("_", " ")))
+    return f"{count} {one if count == 1 else several}"
+
+
 def comment_name(marker: str) -> str:
     """What a comment with ``marker`` is, in words: ``status comment``,
     ``14-day follow-up review``."""
