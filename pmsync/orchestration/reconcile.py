@@ -245,6 +245,9 @@ def reconcile_all(
                 _failed(record, issue, exc)
             except PmsyncError as exc:
                 _failed(record, issue, exc)
+            except Exception as exc:  # a bug met on one post-mortem must not stop the others
+                log.exception("%s: unexpected error", issue.ref)
+                record.failures.append(f"{issue.ref}: unexpected error: {exc!r}")
             else:
                 if settled is not None and not run.dry_run and len(record.failures) == failures:
                     settled(observed)
