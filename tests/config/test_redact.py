@@ -254,8 +254,6 @@ def test_requests_connection_error_with_token_in_url_is_masked(redactor: Redacto
 
 
 def test_shortened_masks_before_it_cuts() -> None:
-    from pmsync.config.redact import Redactor
-
     secret = "s3cret-token-value-0123456789"
     text = "x" * 480 + secret + " tail"
     shortened = Redactor([secret]).shortened(text)
