@@ -57,6 +57,10 @@ JIRA_SPECIAL = frozenset("-#*_+?^~|%{}[]()!@")
 # character ("h1." … "h6.", "bq.") has its first letter written as an entity.
 _JIRA_ENTITIES = {"\\": "&#92;", "&": "&amp;"}
 _JIRA_BLOCK_START = re.compile(r"(?m)^([ \t]*)(h)(?=[1-6]\.)|^([ \t]*)(b)(?=q\.)")
+# Jira's renderer makes a link of a bare URL (http, https, ftp, file, irc, … "://", and
+# "mailto:"/"news:") without any special character; the scheme's colon as an entity reads
+# the same and links nothing.
+_JIRA_URL_COLON = re.compile(r"(?i):(?=//)|(?<=mailto):|(?<=news):|(?<=nntp):")
 
 
 def neutralise(value: object) -> str:
@@ -96,6 +100,7 @@ def jira_escape(value: object) -> str:
     escaped = "".join(
         _JIRA_ENTITIES.get(char) or (f"\\{char}" if char in JIRA_SPECIAL else char) for char in text
     )
+    escaped = _JIRA_URL_COLON.sub("&#58;", escaped)
     return _JIRA_BLOCK_START.sub(_jira_block_letter, escaped)
 
 
