@@ -7,6 +7,7 @@ run the action's own shell step to show how inputs become pmsync's arguments.
 
 from __future__ import annotations
 
+import json
 import re
 import stat
 from itertools import pairwise
@@ -18,6 +19,7 @@ import yaml
 from support.actions_runner import cron_values, run_action_step
 
 from pmsync.entry.workflow_step import write_run_outputs
+from pmsync.orchestration.trust import WRITE_ASSOCIATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 COPYABLE = sorted((ROOT / "workflows").glob("*.yml"))
@@ -148,6 +150,24 @@ def test_comment_events_skip_pull_requests() -> None:
         condition = " ".join(str(job.get("if", "")).split())
         assert "github.event.issue.pull_request == null" in condition, name
         assert "startsWith(github.event.comment.body, '/pmsync')" in condition, name
+
+
+def test_outsiders_comments_never_join_the_issues_group() -> None:
+    """GitHub keeps one pending run per concurrency group and cancels the one waiting
+    before it; a comment by someone who cannot have write access must not start the job,
+    or it could push out a maintainer's pending run (an approval's)."""
+    workflow = load(ROOT / "workflows" / "postmortem.yml")
+    for name, job in jobs(workflow).items():
+        condition = " ".join(str(job.get("if", "")).split())
+        command = condition.index("startsWith(github.event.comment.body, '/pmsync')")
+        association = re.search(
+            r"contains\(fromJSON\('(\[[^']*\])'\), github\.event\.comment\.author_association\)",
+            condition,
+        )
+        assert association is not None and association.start() > command, name
+        # The same associations the run itself takes as the only ones write access comes with.
+        allowed = frozenset(json.loads(association.group(1)))
+        assert allowed == WRITE_ASSOCIATIONS, name
 
 
 def test_events_for_one_issue_never_run_at_once() -> None:
