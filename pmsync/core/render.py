@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
+from pmsync.core.comment_budget import at_most, shorten, within_budget
 from pmsync.core.domain.model import Finding, Frozen
 
 # Placed inside what GitHub would read as a mention, a reference or an autolink ("@bob",
@@ -141,6 +142,7 @@ def environment(package: str = TEMPLATES_PACKAGE) -> Environment:
     env.filters["mention"] = mention
     env.filters["jira_escape"] = jira_escape
     env.filters["jira_inline"] = jira_inline
+    env.filters["shorten"] = shorten
     return env
 
 
@@ -235,7 +237,13 @@ def finding_views(
 
 
 def render_status(view: StatusView) -> str:
-    return render("status.md.j2", dict(view))
+    def with_limit(limit: int) -> str:
+        context: dict[str, Any] = dict(view)
+        for name in ("rows", "removed", "conflicts", "unassigned", "unknown_keys"):
+            context[name], context[f"{name}_more"] = at_most(context[name], limit)
+        return render("status.md.j2", context)
+
+    return within_budget(with_limit)
 
 
 def render_feedback(
@@ -245,8 +253,13 @@ def render_feedback(
     warnings: tuple[FindingView, ...],
     trusted: bool = True,  # False: tickets wait for a maintainer's approval
 ) -> str:
-    context = {"state": state, "state_marker": state_marker, "trusted": trusted}
-    return render("feedback.md.j2", context | {"errors": errors, "warnings": warnings})
+    def with_limit(limit: int) -> str:
+        context: dict[str, Any] = {"state": state, "state_marker": state_marker}
+        context["errors"], context["errors_more"] = at_most(errors, limit)
+        context["warnings"], context["warnings_more"] = at_most(warnings, limit)
+        return render("feedback.md.j2", context | {"trusted": trusted})
+
+    return within_budget(with_limit)
 
 
 def render_approval(approved: bool, label: str, tickets: int = 0) -> str:

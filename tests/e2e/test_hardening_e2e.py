@@ -3,14 +3,24 @@ to pmsync, each reproduced as it was found and now held off."""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+
 import pytest
 from support.sandbox_pmsync import BODY, Site, jira_client_for
 
+from pmsync.core.comment_budget import COMMENT_BUDGET
 from pmsync.core.domain import markers
+from pmsync.core.domain.state import CommentState
 from pmsync.core.planning import plan as plan_module
 from pmsync_sandbox.runner import Sandbox
 
 START = "2026-11-20 14:02 UTC"
+
+
+def comment(body: str) -> CommentState:
+    moment = datetime(2026, 12, 1, tzinfo=UTC)
+    return CommentState(id=1, author="alice", body=body, created_at=moment, updated_at=moment)
 
 
 @pytest.fixture
@@ -79,3 +89,25 @@ def test_a_lone_surrogate_in_a_ticket_summary_does_not_fail_the_sync(site: Site)
     jira_client_for(site.sandbox).issue(key).update(summary="Broken \ud800 summary")
     session = site.run()
     assert session.finish() == 0
+
+
+def test_a_huge_action_still_gets_a_status_comment_within_githubs_limit(site: Site) -> None:
+    number = site.open("alice", BODY.replace("| Alert when", "| " + "漢" * 17_000 + " alert when"))
+    session = site.run()
+    assert session.finish() == 0
+    (status,) = site.bot_comments(number, markers.STATUS)
+    assert len(status) < COMMENT_BUDGET
+    assert markers.last_snapshot([comment(status)]).items  # the snapshot survived
+    site.sandbox.clear_requests()
+    site.run()
+    assert site.writes("github") == [] and site.writes("jira") == []
+
+
+def test_thousands_of_broken_rows_get_their_feedback_with_and_n_more(site: Site) -> None:
+    start, end = BODY.index("| Alert when"), BODY.index("\n### Lessons")
+    rows = "|a|b|P9|c|d||\n" * 2_000
+    number = site.open("alice", BODY[:start] + rows + BODY[end:])
+    site.run()
+    (feedback,) = site.bot_comments(number, markers.FEEDBACK)
+    assert len(feedback) < COMMENT_BUDGET
+    assert re.search(r"… and \d[\d,]* more", feedback)
