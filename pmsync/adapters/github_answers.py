@@ -37,7 +37,8 @@ def _detail(data: Any) -> str:
     for error in data.get("errors") or ():
         if isinstance(error, dict):
             parts.append(str(error.get("message") or error.get("code") or ""))
-    return "; ".join(part for part in parts if part)[:500] or "no details"
+    # Whole: only the outputs, which mask it first, may cut it (pmsync.config.redact).
+    return "; ".join(part for part in parts if part) or "no details"
 
 
 def issue_state(repo: str, issue: Issue) -> IssueState:

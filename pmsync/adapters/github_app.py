@@ -6,9 +6,10 @@ knows its own comments without ``GET /user`` (which installation tokens may not 
 
 Both requests go through the retry wrapper, so they are counted and retried like any
 other (minting a second token is harmless). The token is handed to ``on_token`` (the
-CLI's redactor) the moment it exists. PyGithub logs response bodies at debug level, and
-the token's own response would be logged before anyone could register it, so its
-logger is silenced for that one request.
+CLI's redactor) the moment it exists, and so is each JWT that asks for it, before any
+request carries it (a JWT acts as the App for minutes). PyGithub logs response bodies at
+debug level, and the token's own response would be logged before anyone could register
+it, so its logger is silenced for that one request.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def installation_token(
 ) -> AppSession:
     """A fresh token for the installation that covers ``repository`` (or the one
     ``GITHUB_APP_INSTALLATION_ID`` names): two requests."""
-    app = Auth.AppAuth(auth.app_id, auth.private_key.get_secret_value())
+    app = MaskedAppAuth(auth.app_id, auth.private_key.get_secret_value(), on_token)
     _check_key(app)
     integration = GithubIntegration(
         auth=app,
@@ -73,6 +74,20 @@ def installation_token(
         raise _explained(exc, auth, repository) from None
     on_token(token)
     return AppSession(token=token, login=f"{installation.app_slug}[bot]")
+
+
+class MaskedAppAuth(Auth.AppAuth):
+    """The App's credentials; every JWT PyGithub signs with them goes to ``on_token``
+    before it is used (PyGithub signs one per request)."""
+
+    def __init__(self, app_id: int | str, private_key: str, on_token: Callable[[str], None]):
+        super().__init__(app_id, private_key)
+        self._on_token = on_token
+
+    def create_jwt(self, expiration: int | None = None) -> str:
+        signed = super().create_jwt(expiration)
+        self._on_token(signed)
+        return signed
 
 
 def _check_key(app: Auth.AppAuth) -> None:

@@ -57,7 +57,8 @@ def error_detail(response: Any) -> str:
             messages += [f"{name}: {text}" for name, text in errors.items()]
         elif isinstance(errors, list):
             messages.append(bulk_errors([e for e in errors if isinstance(e, dict)]))
-    return "; ".join(str(m) for m in messages)[:500] or "no details"
+    # Whole: only the outputs, which mask it first, may cut it (pmsync.config.redact).
+    return "; ".join(str(m) for m in messages) or "no details"
 
 
 def moment(text: str) -> datetime:

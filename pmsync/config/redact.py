@@ -17,6 +17,8 @@ from urllib.parse import quote, quote_plus
 from pmsync.config.settings import Settings
 
 MASK = "***"
+# How much of a service's answer an annotation or the job summary shows, after masking.
+DETAIL_LIMIT = 500
 # Shorter values would mask ordinary words; longer than MASK so redaction always ends.
 MIN_SECRET_LENGTH = 4
 # A line of a multi-line secret (a PEM key) is masked on its own from this length.
@@ -69,6 +71,12 @@ class Redactor:
             if masked == text:
                 return masked
             text = masked
+
+    def shortened(self, text: str, limit: int = DETAIL_LIMIT) -> str:
+        """``text`` masked, then cut to ``limit`` characters. Never the other way round: a
+        cut through a secret leaves a prefix that no form of it matches."""
+        masked = self.redact(text)
+        return masked if len(masked) <= limit else masked[: limit - 1] + "…"
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:

@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
+from pmsync.core.comment_budget import at_most, shorten, within_budget
 from pmsync.core.domain.model import Finding, Frozen
 
 # Placed inside what GitHub would read as a mention, a reference or an autolink ("@bob",
@@ -57,6 +58,10 @@ JIRA_SPECIAL = frozenset("-#*_+?^~|%{}[]()!@")
 # character ("h1." … "h6.", "bq.") has its first letter written as an entity.
 _JIRA_ENTITIES = {"\\": "&#92;", "&": "&amp;"}
 _JIRA_BLOCK_START = re.compile(r"(?m)^([ \t]*)(h)(?=[1-6]\.)|^([ \t]*)(b)(?=q\.)")
+# Jira's renderer makes a link of a bare URL (http, https, ftp, file, irc, … "://", and
+# "mailto:"/"news:") without any special character; the scheme's colon as an entity reads
+# the same and links nothing.
+_JIRA_URL_COLON = re.compile(r"(?i):(?=//)|(?<=mailto):|(?<=news):|(?<=nntp):")
 
 
 def neutralise(value: object) -> str:
@@ -96,6 +101,7 @@ def jira_escape(value: object) -> str:
     escaped = "".join(
         _JIRA_ENTITIES.get(char) or (f"\\{char}" if char in JIRA_SPECIAL else char) for char in text
     )
+    escaped = _JIRA_URL_COLON.sub("&#58;", escaped)
     return _JIRA_BLOCK_START.sub(_jira_block_letter, escaped)
 
 
@@ -136,6 +142,7 @@ def environment(package: str = TEMPLATES_PACKAGE) -> Environment:
     env.filters["mention"] = mention
     env.filters["jira_escape"] = jira_escape
     env.filters["jira_inline"] = jira_inline
+    env.filters["shorten"] = shorten
     return env
 
 
@@ -230,7 +237,13 @@ def finding_views(
 
 
 def render_status(view: StatusView) -> str:
-    return render("status.md.j2", dict(view))
+    def with_limit(limit: int) -> str:
+        context: dict[str, Any] = dict(view)
+        for name in ("rows", "removed", "conflicts", "unassigned", "unknown_keys"):
+            context[name], context[f"{name}_more"] = at_most(context[name], limit)
+        return render("status.md.j2", context)
+
+    return within_budget(with_limit)
 
 
 def render_feedback(
@@ -242,9 +255,14 @@ def render_feedback(
     blocked: bool = False,  # Jira refused them: say so, never that they are being made
     tickets: int = 0,  # tickets already made: errors then hold up their updates, not them
 ) -> str:
-    context = {"state": state, "state_marker": state_marker, "trusted": trusted}
-    context |= {"blocked": blocked, "tickets": tickets}
-    return render("feedback.md.j2", context | {"errors": errors, "warnings": warnings})
+    def with_limit(limit: int) -> str:
+        context: dict[str, Any] = {"state": state, "state_marker": state_marker}
+        context["errors"], context["errors_more"] = at_most(errors, limit)
+        context["warnings"], context["warnings_more"] = at_most(warnings, limit)
+        context |= {"trusted": trusted, "blocked": blocked, "tickets": tickets}
+        return render("feedback.md.j2", context)
+
+    return within_budget(with_limit)
 
 
 def render_approval(approved: bool, label: str, tickets: int = 0, blocked: bool = False) -> str:

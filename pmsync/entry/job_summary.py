@@ -63,7 +63,7 @@ def change_row(outcome: Outcome, *, dry_run: bool, redactor: Redactor) -> Change
     return ChangeRow(
         result=DRY_RUN_RESULT if dry_run else RESULTS[outcome.status],
         lines=tuple(redactor.redact(line) for line in change_lines(outcome.change)),
-        problem=redactor.redact(outcome.detail) if outcome.status == "failed" else None,
+        problem=redactor.shortened(outcome.detail) if outcome.status == "failed" else None,
     )
 
 
@@ -90,7 +90,7 @@ def postmortem_section(
         url=issue.html_url,
         title=redactor.redact(issue.title),
         rows=tuple(change_row(o, dry_run=dry_run, redactor=redactor) for o in reconciled.outcomes),
-        failures=tuple(redactor.redact(failure) for failure in own_failures),
+        failures=tuple(redactor.shortened(failure) for failure in own_failures),
         stopped=reconciled.stopped is not None,
     )
 

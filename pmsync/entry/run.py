@@ -68,7 +68,9 @@ class Run:
             # Outside Actions the closing "failed:" lines and the log say it already.
             for problem in problems(reconciled):
                 actions_env.report_problem(
-                    "error", self.redactor.redact(problem), title=f"pmsync: {reconciled.issue.ref}"
+                    "error",
+                    self.redactor.shortened(problem),
+                    title=f"pmsync: {reconciled.issue.ref}",
                 )
         self.job_summary.postmortem(reconciled)
 

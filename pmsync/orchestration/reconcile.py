@@ -9,6 +9,7 @@ post-mortem it concerns and the changes still planned.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -264,6 +265,9 @@ def reconcile_all(
                 _failed(record, issue, exc)
             except PmsyncError as exc:
                 _failed(record, issue, exc)
+            except Exception as exc:  # a bug met on one post-mortem must not stop the others
+                log.exception("%s: unexpected error", issue.ref)
+                record.failures.append(f"{issue.ref}: unexpected error: {exc!r}")
             else:
                 if settled is not None and not run.dry_run and len(record.failures) == failures:
                     settled(observed)
@@ -308,17 +312,22 @@ def sync(
     cache: SyncCache | None = None,
     *,
     leave_recent: timedelta | None = None,
+    wait: Callable[[float], None] | None = None,  # default: time.sleep
 ) -> int:
     """Every open post-mortem of each repository, or with a cache those it cannot vouch
     for; returns how many were reconciled. With ``leave_recent``, a post-mortem updated
-    less than that long ago is left out (ADR 3): an event run is likely at work on it."""
+    less than that long ago is taken last, once it is that old (ADR 3): an event run is
+    likely at work on it until then. It is put off once and never skipped, so no comment
+    (which moves ``updated_at`` without starting an event run) can hold it off."""
     repositories = list(repositories)
     if cache is None:
         issues = list_open(repositories, run)
     else:
         issues = cache.to_reconcile(repositories, run)
+    recent: list[IssueState] = []
     if leave_recent is not None:
-        issues = [issue for issue in issues if not _recently_updated(issue, run, leave_recent)]
+        recent = [issue for issue in issues if _recently_updated(issue, run, leave_recent)]
+        issues = [issue for issue in issues if issue not in recent]
     for repo in repositories:
         count = sum(1 for issue in issues if issue.repo == repo)
         log.info("%s: %d open post-mortem(s) to reconcile", repo, count)
@@ -331,9 +340,33 @@ def sync(
         tickets = tickets_by_postmortem(issues, run)
         settled = cache.settled if cache is not None else None
         reconcile_all(issues, run, record, tickets=tickets, settled=settled)
+    if recent:
+        assert leave_recent is not None
+        _reconcile_later(recent, run, record, leave_recent, wait, cache)
     if cache is not None and not run.dry_run:
         cache.finish(run)
-    return len(issues)
+    return len(issues) + len(recent)
+
+
+def _reconcile_later(
+    recent: Sequence[IssueState],
+    run: RunContext,
+    record: RunRecord,
+    window: timedelta,
+    wait: Callable[[float], None] | None,
+    cache: SyncCache | None,
+) -> None:
+    """Wait until the last of ``recent`` was updated ``window`` ago (as read at the start
+    of the run), then reconcile each as it is now: its event run wrote in the meantime."""
+    latest = max(issue.updated_at for issue in recent)
+    pause = (latest + window - run.now).total_seconds()
+    if pause > 0:
+        log.info("waiting %d s for event runs on %d post-mortem(s)", int(pause), len(recent))
+        (wait or time.sleep)(pause)
+    fresh = [run.github.issue(issue.repo, issue.number) for issue in recent]
+    open_now = [issue for issue in fresh if issue.state == "open"]
+    settled = cache.settled if cache is not None else None
+    reconcile_all(open_now, run, record, settled=settled)
 
 
 def list_open(repositories: Sequence[str], run: RunContext) -> list[IssueState]:
@@ -350,8 +383,7 @@ def _recently_updated(issue: IssueState, run: RunContext, window: timedelta) -> 
     if age >= window:
         return False
     log.info(
-        "%s changed %d s ago; left to the event run that change started (the next sync "
-        "takes it up)",
+        "%s changed %d s ago; taken last, once the event run that change may have started is done",
         issue.ref,
         max(0, int(age.total_seconds())),
     )

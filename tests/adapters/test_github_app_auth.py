@@ -334,3 +334,14 @@ def test_the_cli_masks_a_key_read_from_a_file(
     shown = out + err + summary.read_text(encoding="utf-8")
     assert "could not be decoded" in summary.read_text(encoding="utf-8")
     assert not any(form in shown for form in secret_forms(line))
+
+
+def test_the_apps_jwt_is_masked_before_any_request_carries_it(
+    mocked: responses.RequestsMock, pem: str
+) -> None:
+    mocked.get(INSTALLATION_URL, json=installation())
+    mocked.post(TOKEN_URL, json=installation_token(), status=201)
+    redactor = Redactor()
+    connect(app_auth(pem), redactor)
+    sent = [call.request.headers["Authorization"] for call in mocked.calls]
+    assert [redactor.redact(header) for header in sent] == ["Bearer ***", "Bearer ***"]

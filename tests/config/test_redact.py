@@ -251,3 +251,11 @@ def test_requests_connection_error_with_token_in_url_is_masked(redactor: Redacto
         )
     assert quote(JIRA_API_TOKEN, safe="") in str(caught.value)
     assert_clean(redactor.redact(str(caught.value)))
+
+
+def test_shortened_masks_before_it_cuts() -> None:
+    secret = "s3cret-token-value-0123456789"
+    text = "x" * 480 + secret + " tail"
+    shortened = Redactor([secret]).shortened(text)
+    assert len(shortened) <= 500 and "s3cret" not in shortened
+    assert shortened.endswith("*** tail")

@@ -101,7 +101,7 @@ def test_quiet_handles_and_real_mentions() -> None:
 
 # --- jira_escape -------------------------------------------------------------------------------
 
-OUR_ENTITIES = re.compile(r"&#92;|&amp;|&#104;|&#98;")
+OUR_ENTITIES = re.compile(r"&#92;|&amp;|&#104;|&#98;|&#58;")
 
 
 def jira_unescape(text: str) -> str:
@@ -109,7 +109,11 @@ def jira_unescape(text: str) -> str:
 
 
 def test_jira_escape_examples() -> None:
-    assert jira_escape("[click|http://evil]") == "\\[click\\|http://evil\\]"
+    assert jira_escape("[click|http://evil]") == "\\[click\\|http&#58;//evil\\]"
+    assert jira_escape("see https://evil.example or FTP://x") == (
+        "see https&#58;//evil.example or FTP&#58;//x"
+    )
+    assert jira_escape("mailto:a at b, news:x") == "mailto&#58;a at b, news&#58;x"
     assert jira_escape("*bold* {code} !img.png!") == "\\*bold\\* \\{code\\} \\!img.png\\!"
     assert jira_escape("[~admin] @admin") == "\\[\\~admin\\] \\@admin"
     assert jira_escape("h1. Big\nbq. quote\n# one") == "&#104;1. Big\n&#98;q. quote\n\\# one"
@@ -128,7 +132,8 @@ def test_jira_escaped_text_has_no_markup_and_reads_the_same(text: str) -> None:
         if char == "\\":
             assert index + 1 < len(bare) and bare[index + 1] in JIRA_SPECIAL, (text, safe)
     assert not re.search(r"(?m)^[ \t]*(h[1-6]|bq)\.", safe)
-    assert not re.search(r"&(?!#92;|amp;|#104;|#98;)", safe)
+    assert not re.search(r"&(?!#92;|amp;|#104;|#98;|#58;)", safe)
+    assert not re.search(r"(?i)://|mailto:|news:|nntp:", safe)  # no bare URL Jira links
     assert jira_unescape(safe) == text.replace("\r\n", "\n").replace("\r", "\n")
 
 

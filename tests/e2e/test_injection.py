@@ -183,9 +183,9 @@ def test_hostile_text_cannot_forge_or_close_pmsync_markers(story: Site) -> None:
 def markup(description: str) -> list[str]:
     """The wiki markup of a Jira text: each special character not escaped by a
     backslash, and each line that starts a heading or quote block. (The entities
-    ``jira_escape`` writes for a backslash, an ampersand and a block's first letter are
-    text, not markup.)"""
-    description = re.sub(r"&(?:#92|amp|#104|#98);", "", description)
+    ``jira_escape`` writes for a backslash, an ampersand, a block's first letter and a
+    URL scheme's colon are text, not markup.)"""
+    description = re.sub(r"&(?:#92|amp|#104|#98|#58);", "", description)
     unescaped = [
         char
         for index, char in enumerate(description)
@@ -208,6 +208,7 @@ def test_jira_descriptions_carry_the_templates_markup_and_nothing_else(story: Si
         links = re.findall(r"(?<!\\)\[(?:\\.|[^\]\\])*(?<!\\)\|([^\]]*)\]", text)
         assert len(links) == 2 and all(url.endswith("/issues/2") for url in links), links
         assert "evil.example" in text  # the text is there, inert
+        assert "://evil" not in text  # no bare URL, which Jira would link
 
 
 # -- JQL: one quoted value, on the sandbox's Jira ------------------------------------------------

@@ -6,6 +6,7 @@ the job summary, the step outputs, the comments and tickets it wrote, the except
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
@@ -202,6 +203,26 @@ def jira_quotes_the_token(h: Harness) -> None:
     h.monkeypatch.setattr(ResilientSession, "request", refusing)
 
 
+def jira_quotes_the_token_where_details_are_cut(h: Harness) -> None:
+    """As above, with the credentials where a 500-character detail would be cut: a cut
+    before masking would leave most of the base64 pair, which no form of it matches."""
+    original = ResilientSession.request
+
+    def refusing(self: ResilientSession, method: str, url: str, **kwargs: Any) -> Any:
+        if method == "POST":
+            request = requests.Request(method, url, auth=(JIRA_EMAIL, JIRA_TOKEN)).prepare()
+            response = requests.Response()
+            response.status_code = 400
+            response.request = request
+            header = request.headers["Authorization"]
+            message = f"{'x' * 480} refused {header} and more"
+            response._content = json.dumps({"errorMessages": [message]}).encode()
+            raise JIRAError("refused", 400, url, request=request, response=response)
+        return original(self, method, url, **kwargs)
+
+    h.monkeypatch.setattr(ResilientSession, "request", refusing)
+
+
 def pygithub_raises_unexpectedly(h: Harness) -> None:
     """A bug deep in the client: an exception pmsync does not know, quoting the token."""
 
@@ -231,6 +252,7 @@ FAILURES: dict[str, Callable[[Harness], None]] = {
         jira_drops_the_create,
         github_quotes_the_token,
         jira_quotes_the_token,
+        jira_quotes_the_token_where_details_are_cut,
         pygithub_raises_unexpectedly,
         jira_raises_unexpectedly,
     )
@@ -246,6 +268,16 @@ def test_no_output_of_a_failing_run_holds_a_token(harness: Harness, failure: str
     if failure != "jira_drops_the_create":
         assert outcome.code not in (0, "0"), outcome.texts["stderr"]
         assert "::error" in outcome.texts["stderr"] or "failed:" in outcome.texts["stdout"]
+
+
+def test_no_output_holds_a_prefix_of_a_token_cut_short(harness: Harness) -> None:
+    jira_quotes_the_token_where_details_are_cut(harness)
+    outcome = harness.run_sync()
+    pair = base64.b64encode(f"{JIRA_EMAIL}:{JIRA_TOKEN}".encode()).decode()
+    pieces = {pair[start : start + 12] for start in range(len(pair) - 11)}
+    leaks = {where: [p for p in pieces if p in text] for where, text in outcome.texts.items()}
+    assert {where: found for where, found in leaks.items() if found} == {}
+    assert "refused Basic ***" in outcome.texts["stdout"]  # the whole answer, masked
 
 
 def test_a_successful_run_shows_no_token_either(harness: Harness) -> None:

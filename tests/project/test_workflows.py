@@ -7,6 +7,7 @@ run the action's own shell step to show how inputs become pmsync's arguments.
 
 from __future__ import annotations
 
+import json
 import re
 import stat
 from itertools import pairwise
@@ -18,6 +19,7 @@ import yaml
 from support.actions_runner import cron_values, run_action_step
 
 from pmsync.entry.workflow_step import write_run_outputs
+from pmsync.orchestration.trust import WRITE_ASSOCIATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 COPYABLE = sorted((ROOT / "workflows").glob("*.yml"))
@@ -150,6 +152,33 @@ def test_comment_events_skip_pull_requests() -> None:
         assert "startsWith(github.event.comment.body, '/pmsync')" in condition, name
 
 
+ISSUE_GROUP = "pmsync-issue-${{ github.event.issue.number }}"
+OWN_GROUP = re.compile(
+    r"\$\{\{ github\.event_name == 'issue_comment' && !contains\(fromJSON\('(\[[^']*\])'\), "
+    r"github\.event\.comment\.author_association\) && "
+    r"format\('-comment-\{0\}', github\.event\.comment\.id\) \|\| '' \}\}"
+)
+
+
+def test_outsiders_comments_never_join_the_issues_group() -> None:
+    """GitHub keeps one pending run per concurrency group and cancels the one waiting
+    before it: a slash command by someone GitHub does not show as owner, member or
+    collaborator runs in a group of its own (its comment's), so it cannot push out a
+    maintainer's pending run (an approval's). It still runs, so pmsync can answer it: a
+    private org member shows as CONTRIBUTOR and may have write access."""
+    workflow = load(ROOT / "workflows" / "postmortem.yml")
+    for name, job in jobs(workflow).items():
+        condition = " ".join(str(job.get("if", "")).split())
+        assert "startsWith(github.event.comment.body, '/pmsync')" in condition, name
+        assert "author_association" not in condition, "every slash command gets an answer"
+        group = job["concurrency"]["group"]
+        assert group.startswith(ISSUE_GROUP), name
+        own = OWN_GROUP.fullmatch(group.removeprefix(ISSUE_GROUP))
+        assert own is not None, group
+        # The same associations the run itself takes as the ones write access comes with.
+        assert frozenset(json.loads(own.group(1))) == WRITE_ASSOCIATIONS, name
+
+
 def test_events_for_one_issue_never_run_at_once() -> None:
     workflow = load(ROOT / "workflows" / "postmortem.yml")
     # A workflow-level group would also take in runs whose job is then skipped (a plain
@@ -158,7 +187,7 @@ def test_events_for_one_issue_never_run_at_once() -> None:
     for name, job in jobs(workflow).items():
         assert "if" in job, f"job {name} runs only for post-mortem events"
         concurrency = job["concurrency"]
-        assert concurrency["group"] == "pmsync-issue-${{ github.event.issue.number }}", name
+        assert concurrency["group"].startswith(ISSUE_GROUP), name
         assert concurrency["cancel-in-progress"] is False, name
 
 

@@ -58,8 +58,9 @@ def no_sleep(seconds: float) -> None:
     """The retry policy's pause, skipped in tests."""
 
 
-class Killed(Exception):
-    """Stands for the process dying after a request."""
+class Killed(BaseException):
+    """Stands for the process dying after a request: like SIGKILL, no ``except Exception``
+    in pmsync may catch it (a run reports one post-mortem's unexpected error and goes on)."""
 
 
 def kill_when(

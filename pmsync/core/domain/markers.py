@@ -3,7 +3,8 @@
 Every comment pmsync writes begins with an HTML comment such as ``<!-- pmsync:status -->``
 (GitHub does not show it), so the next run finds the comment again. Data that must survive
 between runs rides in a data marker, ``<!-- pmsync:<name> <value> -->``; the status
-comment's snapshot is base64 JSON in one of those. A snapshot that is missing or damaged is
+comment's snapshot is base64 of zlib-compressed JSON in one of those (plain JSON, as
+earlier versions wrote it, is read too). A snapshot that is missing or damaged is
 treated as absent: the planner then merges without a base, it never fails.
 """
 
@@ -13,6 +14,7 @@ import base64
 import binascii
 import json
 import re
+import zlib
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -96,6 +98,9 @@ def find_data(body: str, name: str) -> str | None:
 
 SNAPSHOT = "snapshot"
 SNAPSHOT_VERSION = 1
+# What a snapshot may unpack to: far more than any comment holds, and no more (a forged
+# snapshot cannot make a run unpack gigabytes).
+_MAX_SNAPSHOT_BYTES = 4_000_000
 
 
 class FieldValues(Frozen):
@@ -158,7 +163,10 @@ def encode_snapshot(snapshot: Snapshot) -> str:
     payload = json.dumps(
         snapshot.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
-    return data_marker(SNAPSHOT, base64.b64encode(payload.encode("utf-8")).decode("ascii"))
+    # Compressed: the snapshot repeats the table's text, and the status comment that
+    # carries it must stay within GitHub's comment size (pmsync.core.comment_budget).
+    packed = zlib.compress(payload.encode("utf-8"), 9)
+    return data_marker(SNAPSHOT, base64.b64encode(packed).decode("ascii"))
 
 
 def last_snapshot(comments: Iterable[CommentState]) -> Snapshot:
@@ -175,8 +183,18 @@ def decode_snapshot(body: str) -> Snapshot | None:
     if value is None:
         return None
     try:
-        payload = json.loads(base64.b64decode(value, validate=True).decode("utf-8"))
+        raw = base64.b64decode(value, validate=True)
+        if raw[:1] != b"{":  # compressed; plain JSON is how earlier versions wrote it
+            raw = zlib.decompressobj().decompress(raw, _MAX_SNAPSHOT_BYTES)
+        payload = json.loads(raw.decode("utf-8"))
         snapshot = Snapshot.model_validate(payload)
-    except (binascii.Error, UnicodeDecodeError, ValueError, ValidationError, RecursionError):
+    except (
+        binascii.Error,
+        zlib.error,
+        UnicodeDecodeError,
+        ValueError,
+        ValidationError,
+        RecursionError,
+    ):
         return None
     return snapshot if snapshot.version == SNAPSHOT_VERSION else None

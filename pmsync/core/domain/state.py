@@ -6,19 +6,36 @@ into the core. The planner compares them with the parsed post-mortem.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator
 
 from pmsync.core.domain.model import Frozen, PostMortem
 
 StatusCategory = Literal["new", "indeterminate", "done"]
 
+# A JSON string may hold half of a surrogate pair ("\ud800"), which Python decodes into a
+# str that no UTF-8 encoder accepts (a hash, a request, a log line). Paired halves are
+# joined on decoding, so any surrogate left is alone: it becomes U+FFFD, as a UTF-8
+# decoder shows a broken sequence.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def well_formed(text: str) -> str:
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+# Free text a person wrote on GitHub or in Jira.
+Text = Annotated[str, AfterValidator(well_formed)]
+
 
 class IssueState(Frozen):
     repo: str  # owner/name
     number: int
-    title: str
-    body: str
+    title: Text
+    body: Text
     state: Literal["open", "closed"]
     labels: tuple[str, ...]
     author: str
@@ -52,7 +69,7 @@ class IssueState(Frozen):
 class CommentState(Frozen):
     id: int
     author: str
-    body: str
+    body: Text
     created_at: datetime
     updated_at: datetime
 
@@ -67,7 +84,7 @@ class TicketLink(Frozen):
 class TicketState(Frozen):
     key: str
     id: str | None = None  # Jira's numeric id, which Cloud search takes as reconcileIssues
-    summary: str
+    summary: Text
     status: str
     status_category: StatusCategory
     resolution: str | None = None

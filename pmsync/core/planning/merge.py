@@ -44,9 +44,11 @@ def jira_summary(action: str) -> str:
 
 
 def table_values(item: ActionItem) -> FieldValues:
-    """The GitHub side of an item, as the snapshot records it."""
+    """The GitHub side of an item, as the snapshot records it: the action as it reaches
+    Jira (a change past the summary's length changes nothing in Jira, and the snapshot
+    stays small enough for the status comment)."""
     return FieldValues(
-        action=" ".join(item.action.split()),
+        action=jira_summary(item.action),
         priority=item.priority.value,
         owner=item.owner,
         due=item.due,

@@ -13,6 +13,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pmsync.core.domain.model import ActionType, Priority
 
 MAX_SPAN_DAYS = 3650  # a due date ten years out is a typo, not a plan
+# Every date pmsync reads lies in these years: anything outside is a typo, and dates near
+# the ends of Python's range (0001, 9999) overflow as soon as a span is added to them.
+EARLIEST = date(1970, 1, 1)
+LATEST = date(2199, 12, 31)
 
 
 class Unreadable(ValueError):
@@ -63,7 +67,17 @@ def read_time(text: str) -> datetime:
         raise Unreadable(
             f"{quoted(value)} is not a real date and time; write {TIME_FORMAT_HINT}"
         ) from exc
+    _in_range(moment.date(), value)
     return moment.replace(tzinfo=_zone(match.group("zone").strip(), value))
+
+
+def _in_range(day: date, value: str, what: str = "") -> date:
+    if not EARLIEST <= day <= LATEST:
+        raise Unreadable(
+            f"{what}{quoted(value)} lies outside the years {EARLIEST.year}–{LATEST.year} pmsync "
+            "accepts; check the year"
+        )
+    return day
 
 
 def _padded_date(text: str) -> str:
@@ -105,9 +119,10 @@ def read_due(text: str) -> date | timedelta:
     value = plain(text)
     if _ISO_DATE.match(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError as exc:
             raise Unreadable(f"due date {quoted(value)} is not a real date") from exc
+        return _in_range(day, value, "due date ")
     span = _SPAN.match(value)
     if not span:
         raise Unreadable(f"due {quoted(value)} cannot be read; write {DUE_HINT}")

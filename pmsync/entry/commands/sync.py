@@ -17,8 +17,9 @@ from pmsync.entry.run import repositories, start_run
 from pmsync.entry.workflow_step import in_github_actions
 from pmsync.orchestration import reconcile
 
-# How long after a change the scheduled sync leaves a post-mortem to the event run the
-# change started: Actions queues and sets up a run in a minute or two, more when busy.
+# How long after a change the scheduled sync waits before it takes a post-mortem (last,
+# after the others): the event run the change started is queued, set up and done in a
+# minute or two, more when busy.
 LEAVE_RECENT_ON_SCHEDULE = timedelta(minutes=5)
 
 
@@ -60,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
 
 def scheduled_leave_recent() -> timedelta | None:
     """On a schedule in GitHub Actions, post-mortems changed in the last few minutes are
-    left to the event workflow's run (ADR 3); the two workflows cannot share a
-    concurrency group. None (sync everything) anywhere else."""
+    taken last, once the event workflow's run is likely done (ADR 3); the two workflows
+    cannot share a concurrency group. None (no waiting) anywhere else."""
     if in_github_actions() and os.environ.get("GITHUB_EVENT_NAME") == "schedule":
         return LEAVE_RECENT_ON_SCHEDULE
     return None
