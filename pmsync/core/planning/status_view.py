@@ -140,7 +140,7 @@ def _unassigned_note(
     """Why ``entry``'s ticket is unassigned, naming what to fix."""
     assert entry.ticket is not None
     item = entry.item
-    note = UnassignedNote(key=entry.ticket.key, owner=item.owner, reason="jira")
+    note = UnassignedNote(key=entry.ticket.key, owner=item.owner, reason="jira", row=item.row)
     if item.owner_is_team:
         return note.model_copy(update={"reason": "team"})
     if accounts.get(item.owner) is not None:
