@@ -195,6 +195,7 @@ class UnassignedNote(Frozen):
     owner: str  # the owner the table names
     reason: UnassignedReason
     email: str | None = None  # reason "email": the address the people map gives
+    row: int | None = None  # the row of the table, so the note names it
 
 
 class UnknownKeyNote(Frozen):

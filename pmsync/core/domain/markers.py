@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from pydantic import ValidationError
+from pydantic import SerializerFunctionWrapHandler, ValidationError, model_serializer
 
 from pmsync.core.domain.model import Frozen
 from pmsync.core.domain.state import CommentState
@@ -126,6 +126,17 @@ class SnapshotItem(Frozen):
     row: int
     github: FieldValues
     jira: FieldValues
+    # The table's owner had no Jira account at that sync, so the ticket was left
+    # unassigned: once an account is known, the next run assigns it (issue #21, people
+    # drift). Left out of the marker when False, so older snapshots read the same.
+    owner_unmapped: bool = False
+
+    @model_serializer(mode="wrap")
+    def _leave_out_mapped(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data: dict[str, object] = handler(self)
+        if not self.owner_unmapped:
+            data.pop("owner_unmapped", None)
+        return data
 
 
 class Conflict(Frozen):

@@ -67,6 +67,29 @@ def assignee_for(item: ActionItem, accounts: Mapping[str, str | None]) -> str | 
     return None if item.owner_is_team else accounts.get(item.owner)
 
 
+def owner_unmapped(item: ActionItem, accounts: Mapping[str, str | None]) -> bool:
+    """The owner is one person whose Jira account pmsync does not know (yet)."""
+    return not item.owner_is_team and accounts.get(item.owner) is None
+
+
+def owner_drift(
+    item: ActionItem, jira: FieldValues, base: SnapshotItem, accounts: Mapping[str, str | None]
+) -> tuple[bool, Value]:
+    """People drift (issue #21), which the plain three-way merge cannot see because an owner
+    without an account has no Jira value: the table's owner changed to one pmsync cannot
+    assign, so the ticket is unassigned (the status comment names the missing `people:`
+    entry); or the owner's account became known since an unassigned sync, so it is
+    assigned. Only while Jira's assignee is the one pmsync left there. Returns (push?, value)."""
+    if jira.owner != base.jira.owner:
+        return False, None  # someone chose the assignee in Jira: theirs stands
+    account = assignee_for(item, accounts)
+    if account is None:
+        return jira.owner is not None and _table_changed(
+            table_values(item), base.github, "owner"
+        ), None
+    return jira.owner is None and base.owner_unmapped, account
+
+
 def wanted_values(
     item: ActionItem, config: Config, accounts: Mapping[str, str | None]
 ) -> dict[SyncField, Value]:
@@ -114,6 +137,12 @@ def merge_item(
     push: dict[SyncField, Value] = {}
     conflicts: list[SyncField] = []
     for field in FIELDS:
+        follows_table = config.jira.sync_direction.get(field) != "jira"
+        if field == "owner" and base is not None and follows_table:
+            drift, value = owner_drift(item, jira, base, accounts)
+            if drift:
+                push[field] = value
+                continue
         if field not in wanted or wanted[field] == _value(jira, field):
             continue
         direction = config.jira.sync_direction.get(field, "both")

@@ -10,7 +10,7 @@ from pmsync.config.schema import Config
 from pmsync.core.domain.markers import Conflict, Snapshot, SnapshotItem, encode_snapshot
 from pmsync.core.domain.model import Frozen
 from pmsync.core.planning.matching import Board, Entry
-from pmsync.core.planning.merge import MergeOutcome, table_values
+from pmsync.core.planning.merge import MergeOutcome, owner_unmapped, table_values
 from pmsync.core.planning.progress import Progress, count, progress_of, shown_status, summary_line
 from pmsync.core.render import (
     ConflictNote,
@@ -140,7 +140,7 @@ def _unassigned_note(
     """Why ``entry``'s ticket is unassigned, naming what to fix."""
     assert entry.ticket is not None
     item = entry.item
-    note = UnassignedNote(key=entry.ticket.key, owner=item.owner, reason="jira")
+    note = UnassignedNote(key=entry.ticket.key, owner=item.owner, reason="jira", row=item.row)
     if item.owner_is_team:
         return note.model_copy(update={"reason": "team"})
     if accounts.get(item.owner) is not None:
@@ -188,7 +188,7 @@ def status_view(
             for entry in inputs.board.entries
             if entry.unknown_key is not None
         ),
-        snapshot_marker=encode_snapshot(next_snapshot(inputs)),
+        snapshot_marker=encode_snapshot(next_snapshot(inputs, accounts)),
     )
 
 
@@ -197,7 +197,7 @@ def is_complete(view: StatusView) -> bool:
     return count(Progress(row.progress) for row in view.rows).complete
 
 
-def next_snapshot(inputs: StatusInputs) -> Snapshot:
+def next_snapshot(inputs: StatusInputs, accounts: Mapping[str, str | None]) -> Snapshot:
     """The snapshot for the next run: every tracked item as both sides hold it after this
     plan. An earlier entry whose ticket Jira did not return this time is kept only when it
     has no Jira id (a snapshot from before ids were kept): the search named every id, so
@@ -210,6 +210,7 @@ def next_snapshot(inputs: StatusInputs) -> Snapshot:
             row=entry.item.row,
             github=table_values(entry.item),
             jira=inputs.outcomes[entry.ticket.key].after,
+            owner_unmapped=owner_unmapped(entry.item, accounts),
         )
         for entry in inputs.board.tracked
         if entry.ticket is not None
