@@ -10,6 +10,7 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from pmsync.errors import UsageError
 from pmsync_sandbox.runner import JiraDeployment, build_app
@@ -43,12 +44,7 @@ def serve_until_stopped(
         raise UsageError(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}; {what_to_change(exc, port)}"
         ) from exc
-    stop = threading.Event()
-
-    def request_stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    stop, previous = _stop_on_signals()
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
     thread.start()
     try:
@@ -82,3 +78,25 @@ def what_to_change(error: OSError, port: int) -> str:
     if error.errno == errno.EACCES and 0 < port < 1024:
         return "ports below 1024 need privileges; choose a --port from 1024 (0 picks a free one)"
     return "choose another --port (0 picks a free one)"
+
+
+def _stop_on_signals() -> tuple[threading.Event, dict[signal.Signals, Any]]:
+    """An event SIGINT or SIGTERM sets, and the handlers it replaced (to put back)."""
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    return stop, previous
+
+
+def wait_until_stopped() -> None:
+    """Block until SIGINT (Ctrl-C) or SIGTERM, then put the old handlers back."""
+    stop, previous = _stop_on_signals()
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,16 +49,37 @@ class DemoResult:
     chapters: list[ChapterRecord]  # the story as told
 
 
+KEPT_CONFIG = "pmsync.yml"  # the demo's configuration, in the output folder with --keep
+
+
 def run_demo(
-    output: Path, *, show: Callable[[str], None] | None, redactor: Redactor | None = None
+    output: Path,
+    *,
+    show: Callable[[str], None] | None,
+    redactor: Redactor | None = None,
+    keep: Callable[[], None] | None = None,
 ) -> DemoResult:
-    """Start a sandbox on a free port, tell the story on it, stop it."""
+    """Start a sandbox on a free port, tell the story on it, stop it. With ``keep``, the
+    sandbox stays up after the story, with its configuration in the output folder and the
+    commands to try printed, until ``keep`` returns (``pmsync demo --keep``: until Ctrl-C)."""
     first = CHAPTERS[0].WHEN
     with (
         running_sandbox(now=first) as sandbox,
         tempfile.TemporaryDirectory(prefix="pmsync-demo-") as workdir,
     ):
-        return tell(sandbox, output, Path(workdir), show=show, redactor=redactor or Redactor())
+        told = tell(sandbox, output, Path(workdir), show=show, redactor=redactor or Redactor())
+        if keep is not None:
+            config = output / KEPT_CONFIG
+            shutil.copyfile(Path(workdir) / KEPT_CONFIG, config)
+            Narrator(print, folder=str(output)).template(
+                "kept.txt.j2",
+                env=sandbox.env(),
+                url=sandbox.url,
+                config=str(config),
+                now=sandbox.clock().strftime("%Y-%m-%dT%H:%M:%SZ"),
+            )
+            keep()
+        return told
 
 
 def tell(

@@ -32,7 +32,7 @@ from pmsync_sandbox.demo.chapters import (
     tickets,
 )
 from pmsync_sandbox.demo.narrator import ChapterRecord
-from pmsync_sandbox.demo.story import CHAPTERS, DemoResult, tell
+from pmsync_sandbox.demo.story import CHAPTERS, DemoResult, run_demo, tell
 from pmsync_sandbox.demo.transcript import INDEX_FILE, JIRA_FILE, OWNED_MARK, thread_file
 from pmsync_sandbox.demo.world import BOT, NOTHING_WRITTEN
 from pmsync_sandbox.runner import Sandbox
@@ -486,3 +486,26 @@ def test_a_failing_pmsync_run_stops_the_story_with_what_pmsync_said(
     assert "`pmsync handle-event    # issues.edited on #1` exited 1" in message
     assert "failed: acme/payments#1" in message
     assert any("$ pmsync handle-event" in line for line in printed)
+
+
+def test_keep_leaves_the_sandbox_up_with_its_configuration_to_try_pmsync_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = tmp_path / "demo-output"
+    tried: list[str] = []
+
+    def try_it() -> None:
+        # What a newcomer pastes into another shell from the printed lines.
+        printed = capsys.readouterr().out
+        for name, value in re.findall(r"^   export (\w+)=(\S+)", printed, re.MULTILINE):
+            monkeypatch.setenv(name, value)
+        command = re.search(r"^   (pmsync --config \S+ --now \S+ report .*)$", printed, re.M)
+        assert command is not None, printed
+        assert main(command.group(1).split()[1:]) == 0
+        tried.append(capsys.readouterr().out)
+
+    run_demo(output, show=None, keep=try_it)
+    (report,) = tried
+    assert "## Post-mortem report: 2026-11-01 to 2026-12-31" in report
+    assert "| Post-mortem | Severity |" in report  # the story's post-mortems are there
+    assert (output / "pmsync.yml").is_file()

@@ -35,6 +35,12 @@ def register(
     parser.add_argument(
         "--quiet", action="store_true", help="no narration; print only where the output is"
     )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the demo's sandbox running afterwards (until Ctrl-C), with its "
+        "configuration in the output folder, to try pmsync on it from another shell",
+    )
     parser.set_defaults(func=run)
 
 
@@ -42,9 +48,11 @@ def run(args: argparse.Namespace) -> int:
     # The demo is loaded only now: no other command imports it (docs/architecture.md).
     from pmsync_sandbox.demo.story import run_demo
     from pmsync_sandbox.demo.transcript import INDEX_FILE
+    from pmsync_sandbox.serve import wait_until_stopped
 
+    keep = wait_until_stopped if args.keep else None
     with _pmsync_logs_only_when_verbose(args.verbose):
-        run_demo(args.output, show=None if args.quiet else print, redactor=args.redactor)
+        run_demo(args.output, show=None if args.quiet else print, redactor=args.redactor, keep=keep)
     if args.quiet:
         print(args.output / INDEX_FILE)
     return 0
