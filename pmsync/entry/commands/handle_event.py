@@ -26,7 +26,7 @@ from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.state import CommentState, IssueState
 from pmsync.core.planning import repeats as repeats
 from pmsync.entry.commands.options import add_run_options
-from pmsync.entry.run import Run, start_run
+from pmsync.entry.run import Run, repositories, start_run
 from pmsync.errors import UsageError
 from pmsync.orchestration import reconcile
 from pmsync.orchestration.trust import WRITE_ASSOCIATIONS
@@ -69,22 +69,26 @@ def register(
     parser.add_argument(
         "--repo",
         metavar="OWNER/NAME",
-        help="repository (default: the payload's, else $GITHUB_REPOSITORY)",
+        help="repository (default: the payload's, else $GITHUB_REPOSITORY; with --issue, the "
+        "first configured repository)",
+    )
+    parser.add_argument(
+        "--issue",
+        metavar="NUMBER",
+        type=int,
+        help="handle this issue as an edit of it would be, with no event payload (to try a "
+        "post-mortem by hand, e.g. on the sandbox)",
     )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    name = args.event_name or os.environ.get("GITHUB_EVENT_NAME", "")
-    path = args.event_path or os.environ.get("GITHUB_EVENT_PATH", "")
-    if not name or not path:
-        raise UsageError(
-            "no event to handle: run inside GitHub Actions (GITHUB_EVENT_NAME and "
-            "GITHUB_EVENT_PATH) or pass --event-name and --event-path"
-        )
     config = load_config(args.config)
-    payload = read_payload(Path(path))
-    hint = hint_from_event(name, payload, config, args.repo)
+    if args.issue is not None:
+        repo = args.repo or repositories(None, config, doing="handle an issue of")[0]
+        hint: Hint | None = Hint(repo, args.issue, event="edited")
+    else:
+        hint = hint_from_workflow_event(args, config)
     if hint is None:
         return 0
     session = start_run(
@@ -97,6 +101,18 @@ def run(args: argparse.Namespace) -> int:
         redactor=args.redactor,
     )
     return handle(hint, session, config)
+
+
+def hint_from_workflow_event(args: argparse.Namespace, config: Config) -> Hint | None:
+    name = args.event_name or os.environ.get("GITHUB_EVENT_NAME", "")
+    path = args.event_path or os.environ.get("GITHUB_EVENT_PATH", "")
+    if not name or not path:
+        raise UsageError(
+            "no event to handle: run inside GitHub Actions (GITHUB_EVENT_NAME and "
+            "GITHUB_EVENT_PATH), pass --event-name and --event-path, or name the issue "
+            "with --issue NUMBER"
+        )
+    return hint_from_event(name, read_payload(Path(path)), config, args.repo)
 
 
 def handle(hint: Hint, session: Run, config: Config) -> int:

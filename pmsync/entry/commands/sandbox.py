@@ -8,7 +8,12 @@ from the first five lines.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
+
+from pmsync.config.loading import load_config
+from pmsync.core.postmortem.form import form_for
+from pmsync.entry.run import repositories
 
 DEPLOYMENTS = ("cloud", "datacenter")
 # The sandbox's Jira site profiles (pmsync_sandbox/jira/profiles.py, which a test keeps this
@@ -65,6 +70,28 @@ def register(
         "(see docs/sandbox.md, 'Site profiles')",
     )
     serve.set_defaults(func=run_serve)
+    opener = actions.add_parser(
+        "open-issue",
+        parents=[common],
+        help="open a post-mortem issue on a running sandbox, as the issue form would",
+        description="Open an issue with the body in FILE on a running sandbox (the one "
+        "GITHUB_API_URL points at, or --sandbox), with the issue form's labels, and print its "
+        "number; then `pmsync handle-event --issue NUMBER` handles it as an edit would.",
+    )
+    opener.add_argument("--file", required=True, type=Path, metavar="BODY.md", help="the body")
+    opener.add_argument(
+        "--as",
+        dest="author",
+        metavar="LOGIN",
+        help="open it as this GitHub login (made a sandbox user with no role if new); "
+        "default: the sandbox's own user, the repository's owner",
+    )
+    opener.add_argument("--title", default="Post-mortem", help="the issue title")
+    opener.add_argument(
+        "--repo", metavar="OWNER/NAME", help="default: the first configured repository"
+    )
+    opener.add_argument("--sandbox", metavar="URL", help="default: GITHUB_API_URL's origin")
+    opener.set_defaults(func=run_open_issue)
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -78,3 +105,16 @@ def run_serve(args: argparse.Namespace) -> int:
         state_file=args.state_file,
         jira_profile=args.jira_profile,
     )
+
+
+def run_open_issue(args: argparse.Namespace) -> int:
+    from pmsync_sandbox.open_issue import open_issue, read_body, sandbox_origin
+
+    config = load_config(args.config)
+    repo = args.repo or repositories(None, config, doing="open an issue in")[0]
+    origin = sandbox_origin(os.environ.get("GITHUB_API_URL"), args.sandbox)
+    form = form_for(config.form, Path.cwd())
+    opened = open_issue(origin, repo, args.title, read_body(args.file), form, args.author)
+    print(f"opened {opened.repo}#{opened.number}: {opened.url}")
+    print(f"next: pmsync handle-event --issue {opened.number} --repo {opened.repo}")
+    return 0
