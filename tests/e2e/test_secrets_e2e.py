@@ -184,9 +184,9 @@ def github_quotes_the_token(h: Harness) -> None:
     h.monkeypatch.setattr(Requester, "requestJsonAndCheck", refusing)
 
 
-def jira_quotes_the_token(h: Harness) -> None:
-    """The `jira` session raises a JIRAError whose text holds the request's headers, and
-    the answer quotes the Basic credentials."""
+def _jira_refuses_quoting(h: Harness, message: Callable[[str], str]) -> None:
+    """Jira refuses every POST with a JIRAError whose answer holds ``message(header)``, the
+    request's Basic credentials as ``header``."""
     original = ResilientSession.request
 
     def refusing(self: ResilientSession, method: str, url: str, **kwargs: Any) -> Any:
@@ -196,31 +196,23 @@ def jira_quotes_the_token(h: Harness) -> None:
             response.status_code = 400
             response.request = request
             header = request.headers["Authorization"]
-            response._content = json.dumps({"errorMessages": [f"refused {header}"]}).encode()
+            response._content = json.dumps({"errorMessages": [message(header)]}).encode()
             raise JIRAError("refused", 400, url, request=request, response=response)
         return original(self, method, url, **kwargs)
 
     h.monkeypatch.setattr(ResilientSession, "request", refusing)
+
+
+def jira_quotes_the_token(h: Harness) -> None:
+    """The `jira` session raises a JIRAError whose text holds the request's headers, and
+    the answer quotes the Basic credentials."""
+    _jira_refuses_quoting(h, lambda header: f"refused {header}")
 
 
 def jira_quotes_the_token_where_details_are_cut(h: Harness) -> None:
     """As above, with the credentials where a 500-character detail would be cut: a cut
     before masking would leave most of the base64 pair, which no form of it matches."""
-    original = ResilientSession.request
-
-    def refusing(self: ResilientSession, method: str, url: str, **kwargs: Any) -> Any:
-        if method == "POST":
-            request = requests.Request(method, url, auth=(JIRA_EMAIL, JIRA_TOKEN)).prepare()
-            response = requests.Response()
-            response.status_code = 400
-            response.request = request
-            header = request.headers["Authorization"]
-            message = f"{'x' * 480} refused {header} and more"
-            response._content = json.dumps({"errorMessages": [message]}).encode()
-            raise JIRAError("refused", 400, url, request=request, response=response)
-        return original(self, method, url, **kwargs)
-
-    h.monkeypatch.setattr(ResilientSession, "request", refusing)
+    _jira_refuses_quoting(h, lambda header: f"{'x' * 480} refused {header} and more")
 
 
 def pygithub_raises_unexpectedly(h: Harness) -> None:

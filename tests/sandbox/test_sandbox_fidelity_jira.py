@@ -17,7 +17,14 @@ from typing import Any
 
 import pytest
 from conftest import SANDBOX_START
-from support.jira_fidelity import Api, component, conforms, schema_for
+from support.jira_fidelity import (
+    Api,
+    Case,
+    assert_answers_conform,
+    component,
+    conforms,
+    createmeta_cases,
+)
 from support.realdata import load_json
 
 from pmsync_sandbox.runner import Sandbox, running_sandbox
@@ -354,7 +361,7 @@ def test_answers_validate_against_the_cloud_description(api: Api) -> None:
     fields = {"project": {"key": "OPS"}, "issuetype": {"name": "Task"}, "summary": "x"}
     paragraph = {"type": "paragraph", "content": [{"type": "text", "text": "Noted"}]}
     comment = {"body": {"type": "doc", "version": 1, "content": [paragraph]}}
-    cases: list[tuple[str, str, str, int, Any, dict[str, Any]]] = [
+    cases: list[Case] = [
         ("GET", "/rest/api/3/serverInfo", "/3/serverInfo", 200, None, {}),
         ("GET", "/rest/api/3/myself", "/3/myself", 200, None, {}),
         ("GET", "/rest/api/3/project", "/3/project", 200, None, {}),
@@ -367,22 +374,7 @@ def test_answers_validate_against_the_cloud_description(api: Api) -> None:
         ("GET", "/rest/api/3/issuetype", "/3/issuetype", 200, None, {}),
         ("GET", "/rest/api/3/issueLinkType", "/3/issueLinkType", 200, None, {}),
         ("GET", "/rest/api/3/user/search", "/3/user/search", 200, None, {"query": "a"}),
-        (
-            "GET",
-            "/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes",
-            "/3/issue/createmeta/OPS/issuetypes",
-            200,
-            None,
-            {},
-        ),
-        (
-            "GET",
-            "/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}",
-            "/3/issue/createmeta/OPS/issuetypes/10002",
-            200,
-            None,
-            {},
-        ),
+        *createmeta_cases("10002"),
         ("POST", "/rest/api/3/issue", "/3/issue", 201, {"fields": fields}, {}),
         (
             "POST",
@@ -442,11 +434,7 @@ def test_answers_validate_against_the_cloud_description(api: Api) -> None:
         ),
         ("POST", "/rest/api/3/search/jql", "/3/search/jql", 200, {"jql": "project = OPS"}, {}),
     ]
-    for method, template, path, status, body, params in cases:
-        answer = api(method, path, json=body, params=params or None)
-        assert answer.status_code == status, (path, answer.text)
-        problems = conforms(answer.json(), schema_for(template, method, status))
-        assert problems == [], (path, problems)
+    assert_answers_conform(api, cases)
 
 
 def test_issue_fields_validate_against_their_schemas(api: Api) -> None:

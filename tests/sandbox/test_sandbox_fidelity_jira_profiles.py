@@ -12,7 +12,14 @@ from typing import Any
 
 import pytest
 from conftest import SANDBOX_START
-from support.jira_fidelity import Api, component, conforms, schema_for
+from support.jira_fidelity import (
+    Api,
+    Case,
+    assert_answers_conform,
+    component,
+    conforms,
+    createmeta_cases,
+)
 from support.realdata import load_json
 
 from pmsync_sandbox.runner import Sandbox, running_sandbox
@@ -58,7 +65,7 @@ def test_site_answers_validate_against_the_cloud_description(
     site.set_jira_profile(profile)
     type_id = task_type(api)
     good = valid_fields(profile, type_id)
-    cases: list[tuple[str, str, str, int, Any, dict[str, Any]]] = [
+    cases: list[Case] = [
         ("GET", "/rest/api/3/project/{projectIdOrKey}", "/3/project/OPS", 200, None, {}),
         ("GET", "/rest/api/3/project", "/3/project", 200, None, {"expand": "issueTypes"}),
         ("GET", "/rest/api/3/priority", "/3/priority", 200, None, {}),
@@ -66,22 +73,7 @@ def test_site_answers_validate_against_the_cloud_description(
         ("GET", "/rest/api/3/field", "/3/field", 200, None, {}),
         ("GET", "/rest/api/3/issueLinkType", "/3/issueLinkType", 200, None, {}),
         ("GET", "/rest/api/3/user/search", "/3/user/search", 200, None, {"query": "b"}),
-        (
-            "GET",
-            "/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes",
-            "/3/issue/createmeta/OPS/issuetypes",
-            200,
-            None,
-            {},
-        ),
-        (
-            "GET",
-            "/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}",
-            f"/3/issue/createmeta/OPS/issuetypes/{type_id}",
-            200,
-            None,
-            {},
-        ),
+        *createmeta_cases(type_id),
         ("POST", "/rest/api/3/issue", "/3/issue", 201, {"fields": good}, {}),
         ("POST", "/rest/api/3/issue", "/3/issue", 400, {"fields": TASK}, {}),
         (
@@ -93,11 +85,7 @@ def test_site_answers_validate_against_the_cloud_description(
             {},
         ),
     ]
-    for method, template, path, status, body, params in cases:
-        answer = api(method, path, json=body, params=params or None)
-        assert answer.status_code == status, (path, answer.text)
-        problems = conforms(answer.json(), schema_for(template, method, status))
-        assert problems == [], (path, problems)
+    assert_answers_conform(api, cases)
     key = api.ok("POST", "/3/issue", {"fields": good})["key"]
     fields = api.ok("GET", f"/3/issue/{key}")["fields"]
     assert conforms(fields["issuetype"], component("IssueTypeDetails")) == []

@@ -84,3 +84,32 @@ class Api:
         response = self(method, path, json=json, params=params or None)
         assert response.status_code < 300, response.text
         return response.json() if response.content else None
+
+
+# (method, the description's path template, the path asked, status, JSON body, query)
+Case = tuple[str, str, str, int, Any, dict[str, Any]]
+
+
+def createmeta_cases(issue_type_id: str) -> list[Case]:
+    """The create screen of project OPS: its issue types, and the fields of one."""
+    base = "/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes"
+    return [
+        ("GET", base, "/3/issue/createmeta/OPS/issuetypes", 200, None, {}),
+        (
+            "GET",
+            base + "/{issueTypeId}",
+            f"/3/issue/createmeta/OPS/issuetypes/{issue_type_id}",
+            200,
+            None,
+            {},
+        ),
+    ]
+
+
+def assert_answers_conform(api: Api, cases: list[Case]) -> None:
+    """Each case answers with its status, in the shape Atlassian's description gives it."""
+    for method, template, path, status, body, params in cases:
+        answer = api(method, path, json=body, params=params or None)
+        assert answer.status_code == status, (path, answer.text)
+        problems = conforms(answer.json(), schema_for(template, method, status))
+        assert problems == [], (path, problems)
