@@ -23,12 +23,14 @@ from jira import JIRA
 from pmsync.adapters.jira_answers import (
     TICKET_FIELDS,
     bulk_errors,
+    create_fields,
     item_refusals,
     numeric_id,
     pick_resolution,
     target_category,
     ticket_state,
     unique_tickets,
+    user_ref,
 )
 from pmsync.adapters.jira_site import JiraSite
 from pmsync.adapters.jql import jql_list
@@ -64,23 +66,35 @@ def authenticated_session(client: JIRA) -> requests.Session:
 
 class JiraAdapter:
     def __init__(
-        self, client: JIRA, remote: Remote, deployment: Deployment, server_url: str
+        self,
+        client: JIRA,
+        remote: Remote,
+        deployment: Deployment,
+        server_url: str,
+        api_url: str | None = None,
     ) -> None:
         self._client = client
         self._remote = remote
         self.deployment = deployment
         self._server = server_url.rstrip("/")
+        self._api = (api_url or server_url).rstrip("/")
         self._accounts: dict[str, str | None] = {}  # e-mail -> account, for this run
         self._created_ids: list[str] = []  # handed to Cloud search for read-after-write
 
     @property
     def server_url(self) -> str:
+        """The site people open: the links pmsync writes are made from it."""
         return self._server
+
+    @property
+    def api_url(self) -> str:
+        """Where requests go: the site, or api.atlassian.com/ex/jira/CLOUD_ID (service accounts)."""
+        return self._api
 
     @property
     def site(self) -> JiraSite:
         """Reads about the site itself, through this adapter's session and retries."""
-        return JiraSite(self._read, self.deployment)
+        return JiraSite(self._read, self.deployment, self._read_on_site)
 
     def create_screen(self, project: str, issue_type: str) -> CreateScreen | None:
         return self.site.create_screen(project, issue_type)
@@ -95,36 +109,45 @@ class JiraAdapter:
         deployment: Literal["auto", "cloud", "datacenter"],
         remote: Remote,
         timeout: float = 30,
+        api_url: str | None = None,
     ) -> JiraAdapter:
         """A client for one run: basic auth with an e-mail (Cloud), else a personal access
-        token (Data Center). ``auto`` asks serverInfo once which of the two it is."""
+        token (Data Center); ``auto`` asks serverInfo once. Requests go to ``api_url``."""
         auth: dict[str, Any] = {"basic_auth": (email, token)} if email else {"token_auth": token}
         client = JIRA(
-            server=url,
+            server=api_url or url,
             max_retries=0,
             get_server_info=False,
             timeout=timeout,
             options={"check_update": False},
             **auth,
         )
-        adapter = cls(client, remote, "cloud", url)
+        adapter = cls(client, remote, "cloud", url, api_url)
         if deployment == "auto":
             info = adapter._read("GET", "/rest/api/2/serverInfo")
             deployment = "cloud" if info.get("deploymentType") == "Cloud" else "datacenter"
         adapter.deployment = deployment
-        log.debug("Jira at %s is %s", url, deployment)
+        log.debug("Jira at %s is %s", adapter.api_url, deployment)
         return adapter
 
     # -- requests -------------------------------------------------------------------------
 
-    def _send(self, method: str, path: str, params: Mapping[str, Any] | None, body: Any) -> Any:
+    def _send(
+        self, method: str, path: str, params: Mapping[str, Any] | None, body: Any, base: str = ""
+    ) -> Any:
         response = authenticated_session(self._client).request(
             method,
-            self._server + path,
+            (base or self._api) + path,
             params=params,
             data=json.dumps(body) if body is not None else None,
         )
         return response.json() if response.content else None
+
+    def _read_on_site(self, path: str) -> Any:
+        """A read from the site itself, not the API URL (``/_edge/tenant_info``)."""
+        return self._remote.read(
+            "GET", path, lambda: self._send("GET", path, None, None, self._server)
+        )
 
     def _read(self, method: str, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return self._remote.read(method, path, lambda: self._send(method, path, params, None))
@@ -269,7 +292,8 @@ class JiraAdapter:
 
         def post() -> dict[str, Any]:
             sent[:] = [t.item_id for t in missing()]
-            body = {"issueUpdates": [{"fields": self._create_fields(t)} for t in missing()]}
+            fields = [create_fields(t, self.deployment) for t in missing()]
+            body = {"issueUpdates": [{"fields": f} for f in fields]}
             answer: dict[str, Any] = self._send("POST", BULK_PATH, None, body) or {}
             self._created_ids += [issue["id"] for issue in answer.get("issues", [])]
             return answer
@@ -288,28 +312,6 @@ class JiraAdapter:
         if answer.get("errors"):
             self._refused_detail.append(bulk_errors(answer["errors"]))
         return item_refusals(answer.get("errors") or [], sent)
-
-    def _create_fields(self, ticket: NewTicket) -> dict[str, Any]:
-        fields: dict[str, Any] = {
-            "project": {"key": ticket.project},
-            "issuetype": {"name": ticket.issue_type},
-            "summary": ticket.summary,
-            "description": ticket.description,
-            "duedate": ticket.due.isoformat(),
-            "labels": list(ticket.labels),
-            **ticket.extra_fields,
-        }
-        if ticket.priority:
-            fields["priority"] = {"name": ticket.priority}
-        if ticket.assignee:
-            fields["assignee"] = self._user(ticket.assignee)
-        # Fields the create screen lacks (pmsync.core.site.fit) would refuse the ticket.
-        return {name: value for name, value in fields.items() if name not in ticket.omit}
-
-    def _user(self, account: str | None) -> dict[str, str] | None:
-        if account is None:
-            return None
-        return {"accountId": account} if self.deployment == "cloud" else {"name": account}
 
     def close_as_duplicate(self, ticket: TicketState, comment: str) -> None:
         """Close first, then comment and label: the planner leaves labelled tickets out, so a
@@ -358,7 +360,7 @@ class JiraAdapter:
             if name == "priority":
                 payload[name] = {"name": value} if value else None
             elif name == "assignee":
-                payload[name] = self._user(value)
+                payload[name] = user_ref(value, self.deployment)
             else:
                 payload[name] = value
         self._write("PUT", f"/rest/api/2/issue/{key}", {"fields": payload})

@@ -11,6 +11,7 @@ from typing import Any
 from jira import JIRAError
 
 from pmsync.adapters.retry import Failure, connection_failure
+from pmsync.core.domain.changes import NewTicket
 from pmsync.core.domain.state import StatusCategory, TicketLink, TicketState
 
 # The fields a search asks for: what ``ticket_state`` reads.
@@ -168,3 +169,29 @@ def pick_resolution(field: Mapping[str, Any] | None, wanted: Sequence[str]) -> s
 def numeric_id(ticket_id: str) -> tuple[int, str]:
     """Jira ids sort as numbers."""
     return (int(ticket_id), "") if ticket_id.isdigit() else (0, ticket_id)
+
+
+def create_fields(ticket: NewTicket, deployment: str) -> dict[str, Any]:
+    """The fields of one ticket in a bulk create."""
+    fields: dict[str, Any] = {
+        "project": {"key": ticket.project},
+        "issuetype": {"name": ticket.issue_type},
+        "summary": ticket.summary,
+        "description": ticket.description,
+        "duedate": ticket.due.isoformat(),
+        "labels": list(ticket.labels),
+        **ticket.extra_fields,
+    }
+    if ticket.priority:
+        fields["priority"] = {"name": ticket.priority}
+    if ticket.assignee:
+        fields["assignee"] = user_ref(ticket.assignee, deployment)
+    # Fields the create screen lacks (pmsync.core.site.fit) would refuse the ticket.
+    return {name: value for name, value in fields.items() if name not in ticket.omit}
+
+
+def user_ref(account: str | None, deployment: str) -> dict[str, str] | None:
+    """A person in a write: accountId on Cloud, username on Data Center."""
+    if account is None:
+        return None
+    return {"accountId": account} if deployment == "cloud" else {"name": account}

@@ -20,9 +20,12 @@ _NOT_FOUND = 404
 
 
 class JiraSite:
-    def __init__(self, read: Reader, deployment: str) -> None:
+    def __init__(
+        self, read: Reader, deployment: str, read_on_site: Callable[[str], Any] | None = None
+    ) -> None:
         self._read = read
         self._deployment = deployment
+        self._read_on_site = read_on_site
 
     def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return self._read("GET", path, params)
@@ -51,6 +54,18 @@ class JiraSite:
         """The account pmsync's credentials stand for (``/myself``)."""
         answer: dict[str, Any] = self._get("/rest/api/2/myself") or {}
         return answer
+
+    def cloud_id(self) -> str | None:
+        """The Jira Cloud site's id, as the site itself tells it (``/_edge/tenant_info``,
+        answered by the site even to a token it refuses); None when it does not say."""
+        if self._read_on_site is None:
+            return None
+        try:
+            answer = self._read_on_site("/_edge/tenant_info")
+        except (RemoteError, ValueError):  # not a Cloud site, or not JSON
+            return None
+        cloud_id = answer.get("cloudId") if isinstance(answer, dict) else None
+        return cloud_id if isinstance(cloud_id, str) and cloud_id else None
 
     def project(self, key: str) -> ProjectInfo | None:
         raw = self._found(f"/rest/api/2/project/{key}")

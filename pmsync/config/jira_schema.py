@@ -57,7 +57,7 @@ class JiraConfig(ConfigSection):
         default=None,
         description="Jira Cloud site id, for a service account's scoped API token, which "
         "must call https://api.atlassian.com/ex/jira/CLOUD_ID (links stay on jira.url); "
-        "find it at SITE/_edge/tenant_info. Reserved: requests do not go through it yet.",
+        "find it at SITE/_edge/tenant_info. JIRA_API_URL overrides. Jira Cloud only.",
     )
     priorities: dict[Priority, NonEmpty] = Field(
         default_factory=lambda: {

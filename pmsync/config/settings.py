@@ -20,6 +20,8 @@ from pmsync.config.schema import GitHubConfig, JiraConfig
 from pmsync.errors import ConfigError
 
 DEFAULT_GITHUB_API_URL = "https://api.github.com"
+# A service account's scoped API token must call this; the site URL answers it 401.
+CLOUD_API_URL = "https://api.atlassian.com/ex/jira/{cloud_id}"
 _PEM_START = "-----BEGIN"
 
 # Variable name -> what it is for; `pmsync config check` shows which are set.
@@ -30,6 +32,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "GITHUB_APP_PRIVATE_KEY": "GitHub App private key: PEM text or path of the .pem file",
     "GITHUB_APP_INSTALLATION_ID": "GitHub App installation (optional; found from the repo)",
     "JIRA_URL": "Jira site, e.g. https://acme.atlassian.net",
+    "JIRA_API_URL": "Jira Cloud service account: where requests go, "
+    f"{CLOUD_API_URL.format(cloud_id='CLOUD_ID')} (default: JIRA_URL, or from jira.cloud_id)",
     "JIRA_EMAIL": "Jira Cloud: the account's email, with JIRA_API_TOKEN",
     "JIRA_API_TOKEN": "Jira Cloud: API token of that account",
     "JIRA_TOKEN": "Jira Data Center: personal access token",
@@ -57,16 +61,19 @@ class GitHubAppAuth(_Frozen):
 GitHubAuth = GitHubTokenAuth | GitHubAppAuth
 
 
-class JiraCloudAuth(_Frozen):
+class _JiraSite(_Frozen):
+    url: str  # the site: links for people are made from it
+    api_url: str | None = None  # where requests go, when not the site (service accounts)
+
+
+class JiraCloudAuth(_JiraSite):
     deployment: Literal["cloud"] = "cloud"
-    url: str
     email: str
     api_token: SecretStr
 
 
-class JiraDataCenterAuth(_Frozen):
+class JiraDataCenterAuth(_JiraSite):
     deployment: Literal["datacenter"] = "datacenter"
-    url: str
     token: SecretStr  # personal access token, sent as a Bearer token
 
 
@@ -90,6 +97,7 @@ class Settings(_Frozen):
     github_app_private_key: SecretStr | None = None
     github_app_installation_id: str | None = None
     jira_url: str | None = None
+    jira_api_url: str | None = None
     jira_email: str | None = None
     jira_api_token: SecretStr | None = None
     jira_token: SecretStr | None = None
@@ -104,6 +112,7 @@ class Settings(_Frozen):
             github_app_private_key=_secret(env.get("GITHUB_APP_PRIVATE_KEY")),
             github_app_installation_id=_present(env.get("GITHUB_APP_INSTALLATION_ID")),
             jira_url=_present(env.get("JIRA_URL")),
+            jira_api_url=_present(env.get("JIRA_API_URL")),
             jira_email=_present(env.get("JIRA_EMAIL")),
             jira_api_token=_secret(env.get("JIRA_API_TOKEN")),
             jira_token=_secret(env.get("JIRA_TOKEN")),
@@ -193,16 +202,24 @@ class Settings(_Frozen):
         deployment = config.deployment if config else "auto"
         if deployment == "auto":
             deployment = "datacenter" if self.jira_token and not self.jira_api_token else "cloud"
+        cloud_id = config.cloud_id if config else None
+        if deployment == "datacenter" and cloud_id and not self.jira_api_url:
+            raise ConfigError(
+                "jira.cloud_id is set but jira.deployment is datacenter: a cloud id names a "
+                "Jira Cloud site; remove jira.cloud_id, or set jira.deployment: cloud"
+            )
+        from_config = CLOUD_API_URL.format(cloud_id=cloud_id) if cloud_id else None
+        api_url = _url(self.jira_api_url, "JIRA_API_URL", from_config, "jira.cloud_id")
         if deployment == "cloud":
-            return self._jira_cloud(url)
+            return self._jira_cloud(url, api_url)
         if self.jira_token is None:
             raise ConfigError(
                 "JIRA_TOKEN is not set: Jira Data Center needs a personal access token "
                 "(Profile > Personal Access Tokens) to create and read tickets; set JIRA_TOKEN"
             )
-        return JiraDataCenterAuth(url=url, token=self.jira_token)
+        return JiraDataCenterAuth(url=url, api_url=api_url, token=self.jira_token)
 
-    def _jira_cloud(self, url: str) -> JiraCloudAuth:
+    def _jira_cloud(self, url: str, api_url: str | None) -> JiraCloudAuth:
         if self.jira_api_token is None:
             hint = (
                 " (JIRA_TOKEN is set, but it is a Data Center personal access token; "
@@ -220,7 +237,15 @@ class Settings(_Frozen):
                 "JIRA_EMAIL is not set: Jira Cloud signs in with the email of the account "
                 "that owns JIRA_API_TOKEN; set JIRA_EMAIL"
             )
-        return JiraCloudAuth(url=url, email=self.jira_email, api_token=self.jira_api_token)
+        return JiraCloudAuth(
+            url=url, api_url=api_url, email=self.jira_email, api_token=self.jira_api_token
+        )
+
+
+_URL_EXAMPLES = {
+    "JIRA_URL": "https://acme.atlassian.net",
+    "JIRA_API_URL": CLOUD_API_URL.format(cloud_id="CLOUD_ID"),
+}
 
 
 def _url(from_env: str | None, variable: str, from_config: str | None, key: str) -> str | None:
@@ -231,7 +256,7 @@ def _url(from_env: str | None, variable: str, from_config: str | None, key: str)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(
             f"{variable} is {from_env!r}: expected an http(s) URL such as "
-            f"{'https://acme.atlassian.net' if variable == 'JIRA_URL' else DEFAULT_GITHUB_API_URL}"
+            f"{_URL_EXAMPLES.get(variable, DEFAULT_GITHUB_API_URL)}"
             f" (it overrides {key})"
         )
     if parts.username or parts.password:

@@ -170,6 +170,7 @@ def connect(
         email=email,
         deployment=config.jira.deployment,
         remote=remote("jira", jira_answers.classify),
+        api_url=jira_auth.api_url,
     )
     return Clients(github, jira, request_log, masks)
 

@@ -21,6 +21,11 @@ CLOUD_ID_FIX = (
     "JIRA_API_URL=https://api.atlassian.com/ex/jira/CLOUD_ID); the site tells its id at "
     "{site}/_edge/tenant_info"
 )
+CLOUD_ID_FOUND = (
+    "if the token is a service account's scoped API token, set jira.cloud_id: {cloud_id} "
+    "(or JIRA_API_URL=https://api.atlassian.com/ex/jira/{cloud_id}), as "
+    "{site}/_edge/tenant_info tells"
+)
 
 
 def _jira(name: str, verdict: Verdict, detail: str, fix: str = "") -> Check:
@@ -35,11 +40,15 @@ def projects(config: Config) -> list[str]:
     return sorted({config.jira.project, *config.jira.projects_by_service.values()})
 
 
-def jira_checks(site: SiteReads, config: Config, *, deployment: str, site_url: str) -> list[Check]:
+def jira_checks(
+    site: SiteReads, config: Config, *, deployment: str, site_url: str, api_url: str = ""
+) -> list[Check]:
+    """``api_url``: where requests went, when not the site itself."""
     try:
         me = site.whoami()
     except RemoteError as exc:
-        return [_credentials_failed(exc, deployment, site_url, config)]
+        through_site = api_url in ("", site_url)
+        return [_credentials_failed(exc, site, deployment, site_url, through_site)]
     who = me.get("displayName") or me.get("name") or me.get("accountId") or "?"
     checks = [_jira("credentials", "ok", f"signed in as {who} on Jira {deployment}")]
     checks += _guarded("projects", lambda: _project_checks(site, config))
@@ -61,10 +70,16 @@ def _guarded(what: str, read: Callable[[], list[Check]]) -> list[Check]:
         return [_jira(what, "fail", f"Jira answered {exc.status}: {exc.detail}", exc.hint or "")]
 
 
-def _credentials_failed(exc: RemoteError, deployment: str, site_url: str, config: Config) -> Check:
+def _credentials_failed(
+    exc: RemoteError, site: SiteReads, deployment: str, site_url: str, through_site: bool
+) -> Check:
+    """A 401 from a Cloud site may be a service account's token sent to the site: the
+    fix names the site's cloud id when the site tells it."""
     fix = exc.hint or ""
-    if exc.status == 401 and deployment != "datacenter" and not config.jira.cloud_id:
-        fix = f"{fix} Or, {CLOUD_ID_FIX.format(site=site_url)}".strip()
+    if exc.status == 401 and deployment != "datacenter" and through_site:
+        cloud_id = site.cloud_id()
+        text = CLOUD_ID_FOUND if cloud_id else CLOUD_ID_FIX
+        fix = f"{fix} Or, {text.format(site=site_url, cloud_id=cloud_id)}".strip()
     return _jira("credentials", "fail", f"Jira answered {exc.status}: {exc.detail}", fix)
 
 

@@ -74,7 +74,7 @@ def test_is_set_names_each_variable() -> None:
     given = env(GITHUB_TOKEN=TOKEN, JIRA_URL="https://jira.example.com").is_set()
     assert given["GITHUB_TOKEN"] and given["JIRA_URL"]
     assert not given["JIRA_TOKEN"] and not given["GITHUB_APP_ID"]
-    assert len(given) == 9
+    assert len(given) == 10  # JIRA_API_URL for service accounts
 
 
 # --- GitHub -----------------------------------------------------------------------------------

@@ -57,6 +57,7 @@ def diagnose(args: argparse.Namespace, config: Config) -> list[Check]:
         config,
         deployment=clients.jira.deployment,
         site_url=clients.jira.server_url,
+        api_url=clients.jira.api_url,
     )
     return checks
 
