@@ -243,7 +243,8 @@ def test_nudges_once_per_overdue_item_and_due_date(story: Story) -> None:
         story.sync(date(2026, 11, day))
     key = story.ticket_key(BOBS_P1)
     (nudge,) = story.with_marker("<!-- pmsync:nudge:")
-    assert nudge.startswith(markers.nudge_marker(key, date(2026, 11, 27)))
+    (item,) = identity.item_ids_in(story.jira.issue(key).fields.labels)
+    assert nudge.startswith(markers.nudge_marker(item, date(2026, 11, 27)))
     assert f"⏰ @bob: the action item [{key}]" in nudge
 
 

@@ -48,8 +48,10 @@ def backlink_marker(ref: str) -> str:
     return marker(f"backlink:{ref}")
 
 
-def nudge_marker(key: str, due: date) -> str:
-    return marker(f"nudge:{key}:{due.isoformat()}")
+def nudge_marker(item: str, due: date) -> str:
+    """Keyed by the item (earlier versions used the ticket key, which a duplicate ticket
+    made two of); ``item`` may be a ticket key only to find such an earlier nudge."""
+    return marker(f"nudge:{item}:{due.isoformat()}")
 
 
 def is_once_only(wanted: str) -> bool:

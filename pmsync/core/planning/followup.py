@@ -22,7 +22,7 @@ from pmsync.core.domain import markers
 from pmsync.core.domain.changes import Change, SetIssueState
 from pmsync.core.domain.model import Frozen
 from pmsync.core.domain.state import ObservedPostMortem
-from pmsync.core.planning.comments import create_comment
+from pmsync.core.planning.comments import create_comment, upsert_comment
 from pmsync.core.planning.progress import Progress, count
 from pmsync.core.render import StatusRow, StatusView, render
 
@@ -206,17 +206,24 @@ def review_changes(
 def nudge_changes(
     observed: ObservedPostMortem, view: StatusView, config: Config, recorded: Collection[str] = ()
 ) -> tuple[Change, ...]:
-    """One nudge per overdue item and due date: a new due date that passes gets a new one."""
+    """One nudge per overdue item and due date: a new due date that passes gets a new one.
+    Keyed by the item, so a duplicate ticket never brings a second one."""
     changes: list[Change] = []
     for row in view.rows:
         if row.progress != Progress.OVERDUE.value or row.key is None or row.due is None:
             continue
-        marker = markers.nudge_marker(row.key, row.due)
-        if _exists(observed, marker, recorded):
+        marker = markers.nudge_marker(row.item_id or row.key, row.due)
+        existing = markers.find_comment(observed.bot_comments, marker)
+        if existing is not None and f"[{row.key}](" in existing.body:
+            continue
+        earlier = markers.nudge_marker(row.key, row.due)  # keyed by ticket, as once written
+        if existing is None and (marker in recorded or _exists(observed, earlier, recorded)):
             continue
         context = {"marker": marker, "row": row, "people": sorted(config.people)}
         body = render("nudge.md.j2", context)
-        changes.append(create_comment(observed.issue, marker, body))
+        # A nudge naming another ticket (a duplicate closed since) is corrected in place:
+        # an edit pings nobody again.
+        changes += upsert_comment(observed.issue, marker, body, existing)
     return tuple(changes)
 
 

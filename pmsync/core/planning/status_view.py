@@ -97,6 +97,7 @@ def status_row(
             status=NO_TICKET_STATUS,
             progress=progress.value,
             days_overdue=days_overdue,
+            item_id=entry.item_id,
         )
     after = inputs.outcomes[entry.ticket.key].after
     owner, is_handle = _owner_display(entry, after.owner, config, accounts)
@@ -112,6 +113,7 @@ def status_row(
         status=shown_status(entry.ticket, progress),
         progress=progress.value,
         days_overdue=days_overdue,
+        item_id=entry.item_id,
     )
 
 
