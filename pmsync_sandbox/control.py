@@ -76,7 +76,7 @@ class LatencyBody(_Body):
     ms: int = Field(ge=0, le=60_000)
 
 
-Role = Literal["OWNER", "MEMBER", "COLLABORATOR", "NONE"]
+Role = Literal["OWNER", "MEMBER", "COLLABORATOR", "PRIVATE_MEMBER", "READ_MEMBER", "NONE"]
 
 
 class GithubUserBody(_Body):

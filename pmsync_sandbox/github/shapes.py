@@ -26,13 +26,12 @@ from pmsync_sandbox.github.store import (
 
 JSON = dict[str, Any]
 
+# What each permission (the permission endpoint's name) allows, as GitHub spells it out.
 PERMISSIONS = {
-    "OWNER": {"admin": True, "maintain": True, "push": True, "triage": True, "pull": True},
-    "MEMBER": {"admin": False, "maintain": False, "push": True, "triage": True, "pull": True},
-    "COLLABORATOR": {"admin": False, "maintain": False, "push": True, "triage": True, "pull": True},
-    "NONE": {"admin": False, "maintain": False, "push": False, "triage": False, "pull": True},
+    "admin": {"admin": True, "maintain": True, "push": True, "triage": True, "pull": True},
+    "write": {"admin": False, "maintain": False, "push": True, "triage": True, "pull": True},
+    "read": {"admin": False, "maintain": False, "push": False, "triage": False, "pull": True},
 }
-PERMISSION_NAMES = {"OWNER": "admin", "MEMBER": "write", "COLLABORATOR": "write", "NONE": "read"}
 
 
 def node_id(prefix: str, number: int) -> str:
@@ -219,7 +218,7 @@ class Renderer:
             "open_issues": open_issues,
             "watchers": 0,
             "default_branch": "main",
-            "permissions": PERMISSIONS[repo.role_of(viewer)],
+            "permissions": PERMISSIONS[repo.permission_of(viewer)],
             "temp_clone_token": None,
             "network_count": 0,
             "subscribers_count": 0,
@@ -267,7 +266,7 @@ class Renderer:
             "created_at": issue.created_at,
             "updated_at": issue.updated_at,
             "closed_at": issue.closed_at,
-            "author_association": repo.role_of(issue.user),
+            "author_association": repo.association_of(issue.user),
             "type": None,
             "active_lock_reason": None,
             "sub_issues_summary": {"total": 0, "completed": 0, "percent_completed": 0},
@@ -306,7 +305,7 @@ class Renderer:
             "created_at": comment.created_at,
             "updated_at": comment.updated_at,
             "body": comment.body,
-            "author_association": repo.role_of(comment.user),
+            "author_association": repo.association_of(comment.user),
             "reactions": empty_reactions(f"{base}/comments/{comment.id}/reactions"),
             "performed_via_github_app": None,
         }
@@ -332,13 +331,13 @@ class Renderer:
         return data
 
     def collaborator_permission(self, repo: Repository, account: Account) -> JSON:
-        role = repo.role_of(account.login)
+        permission = repo.permission_of(account.login)
         return {
-            "permission": PERMISSION_NAMES[role],
-            "role_name": PERMISSION_NAMES[role],
+            "permission": permission,
+            "role_name": permission,
             "user": {
                 **self._simple_user(account),
-                "permissions": PERMISSIONS[role],
-                "role_name": PERMISSION_NAMES[role],
+                "permissions": PERMISSIONS[permission],
+                "role_name": permission,
             },
         }

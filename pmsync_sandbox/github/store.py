@@ -12,8 +12,29 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-ROLES = ("OWNER", "MEMBER", "COLLABORATOR", "NONE")
-WRITE_ROLES = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
+# A role is what GitHub shows of a person (``author_association``) and what they may do
+# (the permission endpoint's answer), which are not the same thing: an organisation
+# member whose membership is private (GitHub's default) shows as CONTRIBUTOR or NONE, and
+# a member may have read access only ("About organization membership visibility"; REST
+# "Get repository permissions for a user"; "author_association" in the issues schema).
+ROLE_ASSOCIATION = {
+    "OWNER": "OWNER",
+    "MEMBER": "MEMBER",
+    "COLLABORATOR": "COLLABORATOR",
+    "PRIVATE_MEMBER": "CONTRIBUTOR",
+    "READ_MEMBER": "MEMBER",
+    "NONE": "NONE",
+}
+ROLE_PERMISSION = {
+    "OWNER": "admin",
+    "MEMBER": "write",
+    "COLLABORATOR": "write",
+    "PRIVATE_MEMBER": "write",
+    "READ_MEMBER": "read",
+    "NONE": "read",
+}
+ROLES = tuple(ROLE_ASSOCIATION)
+WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
 NEW_LABEL_COLOR = "ededed"  # what GitHub gives a label created by naming it on an issue
 
 # The labels GitHub puts in every new repository.
@@ -125,8 +146,16 @@ class Repository:
     def role_of(self, login: str) -> str:
         return self.roles.get(login.lower(), "NONE")
 
+    def association_of(self, login: str) -> str:
+        """What GitHub shows as ``author_association`` for ``login`` here."""
+        return ROLE_ASSOCIATION[self.role_of(login)]
+
+    def permission_of(self, login: str) -> str:
+        """What the permission endpoint answers for ``login`` here."""
+        return ROLE_PERMISSION[self.role_of(login)]
+
     def can_write(self, login: str) -> bool:
-        return self.role_of(login) in WRITE_ROLES
+        return self.permission_of(login) in WRITE_PERMISSIONS
 
     def label(self, name: str) -> Label | None:
         return self.labels.get(name.lower())

@@ -158,21 +158,27 @@ def test_an_unreadable_one_is_listed_only_when_pmsync_would_act_on_it() -> None:
     before = datetime(2026, 9, 20, tzinfo=UTC)
     github = GitHub(
         [
-            _issue(1, ("postmortem",), body=UNREADABLE),  # a member's draft
-            _issue(2, ("postmortem",), "NONE", body=UNREADABLE),  # an outsider's
-            _issue(3, ("postmortem", "pm:approved"), "NONE", body=UNREADABLE),  # by a writer
-            _issue(4, ("postmortem", "pm:approved"), "NONE", body=UNREADABLE),  # by a reader
-            _issue(5, ("postmortem", "pm:approved"), "NONE", body=UNREADABLE).model_copy(
+            _issue(1, ("postmortem",), body=UNREADABLE),  # a writer's draft
+            _issue(2, ("postmortem",), "NONE", author="carol", body=UNREADABLE),  # an outsider's
+            _issue(3, ("postmortem", "pm:approved"), "NONE", author="carol", body=UNREADABLE),
+            _issue(4, ("postmortem", "pm:approved"), "NONE", author="carol", body=UNREADABLE),
+            _issue(
+                5, ("postmortem", "pm:approved"), "NONE", author="carol", body=UNREADABLE
+            ).model_copy(
                 update={"created_at": before}  # before the period: never listed, not asked
             ),
         ],
+        # 3 approved by a writer, 4 by a reader.
         approvers={3: "maintainer", 4: "passer-by", 5: "maintainer"},
-        writers={"maintainer"},
+        writers={"maintainer", "alice"},
     )
     jira = Jira()
     assert _gathered(github, jira) == ["acme/payments#1", "acme/payments#3"]
     assert jira.asked == []  # no readable post-mortem: no Jira search
+    # Each author's permission once, then who added the label and what they may do.
     assert github.reads == [
+        "permission alice",
+        "permission carol",
         "events #3",
         "permission maintainer",
         "events #4",
