@@ -21,6 +21,11 @@ class ConfigError(PmsyncError):
     exit_code = 3
 
 
+class UnknownIdentity(ConfigError):
+    """pmsync cannot tell which GitHub login is its own, so it cannot tell its comments
+    from copies of them: the run stops before writing anything."""
+
+
 class RemoteError(PmsyncError):
     """GitHub or Jira answered with an error we cannot recover from.
 

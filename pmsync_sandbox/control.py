@@ -31,6 +31,7 @@ class GithubControls(Protocol):
         email: str | None = None,
     ) -> dict[str, Any]: ...
     def add_repo(self, full_name: str) -> dict[str, Any]: ...
+    def add_app(self, slug: str, repos: list[str]) -> dict[str, Any]: ...
     def set_rate_limit(self, resource: str, limit: int, remaining: int | None) -> None: ...
 
 
@@ -89,6 +90,11 @@ class GithubUserBody(_Body):
 
 class GithubRepoBody(_Body):
     full_name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
+
+
+class GithubAppBody(_Body):
+    slug: str = Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,33})$")
+    repos: list[str] = Field(default_factory=list)
 
 
 class GithubRateLimitBody(_Body):
@@ -157,6 +163,7 @@ class ControlApi:
             ("PUT", "/latency", self.put_latency),
             ("POST", "/github/users", self.post_github_user),
             ("POST", "/github/repos", self.post_github_repo),
+            ("POST", "/github/apps", self.post_github_app),
             ("PUT", "/github/rate_limit", self.put_github_rate_limit),
             ("POST", "/jira/projects", self.post_jira_project),
             ("POST", "/jira/users", self.post_jira_user),
@@ -244,6 +251,10 @@ class ControlApi:
     def post_github_repo(self, request: SandboxRequest, params: Params) -> SandboxResponse:
         body = parse(GithubRepoBody, request)
         return ok(self.app.github.add_repo(body.full_name), 201)
+
+    def post_github_app(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        body = parse(GithubAppBody, request)
+        return ok(self.app.github.add_app(body.slug, body.repos), 201)
 
     def put_github_rate_limit(self, request: SandboxRequest, params: Params) -> SandboxResponse:
         body = parse(GithubRateLimitBody, request)

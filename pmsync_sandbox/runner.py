@@ -166,6 +166,11 @@ class SandboxControl:
         user: dict[str, Any] = self.call("POST", "/github/users", body)
         return user
 
+    def add_github_app(self, slug: str, repos: list[str]) -> str:
+        """Install an App on ``repos``; its installation token (``<slug>[bot]`` writes)."""
+        app: dict[str, Any] = self.call("POST", "/github/apps", {"slug": slug, "repos": repos})
+        return str(app["token"])
+
     def add_github_repo(self, full_name: str) -> None:
         self.call("POST", "/github/repos", {"full_name": full_name})
 

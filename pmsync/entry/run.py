@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 # Set in a workflow when pmsync posts as another login than the one its token names.
 BOT_LOGIN_VARIABLE = "PMSYNC_BOT_LOGIN"
+# The workflow's own ``github.token`` (set by action.yml): a GITHUB_TOKEN equal to it posts
+# as the Actions bot; another installation token (an App's) must be named by the above.
+WORKFLOW_TOKEN_VARIABLE = "PMSYNC_WORKFLOW_TOKEN"  # noqa: S105 - a variable name
 
 
 @dataclass
@@ -147,6 +150,10 @@ def connect(
     request_log = requests if requests is not None else RequestLog()
     masks = redactor if redactor is not None else Redactor(settings.secret_values())
 
+    workflow_token = os.environ.get(WORKFLOW_TOKEN_VARIABLE) or None
+    if workflow_token:
+        masks.add(workflow_token)
+
     def remote(service: str, classify: Classifier) -> Remote:
         return Remote(service, classify, policy=policy, log=request_log, sleep=sleep)
 
@@ -157,6 +164,7 @@ def connect(
         identity=bot_login or os.environ.get(BOT_LOGIN_VARIABLE) or None,
         repository=repository,
         on_token=masks.add,
+        workflow_token=workflow_token,
     )
     if isinstance(jira_auth, JiraCloudAuth):
         token, email = jira_auth.api_token.get_secret_value(), jira_auth.email

@@ -25,7 +25,7 @@ from pmsync.core.planning.plan import PlanContext, plan
 from pmsync.core.planning.simulate import Simulator
 from pmsync.core.postmortem.form import Form
 from pmsync.core.postmortem.lint import check_postmortem
-from pmsync.errors import PmsyncError, RemoteError
+from pmsync.errors import PmsyncError, RemoteError, UnknownIdentity
 from pmsync.orchestration import journal
 from pmsync.orchestration.apply import Applier, RemoteApplier, RunSummary, SimulatedApplier
 from pmsync.orchestration.ports import GitHub, Jira
@@ -243,6 +243,8 @@ def reconcile_all(
                 if not exc.refused:
                     raise
                 _failed(record, issue, exc)
+            except UnknownIdentity:
+                raise  # every post-mortem would fail alike: the run stops, naming the setting
             except PmsyncError as exc:
                 _failed(record, issue, exc)
             else:

@@ -87,6 +87,14 @@ class GithubService:
             self.store.add_repo(owner, repo_name, now).roles[login.lower()] = role
         return {"login": account.login, "id": account.id, "token": account.token}
 
+    def add_app(self, slug: str, repos: list[str]) -> JSON:
+        """An App installed on ``repos``, and its installation token."""
+        for full_name in repos:
+            if "/" not in full_name:
+                raise ValueError(f"{full_name!r} is not owner/name")
+        account = self.store.add_app(slug, repos, timestamp(self._clock()))
+        return {"token": account.token, "login": account.login, "id": account.id}
+
     def add_repo(self, full_name: str) -> JSON:
         owner, _, name = full_name.partition("/")
         repo = self.store.add_repo(owner, name, timestamp(self._clock()))

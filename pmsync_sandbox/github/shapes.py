@@ -24,6 +24,8 @@ from pmsync_sandbox.github.store import (
     Repository,
 )
 
+SEED_OWNER = "alice"  # who owns the Apps the sandbox installs
+
 JSON = dict[str, Any]
 
 # What each permission (the permission endpoint's name) allows, as GitHub spells it out.
@@ -83,6 +85,30 @@ class Renderer:
             "type": account.type,
             "user_view_type": "public",
             "site_admin": False,
+        }
+
+    def app_of(self, login: str) -> JSON | None:
+        """``performed_via_github_app`` for what ``login`` did: the App (GitHub's
+        ``integration`` schema) when an installation token did it, else None."""
+        account = self.store.account(login)
+        if account is None or account.app is None:
+            return None
+        slug = account.app
+        owner = self.store.account(SEED_OWNER) or account
+        return {
+            "id": account.id,
+            "slug": slug,
+            "node_id": node_id("A", account.id),
+            "client_id": f"Iv1.{account.id:016x}",
+            "owner": self._simple_user(owner),
+            "name": slug,
+            "description": None,
+            "external_url": f"{self.web}/apps/{slug}",
+            "html_url": f"{self.web}/apps/{slug}",
+            "created_at": account.created_at,
+            "updated_at": account.created_at,
+            "permissions": {"issues": "write", "metadata": "read"},
+            "events": ["issues", "issue_comment"],
         }
 
     def public_user(self, account: Account) -> JSON:
@@ -280,7 +306,7 @@ class Renderer:
             "closed_by": self.user(issue.closed_by) if issue.closed_by else None,
             "reactions": empty_reactions(f"{base}/reactions"),
             "timeline_url": f"{base}/timeline",
-            "performed_via_github_app": None,
+            "performed_via_github_app": self.app_of(issue.user),
             "state_reason": issue.state_reason,
         }
 
@@ -307,7 +333,7 @@ class Renderer:
             "body": comment.body,
             "author_association": repo.association_of(comment.user),
             "reactions": empty_reactions(f"{base}/comments/{comment.id}/reactions"),
-            "performed_via_github_app": None,
+            "performed_via_github_app": self.app_of(comment.user),
         }
 
     def event(self, repo: Repository, event: IssueEvent) -> JSON:
@@ -320,7 +346,7 @@ class Renderer:
             "commit_id": None,
             "commit_url": None,
             "created_at": event.created_at,
-            "performed_via_github_app": None,
+            "performed_via_github_app": self.app_of(event.actor),
         }
         if event.label is not None:
             data["label"] = dict(event.label)

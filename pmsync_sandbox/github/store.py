@@ -24,6 +24,7 @@ ROLE_ASSOCIATION = {
     "PRIVATE_MEMBER": "CONTRIBUTOR",
     "READ_MEMBER": "MEMBER",
     "NONE": "NONE",
+    "APP": "NONE",  # an App's bot: not a member or collaborator of anything
 }
 ROLE_PERMISSION = {
     "OWNER": "admin",
@@ -32,6 +33,7 @@ ROLE_PERMISSION = {
     "PRIVATE_MEMBER": "write",
     "READ_MEMBER": "read",
     "NONE": "read",
+    "APP": "write",  # the installation's issues permission (read and write)
 }
 ROLES = tuple(ROLE_ASSOCIATION)
 WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
@@ -73,6 +75,12 @@ class Account:
     email: str | None
     token: str | None
     created_at: str
+    app: str | None = None  # an App installation's bot: the App's slug
+
+    @property
+    def installation(self) -> bool:
+        """Whether the token is an App installation's, which GitHub refuses ``GET /user``."""
+        return self.app is not None
 
 
 @dataclass
@@ -214,6 +222,20 @@ class GithubStore:
         account.token = token or account.token or sandbox_token(login)
         account.name = name if name is not None else account.name or login.capitalize()
         account.email = email if email is not None else account.email or f"{login}@example.com"
+        return account
+
+    def add_app(self, slug: str, repos: list[str], now: str) -> Account:
+        """An App installed on ``repos``: its bot account ``<slug>[bot]`` (type Bot), whose
+        token is the installation's (``ghs_``, as GitHub's installation tokens begin)."""
+        login = f"{slug}[bot]"
+        account = self.account(login)
+        if account is None:
+            account = Account(self.new_id(), login, "Bot", None, None, None, now, app=slug)
+            self.accounts[login.lower()] = account
+        account.token = account.token or f"ghs_sandbox_{slug.lower()}_installation"
+        for full_name in repos:
+            owner, _, name = full_name.partition("/")
+            self.add_repo(owner, name, now).roles[login.lower()] = "APP"
         return account
 
     def add_repo(self, owner: str, name: str, now: str) -> Repository:
