@@ -20,7 +20,7 @@ from pmsync.adapters.github_answers import classify
 from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
 from pmsync.config.settings import GitHubTokenAuth
 from pmsync.core.domain.markers import STATUS
-from pmsync.errors import RemoteError
+from pmsync.errors import RemoteError, UnknownIdentity
 
 API = "https://ghe.acme.example:443/api/v3"  # PyGithub always names the port
 TOKEN = "ghp_s3cretTokenValue"
@@ -70,10 +70,14 @@ def github_remote() -> tuple[Remote, RequestLog]:
     return remote, request_log
 
 
-def make_adapter(identity: str | None = "pmsync-bot") -> tuple[GitHubAdapter, RequestLog]:
+def make_adapter(
+    identity: str | None = "pmsync-bot", workflow_token: str | None = None
+) -> tuple[GitHubAdapter, RequestLog]:
     remote, request_log = github_remote()
     auth = GitHubTokenAuth(api_url=API, token=SecretStr(TOKEN))
-    adapter = GitHubAdapter.connect(auth, remote=remote, throttle=False, identity=identity)
+    adapter = GitHubAdapter.connect(
+        auth, remote=remote, throttle=False, identity=identity, workflow_token=workflow_token
+    )
     return adapter, request_log
 
 
@@ -193,7 +197,7 @@ def test_identity_is_asked_once(mocked: responses.RequestsMock) -> None:
     assert request_log.count() == 3
 
 
-def test_installation_token_falls_back_to_the_actions_bot(mocked: responses.RequestsMock) -> None:
+def _user_refused(mocked: responses.RequestsMock) -> None:
     mocked.get(
         f"{API}/user",
         status=403,
@@ -202,8 +206,24 @@ def test_installation_token_falls_back_to_the_actions_bot(mocked: responses.Requ
             "documentation_url": "https://docs.github.com/rest/users/users",
         },
     )
-    adapter, _ = make_adapter(identity=None)
+
+
+def test_the_workflows_own_token_is_the_actions_bot(mocked: responses.RequestsMock) -> None:
+    _user_refused(mocked)
+    adapter, _ = make_adapter(identity=None, workflow_token=TOKEN)
     assert adapter.identity() == ACTIONS_BOT
+
+
+@pytest.mark.parametrize("workflow_token", [None, "ghs_another_token"])
+def test_an_installation_token_pmsync_cannot_place_names_the_setting(
+    mocked: responses.RequestsMock, workflow_token: str | None
+) -> None:
+    """An App's token handed in: guessing the Actions bot would never find pmsync's own
+    comments (a new status comment every run)."""
+    _user_refused(mocked)
+    adapter, _ = make_adapter(identity=None, workflow_token=workflow_token)
+    with pytest.raises(UnknownIdentity, match="set PMSYNC_BOT_LOGIN"):
+        adapter.identity()
 
 
 def test_bad_token_is_an_error_naming_the_request(mocked: responses.RequestsMock) -> None:
