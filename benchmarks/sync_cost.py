@@ -229,6 +229,7 @@ class World:
         # Generous limits: the benchmark counts requests, the limits are not under test.
         self.sandbox.set_github_rate_limit(10**7, resource="core")
         self.sandbox.set_github_rate_limit(10**7, resource="search")
+        self.sandbox.set_github_limits(content_per_minute=10**7, content_per_hour=10**7)
         self.sandbox.set_clock(OPENED)
         client = github_client(self.sandbox)
         repo = client.get_repo(REPO)

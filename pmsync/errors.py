@@ -26,6 +26,11 @@ class UnknownIdentity(ConfigError):
     from copies of them: the run stops before writing anything."""
 
 
+class WritesPaused(PmsyncError):
+    """GitHub's write limits (or the run's time) leave no room for more writes in this run:
+    it stops writing, and the next run goes on where it stopped. Not a failure."""
+
+
 class RemoteError(PmsyncError):
     """GitHub or Jira answered with an error we cannot recover from.
 

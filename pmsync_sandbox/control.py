@@ -33,6 +33,7 @@ class GithubControls(Protocol):
     def add_repo(self, full_name: str) -> dict[str, Any]: ...
     def add_app(self, slug: str, repos: list[str]) -> dict[str, Any]: ...
     def set_rate_limit(self, resource: str, limit: int, remaining: int | None) -> None: ...
+    def set_limits(self, changes: Mapping[str, int]) -> dict[str, int]: ...
 
 
 class JiraControls(Protocol):
@@ -95,6 +96,12 @@ class GithubRepoBody(_Body):
 class GithubAppBody(_Body):
     slug: str = Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,33})$")
     repos: list[str] = Field(default_factory=list)
+
+
+class GithubLimitsBody(_Body):
+    content_per_minute: int | None = Field(default=None, ge=1)
+    content_per_hour: int | None = Field(default=None, ge=1)
+    search_per_minute: int | None = Field(default=None, ge=1)
 
 
 class GithubRateLimitBody(_Body):
@@ -165,6 +172,7 @@ class ControlApi:
             ("POST", "/github/repos", self.post_github_repo),
             ("POST", "/github/apps", self.post_github_app),
             ("PUT", "/github/rate_limit", self.put_github_rate_limit),
+            ("PUT", "/github/limits", self.put_github_limits),
             ("POST", "/jira/projects", self.post_jira_project),
             ("POST", "/jira/users", self.post_jira_user),
         ]
@@ -260,6 +268,10 @@ class ControlApi:
         body = parse(GithubRateLimitBody, request)
         self.app.github.set_rate_limit(body.resource, body.limit, body.remaining)
         return ok({"resource": body.resource, "limit": body.limit})
+
+    def put_github_limits(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        changes = parse(GithubLimitsBody, request).model_dump(exclude_none=True)
+        return ok(self.app.github.set_limits(changes))
 
     def post_jira_project(self, request: SandboxRequest, params: Params) -> SandboxResponse:
         body = parse(JiraProjectBody, request)

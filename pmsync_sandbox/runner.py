@@ -183,6 +183,12 @@ class SandboxControl:
             {"resource": resource, "limit": limit, "remaining": remaining},
         )
 
+    def set_github_limits(self, **limits: int) -> dict[str, int]:
+        """GitHub's secondary limits: ``content_per_minute``, ``content_per_hour``,
+        ``search_per_minute`` (GitHub's numbers after a reset: 80, 500, 30)."""
+        answer: dict[str, int] = self.call("PUT", "/github/limits", limits)
+        return answer
+
     def add_jira_project(self, key: str, name: str) -> None:
         self.call("POST", "/jira/projects", {"key": key, "name": name})
 

@@ -81,6 +81,12 @@ class Run:
         dry = self.context.dry_run
         lines = summary_lines(summary, dry_run=dry)
         lines.append(f"requests: {self.requests.summary()}")
+        if self.record.stopped is not None:
+            # A partial run is no failure: the next one goes on from here.
+            lines.append(
+                f"stopped: {self.record.stopped}; {self.record.left} post-mortem(s) left for "
+                "the next run"
+            )
         lines += [f"failed: {failure}" for failure in self.record.failures]
         text = self.redactor.redact("\n".join(lines))
         print(actions_env.neutralise_commands(text))
@@ -194,8 +200,10 @@ def start_run(
     root: Path | None = None,
     repository: str | None = None,
     redactor: Redactor | None = None,
+    max_minutes: float | None = None,
 ) -> Run:
-    """Clients for GitHub and Jira (``connect``), the form, and what the run is given."""
+    """Clients for GitHub and Jira (``connect``), the form, and what the run is given;
+    with ``max_minutes``, the run stops between post-mortems once that much time passed."""
     clients = connect(
         settings,
         config,
@@ -207,8 +215,18 @@ def start_run(
         redactor=redactor,
     )
     form = load_form(find_form(config.form, root or Path.cwd()))
-    context = RunContext(clients.github, clients.jira, config, form, now, dry_run, show)
+    context = RunContext(
+        clients.github, clients.jira, config, form, now, dry_run, show, _timer(max_minutes)
+    )
     return Run(context, clients.requests, clients.redactor)
+
+
+def _timer(max_minutes: float | None) -> Callable[[], bool]:
+    """Whether ``max_minutes`` have passed since now (never, without a limit)."""
+    if max_minutes is None:
+        return lambda: False
+    deadline = time.monotonic() + max_minutes * 60
+    return lambda: time.monotonic() >= deadline
 
 
 def produce_report(

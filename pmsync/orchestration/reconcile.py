@@ -25,7 +25,7 @@ from pmsync.core.planning.plan import PlanContext, plan
 from pmsync.core.planning.simulate import Simulator
 from pmsync.core.postmortem.form import Form
 from pmsync.core.postmortem.lint import check_postmortem
-from pmsync.errors import PmsyncError, RemoteError, UnknownIdentity
+from pmsync.errors import PmsyncError, RemoteError, UnknownIdentity, WritesPaused
 from pmsync.orchestration import journal
 from pmsync.orchestration.apply import Applier, RemoteApplier, RunSummary, SimulatedApplier
 from pmsync.orchestration.ports import GitHub, Jira
@@ -55,6 +55,8 @@ class RunContext:
     now: datetime
     dry_run: bool = False
     show: Callable[[str], None] = print  # where a dry run's plan goes
+    # Whether the run's time is spent (``--max-minutes``): it then stops between post-mortems.
+    out_of_time: Callable[[], bool] = lambda: False
 
     @cached_property
     def trust(self) -> Trust:
@@ -84,6 +86,8 @@ class RunRecord:
     listener: journal.Listener = journal.ignore
     summary: RunSummary = field(default_factory=RunSummary)
     failures: list[str] = field(default_factory=list)
+    stopped: str | None = None  # why the run stopped writing before the end (not a failure)
+    left: int = 0  # post-mortems left for the next run when it did
 
 
 def is_trusted(issue: IssueState, run: RunContext) -> bool:
@@ -232,8 +236,14 @@ def reconcile_all(
     ``tickets`` (by issue ref) are the post-mortems' tickets when already read;
     ``settled`` hears of each post-mortem that ended in step without a failure;
     ``check_repeats`` says for which of them to run the repeat search. ``record``'s
-    listener hears of each post-mortem as the run is done with it."""
-    for issue in issues:
+    listener hears of each post-mortem as the run is done with it. When GitHub's write
+    limits or the run's time leave no room, the run stops there (``record.stopped``), with
+    the post-mortems left counted for the next run."""
+    issues = list(issues)
+    for index, issue in enumerate(issues):
+        if not run.dry_run and run.out_of_time():
+            _stop(record, "the run's time (--max-minutes) is spent", len(issues) - index)
+            return
         failures = len(record.failures)
         known = None if tickets is None else tickets.get(issue.ref, ())
         with journal.told(record.listener, issue, record.summary.outcomes, record.failures):
@@ -245,6 +255,9 @@ def reconcile_all(
                 _failed(record, issue, exc)
             except UnknownIdentity:
                 raise  # every post-mortem would fail alike: the run stops, naming the setting
+            except WritesPaused as exc:
+                _stop(record, str(exc), len(issues) - index)  # this one is begun, not done
+                return
             except PmsyncError as exc:
                 _failed(record, issue, exc)
             else:
@@ -314,7 +327,7 @@ def sync(
         tickets = tickets_by_postmortem(issues, run)
         settled = cache.settled if cache is not None else None
         reconcile_all(issues, run, record, tickets=tickets, settled=settled)
-    if cache is not None and not run.dry_run:
+    if cache is not None and not run.dry_run and record.stopped is None:
         cache.finish(run)
     return len(issues)
 
@@ -339,6 +352,11 @@ def _recently_updated(issue: IssueState, run: RunContext, window: timedelta) -> 
         max(0, int(age.total_seconds())),
     )
     return True
+
+
+def _stop(record: RunRecord, why: str, left: int) -> None:
+    log.warning("stopping: %s; %d post-mortem(s) left for the next run", why, left)
+    record.stopped, record.left = why, left
 
 
 def _failed(record: RunRecord, issue: IssueState, exc: PmsyncError) -> None:

@@ -36,6 +36,13 @@ def register(
     add_run_options(parser)
     add_cache_options(parser)
     add_repos_option(parser, "sync")
+    parser.add_argument(
+        "--max-minutes",
+        type=float,
+        metavar="N",
+        help="stop writing after N minutes, between post-mortems, so that a workflow's "
+        "timeout never cuts a write short; the next run goes on (a partial run exits 0)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -50,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         bot_login=args.bot_login,
         repository=repos[0],
         redactor=args.redactor,
+        max_minutes=args.max_minutes,
     )
     leave_recent = scheduled_leave_recent()
     reconcile.sync(
