@@ -21,6 +21,16 @@ class ConfigError(PmsyncError):
     exit_code = 3
 
 
+class UnknownIdentity(ConfigError):
+    """pmsync cannot tell which GitHub login is its own, so it cannot tell its comments
+    from copies of them: the run stops before writing anything."""
+
+
+class WritesPaused(PmsyncError):
+    """GitHub's write limits (or the run's time) leave no room for more writes in this run:
+    it stops writing, and the next run goes on where it stopped. Not a failure."""
+
+
 class RemoteError(PmsyncError):
     """GitHub or Jira answered with an error we cannot recover from.
 

@@ -31,7 +31,9 @@ class GithubControls(Protocol):
         email: str | None = None,
     ) -> dict[str, Any]: ...
     def add_repo(self, full_name: str) -> dict[str, Any]: ...
+    def add_app(self, slug: str, repos: list[str]) -> dict[str, Any]: ...
     def set_rate_limit(self, resource: str, limit: int, remaining: int | None) -> None: ...
+    def set_limits(self, changes: Mapping[str, int]) -> dict[str, int]: ...
 
 
 class JiraControls(Protocol):
@@ -84,7 +86,7 @@ class LatencyBody(_Body):
     ms: int = Field(ge=0, le=60_000)
 
 
-Role = Literal["OWNER", "MEMBER", "COLLABORATOR", "NONE"]
+Role = Literal["OWNER", "MEMBER", "COLLABORATOR", "PRIVATE_MEMBER", "READ_MEMBER", "NONE"]
 
 
 class GithubUserBody(_Body):
@@ -97,6 +99,17 @@ class GithubUserBody(_Body):
 
 class GithubRepoBody(_Body):
     full_name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
+
+
+class GithubAppBody(_Body):
+    slug: str = Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,33})$")
+    repos: list[str] = Field(default_factory=list)
+
+
+class GithubLimitsBody(_Body):
+    content_per_minute: int | None = Field(default=None, ge=1)
+    content_per_hour: int | None = Field(default=None, ge=1)
+    search_per_minute: int | None = Field(default=None, ge=1)
 
 
 class GithubRateLimitBody(_Body):
@@ -169,7 +182,9 @@ class ControlApi:
             ("PUT", "/latency", self.put_latency),
             ("POST", "/github/users", self.post_github_user),
             ("POST", "/github/repos", self.post_github_repo),
+            ("POST", "/github/apps", self.post_github_app),
             ("PUT", "/github/rate_limit", self.put_github_rate_limit),
+            ("PUT", "/github/limits", self.put_github_limits),
             ("POST", "/jira/projects", self.post_jira_project),
             ("POST", "/jira/users", self.post_jira_user),
             ("GET", "/jira/profile", self.get_jira_profile),
@@ -259,10 +274,18 @@ class ControlApi:
         body = parse(GithubRepoBody, request)
         return ok(self.app.github.add_repo(body.full_name), 201)
 
+    def post_github_app(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        body = parse(GithubAppBody, request)
+        return ok(self.app.github.add_app(body.slug, body.repos), 201)
+
     def put_github_rate_limit(self, request: SandboxRequest, params: Params) -> SandboxResponse:
         body = parse(GithubRateLimitBody, request)
         self.app.github.set_rate_limit(body.resource, body.limit, body.remaining)
         return ok({"resource": body.resource, "limit": body.limit})
+
+    def put_github_limits(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        changes = parse(GithubLimitsBody, request).model_dump(exclude_none=True)
+        return ok(self.app.github.set_limits(changes))
 
     def post_jira_project(self, request: SandboxRequest, params: Params) -> SandboxResponse:
         body = parse(JiraProjectBody, request)

@@ -170,6 +170,11 @@ class SandboxControl:
         user: dict[str, Any] = self.call("POST", "/github/users", body)
         return user
 
+    def add_github_app(self, slug: str, repos: list[str]) -> str:
+        """Install an App on ``repos``; its installation token (``<slug>[bot]`` writes)."""
+        app: dict[str, Any] = self.call("POST", "/github/apps", {"slug": slug, "repos": repos})
+        return str(app["token"])
+
     def add_github_repo(self, full_name: str) -> None:
         self.call("POST", "/github/repos", {"full_name": full_name})
 
@@ -192,6 +197,12 @@ class SandboxControl:
         next ``reset()``, which goes back to the profile the sandbox started with."""
         profile: dict[str, str] = self.call("PUT", "/jira/profile", {"name": name})
         return profile
+
+    def set_github_limits(self, **limits: int) -> dict[str, int]:
+        """GitHub's secondary limits: ``content_per_minute``, ``content_per_hour``,
+        ``search_per_minute`` (GitHub's numbers after a reset: 80, 500, 30)."""
+        answer: dict[str, int] = self.call("PUT", "/github/limits", limits)
+        return answer
 
     def add_jira_project(self, key: str, name: str) -> None:
         self.call("POST", "/jira/projects", {"key": key, "name": name})

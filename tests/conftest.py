@@ -11,6 +11,7 @@ import responses
 from github import Github
 from hypothesis import settings
 from support import sandbox_pmsync
+from support.lifecycle import roomy_limits
 
 from pmsync_sandbox.runner import Sandbox, running_sandbox
 
@@ -82,8 +83,10 @@ def sandbox_server() -> Iterator[Sandbox]:
 
 @pytest.fixture
 def sandbox(sandbox_server: Sandbox) -> Sandbox:
-    """The shared sandbox, reset to its fresh seed (clock at SANDBOX_START) for this test."""
+    """The shared sandbox, reset to its fresh seed (clock at SANDBOX_START) for this test,
+    with GitHub's content limits raised out of the way (``roomy_limits``)."""
     sandbox_server.reset()
+    roomy_limits(sandbox_server)
     return sandbox_server
 
 

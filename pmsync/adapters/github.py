@@ -29,24 +29,34 @@ from pmsync.adapters.retry import Remote
 from pmsync.config.settings import GitHubAppAuth, GitHubAuth
 from pmsync.core.domain.markers import find_comment, has_marker
 from pmsync.core.domain.state import CommentState, IssueState
-from pmsync.errors import RemoteError
+from pmsync.errors import RemoteError, UnknownIdentity
 
 log = logging.getLogger(__name__)
 
 SERVICE = "github"
 PAGE_SIZE = 100
-# The login an Actions token posts as; GET /user is refused to installation tokens.
+# The login the workflow's own token (``github.token``) posts as.
 ACTIONS_BOT = "github-actions[bot]"
+# The setting that names pmsync's login when its token cannot say (an App's token).
+BOT_LOGIN_SETTING = "PMSYNC_BOT_LOGIN"
 # PyGithub's own pauses, which GitHub asks integrations to keep (off for the sandbox).
 SECONDS_BETWEEN_REQUESTS = 0.25
 SECONDS_BETWEEN_WRITES = 1.0
 
 
 class GitHubAdapter:
-    def __init__(self, client: Github, remote: Remote, identity: str | None = None) -> None:
+    def __init__(
+        self,
+        client: Github,
+        remote: Remote,
+        identity: str | None = None,
+        *,
+        workflow_token: bool = False,
+    ) -> None:
         self._client = client
         self._remote = remote
         self._identity = identity
+        self._workflow_token = workflow_token  # the token is the workflow's own github.token
         self._repos: dict[str, Repository] = {}
         self._labels: dict[str, set[str]] = {}  # repo -> its label names (case-folded)
 
@@ -61,10 +71,13 @@ class GitHubAdapter:
         timeout: int = 30,
         repository: str | None = None,
         on_token: Callable[[str], None] = lambda token: None,
+        workflow_token: str | None = None,
     ) -> GitHubAdapter:
         """A client for one run. ``identity`` names the login whose comments are pmsync's;
         by default it is asked of GitHub once. A GitHub App acts through the installation
-        that covers ``repository``; the token minted for it is handed to ``on_token``."""
+        that covers ``repository``; the token minted for it is handed to ``on_token``.
+        ``workflow_token`` is the workflow's own ``github.token``, when known: a token equal
+        to it posts as the Actions bot."""
         if isinstance(auth, GitHubAppAuth):
             app = installation_token(
                 auth, repository=repository, remote=remote, on_token=on_token, timeout=timeout
@@ -82,7 +95,8 @@ class GitHubAdapter:
             seconds_between_writes=SECONDS_BETWEEN_WRITES if throttle else None,
             lazy=True,
         )
-        return cls(client, remote, identity)
+        ours = workflow_token is not None and workflow_token == token
+        return cls(client, remote, identity, workflow_token=ours)
 
     def _repo(self, repo: str) -> Repository:
         if repo not in self._repos:
@@ -114,8 +128,10 @@ class GitHubAdapter:
     # -- reads ----------------------------------------------------------------------------
 
     def identity(self) -> str:
-        """pmsync's own login, asked once per run: ``GET /user``, or the Actions bot for an
-        installation token, which may not ask."""
+        """pmsync's own login, asked once per run: ``GET /user``. An installation token may
+        not ask (403): the workflow's own token is the Actions bot's, and any other (an App's
+        token handed in) must be named, or pmsync could take another bot's copies of its
+        markers for its own comments; it stops before any write."""
         if self._identity is None:
             try:
                 self._identity = self._remote.read(
@@ -124,7 +140,16 @@ class GitHubAdapter:
             except RemoteError as exc:
                 if exc.status != 403:
                     raise
-                log.info("GET /user is refused to this token; acting as %s", ACTIONS_BOT)
+                if not self._workflow_token:
+                    raise UnknownIdentity(
+                        "GitHub does not say whose token this is (GET /user is refused to "
+                        "a GitHub App's installation token), so pmsync cannot tell its own "
+                        f"comments; set {BOT_LOGIN_SETTING} to the App's bot login, "
+                        "`<app-slug>[bot]` (actions/create-github-app-token's output "
+                        "app-slug), or give GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY so that "
+                        "pmsync mints the token itself"
+                    ) from exc
+                log.info("GET /user is refused to the workflow's token; acting as %s", ACTIONS_BOT)
                 self._identity = ACTIONS_BOT
         return self._identity
 

@@ -26,7 +26,7 @@ from typing import TypeVar
 import requests
 from requests.exceptions import ChunkedEncodingError
 
-from pmsync.errors import RemoteError, access_hint
+from pmsync.errors import RemoteError, WritesPaused, access_hint
 
 T = TypeVar("T")
 
@@ -57,6 +57,11 @@ class Failure:
         return self.status == 403 and (
             "retry-after" in self.headers or self.headers.get("x-ratelimit-remaining") == "0"
         )
+
+    @property
+    def secondary_limit(self) -> bool:
+        """GitHub's secondary limit (403 or 429 saying so): wait as it asks, else stop."""
+        return self.status in (403, 429) and "secondary rate limit" in self.detail.lower()
 
     @property
     def transient(self) -> bool:
@@ -148,6 +153,7 @@ class Remote:
         self.sleep = sleep
         self.clock = clock
         self.wall_clock = wall_clock
+        self.paused: str | None = None  # why writes stopped for the rest of the run
 
     def read(self, method: str, path: str, call: Callable[[], T]) -> T:
         """A request without side effects: retried on every transient failure."""
@@ -186,6 +192,8 @@ class Remote:
         attempt = 0
         while True:
             attempt += 1
+            if write and self.paused is not None:
+                raise WritesPaused(self.paused)  # GitHub asked to stop sending: nothing goes
             try:
                 result = call()
             except Exception as exc:
@@ -195,6 +203,9 @@ class Remote:
                 self.log.record(
                     RequestRecord(self.service, method, path, write, failure.status, ok=False)
                 )
+                if write and failure.secondary_limit:
+                    self._wait_or_pause(method, path, failure, started)
+                    continue
                 if not failure.transient:
                     raise self._error(method, path, failure) from None
                 if took_effect is not None and failure.may_have_landed:
@@ -224,6 +235,28 @@ class Remote:
                 continue
             self.log.record(RequestRecord(self.service, method, path, write, None, ok=True))
             return result
+
+    def _wait_or_pause(self, method: str, path: str, failure: Failure, started: float) -> None:
+        """A secondary limit: wait as long as ``retry-after`` says when that fits the retry
+        budget; else (no ``retry-after``: GitHub asks for at least a minute and to stop
+        sending until then) pause every write for the rest of the run."""
+        delay = self._hinted_delay(failure.headers)
+        if delay is not None and self.clock() - started + delay <= self.policy.max_total_seconds:
+            log.warning(
+                "%s %s %s: GitHub's secondary rate limit; waiting %.0fs as it asks",
+                self.service,
+                method,
+                path,
+                delay,
+            )
+            self.sleep(delay)
+            return
+        when = f"for {delay:.0f}s" if delay is not None else "for at least a minute"
+        self.paused = (
+            f"GitHub's secondary rate limit answered {method} {path} with {failure.status} "
+            f"and asks to wait {when}; no more writes this run"
+        )
+        raise WritesPaused(self.paused)
 
     def _delay(self, failure: Failure, attempt: int) -> float:
         """Seconds to wait: what the service asked for, else exponential backoff."""

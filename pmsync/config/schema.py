@@ -200,15 +200,18 @@ class ReportConfig(ConfigSection):
     )
 
 
-def _trusted_by_default() -> list[AuthorAssociation]:
-    return ["OWNER", "MEMBER", "COLLABORATOR"]
+def _owner_only() -> list[AuthorAssociation]:
+    return ["OWNER"]
 
 
 class TrustConfig(ConfigSection):
+    # Only OWNER by default: write access is asked of GitHub, and no other association
+    # proves it (docs/adr/0007-trust-by-permission.md).
     author_associations: list[AuthorAssociation] = Field(
-        default_factory=_trusted_by_default,
-        description="Whose post-mortems create tickets without the approved label (slash "
-        "commands need write access).",
+        default_factory=_owner_only,
+        description="Authors trusted by association besides those with write access, whose "
+        "post-mortems create tickets without the approved label (slash commands need write "
+        "access).",
     )
 
 

@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 # Set in a workflow when pmsync posts as another login than the one its token names.
 BOT_LOGIN_VARIABLE = "PMSYNC_BOT_LOGIN"
+# The workflow's own ``github.token`` (set by action.yml): a GITHUB_TOKEN equal to it posts
+# as the Actions bot; another installation token (an App's) must be named by the above.
+WORKFLOW_TOKEN_VARIABLE = "PMSYNC_WORKFLOW_TOKEN"  # noqa: S105 - a variable name
 
 
 @dataclass
@@ -80,6 +83,12 @@ class Run:
         dry = self.context.dry_run
         lines = summary_lines(summary, dry_run=dry)
         lines.append(f"requests: {self.requests.summary()}")
+        if self.record.stopped is not None:
+            # A partial run is no failure: the next one goes on from here.
+            lines.append(
+                f"stopped: {self.record.stopped}; {self.record.left} post-mortem(s) left for "
+                "the next run"
+            )
         lines += [f"failed: {failure}" for failure in self.record.failures]
         text = self.redactor.redact("\n".join(lines))
         print(actions_env.neutralise_commands(text))
@@ -149,6 +158,10 @@ def connect(
     request_log = requests if requests is not None else RequestLog()
     masks = redactor if redactor is not None else Redactor(settings.secret_values())
 
+    workflow_token = os.environ.get(WORKFLOW_TOKEN_VARIABLE) or None
+    if workflow_token:
+        masks.add(workflow_token)
+
     def remote(service: str, classify: Classifier) -> Remote:
         return Remote(service, classify, policy=policy, log=request_log, sleep=sleep)
 
@@ -159,6 +172,7 @@ def connect(
         identity=bot_login or os.environ.get(BOT_LOGIN_VARIABLE) or None,
         repository=repository,
         on_token=masks.add,
+        workflow_token=workflow_token,
     )
     if isinstance(jira_auth, JiraCloudAuth):
         token, email = jira_auth.api_token.get_secret_value(), jira_auth.email
@@ -189,8 +203,10 @@ def start_run(
     root: Path | None = None,
     repository: str | None = None,
     redactor: Redactor | None = None,
+    max_minutes: float | None = None,
 ) -> Run:
-    """Clients for GitHub and Jira (``connect``), the form, and what the run is given."""
+    """Clients for GitHub and Jira (``connect``), the form, and what the run is given;
+    with ``max_minutes``, the run stops between post-mortems once that much time passed."""
     clients = connect(
         settings,
         config,
@@ -203,9 +219,25 @@ def start_run(
     )
     form = load_form(find_form(config.form, root or Path.cwd()))
     context = RunContext(
-        clients.github, clients.jira, config, form, now, dry_run, show, clients.redactor.redact
+        clients.github,
+        clients.jira,
+        config,
+        form,
+        now,
+        dry_run,
+        show,
+        clients.redactor.redact,
+        _timer(max_minutes),
     )
     return Run(context, clients.requests, clients.redactor)
+
+
+def _timer(max_minutes: float | None) -> Callable[[], bool]:
+    """Whether ``max_minutes`` have passed since now (never, without a limit)."""
+    if max_minutes is None:
+        return lambda: False
+    deadline = time.monotonic() + max_minutes * 60
+    return lambda: time.monotonic() >= deadline
 
 
 def produce_report(

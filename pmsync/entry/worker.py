@@ -29,7 +29,7 @@ from pmsync.config.schema import Config
 from pmsync.config.settings import Settings
 from pmsync.entry import report_job as digest_job
 from pmsync.entry.run import Run, start_run
-from pmsync.orchestration import reconcile
+from pmsync.orchestration import sync_all
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ def sync_job(
     *,
     dry_run: bool = False,
     bot_login: str | None = None,
-    cache: reconcile.SyncCache | None = None,
+    cache: sync_all.SyncCache | None = None,
     redactor: Redactor | None = None,
 ) -> Job:
     """`pmsync sync` every ``worker.sync_every_minutes``, with fresh clients each time
@@ -193,7 +193,7 @@ def sync_job(
             repository=repositories[0],
             redactor=redactor,
         )
-        synced = reconcile.sync(repositories, session.context, session.record, cache)
+        synced = sync_all.sync(repositories, session.context, session.record, cache)
         return describe_sync(synced, session)
 
     return Job("sync", timedelta(minutes=config.worker.sync_every_minutes), run)

@@ -54,7 +54,7 @@ from pmsync.core.domain.state import (
 from pmsync.core.planning.matching import closed_as_duplicate
 from pmsync.core.planning.plan import plan
 from pmsync.core.planning.repeat_matching import find_matches
-from pmsync.orchestration import reconcile
+from pmsync.orchestration import reconcile, sync_all
 from pmsync.orchestration.cache_changes import (
     Changes,
     ask_what_changed,
@@ -95,7 +95,7 @@ class CacheFile(Frozen):
 
 
 class FileCache:
-    """``reconcile.SyncCache`` kept as one JSON file in ``directory``."""
+    """``sync_all.SyncCache`` kept as one JSON file in ``directory``."""
 
     def __init__(self, directory: Path, max_age: timedelta = MAX_AGE) -> None:
         self.path = directory / FILE_NAME
@@ -109,7 +109,7 @@ class FileCache:
         self._open: dict[str, IssueState] = {}
         self._kept: dict[str, Kept] = {}
 
-    # -- reconcile.SyncCache ----------------------------------------------------------------
+    # -- sync_all.SyncCache ----------------------------------------------------------------
 
     def to_reconcile(
         self, repositories: Sequence[str], run: reconcile.RunContext
@@ -211,7 +211,7 @@ class FileCache:
         self, repositories: Sequence[str], run: reconcile.RunContext
     ) -> list[IssueState]:
         self._full_at = run.now
-        issues = reconcile.list_open(repositories, run)
+        issues = sync_all.list_open(repositories, run)
         self._open = {issue.ref: issue for issue in issues}
         return issues
 

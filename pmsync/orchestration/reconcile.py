@@ -9,12 +9,10 @@ post-mortem it concerns and the changes still planned.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cached_property
-from typing import Protocol
 
 from pmsync.config.schema import Config
 from pmsync.core.domain import identity, markers
@@ -27,7 +25,7 @@ from pmsync.core.planning.plan import PlanContext, plan
 from pmsync.core.planning.simulate import Simulator
 from pmsync.core.postmortem.form import Form
 from pmsync.core.postmortem.lint import check_postmortem
-from pmsync.errors import PmsyncError, RemoteError
+from pmsync.errors import PmsyncError, RemoteError, UnknownIdentity, WritesPaused
 from pmsync.orchestration import journal
 from pmsync.orchestration.apply import Applier, RemoteApplier, RunSummary, SimulatedApplier
 from pmsync.orchestration.ports import GitHub, Jira
@@ -60,6 +58,8 @@ class RunContext:
     show: Callable[[str], None] = print  # where a dry run's plan goes
     # Masks secrets in service answers before they are quoted on GitHub (a refusal's reason).
     redact: Callable[[str], str] = str
+    # Whether the run's time is spent (``--max-minutes``): it then stops between post-mortems.
+    out_of_time: Callable[[], bool] = lambda: False
 
     @cached_property
     def trust(self) -> Trust:
@@ -94,6 +94,8 @@ class RunRecord:
     listener: journal.Listener = journal.ignore
     summary: RunSummary = field(default_factory=RunSummary)
     failures: list[str] = field(default_factory=list)
+    stopped: str | None = None  # why the run stopped writing before the end (not a failure)
+    left: int = 0  # post-mortems left for the next run when it did
 
 
 def is_trusted(issue: IssueState, run: RunContext) -> bool:
@@ -252,8 +254,14 @@ def reconcile_all(
     ``tickets`` (by issue ref) are the post-mortems' tickets when already read;
     ``settled`` hears of each post-mortem that ended in step without a failure;
     ``check_repeats`` says for which of them to run the repeat search. ``record``'s
-    listener hears of each post-mortem as the run is done with it."""
-    for issue in issues:
+    listener hears of each post-mortem as the run is done with it. When GitHub's write
+    limits or the run's time leave no room, the run stops there (``record.stopped``), with
+    the post-mortems left counted for the next run."""
+    issues = list(issues)
+    for index, issue in enumerate(issues):
+        if not run.dry_run and run.out_of_time():
+            _stop(record, "the run's time (--max-minutes) is spent", len(issues) - index)
+            return
         failures = len(record.failures)
         known = None if tickets is None else tickets.get(issue.ref, ())
         with journal.told(record.listener, issue, record.summary.outcomes, record.failures):
@@ -263,6 +271,11 @@ def reconcile_all(
                 if not exc.refused:
                     raise
                 _failed(record, issue, exc)
+            except UnknownIdentity:
+                raise  # every post-mortem would fail alike: the run stops, naming the setting
+            except WritesPaused as exc:
+                _stop(record, str(exc), len(issues) - index)  # this one is begun, not done
+                return
             except PmsyncError as exc:
                 _failed(record, issue, exc)
             except Exception as exc:  # a bug met on one post-mortem must not stop the others
@@ -273,121 +286,9 @@ def reconcile_all(
                     settled(observed)
 
 
-class SyncCache(Protocol):
-    """What ``sync`` asks of pmsync's optional local cache (``pmsync.orchestration.cache``)."""
-
-    def to_reconcile(self, repositories: Sequence[str], run: RunContext) -> list[IssueState]:
-        """The open post-mortems this run must reconcile: all of them, unless the cache
-        can vouch that a post-mortem has nothing to do."""
-        ...
-
-    def settled(self, observed: ObservedPostMortem) -> None:
-        """A post-mortem whose reconcile ended in step, without a failure."""
-        ...
-
-    def finish(self, run: RunContext) -> None:
-        """The run went through every post-mortem (not called on a dry run)."""
-        ...
-
-
-def tickets_by_postmortem(
-    issues: Sequence[IssueState], run: RunContext
-) -> dict[str, tuple[TicketState, ...]]:
-    """The tickets of every post-mortem in ``issues`` by issue ref, read in batches (100
-    post-mortem labels a query, 100 tickets a page) instead of one query each."""
-    refs = {identity.postmortem_label(issue.repo, issue.number): issue.ref for issue in issues}
-    found: dict[str, list[TicketState]] = {ref: [] for ref in refs.values()}
-    if refs:
-        for ticket in without_closed_duplicates(run.jira.tickets_with_labels(sorted(refs))):
-            for label in ticket.labels:
-                if label in refs:
-                    found[refs[label]].append(ticket)
-    return {ref: tuple(tickets) for ref, tickets in found.items()}
-
-
-def sync(
-    repositories: Iterable[str],
-    run: RunContext,
-    record: RunRecord,
-    cache: SyncCache | None = None,
-    *,
-    leave_recent: timedelta | None = None,
-    wait: Callable[[float], None] | None = None,  # default: time.sleep
-) -> int:
-    """Every open post-mortem of each repository, or with a cache those it cannot vouch
-    for; returns how many were reconciled. With ``leave_recent``, a post-mortem updated
-    less than that long ago is taken last, once it is that old (ADR 3): an event run is
-    likely at work on it until then. It is put off once and never skipped, so no comment
-    (which moves ``updated_at`` without starting an event run) can hold it off."""
-    repositories = list(repositories)
-    if cache is None:
-        issues = list_open(repositories, run)
-    else:
-        issues = cache.to_reconcile(repositories, run)
-    recent: list[IssueState] = []
-    if leave_recent is not None:
-        recent = [issue for issue in issues if _recently_updated(issue, run, leave_recent)]
-        issues = [issue for issue in issues if issue not in recent]
-    for repo in repositories:
-        count = sum(1 for issue in issues if issue.repo == repo)
-        log.info("%s: %d open post-mortem(s) to reconcile", repo, count)
-    if issues:
-        # One repeat search and one batched ticket read for the whole run, rather than
-        # one of each per post-mortem.
-        run.repeats.prepare(
-            (issue, parse(issue, run)) for issue in issues if is_trusted(issue, run)
-        )
-        tickets = tickets_by_postmortem(issues, run)
-        settled = cache.settled if cache is not None else None
-        reconcile_all(issues, run, record, tickets=tickets, settled=settled)
-    if recent:
-        assert leave_recent is not None
-        _reconcile_later(recent, run, record, leave_recent, wait, cache)
-    if cache is not None and not run.dry_run:
-        cache.finish(run)
-    return len(issues) + len(recent)
-
-
-def _reconcile_later(
-    recent: Sequence[IssueState],
-    run: RunContext,
-    record: RunRecord,
-    window: timedelta,
-    wait: Callable[[float], None] | None,
-    cache: SyncCache | None,
-) -> None:
-    """Wait until the last of ``recent`` was updated ``window`` ago (as read at the start
-    of the run), then reconcile each as it is now: its event run wrote in the meantime."""
-    latest = max(issue.updated_at for issue in recent)
-    pause = (latest + window - run.now).total_seconds()
-    if pause > 0:
-        log.info("waiting %d s for event runs on %d post-mortem(s)", int(pause), len(recent))
-        (wait or time.sleep)(pause)
-    fresh = [run.github.issue(issue.repo, issue.number) for issue in recent]
-    open_now = [issue for issue in fresh if issue.state == "open"]
-    settled = cache.settled if cache is not None else None
-    reconcile_all(open_now, run, record, settled=settled)
-
-
-def list_open(repositories: Sequence[str], run: RunContext) -> list[IssueState]:
-    """Every open post-mortem of ``repositories``. The repeat search learns of them too,
-    so that there it need only look for closed ones."""
-    label = run.config.labels.postmortem
-    issues = [i for repo in repositories for i in run.github.open_postmortems(repo, label)]
-    run.repeats.know_open(repositories, issues)
-    return issues
-
-
-def _recently_updated(issue: IssueState, run: RunContext, window: timedelta) -> bool:
-    age = run.now - issue.updated_at
-    if age >= window:
-        return False
-    log.info(
-        "%s changed %d s ago; taken last, once the event run that change may have started is done",
-        issue.ref,
-        max(0, int(age.total_seconds())),
-    )
-    return True
+def _stop(record: RunRecord, why: str, left: int) -> None:
+    log.warning("stopping: %s; %d post-mortem(s) left for the next run", why, left)
+    record.stopped, record.left = why, left
 
 
 def _failed(record: RunRecord, issue: IssueState, exc: PmsyncError) -> None:

@@ -1,15 +1,16 @@
 """Who may make pmsync create Jira tickets, and whose slash commands it obeys.
 
-On a public repository anyone can open an issue, so a post-mortem creates tickets only
-when its author's ``author_association`` is one the configuration trusts, or when the
-approved label was added by a person with write access. The label alone proves nothing:
-GitHub lets people with the triage role add labels, and a label may have been added by
-the issue form. Who added it is read from the issue's events, and what that person may
-do from the repository's permission endpoint.
+What a person may do is asked of GitHub's collaborator-permission endpoint: a post-mortem
+author, the person who added the approved label, and a slash command's author are trusted
+when it says admin, maintain or write. ``author_association`` does not say it: an
+organisation member whose membership is private (GitHub's default) shows as CONTRIBUTOR or
+NONE, and MEMBER does not imply write access. ``trust.author_associations`` is an extra
+allow-list on top (ADR 7). The label alone proves nothing: GitHub lets people with the
+triage role add labels, and a label may have been added by the issue form; who added it
+is read from the issue's events.
 
-Requests are spent only where they decide something: none for a trusted author or an
-issue without the label, else one events read (100 events a page) and one permission
-read per person and run.
+Each person's permission is one request per run, remembered; an approval costs one events
+read (100 events a page), only for an author who may not write and an issue with the label.
 """
 
 from __future__ import annotations
@@ -24,9 +25,6 @@ log = logging.getLogger(__name__)
 
 # What GitHub's permission endpoint says for people who may push (and so may approve).
 WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
-# The only author associations write access comes with: an owner, a member of the
-# owning organisation, or an invited collaborator. Anyone else has no write access.
-WRITE_ASSOCIATIONS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
 
 
 class Trust:
@@ -38,16 +36,22 @@ class Trust:
         self._permissions: dict[tuple[str, str], str] = {}
         self._approvals: dict[tuple[str, int], bool] = {}
 
-    def may_write(self, repo: str, login: str) -> bool:
-        """Whether ``login`` has write access (admin, maintain or write) to ``repo``."""
+    def permission(self, repo: str, login: str) -> str:
+        """``login``'s permission on ``repo`` as GitHub names it, asked once per run."""
         key = (repo.casefold(), login.casefold())
         if key not in self._permissions:
             self._permissions[key] = self._github.permission(repo, login)
-        return self._permissions[key] in WRITE_PERMISSIONS
+        return self._permissions[key]
+
+    def may_write(self, repo: str, login: str) -> bool:
+        """Whether ``login`` has write access (admin, maintain or write) to ``repo``."""
+        return self.permission(repo, login) in WRITE_PERMISSIONS
 
     def trusted(self, issue: IssueState) -> bool:
         """Whether this post-mortem may create tickets."""
         if issue.author_association in self._config.trust.author_associations:
+            return True
+        if issue.author and self.may_write(issue.repo, issue.author):
             return True
         if not issue.has_label(self._config.labels.approved):
             return False

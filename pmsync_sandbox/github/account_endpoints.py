@@ -26,6 +26,10 @@ class AccountEndpoints(Lookups):
         return json_response(self.limits.overview(call.viewer.login, self._clock().timestamp()))
 
     def get_viewer(self, call: GitHubCall) -> SandboxResponse:
+        if call.viewer.installation:
+            # An installation token is no user's: GitHub answers 403 with the message it
+            # gives every endpoint an integration may not call.
+            raise GithubError(403, "Resource not accessible by integration")
         return json_response(call.render.private_user(call.viewer))
 
     def get_user(self, call: GitHubCall) -> SandboxResponse:

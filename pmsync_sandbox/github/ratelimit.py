@@ -64,6 +64,9 @@ class RateLimits:
         for key in [key for key in self._buckets if key[1] == resource]:
             del self._buckets[key]
 
+    def limit(self, resource: str) -> int:
+        return self._limits[resource]
+
     def bucket(self, login: str | None, resource: str, now: float) -> Bucket:
         """The caller's current window (``login`` None: an anonymous caller)."""
         key = (login or "", resource)

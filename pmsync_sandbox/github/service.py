@@ -32,6 +32,7 @@ from pmsync_sandbox.github.issue_endpoints import IssueEndpoints
 from pmsync_sandbox.github.label_endpoints import LabelEndpoints
 from pmsync_sandbox.github.ratelimit import RateLimits
 from pmsync_sandbox.github.search_endpoint import SearchEndpoint
+from pmsync_sandbox.github.secondary import LimitRefusal, SecondaryLimits
 from pmsync_sandbox.github.shapes import JSON, Renderer
 from pmsync_sandbox.github.store import Account, GithubStore, timestamp
 from pmsync_sandbox.http import SandboxRequest, SandboxResponse
@@ -43,6 +44,7 @@ class GithubService:
         self._clock = clock
         self.store = GithubStore()
         self.limits = RateLimits()
+        self.secondary = SecondaryLimits()
         self._request_ids = 0
         self.router: Router[Endpoint] = Router()
         self._add_routes()
@@ -53,6 +55,7 @@ class GithubService:
     def reset(self) -> None:
         self.store.seed(timestamp(self._clock()))
         self.limits.reset()
+        self.secondary.reset()
 
     def snapshot(self) -> dict[str, Any]:
         return self.store.snapshot()
@@ -60,6 +63,7 @@ class GithubService:
     def restore(self, data: dict[str, Any]) -> None:
         self.store.restore(data)
         self.limits.reset()
+        self.secondary.forget_writes()
 
     def error_response(self, status: int, message: str) -> SandboxResponse:
         return json_response(GithubError(status, message).body(DOCS), status)
@@ -87,6 +91,14 @@ class GithubService:
             self.store.add_repo(owner, repo_name, now).roles[login.lower()] = role
         return {"login": account.login, "id": account.id, "token": account.token}
 
+    def add_app(self, slug: str, repos: list[str]) -> JSON:
+        """An App installed on ``repos``, and its installation token."""
+        for full_name in repos:
+            if "/" not in full_name:
+                raise ValueError(f"{full_name!r} is not owner/name")
+        account = self.store.add_app(slug, repos, timestamp(self._clock()))
+        return {"token": account.token, "login": account.login, "id": account.id}
+
     def add_repo(self, full_name: str) -> JSON:
         owner, _, name = full_name.partition("/")
         repo = self.store.add_repo(owner, name, timestamp(self._clock()))
@@ -94,6 +106,16 @@ class GithubService:
 
     def set_rate_limit(self, resource: str, limit: int, remaining: int | None) -> None:
         self.limits.configure(resource, limit, remaining)
+
+    def set_limits(self, changes: Mapping[str, int]) -> dict[str, int]:
+        """GitHub's secondary limits, changed for tests (``content_per_minute``,
+        ``content_per_hour``, ``search_per_minute``); the answer is all three."""
+        for name in ("content_per_minute", "content_per_hour"):
+            if name in changes:
+                setattr(self.secondary, name, changes[name])
+        if "search_per_minute" in changes:
+            self.limits.configure("search", changes["search_per_minute"], None)
+        return {**self.secondary.describe(), "search_per_minute": self.limits.limit("search")}
 
     def token_of(self, login: str) -> str:
         account = self.store.account(login)
@@ -125,6 +147,9 @@ class GithubService:
                     f"API rate limit exceeded for user ID {viewer.id}.",
                     doc=f"{DOCS}/overview/rate-limits-for-the-rest-api",
                 )
+            refusal = self.secondary.check(viewer.login, request.method, epoch)
+            if refusal is not None:
+                return self._refused(refusal, bucket.headers(), viewer)
             base = request.base_url
             web = base.rsplit("/", 1)[0] if base.count("/") > 2 else base
             call = GitHubCall(
@@ -137,6 +162,18 @@ class GithubService:
         if counted and response.status != 304 and bucket.remaining > 0:
             bucket.used += 1
         response.headers.update(bucket.headers())
+        response.headers.update(self._common_headers(viewer))
+        return response
+
+    def _refused(
+        self, refusal: LimitRefusal, limit_headers: dict[str, str], viewer: Account
+    ) -> SandboxResponse:
+        """A secondary limit's answer, as GitHub gives it (``secondary``)."""
+        request_id = f"5A7D:{self._request_ids:08X}"
+        response = json_response(refusal.body(request_id), refusal.status)
+        if refusal.retry_after is not None:
+            response.headers["retry-after"] = str(refusal.retry_after)
+        response.headers.update(limit_headers)
         response.headers.update(self._common_headers(viewer))
         return response
 

@@ -24,15 +24,16 @@ from pmsync_sandbox.github.store import (
     Repository,
 )
 
+SEED_OWNER = "alice"  # who owns the Apps the sandbox installs
+
 JSON = dict[str, Any]
 
+# What each permission (the permission endpoint's name) allows, as GitHub spells it out.
 PERMISSIONS = {
-    "OWNER": {"admin": True, "maintain": True, "push": True, "triage": True, "pull": True},
-    "MEMBER": {"admin": False, "maintain": False, "push": True, "triage": True, "pull": True},
-    "COLLABORATOR": {"admin": False, "maintain": False, "push": True, "triage": True, "pull": True},
-    "NONE": {"admin": False, "maintain": False, "push": False, "triage": False, "pull": True},
+    "admin": {"admin": True, "maintain": True, "push": True, "triage": True, "pull": True},
+    "write": {"admin": False, "maintain": False, "push": True, "triage": True, "pull": True},
+    "read": {"admin": False, "maintain": False, "push": False, "triage": False, "pull": True},
 }
-PERMISSION_NAMES = {"OWNER": "admin", "MEMBER": "write", "COLLABORATOR": "write", "NONE": "read"}
 
 
 def node_id(prefix: str, number: int) -> str:
@@ -84,6 +85,30 @@ class Renderer:
             "type": account.type,
             "user_view_type": "public",
             "site_admin": False,
+        }
+
+    def app_of(self, login: str) -> JSON | None:
+        """``performed_via_github_app`` for what ``login`` did: the App (GitHub's
+        ``integration`` schema) when an installation token did it, else None."""
+        account = self.store.account(login)
+        if account is None or account.app is None:
+            return None
+        slug = account.app
+        owner = self.store.account(SEED_OWNER) or account
+        return {
+            "id": account.id,
+            "slug": slug,
+            "node_id": node_id("A", account.id),
+            "client_id": f"Iv1.{account.id:016x}",
+            "owner": self._simple_user(owner),
+            "name": slug,
+            "description": None,
+            "external_url": f"{self.web}/apps/{slug}",
+            "html_url": f"{self.web}/apps/{slug}",
+            "created_at": account.created_at,
+            "updated_at": account.created_at,
+            "permissions": {"issues": "write", "metadata": "read"},
+            "events": ["issues", "issue_comment"],
         }
 
     def public_user(self, account: Account) -> JSON:
@@ -219,7 +244,7 @@ class Renderer:
             "open_issues": open_issues,
             "watchers": 0,
             "default_branch": "main",
-            "permissions": PERMISSIONS[repo.role_of(viewer)],
+            "permissions": PERMISSIONS[repo.permission_of(viewer)],
             "temp_clone_token": None,
             "network_count": 0,
             "subscribers_count": 0,
@@ -267,7 +292,7 @@ class Renderer:
             "created_at": issue.created_at,
             "updated_at": issue.updated_at,
             "closed_at": issue.closed_at,
-            "author_association": repo.role_of(issue.user),
+            "author_association": repo.association_of(issue.user),
             "type": None,
             "active_lock_reason": None,
             "sub_issues_summary": {"total": 0, "completed": 0, "percent_completed": 0},
@@ -281,7 +306,7 @@ class Renderer:
             "closed_by": self.user(issue.closed_by) if issue.closed_by else None,
             "reactions": empty_reactions(f"{base}/reactions"),
             "timeline_url": f"{base}/timeline",
-            "performed_via_github_app": None,
+            "performed_via_github_app": self.app_of(issue.user),
             "state_reason": issue.state_reason,
         }
 
@@ -306,9 +331,9 @@ class Renderer:
             "created_at": comment.created_at,
             "updated_at": comment.updated_at,
             "body": comment.body,
-            "author_association": repo.role_of(comment.user),
+            "author_association": repo.association_of(comment.user),
             "reactions": empty_reactions(f"{base}/comments/{comment.id}/reactions"),
-            "performed_via_github_app": None,
+            "performed_via_github_app": self.app_of(comment.user),
         }
 
     def event(self, repo: Repository, event: IssueEvent) -> JSON:
@@ -321,7 +346,7 @@ class Renderer:
             "commit_id": None,
             "commit_url": None,
             "created_at": event.created_at,
-            "performed_via_github_app": None,
+            "performed_via_github_app": self.app_of(event.actor),
         }
         if event.label is not None:
             data["label"] = dict(event.label)
@@ -332,13 +357,13 @@ class Renderer:
         return data
 
     def collaborator_permission(self, repo: Repository, account: Account) -> JSON:
-        role = repo.role_of(account.login)
+        permission = repo.permission_of(account.login)
         return {
-            "permission": PERMISSION_NAMES[role],
-            "role_name": PERMISSION_NAMES[role],
+            "permission": permission,
+            "role_name": permission,
             "user": {
                 **self._simple_user(account),
-                "permissions": PERMISSIONS[role],
-                "role_name": PERMISSION_NAMES[role],
+                "permissions": PERMISSIONS[permission],
+                "role_name": permission,
             },
         }

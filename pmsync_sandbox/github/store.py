@@ -12,8 +12,31 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-ROLES = ("OWNER", "MEMBER", "COLLABORATOR", "NONE")
-WRITE_ROLES = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
+# A role is what GitHub shows of a person (``author_association``) and what they may do
+# (the permission endpoint's answer), which are not the same thing: an organisation
+# member whose membership is private (GitHub's default) shows as CONTRIBUTOR or NONE, and
+# a member may have read access only ("About organization membership visibility"; REST
+# "Get repository permissions for a user"; "author_association" in the issues schema).
+ROLE_ASSOCIATION = {
+    "OWNER": "OWNER",
+    "MEMBER": "MEMBER",
+    "COLLABORATOR": "COLLABORATOR",
+    "PRIVATE_MEMBER": "CONTRIBUTOR",
+    "READ_MEMBER": "MEMBER",
+    "NONE": "NONE",
+    "APP": "NONE",  # an App's bot: not a member or collaborator of anything
+}
+ROLE_PERMISSION = {
+    "OWNER": "admin",
+    "MEMBER": "write",
+    "COLLABORATOR": "write",
+    "PRIVATE_MEMBER": "write",
+    "READ_MEMBER": "read",
+    "NONE": "read",
+    "APP": "write",  # the installation's issues permission (read and write)
+}
+ROLES = tuple(ROLE_ASSOCIATION)
+WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
 NEW_LABEL_COLOR = "ededed"  # what GitHub gives a label created by naming it on an issue
 
 # The labels GitHub puts in every new repository.
@@ -52,6 +75,12 @@ class Account:
     email: str | None
     token: str | None
     created_at: str
+    app: str | None = None  # an App installation's bot: the App's slug
+
+    @property
+    def installation(self) -> bool:
+        """Whether the token is an App installation's, which GitHub refuses ``GET /user``."""
+        return self.app is not None
 
 
 @dataclass
@@ -125,8 +154,16 @@ class Repository:
     def role_of(self, login: str) -> str:
         return self.roles.get(login.lower(), "NONE")
 
+    def association_of(self, login: str) -> str:
+        """What GitHub shows as ``author_association`` for ``login`` here."""
+        return ROLE_ASSOCIATION[self.role_of(login)]
+
+    def permission_of(self, login: str) -> str:
+        """What the permission endpoint answers for ``login`` here."""
+        return ROLE_PERMISSION[self.role_of(login)]
+
     def can_write(self, login: str) -> bool:
-        return self.role_of(login) in WRITE_ROLES
+        return self.permission_of(login) in WRITE_PERMISSIONS
 
     def label(self, name: str) -> Label | None:
         return self.labels.get(name.lower())
@@ -185,6 +222,20 @@ class GithubStore:
         account.token = token or account.token or sandbox_token(login)
         account.name = name if name is not None else account.name or login.capitalize()
         account.email = email if email is not None else account.email or f"{login}@example.com"
+        return account
+
+    def add_app(self, slug: str, repos: list[str], now: str) -> Account:
+        """An App installed on ``repos``: its bot account ``<slug>[bot]`` (type Bot), whose
+        token is the installation's (``ghs_``, as GitHub's installation tokens begin)."""
+        login = f"{slug}[bot]"
+        account = self.account(login)
+        if account is None:
+            account = Account(self.new_id(), login, "Bot", None, None, None, now, app=slug)
+            self.accounts[login.lower()] = account
+        account.token = account.token or f"ghs_sandbox_{slug.lower()}_installation"
+        for full_name in repos:
+            owner, _, name = full_name.partition("/")
+            self.add_repo(owner, name, now).roles[login.lower()] = "APP"
         return account
 
     def add_repo(self, owner: str, name: str, now: str) -> Repository:

@@ -25,7 +25,7 @@ from support.realdata import load_json
 
 from pmsync.adapters.github import ACTIONS_BOT
 from pmsync.core.domain.markers import STATUS
-from pmsync.errors import RemoteError
+from pmsync.errors import RemoteError, UnknownIdentity
 
 LABELED = load_json("github-webhooks/issues/labeled.payload.json")
 BODY = """### Action items
@@ -152,7 +152,7 @@ def test_identity_is_asked_once(mocked: responses.RequestsMock) -> None:
     assert request_log.count() == 3
 
 
-def test_installation_token_falls_back_to_the_actions_bot(mocked: responses.RequestsMock) -> None:
+def _user_refused(mocked: responses.RequestsMock) -> None:
     mocked.get(
         f"{API}/user",
         status=403,
@@ -161,8 +161,24 @@ def test_installation_token_falls_back_to_the_actions_bot(mocked: responses.Requ
             "documentation_url": "https://docs.github.com/rest/users/users",
         },
     )
-    adapter, _ = make_adapter(identity=None)
+
+
+def test_the_workflows_own_token_is_the_actions_bot(mocked: responses.RequestsMock) -> None:
+    _user_refused(mocked)
+    adapter, _ = make_adapter(identity=None, workflow_token=TOKEN)
     assert adapter.identity() == ACTIONS_BOT
+
+
+@pytest.mark.parametrize("workflow_token", [None, "ghs_another_token"])
+def test_an_installation_token_pmsync_cannot_place_names_the_setting(
+    mocked: responses.RequestsMock, workflow_token: str | None
+) -> None:
+    """An App's token handed in: guessing the Actions bot would never find pmsync's own
+    comments (a new status comment every run)."""
+    _user_refused(mocked)
+    adapter, _ = make_adapter(identity=None, workflow_token=workflow_token)
+    with pytest.raises(UnknownIdentity, match="set PMSYNC_BOT_LOGIN"):
+        adapter.identity()
 
 
 def test_bad_token_is_an_error_naming_the_request(mocked: responses.RequestsMock) -> None:

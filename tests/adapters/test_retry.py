@@ -17,7 +17,7 @@ from pmsync.adapters.retry import (
     RetryPolicy,
     connection_failure,
 )
-from pmsync.errors import RemoteError
+from pmsync.errors import RemoteError, WritesPaused
 
 NOW = 1_800_000_000.0
 
@@ -282,3 +282,52 @@ def test_only_a_4xx_other_than_a_rate_limit_refuses_the_one_request(
     status: int | None, refused: bool
 ) -> None:
     assert RemoteError("jira", "PUT", "/rest/api/2/issue/OPS-1", status, "no").refused is refused
+
+
+# -- GitHub's secondary limits ---------------------------------------------------------------
+
+SECONDARY = "You have exceeded a secondary rate limit. Please wait a few minutes."
+
+
+class SecondaryLimit(Exception):
+    def __init__(self, status: int, retry_after: str | None = None) -> None:
+        super().__init__(status)
+        self.failure = Failure(
+            status, {"retry-after": retry_after} if retry_after else {}, SECONDARY
+        )
+
+
+def classify_github(exc: BaseException) -> Failure | None:
+    return exc.failure if isinstance(exc, SecondaryLimit) else None
+
+
+def github_remote() -> tuple[Remote, list[float]]:
+    remote, sleeps, _ = make_remote(RetryPolicy(max_attempts=4, max_total_seconds=120))
+    remote.classify = classify_github
+    return remote, sleeps
+
+
+@pytest.mark.parametrize("status", [403, 429])
+def test_a_secondary_limit_with_a_short_retry_after_is_waited_out(status: int) -> None:
+    remote, sleeps = github_remote()
+    call = Script(SecondaryLimit(status, "30"), "posted")
+    assert remote.write("POST", "/repos/a/b/issues/1/comments", call) == "posted"
+    assert sleeps == [30.0]
+
+
+@pytest.mark.parametrize(
+    ("status", "retry_after"), [(403, None), (429, None), (403, "3600"), (429, "600")]
+)
+def test_a_secondary_limit_that_cannot_be_waited_out_pauses_every_write(
+    status: int, retry_after: str | None
+) -> None:
+    """GitHub asks to stop sending until the limit passes (at least a minute without
+    retry-after): no write is sent again in this run, reads still are."""
+    remote, sleeps = github_remote()
+    with pytest.raises(WritesPaused, match="secondary rate limit"):
+        remote.write("PATCH", "/repos/a/b/issues/1", Script(SecondaryLimit(status, retry_after)))
+    never = Script("sent")
+    with pytest.raises(WritesPaused):
+        remote.create("POST", "/repos/a/b/issues/2/comments", never, lambda: None)
+    assert never.calls == 0 and sleeps == []
+    assert remote.read("GET", "/repos/a/b/issues/2", Script("read")) == "read"

@@ -17,7 +17,7 @@ from support.sandbox_pmsync import REPO, Site, use_sandbox, write_config
 from pmsync.core.domain import markers
 from pmsync.entry.cli import main
 from pmsync.entry.commands.sync import LEAVE_RECENT_ON_SCHEDULE
-from pmsync.orchestration import reconcile
+from pmsync.orchestration import sync_all
 from pmsync_sandbox.runner import Sandbox
 
 
@@ -42,9 +42,9 @@ def in_actions(monkeypatch: pytest.MonkeyPatch, event: str) -> None:
 def test_on_a_schedule_a_post_mortem_changed_minutes_ago_is_taken_last_once_settled(
     site: Site, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="pmsync.orchestration.reconcile")
+    caplog.set_level(logging.INFO, logger="pmsync.orchestration.sync_all")
     waits: list[float] = []
-    monkeypatch.setattr(reconcile.time, "sleep", waits.append)
+    monkeypatch.setattr(sync_all.time, "sleep", waits.append)
     number = site.open("alice")
     site.sandbox.clear_requests()
     in_actions(monkeypatch, "schedule")
@@ -60,7 +60,7 @@ def test_an_outsiders_comments_before_each_sync_cannot_hold_a_post_mortem_off(
 ) -> None:
     """Anyone may comment, and the cron minute is public: a comment a minute before each
     scheduled sync moves ``updated_at`` but starts no event run."""
-    monkeypatch.setattr(reconcile.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(sync_all.time, "sleep", lambda seconds: None)
     site.person("mallory", "NONE")
     number = site.open("alice")
     in_actions(monkeypatch, "schedule")

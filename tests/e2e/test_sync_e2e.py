@@ -34,7 +34,7 @@ from pmsync.core.postmortem.lint import check_postmortem
 from pmsync.entry.cli import main
 from pmsync.entry.run import Run
 from pmsync.errors import PmsyncError
-from pmsync.orchestration import reconcile
+from pmsync.orchestration import sync_all
 from pmsync_sandbox.runner import Sandbox, running_sandbox
 
 REPO = "acme/payments"
@@ -111,7 +111,7 @@ class World:
 
     def run(self, requests: RequestLog | None = None) -> Run:
         session = fast_run(self.settings, self.config, NOW, requests)
-        reconcile.sync([REPO], session.context, session.record)
+        sync_all.sync([REPO], session.context, session.record)
         return session
 
     # -- what GitHub and Jira hold ---------------------------------------------------------
@@ -276,7 +276,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(cloud: World) -> None:
     shown: list[str] = []
     cloud.sandbox.clear_requests()
     session = fast_run(cloud.settings, cloud.config, NOW, dry_run=True, show=shown.append)
-    reconcile.sync([REPO], session.context, session.record)
+    sync_all.sync([REPO], session.context, session.record)
     assert cloud.writes() == []
     plan_text = "\n".join(shown)
     assert "create 4 Jira ticket(s)" in plan_text

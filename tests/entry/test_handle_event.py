@@ -76,8 +76,23 @@ def test_plan_command_is_a_dry_run() -> None:
     assert hint.plan_only
 
 
-def test_command_from_an_outsider_is_ignored() -> None:
+def test_command_from_any_association_is_put_to_the_permission_endpoint() -> None:
+    """A private organisation member shows as NONE or CONTRIBUTOR: the association says
+    nothing, GitHub's permission endpoint decides (in ``handle``)."""
     event = comment_event("/pmsync sync", association="NONE")
+    hint = hint_from_event("issue_comment", event, CONFIG)
+    assert hint == Hint("Codertocat/Hello-World", 1, plan_only=False, commenter="Codertocat")
+
+
+@pytest.mark.parametrize("body", ["/pmsync", "/pmsync delete", "/PMSYNC sync now"])
+def test_an_unknown_command_is_a_hint_to_answer(body: str) -> None:
+    hint = hint_from_event("issue_comment", comment_event(body), CONFIG)
+    assert hint is not None and hint.command == " ".join(body.split())
+
+
+def test_a_bots_comment_is_never_a_command() -> None:
+    event = comment_event("/pmsync sync")
+    event["comment"]["user"]["type"] = "Bot"
     assert hint_from_event("issue_comment", event, CONFIG) is None
 
 

@@ -36,7 +36,7 @@ from pmsync.core.domain import identity, markers
 from pmsync.entry.cli import main
 from pmsync.entry.run import Run
 from pmsync.entry.worker import sync_job
-from pmsync.orchestration import reconcile
+from pmsync.orchestration import sync_all
 from pmsync.orchestration.cache import DEFAULT_DIRECTORY, FILE_NAME, FileCache
 from pmsync_sandbox.runner import Sandbox
 
@@ -93,7 +93,7 @@ class World:
         session = fast_run(
             settings_for(self.sandbox), self.config, self.now, RequestLog(), dry_run=dry_run
         )
-        reconcile.sync(
+        sync_all.sync(
             [REPO], session.context, session.record, FileCache(self.folder) if cached else None
         )
         assert session.record.failures == []

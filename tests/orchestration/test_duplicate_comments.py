@@ -34,7 +34,7 @@ from pmsync.core.planning.simulate import Simulator
 from pmsync.entry.job_summary import change_lines, change_row
 from pmsync.entry.run import start_run
 from pmsync.errors import RemoteError
-from pmsync.orchestration import reconcile
+from pmsync.orchestration import reconcile, sync_all
 from pmsync.orchestration.apply import Outcome
 from pmsync.orchestration.cache import FILE_NAME, CacheFile, FileCache
 from pmsync_sandbox.runner import Sandbox
@@ -423,7 +423,7 @@ def cached_sync(site: Site, folder: Path) -> None:
         sleep=no_sleep,
         show=lambda text: None,
     )
-    reconcile.sync([REPO], session.context, session.record, FileCache(folder))
+    sync_all.sync([REPO], session.context, session.record, FileCache(folder))
     assert session.record.failures == []
 
 

@@ -34,6 +34,9 @@ class FakeGitHub:
     def bot_comments(self, repo: str, number: int) -> tuple[()]:
         return ()
 
+    def permission(self, repo: str, login: str) -> str:
+        return "write"
+
 
 class FakeJira:
     server_url = "https://jira.example"

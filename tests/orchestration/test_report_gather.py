@@ -151,28 +151,51 @@ def test_only_postmortems_pmsync_took_on_are_kept() -> None:
     assert jira.asked == [
         [identity.postmortem_label("acme/payments", n) for n in (1, 4)],
     ]
-    assert github.reads == []  # the labels decide a readable one: no request
+    # The labels decide whether a readable one was taken on; one not taken on may wait for
+    # approval, which the author's permission tells (asked once per author).
+    assert github.reads == ["permission alice"]
+
+
+def test_readable_ones_not_taken_on_whose_author_may_not_write_wait_for_approval() -> None:
+    github = GitHub(
+        [
+            _issue(1, FORM_LABELS),  # taken on
+            _issue(2, ("postmortem",), "NONE"),  # alice may only read: waits
+            _issue(3, ("postmortem",), "NONE", state="closed"),  # closed: waits for nothing
+        ]
+    )
+    done = gather(github, Jira(), Config(), ["acme/payments"], OCTOBER, _parse)
+    assert [issue.ref for issue in done.waiting] == ["acme/payments#2"]
+    github.writers.add("alice")
+    again = gather(github, Jira(), Config(), ["acme/payments"], OCTOBER, _parse)
+    assert again.waiting == []  # a writer's is pmsync's to take on at its next run
 
 
 def test_an_unreadable_one_is_listed_only_when_pmsync_would_act_on_it() -> None:
     before = datetime(2026, 9, 20, tzinfo=UTC)
     github = GitHub(
         [
-            _issue(1, ("postmortem",), body=UNREADABLE),  # a member's draft
-            _issue(2, ("postmortem",), "NONE", body=UNREADABLE),  # an outsider's
-            _issue(3, ("postmortem", "pm:approved"), "NONE", body=UNREADABLE),  # by a writer
-            _issue(4, ("postmortem", "pm:approved"), "NONE", body=UNREADABLE),  # by a reader
-            _issue(5, ("postmortem", "pm:approved"), "NONE", body=UNREADABLE).model_copy(
+            _issue(1, ("postmortem",), body=UNREADABLE),  # a writer's draft
+            _issue(2, ("postmortem",), "NONE", author="carol", body=UNREADABLE),  # an outsider's
+            _issue(3, ("postmortem", "pm:approved"), "NONE", author="carol", body=UNREADABLE),
+            _issue(4, ("postmortem", "pm:approved"), "NONE", author="carol", body=UNREADABLE),
+            _issue(
+                5, ("postmortem", "pm:approved"), "NONE", author="carol", body=UNREADABLE
+            ).model_copy(
                 update={"created_at": before}  # before the period: never listed, not asked
             ),
         ],
+        # 3 approved by a writer, 4 by a reader.
         approvers={3: "maintainer", 4: "passer-by", 5: "maintainer"},
-        writers={"maintainer"},
+        writers={"maintainer", "alice"},
     )
     jira = Jira()
     assert _gathered(github, jira) == ["acme/payments#1", "acme/payments#3"]
     assert jira.asked == []  # no readable post-mortem: no Jira search
+    # Each author's permission once, then who added the label and what they may do.
     assert github.reads == [
+        "permission alice",
+        "permission carol",
         "events #3",
         "permission maintainer",
         "events #4",

@@ -44,24 +44,51 @@ class FakeGitHub:
         return self.permissions.get(login, "read")
 
 
+AUTHOR = "carol"
+
+
 def outsider_issue(*labels: str, number: int = factories.NUMBER) -> Any:
-    return factories.issue(author_association="NONE", labels=("postmortem", *labels), number=number)
+    return factories.issue(
+        author=AUTHOR, author_association="NONE", labels=("postmortem", *labels), number=number
+    )
+
+
+ALLOWED = Config(trust=TrustConfig(author_associations=["OWNER", "MEMBER", "COLLABORATOR"]))
 
 
 @pytest.mark.parametrize("association", ["OWNER", "MEMBER", "COLLABORATOR"])
-def test_a_trusted_author_costs_no_request(association: str) -> None:
+def test_an_author_on_the_allow_list_costs_no_request(association: str) -> None:
     github = FakeGitHub()
     issue = factories.issue(author_association=association, labels=("postmortem",))
-    assert Trust(github, Config()).trusted(issue)
+    assert Trust(github, ALLOWED).trusted(issue)
     assert github.asked == []
+
+
+@pytest.mark.parametrize(
+    ("association", "permission", "trusted"),
+    [
+        ("CONTRIBUTOR", "write", True),  # a member whose membership is private
+        ("NONE", "maintain", True),
+        ("MEMBER", "read", False),  # a member with read access only
+        ("COLLABORATOR", "read", False),
+        ("NONE", "triage", False),
+    ],
+)
+def test_by_default_the_authors_permission_decides(
+    association: str, permission: str, trusted: bool
+) -> None:
+    github = FakeGitHub(permissions={AUTHOR: permission})
+    issue = factories.issue(author=AUTHOR, author_association=association, labels=("postmortem",))
+    assert Trust(github, Config()).trusted(issue) is trusted
+    assert github.asked == [f"permission {AUTHOR}"]
 
 
 @pytest.mark.parametrize("association", ["NONE", "CONTRIBUTOR", "FIRST_TIME_CONTRIBUTOR"])
-def test_an_outsider_without_the_label_is_untrusted_without_a_request(association: str) -> None:
+def test_an_outsider_without_the_label_costs_one_permission_read(association: str) -> None:
     github = FakeGitHub(adder="alice", permissions={"alice": "admin"})
-    issue = factories.issue(author_association=association, labels=("postmortem",))
+    issue = factories.issue(author=AUTHOR, author_association=association, labels=("postmortem",))
     assert not Trust(github, Config()).trusted(issue)
-    assert github.asked == []
+    assert github.asked == [f"permission {AUTHOR}"]
 
 
 @pytest.mark.parametrize(
@@ -72,6 +99,7 @@ def test_the_label_counts_when_its_adder_may_write(permission: str, trusted: boo
     github = FakeGitHub(adder="dana", permissions={"dana": permission})
     assert Trust(github, Config()).trusted(outsider_issue("pm:approved")) is trusted
     assert github.asked == [
+        f"permission {AUTHOR}",
         f"events {factories.REPO}#{factories.NUMBER} pm:approved",
         "permission dana",
     ]
@@ -80,7 +108,10 @@ def test_the_label_counts_when_its_adder_may_write(permission: str, trusted: boo
 def test_a_label_no_event_explains_is_not_an_approval() -> None:
     github = FakeGitHub(adder=None)
     assert not Trust(github, Config()).trusted(outsider_issue("pm:approved"))
-    assert github.asked == [f"events {factories.REPO}#{factories.NUMBER} pm:approved"]
+    assert github.asked == [
+        f"permission {AUTHOR}",
+        f"events {factories.REPO}#{factories.NUMBER} pm:approved",
+    ]
 
 
 def test_label_names_match_in_any_case_and_the_configured_label_counts() -> None:
@@ -91,9 +122,12 @@ def test_label_names_match_in_any_case_and_the_configured_label_counts() -> None
 
 
 def test_the_configured_associations_decide_who_is_trusted_by_association() -> None:
-    config = Config(trust=TrustConfig(author_associations=["OWNER"]))
+    config = Config(trust=TrustConfig(author_associations=["OWNER", "CONTRIBUTOR"]))
     member = factories.issue(author_association="MEMBER", labels=("postmortem",))
     assert not Trust(FakeGitHub(), config).trusted(member)
+    contributor = factories.issue(author_association="CONTRIBUTOR", labels=("postmortem",))
+    github = FakeGitHub()
+    assert Trust(github, config).trusted(contributor) and github.asked == []
 
 
 def test_decisions_and_permissions_are_asked_once_per_run() -> None:
@@ -102,12 +136,13 @@ def test_decisions_and_permissions_are_asked_once_per_run() -> None:
     first, second = outsider_issue("pm:approved"), outsider_issue("pm:approved", number=7)
     assert trust.trusted(first) and trust.trusted(first) and trust.trusted(second)
     assert github.asked == [
+        f"permission {AUTHOR}",
         f"events {factories.REPO}#{factories.NUMBER} pm:approved",
         "permission alice",
         f"events {factories.REPO}#7 pm:approved",
     ]
     assert trust.may_write(factories.REPO.upper(), "ALICE")
-    assert len(github.asked) == 3
+    assert len(github.asked) == 4
 
 
 # -- the story on the sandbox -----------------------------------------------------------------
@@ -137,8 +172,9 @@ def test_an_outsiders_post_mortem_gets_one_polite_comment_and_nothing_in_jira(si
     assert site.bot_comments(number, markers.STATUS) == []
     # No label from the body (service:, sev:, root-cause:) either: only what the form added.
     assert site.labels(number) == ["postmortem"]
-    # Untrusted by association and no approved label: trust asked GitHub nothing.
-    assert reads(site, "/events") == 0 and reads(site, "/permission") == 0
+    # No approved label: trust asked GitHub the author's permission, and nothing else.
+    assert reads(site, "/events") == 0
+    assert reads(site, "/permission") == reads(site, "/collaborators/carol/permission") == 1
 
     site.sandbox.clear_requests()
     site.run()
@@ -303,23 +339,27 @@ def handle(config: Path, event: Path) -> int:
     return main([*args, "--event-name", "issue_comment", "--event-path", str(event)])
 
 
-@pytest.mark.parametrize(
-    ("login", "association", "asks_permission"),
-    [
-        ("carol", "NONE", False),  # cannot have write access: no request at all
-        ("carol", "MEMBER", True),  # the payload says member, GitHub says read
-    ],
-)
-def test_an_outsiders_command_is_ignored(
-    site: Site, cli_env: Path, tmp_path: Path, login: str, association: str, asks_permission: bool
+@pytest.mark.parametrize("association", ["NONE", "MEMBER"])
+def test_an_outsiders_command_is_refused_with_a_reply(
+    site: Site, cli_env: Path, tmp_path: Path, association: str
 ) -> None:
+    """Whatever the payload's association says, GitHub's permission decides; a refusal
+    runs nothing and says why on the issue."""
     number = site.open("carol")
     site.sandbox.clear_requests()
-    assert handle(cli_env, command_event(tmp_path, number, login, association)) == 0
+    assert handle(cli_env, command_event(tmp_path, number, "carol", association)) == 0
     requests = [(r["method"], r["path"]) for r in site.sandbox.requests()]
-    expected = [("GET", f"/repos/{REPO}/collaborators/carol/permission")] if asks_permission else []
-    assert requests == expected
-    assert site.comments(number) == []
+    assert requests == [
+        ("GET", f"/repos/{REPO}/collaborators/carol/permission"),
+        ("GET", f"/repos/{REPO}/issues/{number}"),
+        ("GET", "/user"),
+        ("GET", f"/repos/{REPO}/issues/{number}/comments"),
+        ("POST", f"/repos/{REPO}/issues/{number}/comments"),
+    ]
+    assert site.writes("jira") == [] and site.tickets() == {}
+    (reply,) = site.comments(number)
+    assert "`/pmsync sync` was not run" in reply["body"]
+    assert "write access" in reply["body"] and "read access" in reply["body"]
 
 
 def test_a_writers_command_is_obeyed(site: Site, cli_env: Path, tmp_path: Path) -> None:
@@ -395,3 +435,57 @@ def test_permission_reads_githubs_answer_and_an_unknown_login_has_none() -> None
         assert adapter.permission(REPO, "octocat") == "admin"
         assert adapter.permission(REPO, "ghost") == "none"
     assert request_log.count() == 2
+
+
+# -- private and read-only members (GitHub shows neither as what they may do) -----------------
+
+
+def test_a_private_members_post_mortem_needs_no_approval_and_a_read_members_waits(
+    site: Site,
+) -> None:
+    site.person("pat", "PRIVATE_MEMBER")
+    site.person("rita", "READ_MEMBER")
+    private, read_only = site.open("pat"), site.open("rita")
+    assert site.issue_state(private)["user"] == "pat"
+    assert site.run().finish() == 0
+    assert len(site.tickets(private)) == 4
+    assert site.bot_comments(private, markers.APPROVAL) == []
+    assert site.tickets(read_only) == {}
+    assert len(site.bot_comments(read_only, markers.APPROVAL)) == 1
+
+
+def test_the_sandbox_shows_a_private_member_as_a_contributor_who_may_write(site: Site) -> None:
+    site.person("pat", "PRIVATE_MEMBER")
+    site.person("rita", "READ_MEMBER")
+    number = site.open("pat")
+    repo = site.as_("alice").get_repo(REPO)
+    assert repo.get_issue(number).raw_data["author_association"] == "CONTRIBUTOR"
+    assert repo.get_collaborator_permission("pat") == "write"
+    assert repo.get_collaborator_permission("rita") == "read"
+    rita = repo.get_issue(site.open("rita"))
+    assert rita.raw_data["author_association"] == "MEMBER"
+
+
+def test_a_private_members_command_runs(site: Site, cli_env: Path, tmp_path: Path) -> None:
+    site.person("pat", "PRIVATE_MEMBER")
+    number = site.open("carol")
+    site.as_("bob").get_repo(REPO).get_issue(number).add_to_labels("pm:approved")
+    assert handle(cli_env, command_event(tmp_path, number, "pat", "CONTRIBUTOR")) == 0
+    assert len(site.tickets(number)) == 4
+    assert not any("was not run" in c["body"] for c in site.comments(number))
+
+
+def test_an_unknown_command_is_answered_with_the_commands(
+    site: Site, cli_env: Path, tmp_path: Path
+) -> None:
+    number = site.open("alice")
+    comment = {"body": "/pmsync resync", "author_association": "OWNER", "user": {"login": "bob"}}
+    event = event_file(tmp_path, "issue_comment/created", number, comment=comment)
+    assert handle(cli_env, event) == 0
+    assert site.writes("jira") == []
+    (reply,) = site.comments(number)
+    assert "pmsync does not know `/pmsync resync`" in reply["body"]
+    assert "`/pmsync sync`" in reply["body"] and "`/pmsync plan`" in reply["body"]
+    # The same event again (a re-run job) answers once.
+    assert handle(cli_env, event) == 0
+    assert len(site.comments(number)) == 1

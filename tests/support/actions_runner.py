@@ -105,6 +105,10 @@ def run_action_step(
             step_env[name] = given[match.group(1)]
         elif value == "${{ runner.temp }}/pmsync-venv":
             step_env[name] = str(venv)
+        elif value == "${{ github.token }}":
+            # The step's GITHUB_TOKEN plays the workflow's own token, as when a workflow
+            # hands pmsync `secrets.GITHUB_TOKEN`.
+            step_env[name] = env.get("GITHUB_TOKEN", "")
         else:
             raise AssertionError(f"the test does not know how to provide {name}={value}")
     bash = shutil.which("bash")

@@ -56,8 +56,12 @@ def github_remote() -> tuple[Remote, RequestLog]:
     return remote, request_log
 
 
-def make_adapter(identity: str | None = "pmsync-bot") -> tuple[GitHubAdapter, RequestLog]:
+def make_adapter(
+    identity: str | None = "pmsync-bot", workflow_token: str | None = None
+) -> tuple[GitHubAdapter, RequestLog]:
     remote, request_log = github_remote()
     auth = GitHubTokenAuth(api_url=API, token=SecretStr(TOKEN))
-    adapter = GitHubAdapter.connect(auth, remote=remote, throttle=False, identity=identity)
+    adapter = GitHubAdapter.connect(
+        auth, remote=remote, throttle=False, identity=identity, workflow_token=workflow_token
+    )
     return adapter, request_log

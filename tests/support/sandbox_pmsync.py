@@ -22,7 +22,7 @@ from pmsync.adapters.retry import RequestLog
 from pmsync.config.schema import Config, GitHubConfig, JiraConfig, Person
 from pmsync.core.domain import identity, markers
 from pmsync.entry.run import Run
-from pmsync.orchestration import reconcile
+from pmsync.orchestration import sync_all
 from pmsync_sandbox.runner import Sandbox
 from support.lifecycle import fast_run, settings_for
 from support.realdata import load_json
@@ -140,7 +140,7 @@ class Site:
         session = fast_run(
             self.settings, self.config, self.sandbox.clock(), requests, dry_run=dry_run
         )
-        reconcile.sync([REPO], session.context, session.record)
+        sync_all.sync([REPO], session.context, session.record)
         return session
 
     # -- what the services hold and were asked -------------------------------------------

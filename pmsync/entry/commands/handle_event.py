@@ -4,9 +4,10 @@ The event is only a hint of which issue to look at: the issue itself is read aga
 the API, because a payload can be stale by the time the job runs. Handled: ``issues``
 (opened, edited, reopened, labeled) and ``issue_comment`` (created) whose comment is the
 command ``/pmsync sync`` or ``/pmsync plan`` (the plan is printed, nothing is written),
-from a commenter with write access to the repository (asked of GitHub's permission
-endpoint; the payload's ``author_association`` only rules out people who cannot have it).
-Everything else is ignored with one log line.
+from a commenter with write access to the repository, asked of GitHub's permission
+endpoint: the payload's ``author_association`` cannot say it (a private organisation
+member shows as CONTRIBUTOR or NONE). A command refused, or one pmsync does not know, is
+answered on the post-mortem. Everything else is ignored with one log line.
 """
 
 from __future__ import annotations
@@ -16,26 +17,32 @@ import json
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pmsync.config.loading import load_config
 from pmsync.config.schema import Config
+from pmsync.core.domain import markers
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.state import CommentState, IssueState
 from pmsync.core.planning import repeats as repeats
+from pmsync.core.render import render_command_reply
 from pmsync.entry.commands.options import add_run_options
 from pmsync.entry.run import Run, repositories, start_run
 from pmsync.errors import UsageError
 from pmsync.orchestration import reconcile
-from pmsync.orchestration.trust import WRITE_ASSOCIATIONS
 
 log = logging.getLogger(__name__)
 
 ISSUE_ACTIONS = frozenset({"opened", "edited", "reopened", "labeled"})
 SYNC_COMMAND = "/pmsync sync"
 PLAN_COMMAND = "/pmsync plan"
+COMMAND_PREFIX = "/pmsync"
+COMMANDS = (
+    (SYNC_COMMAND, "bring this post-mortem and its Jira tickets in step now"),
+    (PLAN_COMMAND, "show in the workflow's log what a sync would change, changing nothing"),
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,9 @@ class Hint:
     plan_only: bool = False
     commenter: str | None = None  # a slash command's author: obeyed only with write access
     event: str = "command"  # the issues action, or "command": decides the repeat search
+    command: str | None = None  # the command as written, when it is one pmsync does not know
+    # The command's comment, which a reply names in its marker (not what the hint asks).
+    comment_id: int = field(default=0, compare=False)
 
 
 def register(
@@ -100,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         repository=hint.repo,
         redactor=args.redactor,
     )
-    return handle(hint, session, config)
+    return handle(hint, session, config, reply=not args.dry_run)
 
 
 def hint_from_workflow_event(args: argparse.Namespace, config: Config) -> Hint | None:
@@ -115,16 +125,17 @@ def hint_from_workflow_event(args: argparse.Namespace, config: Config) -> Hint |
     return hint_from_event(name, read_payload(Path(path)), config, args.repo)
 
 
-def handle(hint: Hint, session: Run, config: Config) -> int:
-    """Reconcile the issue ``hint`` names in a started run; the command's exit code."""
-    if hint.commenter is not None and not session.context.trust.may_write(
-        hint.repo, hint.commenter
+def handle(hint: Hint, session: Run, config: Config, *, reply: bool = True) -> int:
+    """Reconcile the issue ``hint`` names in a started run; the command's exit code. A
+    command refused or unknown is answered on the post-mortem unless ``reply`` is False."""
+    github = session.context.github
+    if hint.commenter is not None and (
+        hint.command is not None or not session.context.trust.may_write(hint.repo, hint.commenter)
     ):
-        log.info(
-            "a command from %s, who has no write access to %s; ignored", hint.commenter, hint.repo
-        )
+        answered = _answer(hint, hint.commenter, session, config) if reply else "not answered"
+        log.info("a command from %s on %s#%d: %s", hint.commenter, hint.repo, hint.number, answered)
         return 0
-    issue = session.context.github.issue(hint.repo, hint.number)
+    issue = github.issue(hint.repo, hint.number)
     if not issue.has_label(config.labels.postmortem):
         log.info("%s has no %r label; ignored", issue.ref, config.labels.postmortem)
         return 0
@@ -136,6 +147,30 @@ def handle(hint: Hint, session: Run, config: Config) -> int:
 
     reconcile.reconcile_all([issue], session.context, session.record, check_repeats=check_repeats)
     return session.finish()
+
+
+def _answer(hint: Hint, login: str, session: Run, config: Config) -> str:
+    """Reply to a command that is not run, on a post-mortem only; what was done, for the log."""
+    github = session.context.github
+    issue = github.issue(hint.repo, hint.number)
+    if not issue.has_label(config.labels.postmortem):
+        return f"not a post-mortem (no {config.labels.postmortem!r} label); ignored"
+    marker = markers.marker(f"reply:{hint.comment_id}")  # one answer per command
+    if markers.find_comment(github.bot_comments(hint.repo, hint.number), marker) is not None:
+        return "answered already (a job run again)"
+    if hint.command is not None:
+        body = render_command_reply(marker, login, hint.command, commands=COMMANDS)
+        done = "unknown; answered with the list of commands"
+    else:
+        permission = session.context.trust.permission(hint.repo, login)
+        body = render_command_reply(marker, login, _written(hint), permission=permission)
+        done = f"refused ({permission} access); answered"
+    github.create_comment(hint.repo, hint.number, body, marker)
+    return done
+
+
+def _written(hint: Hint) -> str:
+    return PLAN_COMMAND if hint.plan_only else SYNC_COMMAND
 
 
 def read_payload(path: Path) -> dict[str, Any]:
@@ -178,20 +213,33 @@ def _comment_hint(
     action: Any, payload: dict[str, Any], issue: dict[str, Any], repo: str
 ) -> Hint | None:
     comment = payload.get("comment") or {}
-    command = slash_command(str(comment.get("body") or ""))
-    if action != "created" or command is None:
+    text = str(comment.get("body") or "")
+    command = slash_command(text)
+    unknown = None if command is not None else unknown_command(text)
+    if action != "created" or (command is None and unknown is None):
         log.info("issue_comment.%s holds no pmsync command; ignored", action)
         return None
     if issue.get("pull_request"):
-        log.info("%s on a pull request; ignored", command)
+        log.info("%s on a pull request; ignored", command or unknown)
         return None
-    association = comment.get("author_association", "NONE")
     login = (comment.get("user") or {}).get("login")
-    if association not in WRITE_ASSOCIATIONS or not isinstance(login, str) or not login:
-        # Write access comes only with these associations: no request needed to say no.
-        log.info("%s from a %s commenter; ignored", command, association)
+    if not isinstance(login, str) or not login:
+        log.info("%s from no one the payload names; ignored", command or unknown)
         return None
-    return Hint(repo, issue["number"], plan_only=command == PLAN_COMMAND, commenter=login)
+    if (comment.get("user") or {}).get("type") == "Bot":
+        # A bot's comment (pmsync's own replies among them) is never a command.
+        log.info("%s from the bot %s; ignored", command or unknown, login)
+        return None
+    # Whatever ``author_association`` says, write access is asked of GitHub (ADR 7).
+    comment_id = comment.get("id")
+    return Hint(
+        repo,
+        issue["number"],
+        plan_only=command == PLAN_COMMAND,
+        commenter=login,
+        command=unknown,
+        comment_id=comment_id if isinstance(comment_id, int) else 0,
+    )
 
 
 def slash_command(body: str) -> str | None:
@@ -200,6 +248,18 @@ def slash_command(body: str) -> str | None:
         if line.strip():
             text = " ".join(line.split())
             return text if text in (SYNC_COMMAND, PLAN_COMMAND) else None
+    return None
+
+
+def unknown_command(body: str) -> str | None:
+    """A first line that calls on pmsync (``/pmsync`` and a word) but is no command it knows."""
+    for line in body.splitlines():
+        if line.strip():
+            text = " ".join(line.split())
+            head = text.split(" ", 1)[0]
+            if head.casefold() == COMMAND_PREFIX and text not in (SYNC_COMMAND, PLAN_COMMAND):
+                return text[:80]
+            return None
     return None
 
 

@@ -15,7 +15,7 @@ from pmsync.entry.commands.options import (
 )
 from pmsync.entry.run import repositories, start_run
 from pmsync.entry.workflow_step import in_github_actions
-from pmsync.orchestration import reconcile
+from pmsync.orchestration import sync_all
 
 # How long after a change the scheduled sync waits before it takes a post-mortem (last,
 # after the others): the event run the change started is queued, set up and done in a
@@ -37,6 +37,13 @@ def register(
     add_run_options(parser)
     add_cache_options(parser)
     add_repos_option(parser, "sync")
+    parser.add_argument(
+        "--max-minutes",
+        type=float,
+        metavar="N",
+        help="stop writing after N minutes, between post-mortems, so that a workflow's "
+        "timeout never cuts a write short; the next run goes on (a partial run exits 0)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -51,9 +58,10 @@ def run(args: argparse.Namespace) -> int:
         bot_login=args.bot_login,
         repository=repos[0],
         redactor=args.redactor,
+        max_minutes=args.max_minutes,
     )
     leave_recent = scheduled_leave_recent()
-    reconcile.sync(
+    sync_all.sync(
         repos, session.context, session.record, cache_from(args), leave_recent=leave_recent
     )
     return session.finish()
