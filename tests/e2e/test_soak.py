@@ -459,6 +459,9 @@ class Check:
         for key in keys:
             if key in mine:
                 name = STATUS_NAMES[mine[key]["status"]]
+                resolution = RESOLUTION_NAMES.get(mine[key]["resolution"] or "")
+                if is_dropped_resolution(resolution, self.config.jira.dropped_resolutions):
+                    name = resolution or name  # a dropped item shows why: "dropped (Won't Do)"
                 if not any(f"[{key}](" in line and name in line for line in lines):
                     found.append(f"{ref}: the status comment does not show {key} as {name}")
         found += self.reviews(ref, result, issue, comments)
