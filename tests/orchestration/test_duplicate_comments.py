@@ -143,10 +143,9 @@ def test_comments_with_different_markers_or_none_are_left_alone() -> None:
 
 def test_nothing_to_delete_means_no_change() -> None:
     state, parsed, ctx = synced(now=AFTER_REVIEW_14)
-    # The review is posted before the status comment that records it.
     assert [markers.leading_marker(c.body) for c in state.bot_comments] == [
-        REVIEW_14,
         markers.STATUS,
+        REVIEW_14,
     ]
     assert delete_duplicates(state.issue, state.bot_comments) == ()
     assert plan(state, parsed, ctx).empty

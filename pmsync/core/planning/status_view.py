@@ -3,17 +3,11 @@ merges against. Both describe the state *after* the plan that writes them is app
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 
 from pmsync.config.schema import Config
-from pmsync.core.domain.markers import (
-    Conflict,
-    Snapshot,
-    SnapshotItem,
-    encode_snapshot,
-    is_once_only,
-)
+from pmsync.core.domain.markers import Conflict, Snapshot, SnapshotItem, encode_snapshot
 from pmsync.core.domain.model import Frozen
 from pmsync.core.planning.matching import Board, Entry
 from pmsync.core.planning.merge import MergeOutcome, owner_unmapped, table_values
@@ -43,7 +37,6 @@ class StatusInputs(Frozen):
     labels: tuple[
         str, ...
     ] = ()  # form labels to remember as pmsync's (pmsync.core.postmortem.labels)
-    posted: frozenset[str] = frozenset()  # once-only comments' markers, ever seen
 
 
 def _owner_display(
@@ -97,7 +90,6 @@ def status_row(
             status=NO_TICKET_STATUS,
             progress=progress.value,
             days_overdue=days_overdue,
-            item_id=entry.item_id,
         )
     after = inputs.outcomes[entry.ticket.key].after
     owner, is_handle = _owner_display(entry, after.owner, config, accounts)
@@ -113,7 +105,6 @@ def status_row(
         status=shown_status(entry.ticket, progress),
         progress=progress.value,
         days_overdue=days_overdue,
-        item_id=entry.item_id,
     )
 
 
@@ -201,24 +192,6 @@ def status_view(
     )
 
 
-def record_posted(
-    view: StatusView,
-    inputs: StatusInputs,
-    created: Iterable[str],
-    accounts: Mapping[str, str | None],
-) -> StatusView:
-    """``view`` whose snapshot also records the once-only comments this plan creates; the
-    plan writes the status comment after them, so a run that dies in between has them
-    already, and the next run records them from the comments themselves."""
-    posted = inputs.posted | {marker for marker in created if is_once_only(marker)}
-    if posted == inputs.posted:
-        return view
-    inputs = inputs.model_copy(update={"posted": posted})
-    return view.model_copy(
-        update={"snapshot_marker": encode_snapshot(next_snapshot(inputs, accounts))}
-    )
-
-
 def is_complete(view: StatusView) -> bool:
     """Every item done (a dropped item is not done)."""
     return count(Progress(row.progress) for row in view.rows).complete
@@ -258,7 +231,6 @@ def next_snapshot(inputs: StatusInputs, accounts: Mapping[str, str | None]) -> S
         removed=_sorted(inputs.removed),
         conflicts=tuple(sorted(conflicts, key=lambda c: (c.key, c.field))),
         labels=inputs.labels,
-        posted=_sorted(inputs.posted),
     )
 
 
