@@ -55,7 +55,6 @@ def build_report(
         period=period,
         generated_at=now,
         repositories=tuple(repositories),
-        postmortem_count=len(population),
         postmortems=postmortem_rows(population),
         completion_window_days=config.report.completion_window_days,
         completion=completion(scope),

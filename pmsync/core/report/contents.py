@@ -12,6 +12,8 @@ from __future__ import annotations
 import calendar
 from datetime import date, datetime
 
+from pydantic import computed_field
+
 from pmsync.core.domain.model import Frozen
 
 
@@ -213,8 +215,7 @@ class Report(Frozen):
     period: Period
     generated_at: datetime
     repositories: tuple[str, ...]
-    postmortem_count: int  # readable post-mortems whose incident started in the period
-    postmortems: tuple[PostMortemRow, ...]  # those post-mortems, by incident start
+    postmortems: tuple[PostMortemRow, ...]  # readable ones whose incident is in the period
     completion_window_days: int
     completion: Rate  # the post-mortems whose incident started in the period
     completion_window_ended: Rate  # those whose completion window's last day is in it
@@ -230,3 +231,8 @@ class Report(Frozen):
     charts: ChartData
     unreadable: tuple[UnreadablePostMortem, ...]
     waiting_for_approval: tuple[WaitingPostMortem, ...] = ()
+
+    @computed_field  # type: ignore[prop-decorator]  # in the JSON, beside the list
+    @property
+    def postmortem_count(self) -> int:
+        return len(self.postmortems)
