@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from support.postmortem_bodies import (
     ACTION_HEADER,
@@ -783,6 +783,9 @@ def test_set_ticket_cells_round_trips(
     st.text(alphabet=st.sampled_from(list("|-: aO\r\n#`[]x@")), max_size=200),
     st.dictionaries(st.integers(min_value=-1, max_value=6), st.text(max_size=10), max_size=4),
 )
+# A header of two cells over a delimiter of one is no table (GFM): once read as one, the
+# Ticket column written into it made a real table, and a second fill changed it again.
+@example(noise=":|:\r-", cells={1: "0"})
 def test_set_ticket_cells_never_raises(noise: str, cells: dict[int, str]) -> None:
     for body in (noise, good_body(action_items=noise)):
         filled = set_ticket_cells(body, cells)

@@ -72,7 +72,14 @@ def find_tables(lines: Sequence[str], indexes: Iterable[int]) -> list[Table]:
         first, second = wanted[position], wanted[position + 1]
         header = split_row(lines[first], first)
         delimiter = split_row(lines[second], second)
-        if second != first + 1 or "|" not in lines[first] or not _is_delimiter(delimiter):
+        # GFM: a table needs a delimiter row with as many cells as its header, else the
+        # lines are text (and writing a Ticket column into them would make one).
+        if (
+            second != first + 1
+            or "|" not in lines[first]
+            or not _is_delimiter(delimiter)
+            or len(delimiter.cells) != len(header.cells)
+        ):
             position += 1
             continue
         rows: list[Row] = []
