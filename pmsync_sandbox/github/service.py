@@ -29,6 +29,7 @@ from pmsync_sandbox.github.calls import (
 )
 from pmsync_sandbox.github.comment_endpoints import CommentEndpoints
 from pmsync_sandbox.github.issue_endpoints import IssueEndpoints
+from pmsync_sandbox.github.reaction_endpoints import ReactionEndpoints
 from pmsync_sandbox.github.label_endpoints import LabelEndpoints
 from pmsync_sandbox.github.ratelimit import RateLimits
 from pmsync_sandbox.github.search_endpoint import SearchEndpoint
@@ -225,6 +226,7 @@ class GithubService:
         accounts = AccountEndpoints(self.store, self.limits, self._clock)
         issues = IssueEndpoints(self.store)
         comments = CommentEndpoints(self.store)
+        reactions = ReactionEndpoints(self.store)
         labels = LabelEndpoints(self.store)
         search = SearchEndpoint(self.store)
         repo = "/repos/{owner}/{repo}"
@@ -262,6 +264,18 @@ class GithubService:
                 f"{repo}/issues/comments/{{id}}",
                 comments.delete_comment,
                 f"{comments_doc}#delete-an-issue-comment",
+            ),
+            (
+                "GET",
+                f"{repo}/issues/comments/{{id}}/reactions",
+                reactions.list_comment_reactions,
+                f"{DOCS}/reactions/reactions#list-reactions-for-an-issue-comment",
+            ),
+            (
+                "POST",
+                f"{repo}/issues/comments/{{id}}/reactions",
+                reactions.create_comment_reaction,
+                f"{DOCS}/reactions/reactions#create-reaction-for-an-issue-comment",
             ),
             (
                 "GET",

@@ -42,11 +42,17 @@ def node_id(prefix: str, number: int) -> str:
     return f"{prefix}_kwDO{encoded}"
 
 
+REACTION_KINDS = ("+1", "-1", "laugh", "hooray", "confused", "heart", "rocket", "eyes")
+
+
 def empty_reactions(url: str) -> JSON:
-    counts = dict.fromkeys(
-        ("+1", "-1", "laugh", "hooray", "confused", "heart", "rocket", "eyes"), 0
-    )
-    return {"url": url, "total_count": 0, **counts}
+    return reaction_rollup(url, [])
+
+
+def reaction_rollup(url: str, reactions: list[JSON]) -> JSON:
+    """The ``reactions`` summary GitHub embeds in an issue or comment: a count per kind."""
+    counts = {kind: sum(1 for r in reactions if r["content"] == kind) for kind in REACTION_KINDS}
+    return {"url": url, "total_count": len(reactions), **counts}
 
 
 @dataclass(frozen=True)
@@ -332,8 +338,19 @@ class Renderer:
             "updated_at": comment.updated_at,
             "body": comment.body,
             "author_association": repo.association_of(comment.user),
-            "reactions": empty_reactions(f"{base}/comments/{comment.id}/reactions"),
+            "reactions": reaction_rollup(
+                f"{base}/comments/{comment.id}/reactions", comment.reactions
+            ),
             "performed_via_github_app": self.app_of(comment.user),
+        }
+
+    def reaction(self, reaction: JSON) -> JSON:
+        return {
+            "id": reaction["id"],
+            "node_id": node_id("REA", reaction["id"]),
+            "user": self.user(reaction["user"]),
+            "content": reaction["content"],
+            "created_at": reaction["created_at"],
         }
 
     def event(self, repo: Repository, event: IssueEvent) -> JSON:

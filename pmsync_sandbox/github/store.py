@@ -100,6 +100,8 @@ class Comment:
     body: str
     created_at: str
     updated_at: str
+    # Reactions as GitHub lists them: {"id", "user", "content", "created_at"}, oldest first.
+    reactions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -396,6 +398,18 @@ class GithubStore:
         comment.body = body
         comment.updated_at = now
         self.touch(repo, repo.issues[comment.issue_number], now)
+
+    def add_reaction(
+        self, comment: Comment, actor: str, content: str, now: str
+    ) -> tuple[dict[str, Any], bool]:
+        """The person's reaction of that kind on the comment, and whether it is new: GitHub
+        keeps one per person and kind."""
+        for reaction in comment.reactions:
+            if reaction["user"].lower() == actor.lower() and reaction["content"] == content:
+                return reaction, False
+        reaction = {"id": self.new_id(), "user": actor, "content": content, "created_at": now}
+        comment.reactions.append(reaction)
+        return reaction, True
 
     def delete_comment(self, repo: Repository, comment: Comment, now: str) -> None:
         del repo.comments[comment.id]

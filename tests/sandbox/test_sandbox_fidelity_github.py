@@ -130,6 +130,27 @@ CASES = [
         200,
     ),
     (
+        "POST",
+        "/repos/acme/payments/issues/comments/{comment}/reactions",
+        {"content": "eyes"},
+        f"{R}/issues/comments/{{comment_id}}/reactions",
+        201,
+    ),
+    (
+        "GET",
+        "/repos/acme/payments/issues/comments/{comment}/reactions",
+        None,
+        f"{R}/issues/comments/{{comment_id}}/reactions",
+        200,
+    ),
+    (
+        "POST",
+        "/repos/acme/payments/issues/comments/{comment}/reactions",
+        {"content": "thumbs"},
+        f"{R}/issues/comments/{{comment_id}}/reactions",
+        422,
+    ),
+    (
         "GET",
         "/repos/acme/payments/issues/1/labels",
         None,
@@ -337,3 +358,20 @@ def test_timestamps_and_author_association_follow_github(history: dict[str, Any]
     assert comment["author_association"] == "MEMBER"
     assert issue["html_url"].endswith("/acme/payments/issues/1")
     assert comment["html_url"].endswith(f"/acme/payments/issues/1#issuecomment-{comment['id']}")
+
+
+def test_a_reaction_added_again_is_the_one_there_is(api: Api, history: dict[str, Any]) -> None:
+    # "A response with an HTTP 200 status means that you already added the reaction type to
+    # this issue comment" (GitHub's description of the operation).
+    path = f"/repos/acme/payments/issues/comments/{history['comment']['id']}/reactions"
+    first = api("POST", path, {"content": "eyes"})
+    again = api("POST", path, {"content": "eyes"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    schema, document = response_schema(
+        "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", "POST", 200
+    )
+    assert check(again.json(), schema, document) == []
+    rollup = api("GET", path.removesuffix("/reactions")).json()["reactions"]
+    assert (rollup["total_count"], rollup["eyes"], rollup["heart"]) == (1, 1, 0)
+    assert [r["content"] for r in api("GET", path).json()] == ["eyes"]
