@@ -285,6 +285,15 @@ class GitHubAdapter:
             return False
         return True
 
+    def react(self, repo: str, number: int, comment_id: int, content: str) -> None:
+        """GitHub keeps one reaction of a kind per person (a second answers 200), so
+        sending it twice changes nothing."""
+
+        def post() -> None:
+            self._issue(repo, number).get_comment(comment_id).create_reaction(content)  # lazy
+
+        self._remote.write("POST", f"/repos/{repo}/issues/comments/{comment_id}/reactions", post)
+
     def rewrite_body(
         self, repo: str, number: int, rewrite: Callable[[str], str]
     ) -> tuple[IssueState, bool]:

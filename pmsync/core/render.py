@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any, Literal
 
@@ -272,27 +272,6 @@ def render_approval(approved: bool, label: str, tickets: int = 0, blocked: bool 
     them, so it does not claim they are being made."""
     context = {"approved": approved, "label": label, "tickets": tickets, "blocked": blocked}
     return render("approval.md.j2", context)
-
-
-def render_command_reply(
-    marker: str,
-    login: str,
-    command: str,
-    *,
-    permission: str | None = None,
-    commands: Sequence[tuple[str, str]] = (),
-) -> str:
-    """The answer to a ``/pmsync`` command not run: refused (``permission`` says what GitHub
-    says ``login`` may do) or unknown (``commands`` lists those there are)."""
-    context = {
-        "marker": marker,
-        "who": mention(login, [login]),  # the commenter hears of it
-        "command": command,
-        "refused": permission is not None,
-        "permission": permission,
-        "commands": commands,
-    }
-    return render("command_reply.md.j2", context)
 
 
 class DescriptionView(Frozen):

@@ -91,6 +91,10 @@ class IssueWriter(LabelMaker, Protocol):
 
     def remove_label(self, repo: str, number: int, label: str) -> None: ...
 
+    def react(self, repo: str, number: int, comment_id: int, content: str) -> None:
+        """Add pmsync's reaction (``eyes``, …) to a comment; adding it again changes nothing."""
+        ...
+
 
 class GitHub(PermissionReader, RepeatReads, ChangeReader, IssueWriter, Protocol):
     """Everything a sync or an event run asks of GitHub."""

@@ -3,11 +3,13 @@
 The event is only a hint of which issue to look at: the issue itself is read again from
 the API, because a payload can be stale by the time the job runs. Handled: ``issues``
 (opened, edited, reopened, labeled) and ``issue_comment`` (created) whose comment is the
-command ``/pmsync sync`` or ``/pmsync plan`` (the plan is printed, nothing is written),
+command ``/pmsync sync`` or ``/pmsync plan`` (the plan is shown, nothing else is written),
 from a commenter with write access to the repository, asked of GitHub's permission
 endpoint: the payload's ``author_association`` cannot say it (a private organisation
-member shows as CONTRIBUTOR or NONE). A command refused, or one pmsync does not know, is
-answered on the post-mortem. Everything else is ignored with one log line.
+member shows as CONTRIBUTOR or NONE). Every command is answered on the post-mortem
+(``pmsync.orchestration.command_reply``): 👀 when it is taken up, then its plan, what it
+did, why it was refused, or the commands there are. Everything else is ignored with one
+log line.
 """
 
 from __future__ import annotations
@@ -23,15 +25,14 @@ from typing import Any
 
 from pmsync.config.loading import load_config
 from pmsync.config.schema import Config
-from pmsync.core.domain import markers
+from pmsync.core import command_answers
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.state import CommentState, IssueState
 from pmsync.core.planning import repeats as repeats
-from pmsync.core.render import render_command_reply
 from pmsync.entry.commands.options import add_run_options
 from pmsync.entry.run import Run, repositories, start_run
 from pmsync.errors import UsageError
-from pmsync.orchestration import reconcile
+from pmsync.orchestration import command_reply, reconcile
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ PLAN_COMMAND = "/pmsync plan"
 COMMAND_PREFIX = "/pmsync"
 COMMANDS = (
     (SYNC_COMMAND, "bring this post-mortem and its Jira tickets in step now"),
-    (PLAN_COMMAND, "show in the workflow's log what a sync would change, changing nothing"),
+    (PLAN_COMMAND, "show here what a sync would change, changing nothing"),
 )
 
 
@@ -101,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         hint = hint_from_workflow_event(args, config)
     if hint is None:
         return 0
+    shown = Shown()
     session = start_run(
         args.settings,
         config,
@@ -109,8 +111,20 @@ def run(args: argparse.Namespace) -> int:
         bot_login=args.bot_login,
         repository=hint.repo,
         redactor=args.redactor,
+        show=shown,
     )
-    return handle(hint, session, config, reply=not args.dry_run)
+    return handle(hint, session, config, reply=not args.dry_run, shown=shown)
+
+
+@dataclass
+class Shown:
+    """Where a dry run's plan goes: the log, and kept for the answer to ``/pmsync plan``."""
+
+    texts: list[str] = field(default_factory=list)
+
+    def __call__(self, text: str) -> None:
+        self.texts.append(text)
+        print(text)
 
 
 def hint_from_workflow_event(args: argparse.Namespace, config: Config) -> Hint | None:
@@ -125,20 +139,26 @@ def hint_from_workflow_event(args: argparse.Namespace, config: Config) -> Hint |
     return hint_from_event(name, read_payload(Path(path)), config, args.repo)
 
 
-def handle(hint: Hint, session: Run, config: Config, *, reply: bool = True) -> int:
+def handle(
+    hint: Hint, session: Run, config: Config, *, reply: bool = True, shown: Shown | None = None
+) -> int:
     """Reconcile the issue ``hint`` names in a started run; the command's exit code. A
-    command refused or unknown is answered on the post-mortem unless ``reply`` is False."""
+    command is answered on the post-mortem (👀, then its plan, what it did, or why it was
+    not run) unless ``reply`` is False; ``shown`` holds the plan a dry run showed."""
     github = session.context.github
     if hint.commenter is not None and (
         hint.command is not None or not session.context.trust.may_write(hint.repo, hint.commenter)
     ):
-        answered = _answer(hint, hint.commenter, session, config) if reply else "not answered"
+        answered = _answer_unrun(hint, hint.commenter, session, config) if reply else "not answered"
         log.info("a command from %s on %s#%d: %s", hint.commenter, hint.repo, hint.number, answered)
         return 0
     issue = github.issue(hint.repo, hint.number)
     if not issue.has_label(config.labels.postmortem):
         log.info("%s has no %r label; ignored", issue.ref, config.labels.postmortem)
         return 0
+    answering = reply and hint.commenter is not None
+    if answering:
+        command_reply.acknowledge(github, hint.repo, hint.number, hint.comment_id)
 
     def check_repeats(
         issue: IssueState, parsed: ParseResult, bot_comments: Sequence[CommentState]
@@ -146,27 +166,63 @@ def handle(hint: Hint, session: Run, config: Config, *, reply: bool = True) -> i
         return repeats.should_check(hint.event, issue, parsed, config, bot_comments)
 
     reconcile.reconcile_all([issue], session.context, session.record, check_repeats=check_repeats)
+    if answering and hint.commenter is not None:
+        answered = _answer_run(hint, hint.commenter, session, shown or Shown())
+        log.info("%s from %s on %s: %s", _written(hint), hint.commenter, issue.ref, answered)
     return session.finish()
 
 
-def _answer(hint: Hint, login: str, session: Run, config: Config) -> str:
+def _answer_run(hint: Hint, login: str, session: Run, shown: Shown) -> str:
+    """Reply to a command that ran: the plan it showed, or what it did. A sync run again
+    that did nothing keeps the reply saying what the first run did."""
+    command = _written(hint)
+    if hint.plan_only:
+        plan = session.redactor.redact("\n".join(shown.texts))
+
+        def answer(marker: str) -> str:
+            return command_answers.planned(marker, login, command, plan)
+
+        replace = True
+    else:
+        summary, failures = session.record.summary, session.record.failures
+        lines = summary.lines() if summary.outcomes else []
+        if not summary.failed:  # else the lines name what failed already
+            lines += [f"failed: {failure}" for failure in failures]
+        masked = [session.redactor.redact(line) for line in lines]
+
+        def answer(marker: str) -> str:
+            return command_answers.done(marker, login, command, masked)
+
+        # A job run again that found all in place keeps the answer of the run that did it.
+        replace = bool(failures) or any(o.status != "in_place" for o in summary.outcomes)
+    github = session.context.github
+    return command_reply.reply(
+        github, hint.repo, hint.number, hint.comment_id, answer, replace=replace
+    )
+
+
+def _answer_unrun(hint: Hint, login: str, session: Run, config: Config) -> str:
     """Reply to a command that is not run, on a post-mortem only; what was done, for the log."""
     github = session.context.github
     issue = github.issue(hint.repo, hint.number)
     if not issue.has_label(config.labels.postmortem):
         return f"not a post-mortem (no {config.labels.postmortem!r} label); ignored"
-    marker = markers.marker(f"reply:{hint.comment_id}")  # one answer per command
-    if markers.find_comment(github.bot_comments(hint.repo, hint.number), marker) is not None:
-        return "answered already (a job run again)"
     if hint.command is not None:
-        body = render_command_reply(marker, login, hint.command, commands=COMMANDS)
+        unknown = hint.command
+
+        def answer(marker: str) -> str:
+            return command_answers.unknown(marker, login, unknown, COMMANDS)
+
         done = "unknown; answered with the list of commands"
     else:
         permission = session.context.trust.permission(hint.repo, login)
-        body = render_command_reply(marker, login, _written(hint), permission=permission)
-        done = f"refused ({permission} access); answered"
-    github.create_comment(hint.repo, hint.number, body, marker)
-    return done
+
+        def answer(marker: str) -> str:
+            return command_answers.refused(marker, login, _written(hint), permission)
+
+        done = f"refused ({permission} access)"
+    answered = command_reply.reply(github, hint.repo, hint.number, hint.comment_id, answer)
+    return f"{done}; {answered}"
 
 
 def _written(hint: Hint) -> str:
