@@ -238,6 +238,10 @@ class LintConfig(ConfigSection):
     timeline_detection: bool = Field(
         default=True, description="Warn when the timeline has no detection time."
     )
+    unknown_heading: bool = Field(
+        default=True,
+        description="Warn on a section heading the form does not know, naming the nearest one.",
+    )
 
     @model_validator(mode="after")
     def _threshold_below_maximum(self) -> LintConfig:

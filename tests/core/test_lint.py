@@ -403,3 +403,41 @@ def test_check_never_raises_on_any_field_values(values: dict[str, str], lint_on:
     switches = {name: lint_on for name in SWITCHES}
     config = Config.model_validate({"lint": switches, "people": PEOPLE})
     _assert_well_formed(check_postmortem(render({**GOOD, **values}), None, config))
+
+
+# --- headings the form does not know ------------------------------------------------------
+
+
+def test_a_misspelt_heading_is_named_with_the_section_it_most_likely_means() -> None:
+    body = good_body().replace("### Root cause\n", "### Cause\n")
+    result = check(body)
+    (finding,) = [f for f in result.warnings if f.code == "unknown-heading"]
+    assert "'### Cause'" in finding.message
+    assert "the nearest section is '### Root cause'" in finding.message
+    assert check(body, unknown_heading=False).warnings == tuple(
+        f for f in result.warnings if f.code != "unknown-heading"
+    )
+
+
+def test_the_nearest_heading_is_written_at_the_bodys_own_level() -> None:
+    body = "\n".join(
+        line.replace("### ", "## ", 1) if line.startswith("### ") else line
+        for line in good_body().replace("### Lessons learned\n", "### Takeaways\n").splitlines()
+    )
+    messages = [f.message for f in check(body).warnings if f.code == "unknown-heading"]
+    assert messages == [
+        "the heading '## Takeaways' is not a section of the post-mortem form, so pmsync does "
+        "not read it as one; the nearest section is '## Lessons learned': rename it to that if "
+        "it is meant to be, or leave it as part of the section above it"
+    ]
+
+
+def test_a_body_that_is_not_the_forms_at_all_gets_its_error_not_a_warning_per_heading() -> None:
+    result = check("### Background\nx\n\n### Notes\ny\n")
+    assert not result.ok
+    assert [f for f in result.warnings if f.code == "unknown-heading"] == []
+
+
+def test_a_small_drift_in_a_heading_is_read_as_the_section_without_a_warning() -> None:
+    result = check(good_body().replace("### Root cause\n", "### Root cuase\n"))
+    assert result.ok and [f for f in result.warnings if f.code == "unknown-heading"] == []

@@ -8,6 +8,7 @@ may rename labels) and splits a rendered body back into fields. It never raises 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
@@ -66,6 +67,8 @@ class SplitBody:
     # How many `#` the section headings have: 3 as GitHub renders a form, 2 or 4 when a
     # post-mortem was written by hand with other headings.
     heading_level: int = 3
+    # Headings of that level that name no field of the form, as written, in body order.
+    unknown_headings: tuple[str, ...] = ()
 
     def section(self, field_id: str) -> Section | None:
         return next((s for s in self.sections if s.field_id == field_id), None)
@@ -261,7 +264,20 @@ def split_sections(body: str | None, form: Form | None = None) -> SplitBody:
         raw = "\n".join(lines[start + 1 : end]).strip("\n").rstrip()
         field = form.field(field_id) if form and field_id else None
         sections.append(Section(heading, field_id, start, end, raw, field_value(raw, field)))
-    return SplitBody(lines=tuple(lines), sections=tuple(sections), heading_level=level)
+    # With nothing matched the body is not the form's at all, which an error says already.
+    unknown = tuple(heading for index, heading in candidates if matched and index not in matched)
+    return SplitBody(tuple(lines), tuple(sections), level, unknown)
+
+
+def nearest_label(heading: str, form: Form, taken: Collection[str] = ()) -> str:
+    """The form's label most like ``heading``, preferring fields whose sections the body
+    lacks (``taken`` holds the ids it has): what the author most likely meant."""
+    wanted = normalise_label(heading)
+    fields = [f for f in form.fields if f.id not in taken] or list(form.fields)
+    return max(
+        (f.label for f in fields),
+        key=lambda label: SequenceMatcher(None, wanted, normalise_label(label)).ratio(),
+    )
 
 
 def _section_level(

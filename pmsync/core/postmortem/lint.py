@@ -57,7 +57,21 @@ def lint_draft(
         findings.extend(blame_findings(draft.texts.get("root_cause", ""), people))
     if config.timeline_detection and not any(map(is_detection, draft.timeline)):
         findings.append(_no_detection(draft.timeline))
+    if config.unknown_heading:
+        findings.extend(
+            _unknown_heading(written, nearest) for written, nearest in draft.unknown_headings
+        )
     return tuple(findings)
+
+
+def _unknown_heading(written: str, nearest: str) -> Finding:
+    return warning(
+        "unknown-heading",
+        "body",
+        f"the heading {quoted(written)} is not a section of the post-mortem form, so pmsync "
+        f"does not read it as one; the nearest section is {quoted(nearest)}: rename it to "
+        "that if it is meant to be, or leave it as part of the section above it",
+    )
 
 
 def due_passed(draft_items: Iterable[ActionItem], today: date) -> tuple[Finding, ...]:

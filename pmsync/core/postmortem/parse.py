@@ -21,6 +21,7 @@ from pmsync.core.postmortem.form import (
     checked_options,
     default_form,
     fenced_lines,
+    nearest_label,
     split_sections,
 )
 from pmsync.core.postmortem.mdtable import Table, find_tables
@@ -85,6 +86,9 @@ class Draft:
     action_items: tuple[ActionItem, ...]  # the items that have no errors
     action_rows: tuple[RawItem, ...]  # every row or list item as written, valid or not
     blameless: tuple[str, ...]
+    # Section headings the form does not know, each with the heading most like it, both
+    # as written at the body's level ("## Root cuase", "## Root cause").
+    unknown_headings: tuple[tuple[str, str], ...] = ()
 
     def postmortem(self) -> PostMortem | None:
         """The PostMortem, when every part it needs could be read."""
@@ -166,8 +170,18 @@ def read_draft(
         action_items=items,
         action_rows=rows.items,
         blameless=checked_options(values.get("blameless") or ""),
+        unknown_headings=_unknown_headings(split, form),
     )
     return draft, tuple(errors)
+
+
+def _unknown_headings(split: SplitBody, form: Form) -> tuple[tuple[str, str], ...]:
+    hashes = "#" * split.heading_level
+    present = {s.field_id for s in split.sections if s.field_id}
+    return tuple(
+        (f"{hashes} {heading}", f"{hashes} {nearest_label(heading, form, present)}")
+        for heading in split.unknown_headings
+    )
 
 
 def _room_for_tickets(
