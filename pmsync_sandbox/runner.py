@@ -61,8 +61,9 @@ class SandboxControl:
         self.jira_url = f"{self.url}/jira"
         variables = self.env()
         self.github_token = variables["GITHUB_TOKEN"]
-        self.jira_email = variables["JIRA_EMAIL"]
-        self.jira_token = variables["JIRA_API_TOKEN"]
+        # Data Center signs in with a personal access token alone (no e-mail).
+        self.jira_email = variables.get("JIRA_EMAIL", "")
+        self.jira_token = variables.get("JIRA_API_TOKEN") or variables["JIRA_TOKEN"]
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
@@ -84,7 +85,8 @@ class SandboxControl:
     # --- the sandbox as a whole -----------------------------------------------------
 
     def env(self) -> dict[str, str]:
-        """GITHUB_API_URL, GITHUB_TOKEN, JIRA_URL, JIRA_EMAIL, JIRA_API_TOKEN."""
+        """GITHUB_API_URL, GITHUB_TOKEN, JIRA_URL, then JIRA_EMAIL and JIRA_API_TOKEN (Cloud)
+        or JIRA_TOKEN (Data Center)."""
         variables: dict[str, str] = self.call("GET", "/env")
         return variables
 

@@ -86,15 +86,18 @@ class SandboxApp:
     # --- what the control API drives -------------------------------------------------
 
     def environment(self, origin: str) -> dict[str, str]:
-        """The variables pmsync reads, pointing at this sandbox as ``origin`` reaches it."""
+        """The variables pmsync reads, pointing at this sandbox as ``origin`` reaches it: a
+        Data Center site's personal access token (``JIRA_TOKEN``) when the Jira site runs as
+        Data Center, else Cloud's e-mail and API token."""
         email, token = self.jira.credentials(SANDBOX_USER)
-        return {
+        variables = {
             "GITHUB_API_URL": f"{origin}/github",
             "GITHUB_TOKEN": self.github.token_of(SANDBOX_USER),
             "JIRA_URL": f"{origin}/jira",
-            "JIRA_EMAIL": email,
-            "JIRA_API_TOKEN": token,
         }
+        if self.jira.deployment == "Server":
+            return variables | {"JIRA_TOKEN": token}
+        return variables | {"JIRA_EMAIL": email, "JIRA_API_TOKEN": token}
 
     def reset(self) -> None:
         """Back to a fresh sandbox: seed data, clock, no faults, no latency, empty log."""

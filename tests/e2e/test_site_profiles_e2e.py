@@ -133,10 +133,14 @@ def test_datacenter_passes_with_a_personal_access_token_and_gets_tickets(
     site: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site.sandbox.set_jira_profile("datacenter")
-    # Data Center takes the token as a personal access token, without an e-mail.
-    monkeypatch.setenv("JIRA_TOKEN", site.sandbox.jira_token)
+    # Data Center takes the token as a personal access token, without an e-mail: the
+    # sandbox hands out the variables a Data Center site needs.
+    variables = site.sandbox.env()
+    assert variables["JIRA_TOKEN"] == site.sandbox.jira_token
+    assert "JIRA_EMAIL" not in variables and "JIRA_API_TOKEN" not in variables
     monkeypatch.delenv("JIRA_EMAIL")
     monkeypatch.delenv("JIRA_API_TOKEN")
+    use_sandbox(site.sandbox, monkeypatch)
     site.configure(deployment="datacenter")
     code, out = site.doctor()
     assert code == 0, out

@@ -322,10 +322,16 @@ def test_handle_event_reads_the_issue_again_and_syncs_it(
         }
     }
     plan_event = event_file(tmp_path, "issue_comment/created", number, **comment)
+    payload_comment_id = json.loads(plan_event.read_text())["comment"]["id"]
     cloud.sandbox.clear_requests()
     plan_args = [*args[:-4], "--event-name", "issue_comment", "--event-path", str(plan_event)]
     assert main(plan_args) == 0
-    assert cloud.writes() == []
+    # The plan changes nothing: its only writes answer the command (a 👀, refused here as
+    # the payload's comment does not exist, and the reply with the plan).
+    assert [(w["method"], w["path"]) for w in cloud.writes()] == [
+        ("POST", f"/repos/acme/payments/issues/comments/{payload_comment_id}/reactions"),
+        ("POST", f"/repos/acme/payments/issues/{number}/comments"),
+    ]
 
 
 @pytest.mark.parametrize("action", ["opened", "edited", "reopened", "labeled"])

@@ -39,6 +39,8 @@ START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 class RecordingJira:
     """A stand-in Jira service: answers with what it was asked and records every call."""
 
+    deployment = "Cloud"  # which credentials the sandbox hands out (GET /_sandbox/env)
+
     def __init__(self) -> None:
         self.calls: list[tuple[Any, ...]] = []
         self.data: dict[str, Any] = {"tickets": 0}

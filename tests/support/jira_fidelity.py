@@ -73,7 +73,10 @@ class Api:
     def __init__(self, sandbox: Sandbox) -> None:
         self.base = f"{sandbox.jira_url}/rest/api"
         self.session = requests.Session()
-        self.session.auth = (sandbox.jira_email, sandbox.jira_token)
+        if sandbox.jira_email:  # Cloud: e-mail and API token
+            self.session.auth = (sandbox.jira_email, sandbox.jira_token)
+        else:  # Data Center: a personal access token
+            self.session.headers["Authorization"] = f"Bearer {sandbox.jira_token}"
 
     def __call__(
         self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None

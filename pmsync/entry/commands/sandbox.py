@@ -39,7 +39,7 @@ def register(
         help="serve the sandbox until Ctrl-C or SIGTERM",
         description="Serve GitHub under /github, Jira under /jira and the test controls under "
         "/_sandbox on one port, and print GITHUB_API_URL, GITHUB_TOKEN, JIRA_URL, JIRA_EMAIL "
-        "and JIRA_API_TOKEN, one NAME=value line each.",
+        "and JIRA_API_TOKEN (JIRA_TOKEN on a Data Center site), one NAME=value line each.",
     )
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
