@@ -29,9 +29,9 @@ from pmsync_sandbox.github.calls import (
 )
 from pmsync_sandbox.github.comment_endpoints import CommentEndpoints
 from pmsync_sandbox.github.issue_endpoints import IssueEndpoints
-from pmsync_sandbox.github.reaction_endpoints import ReactionEndpoints
 from pmsync_sandbox.github.label_endpoints import LabelEndpoints
 from pmsync_sandbox.github.ratelimit import RateLimits
+from pmsync_sandbox.github.reaction_endpoints import ReactionEndpoints
 from pmsync_sandbox.github.search_endpoint import SearchEndpoint
 from pmsync_sandbox.github.secondary import LimitRefusal, SecondaryLimits
 from pmsync_sandbox.github.shapes import JSON, Renderer
