@@ -50,6 +50,11 @@ class Service(Protocol):
 class JiraLike(Service, JiraControls, Protocol):
     """What the server and the control API need from the Jira emulator."""
 
+    @property
+    def deployment(self) -> str:
+        """"Cloud" or "Server" (Data Center): which credentials the site takes."""
+        ...
+
     def credentials(self, account_id: str) -> tuple[str, str]: ...
 
 
