@@ -396,10 +396,10 @@ def links_in(changes: tuple[Change, ...]) -> list[tuple[str, str, str]]:
     return [(c.inward, c.outward, c.link_type) for c in changes if isinstance(c, LinkTickets)]
 
 
-def test_each_new_ticket_relates_to_the_earlier_tickets_not_done() -> None:
+def test_each_earlier_ticket_not_done_gets_one_link_from_the_first_new_ticket() -> None:
     state = _with_tickets(_earlier_with_states(), mine=MINE)
     changes, _ = plan_repeats(state, f.postmortem(action_items=MY_ITEMS))
-    assert links_in(changes) == [("OPS-1", "LED-1", "Relates"), ("OPS-2", "LED-1", "Relates")]
+    assert links_in(changes) == [("OPS-1", "LED-1", "Relates")]
     state = apply(changes, state)
     later, _ = plan_repeats(state, f.postmortem(action_items=MY_ITEMS))
     assert links_in(later) == []
@@ -562,7 +562,7 @@ def test_the_planner_writes_the_repeat_once_tickets_exist_and_settles() -> None:
     state, parsed, plans = converge(start, f.parse_result(), context())
     changes = [c for p in plans for c in p.changes]
     assert "repeat-incident" in state.issue.labels
-    assert len([c for c in changes if isinstance(c, LinkTickets)]) == 2  # 2 tickets x LED-1
+    assert len([c for c in changes if isinstance(c, LinkTickets)]) == 1  # NEW-1 -> LED-1
     assert len(comment_changes(tuple(changes), number=candidate.issue.number)) == 1
     assert [c.body.splitlines()[0] for c in state.bot_comments] == [markers.STATUS, markers.REPEAT]
     assert plan(state, parsed, context()).empty
