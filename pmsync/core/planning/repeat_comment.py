@@ -91,8 +91,8 @@ class OlderView(Frozen):
 
     count: int
     since: date  # the oldest one's incident start (UTC)
-    items: int
-    open: int  # of their items, neither done nor dropped
+    item_count: int
+    open_count: int  # of their items, neither done nor dropped
 
 
 class RepeatView(Frozen):
@@ -169,8 +169,8 @@ def older_view(older: Sequence[EarlierView]) -> OlderView | None:
     return OlderView(
         count=len(older),
         since=min(view.date for view in older),
-        items=sum(view.total for view in older),
-        open=sum(view.open for view in older),
+        item_count=sum(view.total for view in older),
+        open_count=sum(view.open for view in older),
     )
 
 
