@@ -169,9 +169,7 @@ class RepeatFinder:
         for match in matches:
             earlier = match.earlier
             ref = earlier.issue.ref
-            backlinked = ref in recorded or (
-                ref in linked and self._has_backlink(earlier, issue)
-            )
+            backlinked = ref in recorded or (ref in linked and self._has_backlink(earlier, issue))
             related.append(
                 earlier.model_copy(
                     update={"tickets": self._tickets.get(ref, ()), "backlinked": backlinked}

@@ -41,9 +41,7 @@ def earlier(*tickets: TicketState, **pm: Any) -> EarlierPostMortem:
 
 
 def done(key: str, when: datetime, resolution: str = "Done") -> TicketState:
-    return ticket(
-        key, status="Done", status_category="done", resolution=resolution, resolved=when
-    )
+    return ticket(key, status="Done", status_category="done", resolution=resolution, resolved=when)
 
 
 @pytest.mark.parametrize(

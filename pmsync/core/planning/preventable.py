@@ -56,9 +56,7 @@ def _finished_on(ticket: TicketState) -> datetime | None:
     return ticket.resolved or ticket.updated
 
 
-def state_then(
-    ticket: TicketState, due: date, start: datetime, config: Config
-) -> StateThen | None:
+def state_then(ticket: TicketState, due: date, start: datetime, config: Config) -> StateThen | None:
     """What the ticket was at ``start`` (the new incident's start); None when it did not
     exist yet or was done by then."""
     if ticket.created >= start:
