@@ -115,7 +115,11 @@ def run(sandbox: Sandbox, n: int, folder: Path) -> Result:
         sandbox.set_clock(opened)
         title = f"Pool exhausted, week {week + 1}"
         number = repo.create_issue(title, body=body(week), labels=["postmortem"]).number
-        payload = {"action": "opened", "issue": {"number": number}, "repository": {"full_name": REPO}}
+        payload = {
+            "action": "opened",
+            "issue": {"number": number},
+            "repository": {"full_name": REPO},
+        }
         event = folder / "event.json"
         event.write_text(json.dumps(payload), encoding="utf-8")
         sandbox.clear_requests()
@@ -157,8 +161,9 @@ def links_and_backlinks(sandbox: Sandbox, n: int) -> tuple[int, int]:
                 pairs.add(frozenset((issue.key, other.key)))
     jira.close()
     repo = github_client(sandbox).get_repo(REPO)
+    marker = "<!-- pmsync:backlink:"
     most = max(
-        sum(1 for c in repo.get_issue(k).get_comments() if c.body.startswith("<!-- pmsync:backlink:"))
+        sum(1 for c in repo.get_issue(k).get_comments() if c.body.startswith(marker))
         for k in range(1, n + 1)
     )
     return len(pairs), most
@@ -200,9 +205,12 @@ def main(argv: Sequence[str] | None = None, out: Callable[[str], None] = print) 
         f"{platform.machine()}"
     )
     out("cells: requests (of which writes)")
-    with running_sandbox(now=FIRST_INCIDENT) as sandbox, tempfile.TemporaryDirectory() as folder:
-        with environment(sandbox):
-            results = [run(sandbox, n, Path(folder)) for n in sizes]
+    with (
+        running_sandbox(now=FIRST_INCIDENT) as sandbox,
+        tempfile.TemporaryDirectory() as folder,
+        environment(sandbox),
+    ):
+        results = [run(sandbox, n, Path(folder)) for n in sizes]
     out("")
     out(table(results))
     return 0
