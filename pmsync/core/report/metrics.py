@@ -24,11 +24,9 @@ Definitions (``docs/report.md`` says the same for readers):
   :func:`pmsync.core.planning.repeat_matching.find_matches` against every post-mortem read, those
   before the period included. Per service, a repeat counts only in the services it shares
   with an earlier post-mortem that makes it one.
-- **Preventable-repeat rate**: of the repeats, those with an earlier post-mortem (one that
-  makes it a repeat) on a shared service and the same root-cause category, whose action
-  item's ticket was created before the repeat's incident started and was not done at that
-  moment: not resolved yet, resolved after it started, or dropped before it
-  (:func:`pmsync.core.planning.preventable.preventing_items`).
+- **Preventable-repeat rate**: of the repeats, those an earlier planned item on the same
+  service and root cause, not done when they started, would have covered
+  (:func:`pmsync.core.planning.preventable.preventing_items` says exactly which).
 - **Overdue**: open items whose due date is before today, as of the report's run, by owner
   (logins compared without case).
 - **Time to post-mortem**: business days (Monday–Friday) after the incident's start date up
