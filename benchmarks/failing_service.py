@@ -1,6 +1,6 @@
 """A service that keeps failing: what repeat detection costs as its incidents pile up.
 
-N post-mortems on one service (``payments-db``), their incidents a week apart, each opened
+N post-mortems on one service (``service-0``), their incidents a week apart, each opened
 and handled by its own ``issues/opened`` event (``pmsync handle-event``, the real PyGithub
 and ``jira`` clients against the sandbox); then one ``pmsync sync`` of them all and a
 second, settled one. Prints, per N: the requests of the first, second, fourth, middle and
@@ -30,17 +30,17 @@ from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 
-from sync_cost import Count, github_client, jira_client
+import sync_cost
+from sync_cost import Count, github_client, jira_client, sizes_of
 
 from pmsync.config.schema import RepeatsConfig
 from pmsync.core.domain import identity
-from pmsync.core.postmortem.form import NO_RESPONSE, default_form
 from pmsync.entry.cli import main as pmsync
 from pmsync_sandbox.runner import Sandbox, running_sandbox
 
 REPO = "acme/payments"
 ITEMS = 3
-FIRST_INCIDENT = datetime(2026, 1, 5, 6, 0, tzinfo=UTC)  # a Monday
+FIRST_INCIDENT = datetime(2026, 1, 5, 14, 0, tzinfo=UTC)  # a Monday
 MAX_LINKED = RepeatsConfig().max_linked
 CONFIG = (
     f"github:\n  repositories: [{REPO}]\n  throttle: false\n"
@@ -51,31 +51,9 @@ CONFIG = (
 
 
 def body(week: int) -> str:
-    """A valid post-mortem on payments-db, without warnings (so no feedback comment)."""
+    """The week's post-mortem: all on one service (``service-0``), 14:00 to 15:00 UTC."""
     start = FIRST_INCIDENT + timedelta(weeks=week)
-    actions = "\n".join(
-        f"| Cut payments-db pool wait p99 below {100 * n} ms | Prevent | P2 | @bob | 3w | |"
-        for n in range(1, ITEMS + 1)
-    )
-    values = {
-        "incident_start": f"{start:%Y-%m-%d %H:%M} UTC",
-        "incident_end": f"{start + timedelta(hours=1):%Y-%m-%d %H:%M} UTC",
-        "severity": "SEV3",
-        "services": "payments-db",
-        "root_cause_category": "Capacity",
-        "summary": "Checkout requests timed out waiting for a payments-db connection.",
-        "impact": "5% of checkouts failed for an hour.",
-        "timeline": "| Time (UTC) | Event |\n|---|---|\n"
-        "| 06:00 | Errors start |\n| 06:05 | Alert fires and pages on-call |\n"
-        "| 07:00 | Recovered |",
-        "root_cause": "The connection pool was too small for the traffic.",
-        "action_items": "| Action | Type | Priority | Owner | Due | Ticket |\n"
-        "|---|---|---|---|---|---|\n" + actions,
-    }
-    return "\n\n".join(
-        f"### {field.label}\n\n{values.get(field.id) or NO_RESPONSE}"
-        for field in default_form().fields
-    )
+    return sync_cost.body(0, f"{start:%Y-%m-%d %H:%M} UTC", items=ITEMS)
 
 
 @dataclass(frozen=True)
@@ -191,13 +169,7 @@ def main(argv: Sequence[str] | None = None, out: Callable[[str], None] = print) 
     parser.add_argument(
         "--sizes", default="10,50", help="numbers of post-mortems, comma-separated (default: 10,50)"
     )
-    args = parser.parse_args(argv)
-    try:
-        sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
-    except ValueError:
-        parser.error(f"--sizes {args.sizes!r}: expected numbers separated by commas, e.g. 10,50")
-    if not sizes or min(sizes) < 1:
-        parser.error("--sizes: give at least one number of post-mortems, each 1 or more")
+    sizes = sizes_of(parser, parser.parse_args(argv).sizes)
     logging.basicConfig(level=logging.WARNING)
     out(
         f"pmsync on a failing service: {ITEMS} action items per post-mortem, incidents a week "
