@@ -173,12 +173,13 @@ def no_cache_limit(p: int) -> int:
 # -- the world -----------------------------------------------------------------------------
 
 
-def body(index: int, incident: str) -> str:
+def body(index: int, incident: str, *, items: int = ITEMS) -> str:
     """A valid post-mortem without warnings, so no feedback comment muddies the counts.
-    Each has its own service, so none is a repeat of another."""
+    Each has its own service, so none is a repeat of another (``index`` names it: another
+    benchmark gives several the same one). ``incident`` is at 14:00; it lasted an hour."""
     actions = "\n".join(
         f"| Cut p99 latency of service-{index} step {n} below 200 ms | Prevent | P2 | @bob | 3w | |"
-        for n in range(1, ITEMS + 1)
+        for n in range(1, items + 1)
     )
     values = {
         "incident_start": incident,
@@ -380,6 +381,17 @@ def table(p: int, rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
+def sizes_of(parser: argparse.ArgumentParser, text: str) -> list[int]:
+    """``--sizes``: numbers of post-mortems, comma-separated, each 1 or more."""
+    try:
+        sizes = [int(size) for size in text.split(",") if size.strip()]
+    except ValueError:
+        parser.error(f"--sizes {text!r}: expected numbers separated by commas, e.g. 10,100")
+    if not sizes or min(sizes) < 1:
+        parser.error("--sizes: give at least one number of post-mortems, each 1 or more")
+    return sizes
+
+
 def main(argv: Sequence[str] | None = None, out: Callable[[str], None] = print) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -392,12 +404,7 @@ def main(argv: Sequence[str] | None = None, out: Callable[[str], None] = print) 
     )
     parser.add_argument("--seed", type=int, default=8, help="picks the tickets that change")
     args = parser.parse_args(argv)
-    try:
-        sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
-    except ValueError:
-        parser.error(f"--sizes {args.sizes!r}: expected numbers separated by commas, e.g. 10,100")
-    if not sizes or min(sizes) < 1:
-        parser.error("--sizes: give at least one number of post-mortems, each 1 or more")
+    sizes = sizes_of(parser, args.sizes)
     logging.basicConfig(level=logging.WARNING)
     out(
         f"pmsync sync cost: {ITEMS} action items per post-mortem, {args.latency_ms} ms latency "

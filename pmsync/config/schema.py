@@ -166,6 +166,13 @@ class RepeatsConfig(ConfigSection):
     lookback_days: int = Field(
         default=180, ge=1, description="How far back an earlier post-mortem counts."
     )
+    max_linked: int = Field(
+        default=3,
+        ge=1,
+        le=20,
+        description="A repeat lists in full, back-links and links in Jira only this many of "
+        "the most recent earlier post-mortems; older ones are summed up in one line.",
+    )
 
 
 class ReportConfig(ConfigSection):
@@ -217,6 +224,12 @@ class TrustConfig(ConfigSection):
 
 class LintConfig(ConfigSection):
     max_action_items: int = Field(default=10, ge=1, description="More rows than this is an error.")
+    max_services: int = Field(
+        default=20,
+        ge=1,
+        le=90,
+        description="More affected services than this is an error (each becomes a label).",
+    )
     vague_action: bool = Field(default=True, description="Warn on actions without a target.")
     team_owner: bool = Field(default=True, description="Warn when a team owns an action item.")
     due_far: bool = Field(default=True, description="Warn on a due date far in the future.")

@@ -5,7 +5,9 @@ finds every candidate by its labels (``label:a,b`` means a *or* b), for all the
 post-mortems of a run at once, and only the closed ones where the run has listed the open
 ones already; one batched JQL query (per 100 post-mortems) reads the tickets of those that
 are related; and an earlier post-mortem's comments are read only while the repeat comment
-does not yet record its back-link.
+does not yet record its back-link, and only for the ``repeats.max_linked`` most recent
+ones (the only ones that get a back-link): so an event on a service that failed N times
+before costs a bounded number of requests besides the pages of those searches.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pmsync.core.github_search import REPOS_PER_QUERY, SEARCH_RESULT_LIMIT, quot
 from pmsync.core.planning.batches import batches
 from pmsync.core.planning.matching import without_closed_duplicates
 from pmsync.core.planning.repeat_comment import recorded_backlinks
-from pmsync.core.planning.repeat_matching import find_matches, search_labels
+from pmsync.core.planning.repeat_matching import find_matches, linked_matches, search_labels
 from pmsync.errors import RemoteError
 from pmsync.orchestration.ports import RepeatReads, TicketReader
 
@@ -162,16 +164,15 @@ class RepeatFinder:
             return None
         recorded = recorded_backlinks(bot_comments)
         matches = find_matches(issue, pm, self._candidates.values(), self._config)
+        linked = {match.earlier.issue.ref for match in linked_matches(matches, self._config)}
         related = []
         for match in matches:
             earlier = match.earlier
             ref = earlier.issue.ref
+            backlinked = ref in recorded or (ref in linked and self._has_backlink(earlier, issue))
             related.append(
                 earlier.model_copy(
-                    update={
-                        "tickets": self._tickets.get(ref, ()),
-                        "backlinked": ref in recorded or self._has_backlink(earlier, issue),
-                    }
+                    update={"tickets": self._tickets.get(ref, ()), "backlinked": backlinked}
                 )
             )
         return RepeatObservation(candidates=tuple(related))

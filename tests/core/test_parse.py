@@ -356,6 +356,17 @@ def test_too_many_action_items(count: int, limit: int, ok: bool) -> None:
         assert f"at most {limit}" in result.errors[0].message
 
 
+@pytest.mark.parametrize(("count", "limit", "ok"), [(20, 20, True), (21, 20, False), (3, 2, False)])
+def test_too_many_services(count: int, limit: int, ok: bool) -> None:
+    services = ", ".join(f"service-{n}" for n in range(count))
+    result = parse_postmortem(good_body(services=services), max_services=limit)
+    assert result.ok is ok
+    if not ok:
+        assert errors_of(result) == [("services-too-many", "services", None)]
+        assert f"{count} affected services; at most {limit}" in result.errors[0].message
+        assert "lint.max_services" in result.errors[0].message
+
+
 # --- action items: the task list ----------------------------------------------------------
 
 

@@ -396,10 +396,10 @@ def links_in(changes: tuple[Change, ...]) -> list[tuple[str, str, str]]:
     return [(c.inward, c.outward, c.link_type) for c in changes if isinstance(c, LinkTickets)]
 
 
-def test_each_new_ticket_relates_to_the_earlier_tickets_not_done() -> None:
+def test_each_earlier_ticket_not_done_gets_one_link_from_the_first_new_ticket() -> None:
     state = _with_tickets(_earlier_with_states(), mine=MINE)
     changes, _ = plan_repeats(state, f.postmortem(action_items=MY_ITEMS))
-    assert links_in(changes) == [("OPS-1", "LED-1", "Relates"), ("OPS-2", "LED-1", "Relates")]
+    assert links_in(changes) == [("OPS-1", "LED-1", "Relates")]
     state = apply(changes, state)
     later, _ = plan_repeats(state, f.postmortem(action_items=MY_ITEMS))
     assert links_in(later) == []
@@ -562,7 +562,7 @@ def test_the_planner_writes_the_repeat_once_tickets_exist_and_settles() -> None:
     state, parsed, plans = converge(start, f.parse_result(), context())
     changes = [c for p in plans for c in p.changes]
     assert "repeat-incident" in state.issue.labels
-    assert len([c for c in changes if isinstance(c, LinkTickets)]) == 2  # 2 tickets x LED-1
+    assert len([c for c in changes if isinstance(c, LinkTickets)]) == 1  # NEW-1 -> LED-1
     assert len(comment_changes(tuple(changes), number=candidate.issue.number)) == 1
     assert [c.body.splitlines()[0] for c in state.bot_comments] == [markers.STATUS, markers.REPEAT]
     assert plan(state, parsed, context()).empty
@@ -574,3 +574,73 @@ def test_an_untrusted_postmortem_is_not_flagged() -> None:
     flagged = [c for c in result.changes if isinstance(c, LinkTickets | UpsertComment)]
     assert [c.marker for c in flagged if isinstance(c, UpsertComment)] == [markers.APPROVAL]
     assert "repeat-incident" not in result.describe()
+
+
+# --- bounded fan-out (repeats.max_linked) ------------------------------------------------------
+
+
+def _series(count: int) -> tuple[EarlierPostMortem, ...]:
+    """``count`` earlier post-mortems a week apart, #1 the oldest, each with one open ticket
+    and one done."""
+    found = []
+    for number in range(1, count + 1):
+        items = (
+            f.action_item(row=1, ticket=f"LED-{number}1"),
+            f.action_item(row=2, ticket=f"LED-{number}2"),
+        )
+        tickets = (
+            earlier_ticket(f"LED-{number}1", number=number),
+            earlier_ticket(
+                f"LED-{number}2", number=number, status_category="done", resolution="Done"
+            ),
+        )
+        days = 7 * (count + 1 - number)
+        found.append(earlier(days, number=number, action_items=items, tickets=tickets))
+    return tuple(found)
+
+
+def test_only_the_most_recent_earlier_postmortems_are_listed_backlinked_and_linked() -> None:
+    state = _with_tickets(_series(12)[0], mine=MINE)
+    state = state.model_copy(update={"repeats": RepeatObservation(candidates=_series(12))})
+    changes, _ = plan_repeats(state, f.postmortem(action_items=MY_ITEMS))
+    backlinks = [c for c in changes if isinstance(c, UpsertComment) and c.number != f.NUMBER]
+    assert [c.number for c in backlinks] == [10, 11, 12]
+    assert links_in(changes) == [
+        ("OPS-1", "LED-101", "Relates"),
+        ("OPS-1", "LED-111", "Relates"),
+        ("OPS-1", "LED-121", "Relates"),
+    ]
+    body = repeat_body(changes)
+    assert "**13th incident on `payments-db` in 6 months**" in body
+    assert "12 of the 24 action items from the earlier post-mortems were finished." in body
+    assert [n for n in range(1, 13) if f"(https://github.com/acme/ledger/issues/{n})" in body] == [
+        10,
+        11,
+        12,
+    ]
+    assert (
+        "… and 9 earlier post-mortems on `payments-db` since 2026-08-28, 9 of their 18 items "
+        "still open. Only the 3 most recent earlier post-mortems are listed, back-linked and "
+        "linked in Jira (`repeats.max_linked`)." in body
+    )
+
+
+def test_max_linked_is_configurable_and_no_summary_when_all_are_listed() -> None:
+    cfg = Config(repeats=RepeatsConfig(max_linked=1))
+    changes = repeat_changes(observed_with(*_series(2)), f.postmortem(), config=cfg, today=TODAY)
+    backlinks = comment_changes(changes.changes, number=2) + comment_changes(changes.changes, 1)
+    assert [c.number for c in backlinks] == [2]
+    body = repeat_body(changes.changes)
+    assert "… and 1 earlier post-mortem on `payments-db` since 2026-11-06, 1 of its 2 items" in body
+    assert "Only the 1 most recent earlier post-mortem is listed" in body
+    assert "… and" not in repeat_body(plan_repeats(observed_with(*_series(3)))[0])
+
+
+def test_links_made_before_the_bound_stay_and_none_are_added_for_older_tickets() -> None:
+    series = _series(5)
+    old_link = TicketLink(type="Relates", key="LED-11")  # made when #1 was still listed
+    mine = (MINE[0].model_copy(update={"links": (old_link,)}), MINE[1])
+    state = _with_tickets(series[0], mine=mine)
+    state = state.model_copy(update={"repeats": RepeatObservation(candidates=series)})
+    changes, _ = plan_repeats(state, f.postmortem(action_items=MY_ITEMS))
+    assert [link[1] for link in links_in(changes)] == ["LED-31", "LED-41", "LED-51"]

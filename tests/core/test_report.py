@@ -405,3 +405,29 @@ def test_every_metric_says_what_it_counts_over_which_period_resting_on_how_many(
     assert scope.header("k", "T", "c", postmortems=3)["no_data"] is False
     # A rate can rest on post-mortems and still have nothing to count (no P0/P1 items).
     assert scope.header("k", "T", "c", postmortems=3, no_data=True)["no_data"] is True
+
+
+def test_preventable_repeat_rate(report: Report) -> None:
+    # Repeats: C (of D) and E (of A). D's one item was done on Apr 30, before C started on
+    # Oct 9: not preventable. A's four tickets, created Oct 6, were all still open when E
+    # started on Oct 20 at 08:00 (the first was done at 17:00 that day): preventable.
+    rate = report.preventable_repeat_rate
+    assert rate.key == "preventable_repeat_rate"
+    assert (rate.numerator, rate.denominator, rate.percent) == (1, 2, 50.0)
+    (case,) = rate.repeats
+    assert case.postmortem == "acme/payments#5"
+    assert [(i.postmortem, i.key, i.planned, i.state) for i in case.items] == [
+        ("acme/payments#3", f"PAY3-{row}", date(2026, 10, 6), "open") for row in (1, 2, 3, 4)
+    ]
+
+
+def test_an_item_dropped_before_the_repeat_started_makes_it_preventable() -> None:
+    # C's earlier one, D, gets a second item dropped on Sep 1 (before C's Oct 9).
+    d = spec("D")
+    dropped = ItemSpec("Shard the search index", "P2", "erin", date(2026, 9, 1), "dropped")
+    dropped = replace(dropped, closed_on=date(2026, 9, 1))
+    history = tuple(replace(pm, items=(*pm.items, dropped)) if pm is d else pm for pm in HISTORY)
+    rate = make_report(history).preventable_repeat_rate
+    assert (rate.numerator, rate.denominator) == (2, 2)
+    c = next(case for case in rate.repeats if case.postmortem == "acme/search#2")
+    assert [(i.action, i.state) for i in c.items] == [("Shard the search index", "dropped")]

@@ -82,6 +82,7 @@ def test_json_has_the_same_numbers_under_the_documented_keys() -> None:
         "completion_window_ended",
         "on_time",
         "repeats",
+        "preventable_repeat_rate",
         "time_to_postmortem",
         "action_items",
         "overdue",

@@ -117,3 +117,28 @@ def test_a_body_with_room_for_its_ticket_links_is_synced_whole(site: Site) -> No
     body = site.issue_state(number)["body"]
     assert len(body) <= MAX_BODY_CHARACTERS
     assert all(f"[{key}](" in body for key in site.tickets(number))
+
+
+def test_an_edit_listing_thousands_of_services_makes_no_labels_and_says_why(site: Site) -> None:
+    """Issue 16, item 8: each service becomes a label, so an approved author's edit listing
+    3,000 services made 3,000 repository labels. Now the edit is feedback, naming the limit
+    and its key; the tickets stay as they are and nothing more is labelled."""
+    number = site.open("alice")
+    site.run()
+    labels_before = sorted(site.labels(number))
+    tickets_before = site.tickets(number)
+    services = ", ".join(f"service-{n}" for n in range(3000))
+    edited = BODY.replace("payments-api, payments-db", services)
+    site.as_("alice").get_repo(REPO).get_issue(number).edit(body=edited)
+
+    site.sandbox.clear_requests()
+    assert site.run().finish() == 0
+    assert site.writes("jira") == []
+    assert [w for w in site.writes("github") if w[1] == f"/repos/{REPO}/labels"] == [
+        ("POST", f"/repos/{REPO}/labels")  # the needs-fix label, and nothing else
+    ]
+    assert sorted(site.labels(number)) == sorted([*labels_before, "pm:needs-fix"])
+    assert site.tickets(number) == tickets_before
+    (feedback,) = site.bot_comments(number, markers.FEEDBACK)
+    limit = site.config.lint.max_services
+    assert f"3000 affected services; at most {limit} are accepted (lint.max_services" in feedback

@@ -309,6 +309,16 @@ def test_backlinks_are_read_only_while_the_repeat_comment_does_not_record_them()
     assert github.comment_reads == ["acme/ledger#3", "acme/ledger#2"]  # oldest first; not #1
 
 
+def test_only_the_linked_earlier_postmortems_have_their_comments_read() -> None:
+    # Five earlier post-mortems a week apart; repeats.max_linked is 3: the two oldest get no
+    # back-link, so an event never reads their comments, however many there are.
+    earlier = [candidate(n, 7 * (6 - n)) for n in range(1, 6)]
+    github = FakeGitHub(earlier, {})
+    found = finder(github, FakeJira([])).observe(f.issue(), f.parse_result(), bot_comments=())
+    assert found is not None and len(found.candidates) == 5
+    assert sorted(github.comment_reads) == ["acme/ledger#3", "acme/ledger#4", "acme/ledger#5"]
+
+
 class RefusingGitHub(FakeGitHub):
     def search_postmortems(self, query: str) -> tuple[IssueState, ...]:
         self.searches.append(query)

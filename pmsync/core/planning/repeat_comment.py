@@ -16,13 +16,20 @@ from pmsync.core.domain import markers
 from pmsync.core.domain.model import Frozen, PostMortem
 from pmsync.core.domain.state import CommentState, EarlierPostMortem, IssueState, TicketState
 from pmsync.core.planning.matching import match_items
-from pmsync.core.planning.progress import Progress, count, progress_of, shown_status, summary_line
+from pmsync.core.planning.preventable import PreventingItem, preventing_items
+from pmsync.core.planning.progress import (
+    Counts,
+    Progress,
+    count,
+    progress_of,
+    shown_status,
+    summary_line,
+)
 from pmsync.core.planning.repeat_matching import Match
 from pmsync.core.postmortem.labels import root_cause_label, service_labels
 from pmsync.core.render import StatusRow, render
 
 BACKLINKS = "repeat-backlinks"  # data marker: refs of earlier post-mortems with the back-link
-MAX_EARLIER_SHOWN = 10  # the comment lists the most recent ones; the count covers all
 MAX_ITEMS_SHOWN = 10  # unfinished items listed per earlier post-mortem
 NO_TICKET = "no ticket"
 _FINISHED = {Progress.DONE}
@@ -74,8 +81,18 @@ class EarlierView(Frozen):
     summary: str  # "1 of 3 done · 1 overdue · 1 dropped"
     total: int
     done: int
+    open: int  # neither done nor dropped
     unfinished: tuple[StatusRow, ...]  # open, overdue or dropped; at most MAX_ITEMS_SHOWN
     more_unfinished: int  # how many were left out of the list
+
+
+class OlderView(Frozen):
+    """The earlier post-mortems beyond ``repeats.max_linked``, in one line."""
+
+    count: int
+    since: date  # the oldest one's incident start (UTC)
+    item_count: int
+    open_count: int  # of their items, neither done nor dropped
 
 
 class RepeatView(Frozen):
@@ -85,8 +102,10 @@ class RepeatView(Frozen):
     category: str | None  # the shared root-cause category, as a label value
     rule: str
     window: str  # "6 months"
-    earlier: tuple[EarlierView, ...]  # most recent last; at most MAX_EARLIER_SHOWN
-    more_earlier: int
+    earlier: tuple[EarlierView, ...]  # the linked ones, most recent last
+    older: OlderView | None  # the rest, summed up
+    max_linked: int
+    preventing: tuple[PreventingItem, ...]  # pmsync.core.planning.preventable
     earlier_items: int  # action items of every earlier post-mortem
     earlier_done: int
     repeat_label: str
@@ -118,10 +137,14 @@ def _value(label: str, prefix: str) -> str:
     return label[len(prefix) :]
 
 
+def _counts(rows: Iterable[StatusRow]) -> Counts:
+    return count(Progress(row.progress) for row in rows)
+
+
 def earlier_view(match: Match, today: date, config: Config) -> EarlierView:
     issue = match.earlier.issue
     rows = item_rows(match.earlier, today, config)
-    counts = count(Progress(row.progress) for row in rows)
+    counts = _counts(rows)
     unfinished = tuple(row for row in rows if Progress(row.progress) not in _FINISHED)
     return EarlierView(
         ref=issue.ref,
@@ -133,8 +156,21 @@ def earlier_view(match: Match, today: date, config: Config) -> EarlierView:
         summary=summary_line(counts),
         total=counts.total,
         done=counts.done,
+        open=counts.open,
         unfinished=unfinished[:MAX_ITEMS_SHOWN],
         more_unfinished=max(0, len(unfinished) - MAX_ITEMS_SHOWN),
+    )
+
+
+def older_view(older: Sequence[EarlierView]) -> OlderView | None:
+    """The earlier post-mortems not listed in full, as counts."""
+    if not older:
+        return None
+    return OlderView(
+        count=len(older),
+        since=min(view.date for view in older),
+        item_count=sum(view.total for view in older),
+        open_count=sum(view.open for view in older),
     )
 
 
@@ -145,8 +181,13 @@ def repeat_view(
     today: date,
     config: Config,
 ) -> RepeatView:
+    """``matches`` oldest first: the last ``repeats.max_linked`` are listed in full."""
     labels = config.labels
-    views = [earlier_view(match, today, config) for match in matches]
+    limit = config.repeats.max_linked
+    linked, older = matches[-limit:], matches[: max(0, len(matches) - limit)]
+    views = [earlier_view(match, today, config) for match in linked]
+    older_views = [earlier_view(match, today, config) for match in older]
+    every = [*views, *older_views]
     shared = {name.casefold() for match in matches for name in match.shared_labels}
     services = tuple(
         _value(name, labels.service_prefix)
@@ -163,10 +204,12 @@ def repeat_view(
         category=_value(category, labels.root_cause_prefix) if show_category and category else None,
         rule=config.repeats.rule,
         window=window_text(config.repeats.lookback_days),
-        earlier=tuple(views[-MAX_EARLIER_SHOWN:]),
-        more_earlier=max(0, len(views) - MAX_EARLIER_SHOWN),
-        earlier_items=sum(view.total for view in views),
-        earlier_done=sum(view.done for view in views),
+        earlier=tuple(views),
+        older=older_view(older_views),
+        max_linked=limit,
+        preventing=preventing_items(pm, (m.earlier for m in matches), config),
+        earlier_items=sum(view.total for view in every),
+        earlier_done=sum(view.done for view in every),
         repeat_label=labels.repeat,
         backlinks_marker=encode_backlinks(backlinked),
     )

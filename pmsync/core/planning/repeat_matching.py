@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from pmsync.config.schema import Config, LabelsConfig
@@ -69,6 +69,14 @@ def find_matches(
         shared = _shared(form_labels(pm, config.labels), form_labels(other, config.labels))
         found.append(Match(earlier=candidate, days_before=days, shared_labels=shared))
     return tuple(sorted(found, key=lambda m: _order(m.earlier.issue, m.earlier.postmortem)))
+
+
+def linked_matches(matches: Sequence[Match], config: Config) -> tuple[Match, ...]:
+    """The most recent ``repeats.max_linked`` of ``matches`` (oldest first, as
+    ``find_matches`` gives them): those a repeat lists in full, back-links and links in
+    Jira. Bounding them keeps a service that keeps failing from linking every incident
+    to every earlier one (requests and links growing with the square of the incidents)."""
+    return tuple(matches[-config.repeats.max_linked :])
 
 
 def search_labels(pm: PostMortem, labels: LabelsConfig, rule: str) -> tuple[tuple[str, ...], ...]:

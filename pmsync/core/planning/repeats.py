@@ -8,11 +8,15 @@ category (``root-cause``) — and its incident started at most ``repeats.lookbac
 calendar days (UTC) before this one's: day 180 is in, day 181 out.
 
 A repeat gets the ``repeat-incident`` label and one repeat comment, edited in place, that
-lists each earlier post-mortem with the state of its action items; each earlier post-mortem
-gets one back-link comment; and, with ``jira.link_repeats``, each of this post-mortem's
-tickets gets a "Relates" link to every earlier ticket still not done. An edit that makes it
-no longer a repeat removes the label and turns the comment into a short note; back-links
-and Jira links stay, as history.
+lists the ``repeats.max_linked`` most recent earlier post-mortems with the state of their
+action items and sums up the older ones in one line; each listed earlier post-mortem gets
+one back-link comment; and, with ``jira.link_repeats``, each still-open ticket of a listed
+earlier post-mortem gets one "Relates" link from this post-mortem's first ticket (unless
+one of this post-mortem's tickets is linked with it already). So a repeat costs at most
+``max_linked`` back-links and ``max_linked`` x ``lint.max_action_items`` links, however
+often the service failed before. An edit that makes it no longer a repeat removes the
+label and turns the comment into a short note; back-links and Jira links stay, as history
+(as do links made before the bound existed).
 
 The repeat comment remembers (in a data marker) which earlier post-mortems already carry
 the back-link, so later runs need not read their comments again. It records a back-link
@@ -48,7 +52,7 @@ from pmsync.core.planning.repeat_comment import (
     render_repeat,
     repeat_view,
 )
-from pmsync.core.planning.repeat_matching import Match, find_matches
+from pmsync.core.planning.repeat_matching import Match, find_matches, linked_matches
 from pmsync.core.postmortem.labels import root_cause_label, service_labels
 
 LINK_TYPE = "Relates"
@@ -101,22 +105,23 @@ def repeat_changes(
             labels={config.labels.repeat: False},
         )
     recorded = recorded_backlinks(observed.bot_comments)
+    linked = linked_matches(matches, config)
     backlinks = tuple(
         create_comment(
             match.earlier.issue,
             markers.backlink_marker(issue.ref),
             render_backlink(issue, pm),
         )
-        for match in matches
+        for match in linked
         if not match.earlier.backlinked and match.earlier.issue.ref not in recorded
     )
     # Only back-links seen to exist: one planned here is recorded in a later round, after
     # its comment was created (pmsync.core.planning.fold), so a refused one is tried again.
-    backlinked = recorded | {m.earlier.issue.ref for m in matches if m.earlier.backlinked}
+    backlinked = recorded | {m.earlier.issue.ref for m in linked if m.earlier.backlinked}
     body = render_repeat(repeat_view(pm, matches, backlinked, today, config))
     comment = upsert_comment(issue, markers.REPEAT, body, existing)
     links = (
-        jira_links(observed, pm, matches, config.jira.link_type) if config.jira.link_repeats else ()
+        jira_links(observed, pm, linked, config.jira.link_type) if config.jira.link_repeats else ()
     )
     return RepeatChanges(
         changes=(*backlinks, *comment, *links), labels={config.labels.repeat: True}
@@ -147,17 +152,20 @@ def jira_links(
     matches: Iterable[Match],
     link_type: str = LINK_TYPE,
 ) -> tuple[LinkTickets, ...]:
-    """A ``link_type`` link (``jira.link_type``, "Relates") from each of this post-mortem's
-    tickets to each earlier ticket that is not done, unless the two are linked already."""
+    """A ``link_type`` link (``jira.link_type``, "Relates") from this post-mortem's first
+    ticket (in row order) to each earlier ticket that is not done, unless one of this
+    post-mortem's tickets is linked with it already: one link per earlier ticket, so the
+    links grow with the earlier tickets, not with their product with these."""
     issue = observed.issue
     board = match_items(issue.repo, issue.number, pm.action_items, observed.tickets)
     mine = [entry.ticket for entry in board.tracked if entry.ticket is not None]
+    if not mine:
+        return ()
     theirs = {t.key: t for match in matches for t in open_tickets(match.earlier)}
     return tuple(
-        LinkTickets(inward=ticket.key, outward=other.key, link_type=link_type)
-        for ticket in mine
+        LinkTickets(inward=mine[0].key, outward=other.key, link_type=link_type)
         for other in theirs.values()
-        if not _linked(ticket, other)
+        if not any(_linked(ticket, other) for ticket in mine)
     )
 
 

@@ -24,7 +24,11 @@ def check_postmortem(
 ) -> ParseResult:
     """Parse a body and add the warnings: the one call the CLI and the engine make."""
     draft, errors = read_draft(
-        body, form, title=title, max_action_items=config.lint.max_action_items
+        body,
+        form,
+        title=title,
+        max_action_items=config.lint.max_action_items,
+        max_services=config.lint.max_services,
     )
     return ParseResult(
         postmortem=None if errors else draft.postmortem(),

@@ -41,6 +41,7 @@ MAX_BODY_CHARACTERS = 65_536  # GitHub refuses longer issue bodies
 # Room an empty Ticket cell takes once pmsync fills it: "[OPS-12345](<site>/browse/OPS-12345)"
 # with a Jira site address of up to about 150 characters.
 TICKET_CELL_RESERVE = 200
+MAX_SERVICES = 20  # lint.max_services' default
 
 # The fields a post-mortem cannot do without, whatever the form marks as required.
 REQUIRED_FIELDS = (
@@ -115,15 +116,27 @@ class Draft:
 
 
 def parse_postmortem(
-    body: str | None, form: Form | None = None, *, title: str = "", max_action_items: int = 10
+    body: str | None,
+    form: Form | None = None,
+    *,
+    title: str = "",
+    max_action_items: int = 10,
+    max_services: int = MAX_SERVICES,
 ) -> ParseResult:
     """The post-mortem and its errors; ``postmortem`` is None whenever there is an error."""
-    draft, errors = read_draft(body, form, title=title, max_action_items=max_action_items)
+    draft, errors = read_draft(
+        body, form, title=title, max_action_items=max_action_items, max_services=max_services
+    )
     return ParseResult(postmortem=None if errors else draft.postmortem(), errors=errors)
 
 
 def read_draft(
-    body: str | None, form: Form | None = None, *, title: str = "", max_action_items: int = 10
+    body: str | None,
+    form: Form | None = None,
+    *,
+    title: str = "",
+    max_action_items: int = 10,
+    max_services: int = MAX_SERVICES,
 ) -> tuple[Draft, tuple[Finding, ...]]:
     form = form or default_form()
     split = split_sections(body, form)
@@ -158,12 +171,15 @@ def read_draft(
     rows = read_block(split)
     items = _action_items(rows, bool(split.value(ACTIONS)), start, max_action_items, errors)
     _room_for_tickets(body, items, errors)
+    services = read_services(values.get("services") or "")
+    if len(services) > max_services:
+        errors.append(_too_many_services(len(services), max_services))
     draft = Draft(
         title=title,
         incident_start=start,
         incident_end=end,
         severity=severity,
-        services=read_services(values.get("services") or ""),
+        services=services,
         root_cause_category=category,
         texts={field_id: values.get(field_id) or "" for field_id in _TEXT_FIELDS},
         timeline=read_timeline(split),
@@ -181,6 +197,17 @@ def _unknown_headings(split: SplitBody, form: Form) -> tuple[tuple[str, str], ..
     return tuple(
         (f"{hashes} {heading}", f"{hashes} {nearest_label(heading, form, present)}")
         for heading in split.unknown_headings
+    )
+
+
+def _too_many_services(count: int, limit: int) -> Finding:
+    """Each service becomes a label on the issue and may link it to earlier post-mortems:
+    an unbounded list would make as many writes (issue 16, item 8)."""
+    return error(
+        "services-too-many",
+        f"{count} affected services; at most {limit} are accepted (lint.max_services, since "
+        "each becomes a label on this issue): list the services the incident hit directly",
+        field_id="services",
     )
 
 

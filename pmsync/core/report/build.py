@@ -21,6 +21,7 @@ from pmsync.core.report.metrics import (
     lessons,
     on_time,
     overdue,
+    preventable_repeat_rate,
     repeat_rate,
     time_to_postmortem,
 )
@@ -61,6 +62,7 @@ def build_report(
         completion_window_ended=completion_window_ended(cases, period, today, config),
         on_time=on_time(scope),
         repeats=repeat_rate(scope),
+        preventable_repeat_rate=preventable_repeat_rate(scope),
         time_to_postmortem=time_to_postmortem(scope),
         action_items=action_item_counts(scope),
         overdue=overdue(scope),

@@ -11,6 +11,7 @@ from pmsync.config.schema import Config
 from pmsync.core.domain.model import Frozen, PostMortem
 from pmsync.core.domain.state import EarlierPostMortem, IssueState, TicketState
 from pmsync.core.planning.matching import match_items
+from pmsync.core.planning.preventable import PreventingItem, preventing_items
 from pmsync.core.planning.progress import Progress, progress_of
 from pmsync.core.planning.repeat_matching import Match, find_matches
 from pmsync.core.postmortem.labels import prefixed, slug
@@ -52,6 +53,8 @@ class Case:
     # The services (label values) it shares with the earlier post-mortems that make it a
     # repeat: a repeat is one of these services', not of every service it names.
     repeat_services: tuple[str, ...] = ()
+    # Earlier items planned and not done when its incident started (a preventable repeat).
+    preventing: tuple[PreventingItem, ...] = ()
 
     @property
     def incident_date(self) -> date:
@@ -118,9 +121,12 @@ def shared_services(
 
 def cases_of(inputs: Sequence[ReportInput], today: date, config: Config) -> list[Case]:
     """Every readable post-mortem with its items and whether (and in which services) it is
-    a repeat."""
+    a repeat, and a preventable one."""
     readable = [(i.issue, i.postmortem, i.tickets) for i in inputs if i.postmortem is not None]
-    candidates = [EarlierPostMortem(issue=issue, postmortem=pm) for issue, pm, _ in readable]
+    candidates = [
+        EarlierPostMortem(issue=issue, postmortem=pm, tickets=tickets)
+        for issue, pm, tickets in readable
+    ]
     cases = []
     for issue, pm, tickets in readable:
         matches = find_matches(issue, pm, candidates, config)
@@ -131,6 +137,7 @@ def cases_of(inputs: Sequence[ReportInput], today: date, config: Config) -> list
                 items=items_of(issue, pm, tickets, today, config),
                 repeat=bool(matches),
                 repeat_services=shared_services(service_values(pm), matches, config),
+                preventing=preventing_items(pm, (m.earlier for m in matches), config),
             )
         )
     return cases

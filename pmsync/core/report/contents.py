@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pydantic import computed_field
 
 from pmsync.core.domain.model import Frozen
+from pmsync.core.planning.preventable import PreventingItem
 
 
 class Period(Frozen):
@@ -58,6 +59,23 @@ class Rate(Metric):
     meets_target: bool | None = None  # None: no data, or no target
     pending: int = 0  # things not decided yet (e.g. items whose window is still open)
     pending_note: str = ""  # what "pending" means for this metric
+
+
+class PreventableRepeat(Frozen):
+    """A repeat of the period and the earlier action items that were planned and not done
+    when its incident started (``pmsync.core.planning.preventable``)."""
+
+    postmortem: str  # the repeat, owner/name#number
+    url: str
+    title: str
+    incident_date: date
+    items: tuple[PreventingItem, ...]
+
+
+class PreventableRate(Rate):
+    """Of the period's repeats, the share an earlier planned item would have covered."""
+
+    repeats: tuple[PreventableRepeat, ...]  # the preventable ones, by incident start
 
 
 class TimeToPostmortem(Metric):
@@ -221,6 +239,7 @@ class Report(Frozen):
     completion_window_ended: Rate  # those whose completion window's last day is in it
     on_time: Rate
     repeats: Rate
+    preventable_repeat_rate: PreventableRate
     time_to_postmortem: TimeToPostmortem
     action_items: ActionItemCounts
     overdue: Overdue

@@ -24,6 +24,9 @@ Definitions (``docs/report.md`` says the same for readers):
   :func:`pmsync.core.planning.repeat_matching.find_matches` against every post-mortem read, those
   before the period included. Per service, a repeat counts only in the services it shares
   with an earlier post-mortem that makes it one.
+- **Preventable-repeat rate**: of the repeats, those an earlier planned item on the same
+  service and root cause, not done when they started, would have covered
+  (:func:`pmsync.core.planning.preventable.preventing_items` says exactly which).
 - **Overdue**: open items whose due date is before today, as of the report's run, by owner
   (logins compared without case).
 - **Time to post-mortem**: business days (Monday–Friday) after the incident's start date up
@@ -61,6 +64,8 @@ from pmsync.core.report.contents import (
     OverdueItem,
     OwnerOverdue,
     Period,
+    PreventableRate,
+    PreventableRepeat,
     Rate,
     TimeToPostmortem,
 )
@@ -222,6 +227,33 @@ def repeat_rate(scope: Scope) -> Rate:
         numerator=sum(case.repeat for case in scope.cases),
         denominator=len(scope.cases),
     )
+
+
+def preventable_repeat_rate(scope: Scope) -> PreventableRate:
+    repeats = [case for case in scope.cases if case.repeat]
+    preventable = tuple(
+        PreventableRepeat(
+            postmortem=case.issue.ref,
+            url=case.issue.html_url,
+            title=case.pm.title or case.issue.title,
+            incident_date=case.incident_date,
+            items=case.preventing,
+        )
+        for case in repeats
+        if case.preventing
+    )
+    rate = _rate(
+        scope,
+        "preventable_repeat_rate",
+        "Preventable repeats",
+        "repeat incidents for which an earlier post-mortem on the same service and root-cause "
+        "category had an action item planned in Jira and still open, or dropped, when the "
+        "repeat's incident started",
+        postmortems=len(repeats),
+        numerator=len(preventable),
+        denominator=len(repeats),
+    )
+    return PreventableRate(**rate.model_dump(), repeats=preventable)
 
 
 def time_to_postmortem(scope: Scope) -> TimeToPostmortem:

@@ -246,7 +246,13 @@ def _breakdown_rows(section: str, part: Breakdown, report: Report) -> Iterator[R
 def csv_rows(report: Report) -> Iterator[Row]:
     """One row per metric, then per breakdown group, owner and month (docs/report.md)."""
     yield _value_row("overall", "", "postmortems", report.postmortem_count, report)
-    headline = (report.completion, report.completion_window_ended, report.on_time, report.repeats)
+    headline = (
+        report.completion,
+        report.completion_window_ended,
+        report.on_time,
+        report.repeats,
+        report.preventable_repeat_rate,
+    )
     for rate in headline:
         yield _rate_row("overall", "", rate)
     time = report.time_to_postmortem
