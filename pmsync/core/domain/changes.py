@@ -37,6 +37,7 @@ _KIND_WORDS = {
     "create_tickets": ("post-mortem's new tickets created", "post-mortems' new tickets created"),
     "add_remote_link": ("ticket linked back to its issue", "tickets linked back to their issues"),
     "edit_ticket": ("ticket edited", "tickets edited"),
+    "rewrite_description": ("ticket description updated", "ticket descriptions updated"),
     "comment_on_ticket": ("comment on a ticket", "comments on tickets"),
     "close_duplicate": ("duplicate ticket closed", "duplicate tickets closed"),
     "link_tickets": ("link between tickets", "links between tickets"),
@@ -129,6 +130,25 @@ class EditTicket(Frozen):
     def describe(self) -> str:
         changed = ", ".join(f"{name}={value!r}" for name, value in sorted(self.fields.items()))
         return f"edit {self.ticket}: {changed} ({self.reason})"
+
+
+class RewriteDescription(Frozen):
+    """Replace pmsync's marked part of a ticket's description (pmsync.core.planning.
+    descriptions); the applier re-reads the description right before writing, so text
+    people added around the part in the meantime stays. A description without a marked
+    part is replaced whole only when it equals one of the ``legacy`` texts."""
+
+    kind: Literal["rewrite_description"] = "rewrite_description"
+    ticket: str
+    part: str  # the marked part: start line, text, end line
+    legacy: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"description:{self.ticket}"
+
+    def describe(self) -> str:
+        return f"update {self.ticket}'s description to what the post-mortem says now"
 
 
 class CommentOnTicket(Frozen):
@@ -300,6 +320,7 @@ Change = Annotated[
     CreateTickets
     | AddRemoteLink
     | EditTicket
+    | RewriteDescription
     | CommentOnTicket
     | CloseDuplicate
     | LinkTickets

@@ -35,6 +35,7 @@ from pmsync.core.domain.site import Refusal
 from pmsync.core.domain.state import CommentState, ObservedPostMortem
 from pmsync.core.planning.blocked import JIRA_KINDS, blocked_changes, is_blocked
 from pmsync.core.planning.comments import delete_duplicates, upsert_comment
+from pmsync.core.planning.descriptions import description_changes, description_for
 from pmsync.core.planning.followup import followups
 from pmsync.core.planning.issue_labels import label_changes
 from pmsync.core.planning.matching import Board, Entry, match_items
@@ -51,13 +52,11 @@ from pmsync.core.planning.repeats import repeat_changes
 from pmsync.core.planning.status_view import StatusInputs, is_complete, status_view
 from pmsync.core.postmortem.labels import label_wishes, labels_to_record
 from pmsync.core.render import (
-    DescriptionView,
     StatusView,
     finding_views,
     render_approval,
     render_feedback,
     render_status,
-    render_ticket_description,
     render_ticket_duplicate,
     render_ticket_removed,
 )
@@ -210,6 +209,7 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
     return [
         duplicate_part(observed, board, ctx),
         edit_part(board, outcomes),
+        Part(changes=description_changes(observed.issue, pm, board, snapshot)),
         removal,
         link_part,
         cells_part(observed, board),
@@ -257,23 +257,6 @@ def new_ticket(
     issue = observed.issue
     item = entry.item
     config = ctx.config
-    description = render_ticket_description(
-        DescriptionView(
-            action=item.action,
-            type=item.type.value,
-            priority=item.priority.value,
-            owner=f"@{item.owner}",
-            due=item.due,
-            title=pm.title or issue.title,
-            severity=pm.severity,
-            services=pm.services,
-            root_cause_category=pm.root_cause_category,
-            summary=pm.summary,
-            root_cause=pm.root_cause,
-            issue_ref=issue.ref,
-            issue_url=issue.html_url,
-        )
-    )
     project = config.project_for(pm.services)
     return NewTicket(
         item_id=entry.item_id,
@@ -281,7 +264,7 @@ def new_ticket(
         project=project,
         issue_type=config.jira.issue_type_for(project),
         summary=jira_summary(item.action),
-        description=description,
+        description=description_for(item, issue, pm),
         priority=config.jira.priorities.get(item.priority),
         due=item.due,
         labels=(
