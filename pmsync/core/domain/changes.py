@@ -208,6 +208,11 @@ class TicketCell(Frozen):
     action: str  # pmsync.core.domain.identity.normalise_action of the row's action
     occurrence: int = 1
     text: str  # e.g. "[OPS-12](https://…)"
+    # A due date changed in Jira, for the row's Due cell (issue #18), and the date the cell
+    # held when planned: a cell that holds another calendar date by the time the body is
+    # re-read was edited since, and keeps the author's date.
+    due: date | None = None
+    due_was: date | None = None
 
 
 class SetTicketCells(Frozen):
@@ -223,7 +228,10 @@ class SetTicketCells(Frozen):
         return f"cells:{self.repo}#{self.number}"
 
     def describe(self) -> str:
-        filled = ", ".join(f"row {cell.row}: {cell.text}" for cell in self.cells)
+        filled = ", ".join(
+            f"row {cell.row}: {cell.text}" + (f", due {cell.due}" if cell.due else "")
+            for cell in self.cells
+        )
         return f"fill the Ticket column of {self.repo}#{self.number} ({filled})"
 
 

@@ -212,7 +212,7 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
         Part(changes=description_changes(observed.issue, pm, board, snapshot)),
         removal,
         link_part,
-        cells_part(observed, board),
+        cells_part(observed, board, outcomes),
         Part(changes=upsert_comment(observed.issue, markers.STATUS, body, status)),
         Part(labels={ctx.config.labels.complete: is_complete(view)}),
         followup_part(observed, pm, view, ctx),
@@ -363,20 +363,24 @@ def ticket_cell(key: str, url: str) -> str:
     return f"[{key}]({url})"
 
 
-def cells_part(observed: ObservedPostMortem, board: Board) -> Part:
-    """The Ticket cells still to fill, each naming its row by the item's action text."""
+def cells_part(
+    observed: ObservedPostMortem, board: Board, outcomes: Mapping[str, MergeOutcome]
+) -> Part:
+    """The Ticket cells still to fill, and Due cells to set to a due date changed in Jira
+    (pmsync.core.planning.merge), each naming its row by the item's action text."""
     numbered = identity.numbered_actions(entry.item.action for entry in board.entries)
-    cells = tuple(
-        TicketCell(
-            row=entry.item.row,
-            action=action,
-            occurrence=occurrence,
-            text=ticket_cell(entry.ticket.key, entry.ticket.url),
-        )
-        for entry, (action, occurrence) in zip(board.entries, numbered, strict=True)
-        if entry.ticket is not None and entry.item.ticket != entry.ticket.key
-    )
+    cells = []
+    for entry, (action, occurrence) in zip(board.entries, numbered, strict=True):
+        if entry.ticket is None:
+            continue
+        due = outcomes[entry.ticket.key].pull_due
+        if entry.item.ticket != entry.ticket.key or due:
+            text = ticket_cell(entry.ticket.key, entry.ticket.url)
+            cell = TicketCell(row=entry.item.row, action=action, occurrence=occurrence, text=text)
+            if due:
+                cell = cell.model_copy(update={"due": due, "due_was": entry.item.due})
+            cells.append(cell)
     if not cells:
         return Part()
     issue = observed.issue
-    return Part(changes=(SetTicketCells(repo=issue.repo, number=issue.number, cells=cells),))
+    return Part(changes=(SetTicketCells(repo=issue.repo, number=issue.number, cells=tuple(cells)),))
