@@ -6,6 +6,7 @@ the author's date (a conflict, as the status comment says)."""
 from __future__ import annotations
 
 import pytest
+from support.lifecycle import Killed, kill_when
 from support.sandbox_pmsync import REPO, Site, jira_client_for
 
 from pmsync.adapters.jira import authenticated_session
@@ -78,4 +79,29 @@ def test_a_due_date_changed_on_both_sides_keeps_the_authors_cell(site: Site) -> 
     assert "| 2026-12-24 |" in first_row(site, number)
     [status] = site.bot_comments(number, markers.STATUS)
     assert f"**{key}**: the due was changed both in the table (2026-12-24)" in status
+    settled(site)
+
+
+@pytest.mark.parametrize("after", ["PATCH", "PUT"], ids=["due-cell-written", "description-written"])
+def test_a_run_killed_right_after_a_write_of_the_pull_converges_on_the_rerun(
+    site: Site, after: str
+) -> None:
+    number = site.open("alice")
+    site.run()
+    key = first_key(site, number)
+    set_jira_due(site, key, "2026-12-09")
+    issue_path = f"/repos/{REPO}/issues/{number}"
+    killed_at = {
+        "PATCH": lambda r: r.method == "PATCH" and r.path == issue_path,
+        "PUT": lambda r: r.method == "PUT" and r.path.endswith(f"/issue/{key}"),
+    }[after]
+    with pytest.raises(Killed):
+        site.run(requests=kill_when(killed_at))
+
+    site.run()
+    assert "| 2026-12-09 |" in first_row(site, number)
+    [status] = site.bot_comments(number, markers.STATUS)
+    assert "2026-12-09" in status and "changed both" not in status
+    assert "*Due:* 2026-12-09" in site.tickets(number)[key]["description"]["wiki"]
+    assert len(site.bot_comments(number, markers.STATUS)) == 1
     settled(site)
