@@ -1,13 +1,12 @@
 """Jira, through the ``jira`` library, in pmsync's terms: tickets in and out as ``TicketState``.
 
-The library provides the session (authentication, error parsing); every request is sent
-here explicitly, one request per wrapped call, so the retry policy and the request counts
-see each one. Library traps avoided (see DESIGN.md): the session's own retries are off
-(``max_retries=0``), ``serverInfo`` is read at most once per run, tickets are created in
-bulk without the re-read ``create_issue`` does, and remote links are posted directly
-(``add_remote_link`` calls the admin-only application-links endpoint first). Searches are
-sent as plain GETs rather than through ``search_issues``, which first downloads the whole
-field list to translate field names.
+The library provides the session (authentication, error parsing); every request is sent here
+explicitly, one request per wrapped call, so the retry policy and the request counts see each one.
+Library traps avoided (see DESIGN.md): the session's own retries are off (``max_retries=0``),
+``serverInfo`` is read at most once per run, tickets are created in bulk without the re-read
+``create_issue`` does, and remote links are posted directly (``add_remote_link`` calls the
+admin-only application-links endpoint first). Searches are plain GETs (``search_issues`` first
+downloads the field list) to REST v2, which gives descriptions as wiki text.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from pmsync.adapters.jira_answers import (
     unique_tickets,
     user_ref,
 )
+from pmsync.adapters.jira_descriptions import Rewritten, rewrite_description
 from pmsync.adapters.jira_site import JiraSite
 from pmsync.adapters.jql import jql_list
 from pmsync.adapters.retry import Remote
@@ -111,8 +111,8 @@ class JiraAdapter:
         timeout: float = 30,
         api_url: str | None = None,
     ) -> JiraAdapter:
-        """A client for one run: basic auth with an e-mail (Cloud), else a personal access
-        token (Data Center); ``auto`` asks serverInfo once. Requests go to ``api_url``."""
+        """A client for one run: basic auth with an e-mail (Cloud), else a personal access token
+        (Data Center); ``auto`` asks serverInfo once. Requests go to ``api_url``."""
         auth: dict[str, Any] = {"basic_auth": (email, token)} if email else {"token_auth": token}
         client = JIRA(
             server=api_url or url,
@@ -184,10 +184,9 @@ class JiraAdapter:
         return tuple(unique_tickets(found))
 
     def tickets_updated(self, projects: Sequence[str], minutes: int) -> tuple[TicketState, ...]:
-        """Every ticket of ``projects`` updated in the last ``minutes`` minutes, as Jira's
-        clock counts them: what changed since a sync (``pmsync.orchestration.cache``). A
-        relative time, because JQL reads a date in the time zone of the Jira user, which
-        pmsync cannot know."""
+        """Every ticket of ``projects`` updated in the last ``minutes`` minutes, as Jira's clock
+        counts them: what changed since a sync (``pmsync.orchestration.cache``). A relative time,
+        because JQL reads a date in the time zone of the Jira user, which pmsync cannot know."""
         jql = (
             f"project in {jql_list(sorted(set(projects)))} "
             f'AND updated >= "-{max(1, minutes)}m" ORDER BY updated ASC'
@@ -202,9 +201,9 @@ class JiraAdapter:
             yield from self._search_cloud(jql, reconcile)
 
     def _reconcile_batches(self, known_ids: Collection[str]) -> list[Sequence[str]]:
-        """The ``reconcileIssues`` lists for one Cloud search: the known ids, then the
-        newest 50 this run created. Jira takes at most 50 ids a request, so more make one
-        search per 50 (the union of their answers is the whole result)."""
+        """The ``reconcileIssues`` lists for one Cloud search: the known ids, then the newest 50
+        this run created. Jira takes at most 50 ids a request, so more make one search per 50
+        (the union of their answers is the whole result)."""
         known = sorted(set(known_ids), key=numeric_id)
         created = [i for i in self._created_ids[-RECONCILE_LIMIT:] if i not in known]
         wanted = [*known, *created]
@@ -223,7 +222,7 @@ class JiraAdapter:
                 params["reconcileIssues"] = list(reconcile)
             if token:
                 params["nextPageToken"] = token
-            page = self._read("GET", "/rest/api/3/search/jql", params)
+            page = self._read("GET", "/rest/api/2/search/jql", params)
             yield from (
                 ticket_state(raw, self.deployment, self._server) for raw in page.get("issues", [])
             )
@@ -248,8 +247,8 @@ class JiraAdapter:
                 return
 
     def account_for_email(self, email: str) -> str | None:
-        """The Jira account (accountId on Cloud, username on Data Center) with this
-        e-mail address; one user search per address and run."""
+        """The Jira account (accountId on Cloud, username on Data Center) with this e-mail address;
+        one user search per address and run."""
         if email not in self._accounts:
             key = "query" if self.deployment == "cloud" else "username"
             users = self._read("GET", "/rest/api/2/user/search", {key: email}) or []
@@ -262,14 +261,13 @@ class JiraAdapter:
     def create_tickets(
         self, tickets: Sequence[NewTicket], *, claimed: Collection[str] = ()
     ) -> tuple[TicketState, ...]:
-        """Create ``tickets`` in bulk (50 per request) and return every ticket carrying
-        their item labels as Jira now holds them, read back by id. The identity labels
-        travel in the create request itself. A create whose answer was lost is followed
-        by a search for its item labels, and only what is still missing is sent again.
-        Tickets ``claimed`` (by key) by the post-mortem's rows belong to other items
-        whatever labels they carry: they do not count as created. A second ticket for an
-        item (another run at the same time) comes back too; the next round of the plan
-        closes the later one as a duplicate (pmsync.core.planning.matching)."""
+        """Create ``tickets`` in bulk (50 per request) and return every ticket carrying their item
+        labels as Jira now holds them, read back by id. The identity labels travel in the create
+        request itself. A create whose answer was lost is followed by a search for its item
+        labels, and only what is still missing is sent again. Tickets ``claimed`` (by key) by the
+        post-mortem's rows belong to other items whatever labels they carry: they do not count as
+        created. A second ticket for an item (another run at the same time) comes back too; the
+        next round of the plan closes the later one as a duplicate."""
         labels = [item_label(ticket.item_id) for ticket in tickets]
         reasons: dict[str, str] = {}
         self._refused_detail: list[str] = []
@@ -314,10 +312,9 @@ class JiraAdapter:
         return item_refusals(answer.get("errors") or [], sent)
 
     def close_as_duplicate(self, ticket: TicketState, comment: str) -> None:
-        """Close first, then comment and label: the planner leaves labelled tickets out, so a
-        run that died after labelling would have left the duplicate open for good. Closed
-        but not yet labelled, it is still found, and closing it again only comments and
-        labels it."""
+        """Close first, then comment and label: the planner leaves labelled tickets out, so a run
+        that died after labelling would have left the duplicate open for good. Closed but not yet
+        labelled, it is still found, and closing it again only comments and labels it."""
         if ticket.status_category != "done":
             self._transition_to_done(ticket.key)
         self.comment_and_label(ticket.key, comment, (DUPLICATE_LABEL,))
@@ -348,8 +345,8 @@ class JiraAdapter:
         return category
 
     def add_remote_link(self, key: str, url: str, title: str) -> None:
-        """Link ``key`` back to ``url``. The ``globalId`` makes a repeat update the same
-        link instead of adding a second one, so this write may be retried."""
+        """Link ``key`` back to ``url``. The ``globalId`` makes a repeat update the same link
+        instead of adding a second one, so this write may be retried."""
         body = {"globalId": url, "object": {"url": url, "title": title}}
         self._write("POST", f"/rest/api/2/issue/{key}/remotelink", body)
 
@@ -365,9 +362,12 @@ class JiraAdapter:
                 payload[name] = value
         self._write("PUT", f"/rest/api/2/issue/{key}", {"fields": payload})
 
+    def rewrite_description(self, key: str, part: str, legacy: Sequence[str]) -> Rewritten:
+        return rewrite_description(self._read, self._write, key, part, legacy)
+
     def comment_and_label(self, key: str, body: str, add_labels: Sequence[str]) -> None:
-        """A comment and labels in one edit: the labels record that the comment was written,
-        so a lost answer is checked by re-reading the labels, never by commenting twice."""
+        """A comment and labels in one edit: the labels record that the comment was written, so a
+        lost answer is checked by re-reading the labels, never by commenting twice."""
         path = f"/rest/api/2/issue/{key}"
         update = {
             "comment": [{"add": {"body": body}}],

@@ -10,6 +10,7 @@ from typing import Any
 
 from jira import JIRAError
 
+from pmsync.adapters.jira_descriptions import wiki_text
 from pmsync.adapters.retry import Failure, connection_failure
 from pmsync.core.domain.changes import NewTicket
 from pmsync.core.domain.state import StatusCategory, TicketLink, TicketState
@@ -27,6 +28,7 @@ TICKET_FIELDS = (
     "updated",
     "resolutiondate",
     "issuelinks",
+    "description",
 )
 _CATEGORIES: tuple[StatusCategory, ...] = ("new", "indeterminate", "done")
 
@@ -93,6 +95,7 @@ def ticket_state(raw: Mapping[str, Any], deployment: str, server: str) -> Ticket
         resolved=moment(resolved) if resolved else None,
         url=f"{server}/browse/{raw['key']}",
         links=ticket_links(fields.get("issuelinks")),
+        description=wiki_text(fields.get("description")),
     )
 
 

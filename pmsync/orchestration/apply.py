@@ -27,6 +27,7 @@ from pmsync.core.domain.changes import (
     EnsureRepoLabel,
     LinkTickets,
     NewTicket,
+    RewriteDescription,
     SetIssueLabels,
     SetIssueState,
     SetTicketCells,
@@ -40,6 +41,7 @@ from pmsync.core.planning.fold import (
     ticket_after,
     ticket_of,
     with_comment,
+    with_description,
     with_issue,
     with_issue_labels,
     with_link,
@@ -171,6 +173,8 @@ class RemoteApplier:
                 ticket = ticket_of(observed, change.ticket)
                 self._jira.edit_ticket(ticket.key, change.fields)
                 return with_tickets(observed, [ticket_after(ticket, change)]), "applied"
+            case RewriteDescription():
+                return self._rewrite_description(change, observed)
             case CommentOnTicket():
                 ticket = ticket_of(observed, change.ticket)
                 self._jira.comment_and_label(ticket.key, change.body, change.add_labels)
@@ -203,6 +207,15 @@ class RemoteApplier:
         held = without_closed_duplicates(self._jira.create_tickets(tickets, claimed=change.claimed))
         new = [t for t in held if t.key not in known]
         return with_tickets(observed, held), "applied" if new else "in_place"
+
+    def _rewrite_description(
+        self, change: RewriteDescription, observed: ObservedPostMortem
+    ) -> _Result:
+        ticket = ticket_of(observed, change.ticket)
+        now, written = self._jira.rewrite_description(ticket.key, change.part, change.legacy)
+        return with_tickets(observed, [with_description(ticket, now)]), (
+            "applied" if written else "in_place"
+        )
 
     def _set_ticket_cells(self, change: SetTicketCells, observed: ObservedPostMortem) -> _Result:
         issue, written = self._github.rewrite_body(
@@ -261,6 +274,6 @@ def refused(change: Change, exc: RemoteError) -> tuple[Refusal, ...]:
             for t in change.tickets
             if not reasons or t.item_id in reasons
         )
-    if isinstance(change, EditTicket):
+    if isinstance(change, EditTicket | RewriteDescription):
         return (Refusal(subject=f"{change.ticket} was not updated", reason=exc.detail),)
     return ()  # the rest stay in the job summary; the next run tries them again

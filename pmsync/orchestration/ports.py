@@ -208,6 +208,13 @@ class TicketWriter(ScreenReader, Protocol):
 
     def edit_ticket(self, key: str, fields: Mapping[str, str | None]) -> None: ...
 
+    def rewrite_description(
+        self, key: str, part: str, legacy: Sequence[str]
+    ) -> tuple[str | None, bool]:
+        """Replace pmsync's part of the description as Jira holds it now; the description
+        Jira then holds, and whether it was written."""
+        ...
+
     def comment_and_label(self, key: str, body: str, add_labels: Sequence[str]) -> None: ...
 
     def close_as_duplicate(self, ticket: TicketState, comment: str) -> None: ...

@@ -18,12 +18,13 @@ from support.lifecycle import Killed, kill_when
 from support.realdata import load_json
 
 from pmsync.adapters.jira import JiraAdapter
-from pmsync.adapters.jira_answers import classify
+from pmsync.adapters.jira_answers import classify, ticket_state
 from pmsync.adapters.jql import jql_quote
 from pmsync.adapters.retry import Remote, RequestLog, RetryPolicy
 from pmsync.core.domain.changes import NewTicket
 from pmsync.core.domain.identity import DUPLICATE_LABEL, item_label
 from pmsync.core.domain.state import TicketState
+from pmsync.core.planning.descriptions import marked_part
 from pmsync.core.planning.matching import without_closed_duplicates
 from pmsync.errors import RemoteError
 from pmsync_sandbox.jira import jql_parse, jql_syntax
@@ -41,7 +42,7 @@ TRANSITIONS = load_json(
 )
 FIELDS = (
     "summary,status,resolution,priority,assignee,duedate,labels,created,updated,resolutiondate,"
-    "issuelinks"
+    "issuelinks,description"
 )
 HTML_429 = (
     '<!DOCTYPE html><html lang="en"><head><title>Oops - an error has occurred</title></head>'
@@ -140,12 +141,12 @@ def test_cloud_search_pins_endpoint_jql_fields_and_pages(mocked: responses.Reque
     jql = 'labels in ("pmsync-pm-0123456789") ORDER BY created ASC'
     base = {"jql": jql, "fields": FIELDS, "maxResults": "100"}
     mocked.get(
-        f"{SITE}/rest/api/3/search/jql",
+        f"{SITE}/rest/api/2/search/jql",
         json=first,
         match=[matchers.query_param_matcher(base)],
     )
     mocked.get(
-        f"{SITE}/rest/api/3/search/jql",
+        f"{SITE}/rest/api/2/search/jql",
         json=second,
         match=[matchers.query_param_matcher({**base, "nextPageToken": "page-2"})],
     )
@@ -187,8 +188,8 @@ def test_data_center_search_pages_by_start_at(mocked: responses.RequestsMock) ->
 
 
 def test_labels_are_batched_a_hundred_per_query(mocked: responses.RequestsMock) -> None:
-    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [], "isLast": True})
-    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [], "isLast": True})
+    mocked.get(f"{SITE}/rest/api/2/search/jql", json={"issues": [], "isLast": True})
+    mocked.get(f"{SITE}/rest/api/2/search/jql", json={"issues": [], "isLast": True})
     adapter, request_log, _ = make_adapter()
     labels = [f"pmsync-item-{n:012d}" for n in range(150)]
     assert adapter.tickets_with_labels(labels) == ()
@@ -198,7 +199,7 @@ def test_labels_are_batched_a_hundred_per_query(mocked: responses.RequestsMock) 
 
 
 def test_search_values_are_quoted(mocked: responses.RequestsMock) -> None:
-    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [], "isLast": True})
+    mocked.get(f"{SITE}/rest/api/2/search/jql", json={"issues": [], "isLast": True})
     adapter, _, _ = make_adapter()
     adapter.tickets_with_labels(['x") OR project = SECRET OR labels in ("y'])
     jql = query_of(mocked.calls[0])["jql"][0]
@@ -212,7 +213,7 @@ def test_closed_duplicates_are_read_and_the_planner_leaves_them_out(
         issue("OPS-1", [item_label(ITEM_A)], "2026-11-20T10:00:00.000+0000"),
         issue("OPS-2", [item_label(ITEM_A), DUPLICATE_LABEL], "2026-11-20T10:00:01.000+0000"),
     ]
-    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": hits, "isLast": True})
+    mocked.get(f"{SITE}/rest/api/2/search/jql", json={"issues": hits, "isLast": True})
     adapter, _, _ = make_adapter()
     found = adapter.tickets_with_labels([item_label(ITEM_A)])
     assert [t.key for t in found] == ["OPS-1", "OPS-2"]
@@ -222,7 +223,7 @@ def test_closed_duplicates_are_read_and_the_planner_leaves_them_out(
 def test_search_retries_a_429_html_page_then_a_dropped_connection(
     mocked: responses.RequestsMock,
 ) -> None:
-    url = f"{SITE}/rest/api/3/search/jql"
+    url = f"{SITE}/rest/api/2/search/jql"
     mocked.get(url, body=HTML_429, status=429, headers={"Retry-After": "2"})
     mocked.get(url, body=requests.ConnectionError("connection reset by peer"))
     mocked.get(url, json={"issues": SEARCH["issues"], "isLast": True})
@@ -235,7 +236,7 @@ def test_search_retries_a_429_html_page_then_a_dropped_connection(
 def test_search_gives_up_with_a_clear_error_and_no_token(mocked: responses.RequestsMock) -> None:
     for _ in range(3):
         mocked.get(
-            f"{SITE}/rest/api/3/search/jql",
+            f"{SITE}/rest/api/2/search/jql",
             status=503,
             json={"errorMessages": ["Service unavailable"], "errors": {}},
         )
@@ -243,7 +244,7 @@ def test_search_gives_up_with_a_clear_error_and_no_token(mocked: responses.Reque
     with pytest.raises(RemoteError) as caught:
         adapter.tickets_with_labels(["x"])
     message = str(caught.value)
-    assert message.startswith("jira GET /rest/api/3/search/jql answered 503: Service unavailable")
+    assert message.startswith("jira GET /rest/api/2/search/jql answered 503: Service unavailable")
     assert "gave up after 3 attempts" in message
     assert TOKEN not in message
     assert "Authorization" not in message
@@ -267,7 +268,7 @@ def test_refused_credentials_name_the_variables_that_fix_them(
 ) -> None:
     # Jira Cloud's answer to a wrong e-mail or API token.
     mocked.get(
-        f"{SITE}/rest/api/3/search/jql",
+        f"{SITE}/rest/api/2/search/jql",
         status=401,
         json={
             "message": "Client must be authenticated to access this resource.",
@@ -280,7 +281,7 @@ def test_refused_credentials_name_the_variables_that_fix_them(
         adapter.tickets_with_labels(["x"])
     message = str(caught.value)
     assert message.startswith(
-        "jira GET /rest/api/3/search/jql answered 401: Client must be authenticated to access "
+        "jira GET /rest/api/2/search/jql answered 401: Client must be authenticated to access "
         "this resource. Jira did not accept pmsync's credentials: on Jira Cloud set JIRA_EMAIL"
     )
     assert "JIRA_API_TOKEN" in message and "JIRA_TOKEN to a personal access token" in message
@@ -307,12 +308,12 @@ def test_a_refused_right_names_the_permissions_the_account_needs(
 
 
 def test_other_refusals_carry_no_access_hint(mocked: responses.RequestsMock) -> None:
-    mocked.get(f"{SITE}/rest/api/3/search/jql", status=404, json={"errorMessages": ["gone"]})
+    mocked.get(f"{SITE}/rest/api/2/search/jql", status=404, json={"errorMessages": ["gone"]})
     adapter, _, _ = make_adapter()
     with pytest.raises(RemoteError) as caught:
         adapter.tickets_with_labels(["x"])
     assert caught.value.hint is None
-    assert str(caught.value) == "jira GET /rest/api/3/search/jql answered 404: gone"
+    assert str(caught.value) == "jira GET /rest/api/2/search/jql answered 404: gone"
 
 
 # -- users ----------------------------------------------------------------------------------
@@ -399,7 +400,7 @@ def test_bulk_create_sends_every_field_and_the_identity_labels(
     )
     jql = f'labels in ("{item_label(ITEM_A)}", "{item_label(ITEM_B)}") ORDER BY created ASC'
     mocked.get(
-        f"{SITE}/rest/api/3/search/jql",
+        f"{SITE}/rest/api/2/search/jql",
         json={"issues": created_hits(), "isLast": True},
         match=[
             matchers.query_param_matcher(
@@ -437,7 +438,7 @@ def test_create_lost_in_a_502_searches_and_sends_only_the_missing(
     mocked: responses.RequestsMock,
 ) -> None:
     bulk = f"{SITE}/rest/api/2/issue/bulk"
-    search = f"{SITE}/rest/api/3/search/jql"
+    search = f"{SITE}/rest/api/2/search/jql"
     mocked.post(bulk, status=502, body="Bad Gateway")
     # Jira had created the first ticket before the gateway gave up.
     mocked.get(search, json={"issues": created_hits()[:1], "isLast": True})
@@ -459,8 +460,8 @@ def test_create_that_landed_before_the_connection_dropped_is_not_resent(
     mocked: responses.RequestsMock,
 ) -> None:
     mocked.post(f"{SITE}/rest/api/2/issue/bulk", body=requests.ConnectionError("reset"))
-    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": created_hits(), "isLast": True})
-    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": created_hits(), "isLast": True})
+    mocked.get(f"{SITE}/rest/api/2/search/jql", json={"issues": created_hits(), "isLast": True})
+    mocked.get(f"{SITE}/rest/api/2/search/jql", json={"issues": created_hits(), "isLast": True})
     adapter, request_log, sleeps = make_adapter()
     tickets = adapter.create_tickets([new_ticket(ITEM_A, 1), new_ticket(ITEM_B, 2)])
     assert [t.key for t in tickets] == ["ED-24", "ED-25"]
@@ -483,7 +484,7 @@ def test_partly_refused_batch_keeps_what_was_created_and_reports_the_rest(
 ) -> None:
     answer = {"issues": BULK_201["issues"][:1], "errors": BULK_400["errors"][1:]}
     mocked.post(f"{SITE}/rest/api/2/issue/bulk", status=201, json=answer)
-    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [], "isLast": True})
+    mocked.get(f"{SITE}/rest/api/2/search/jql", json={"issues": [], "isLast": True})
     adapter, _, _ = make_adapter()
     with pytest.raises(RemoteError, match="ticket 1: issuetype"):
         adapter.create_tickets([new_ticket(ITEM_A, 1), new_ticket(ITEM_B, 2)])
@@ -495,7 +496,7 @@ def test_more_than_fifty_tickets_go_in_several_bulk_requests(
     items = [f"{n:012d}" for n in range(60)]
     mocked.post(f"{SITE}/rest/api/2/issue/bulk", status=201, json={"issues": [], "errors": []})
     mocked.post(f"{SITE}/rest/api/2/issue/bulk", status=201, json={"issues": [], "errors": []})
-    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [], "isLast": True})
+    mocked.get(f"{SITE}/rest/api/2/search/jql", json={"issues": [], "isLast": True})
     adapter, _, _ = make_adapter()
     adapter.create_tickets([new_ticket(item, n) for n, item in enumerate(items, 1)])
     sizes = [len(json.loads(c.request.body)["issueUpdates"]) for c in mocked.calls[:2]]
@@ -514,7 +515,7 @@ def test_a_second_ticket_for_an_item_comes_back_with_the_created_one(
     )
     older = issue("OPS-5", [item_label(ITEM_A)], "2026-11-20T10:00:00.000+0000")
     ours = issue("OPS-7", [item_label(ITEM_A)], "2026-11-20T10:00:02.000+0000")
-    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [ours, older], "isLast": True})
+    mocked.get(f"{SITE}/rest/api/2/search/jql", json={"issues": [ours, older], "isLast": True})
     adapter, request_log, _ = make_adapter()
     created = adapter.create_tickets([new_ticket(ITEM_A, 1)])
     assert [(t.key, t.id) for t in created] == [("OPS-5", "10005"), ("OPS-7", "10007")]
@@ -610,14 +611,14 @@ def test_a_ticket_another_row_claims_does_not_count_as_created(
     # again rather than taken as landed.
     mocked.post(f"{SITE}/rest/api/2/issue/bulk", status=502)
     older = issue("OPS-5", [item_label(ITEM_A)], "2026-11-20T10:00:00.000+0000")
-    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [older], "isLast": True})
+    mocked.get(f"{SITE}/rest/api/2/search/jql", json={"issues": [older], "isLast": True})
     mocked.post(
         f"{SITE}/rest/api/2/issue/bulk",
         status=201,
         json={"issues": [{"id": "10007", "key": "OPS-7", "self": "x"}], "errors": []},
     )
     ours = issue("OPS-7", [item_label(ITEM_A)], "2026-11-20T10:00:02.000+0000")
-    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [ours, older], "isLast": True})
+    mocked.get(f"{SITE}/rest/api/2/search/jql", json={"issues": [ours, older], "isLast": True})
     adapter, request_log, _ = make_adapter()
     created = adapter.create_tickets([new_ticket(ITEM_A, 1)], claimed=("OPS-5",))
     assert [t.key for t in created] == ["OPS-5", "OPS-7"]
@@ -630,8 +631,8 @@ def test_known_ids_are_reconciled_and_more_than_fifty_take_one_search_each(
     known = [str(10000 + n) for n in range(60)]
     first = issue("OPS-1", ["pmsync-pm-0123456789"], "2026-11-20T10:00:00.000+0000")
     last = issue("OPS-60", ["pmsync-pm-0123456789"], "2026-11-20T10:00:00.000+0000")
-    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [first], "isLast": True})
-    mocked.get(f"{SITE}/rest/api/3/search/jql", json={"issues": [first, last], "isLast": True})
+    mocked.get(f"{SITE}/rest/api/2/search/jql", json={"issues": [first], "isLast": True})
+    mocked.get(f"{SITE}/rest/api/2/search/jql", json={"issues": [first, last], "isLast": True})
     adapter, _, _ = make_adapter()
     found = adapter.tickets_with_labels(["pmsync-pm-0123456789"], known_ids=known[::-1])
     assert [t.key for t in found] == ["OPS-1", "OPS-60"]
@@ -741,3 +742,79 @@ def test_any_value_quotes_to_exactly_one_jql_string(value: str) -> None:
     assert isinstance(clause, jql_syntax.Clause)
     assert isinstance(clause.operand, jql_syntax.Value)
     assert clause.operand.text == value
+
+
+# -- descriptions ---------------------------------------------------------------------------
+
+PART_OLD = marked_part("h3. Post-mortem action item\n\n*Due:* 2026-12-01\n", "0123456789ab")
+PART_NEW = marked_part("h3. Post-mortem action item\n\n*Due:* 2026-12-24\n", "ba9876543210")
+
+
+def test_description_search_reads_wiki_text_and_ignores_a_document() -> None:
+    raw = copy.deepcopy(SEARCH["issues"][0])
+    raw["fields"]["description"] = "h3. Notes"
+    assert ticket_state(raw, "cloud", SITE).description == "h3. Notes"
+    raw["fields"]["description"] = {"type": "doc", "version": 1, "content": []}
+    assert ticket_state(raw, "cloud", SITE).description is None
+
+
+def test_description_rewrite_reads_it_first_and_keeps_text_around_the_part(
+    mocked: responses.RequestsMock,
+) -> None:
+    url = f"{SITE}/rest/api/2/issue/OPS-1"
+    held = f"Owner's note\n{PART_OLD}\nAnother note"
+    mocked.get(
+        url,
+        json={"key": "OPS-1", "fields": {"description": held}},
+        match=[matchers.query_param_matcher({"fields": "description"})],
+    )
+    wanted = f"Owner's note\n{PART_NEW}\nAnother note"
+    mocked.put(
+        url, status=204, match=[matchers.json_params_matcher({"fields": {"description": wanted}})]
+    )
+    adapter, request_log, _ = make_adapter()
+    assert adapter.rewrite_description("OPS-1", PART_NEW, ()) == (wanted, True)
+    assert request_log.count(write=True) == 1
+
+
+@pytest.mark.parametrize(
+    "held",
+    [f"Intro\n{PART_NEW}", "Someone rewrote all of it.", ""],
+    ids=["already-true", "not-pmsyncs", "empty"],
+)
+def test_description_rewrite_writes_nothing_when_there_is_nothing_to_do(
+    mocked: responses.RequestsMock, held: str
+) -> None:
+    mocked.get(f"{SITE}/rest/api/2/issue/OPS-1", json={"fields": {"description": held or None}})
+    adapter, request_log, _ = make_adapter()
+    _, written = adapter.rewrite_description("OPS-1", PART_NEW, ("What pmsync once wrote",))
+    assert not written
+    assert request_log.count(write=True) == 0
+
+
+def test_description_rewrite_replaces_an_unmarked_one_only_when_pmsync_wrote_it(
+    mocked: responses.RequestsMock,
+) -> None:
+    url = f"{SITE}/rest/api/2/issue/OPS-1"
+    mocked.get(url, json={"fields": {"description": "What pmsync once wrote  \r\n"}})
+    mocked.put(
+        url, status=204, match=[matchers.json_params_matcher({"fields": {"description": PART_NEW}})]
+    )
+    adapter, _, _ = make_adapter()
+    assert adapter.rewrite_description("OPS-1", PART_NEW, ("What pmsync once wrote",)) == (
+        PART_NEW,
+        True,
+    )
+
+
+def test_description_rewrite_is_sent_again_after_a_lost_answer(
+    mocked: responses.RequestsMock,
+) -> None:
+    url = f"{SITE}/rest/api/2/issue/OPS-1"
+    mocked.get(url, json={"fields": {"description": PART_OLD}})
+    mocked.put(url, status=503, json={})
+    mocked.put(url, status=204)
+    adapter, _, _ = make_adapter()
+    assert adapter.rewrite_description("OPS-1", PART_NEW, ()) == (PART_NEW, True)
+    puts = [c for c in mocked.calls if c.request.method == "PUT"]
+    assert [json.loads(c.request.body) for c in puts] == [{"fields": {"description": PART_NEW}}] * 2

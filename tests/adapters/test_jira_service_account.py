@@ -78,11 +78,11 @@ def test_config_check_lists_the_variable() -> None:
 
 @responses.activate
 def test_requests_go_to_api_atlassian_com_and_links_stay_on_the_site() -> None:
-    responses.get(f"{API}/rest/api/3/search/jql", json={"issues": SEARCH["issues"], "isLast": True})
+    responses.get(f"{API}/rest/api/2/search/jql", json={"issues": SEARCH["issues"], "isLast": True})
     jira, log = adapter(API)
     tickets = jira.tickets_with_labels(["pmsync-pm-0123456789"])
     assert [call.request.url.split("?")[0] for call in responses.calls] == [
-        f"{API}/rest/api/3/search/jql"
+        f"{API}/rest/api/2/search/jql"
     ]
     assert tickets[0].url == f"{SITE}/browse/TEST-1"
     assert jira.server_url == SITE

@@ -296,9 +296,9 @@ def test_the_narration_tells_each_chapter_and_the_request_counts(told: Told) -> 
     assert pmsync_row.who == f"pmsync ({told.result.runs} runs)"
     assert f"GitHub {pmsync_row.github[0]} reads, {pmsync_row.github[1]} writes" in printed
     # Jira writes: three bulk creates, eight remote links, two "relates to" links (one per
-    # earlier ticket still open), one edit (a new assignee) and one comment (a removed
-    # row); nothing more
-    assert pmsync_row.jira[1] == 15
+    # earlier ticket still open), one edit (a new assignee) with the description that names
+    # the owner, and one comment (a removed row); nothing more
+    assert pmsync_row.jira[1] == 16
 
 
 # --- chapter 5: the table changes ---------------------------------------------------------------

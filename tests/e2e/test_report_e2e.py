@@ -226,7 +226,7 @@ def test_the_report_reads_in_two_requests(
     requests = [(r["service"], r["method"], r["path"]) for r in world.sandbox.requests()]
     assert sorted(requests) == [
         ("github", "GET", "/search/issues"),  # both repositories in one query
-        ("jira", "GET", "/rest/api/3/search/jql"),  # every post-mortem's tickets at once
+        ("jira", "GET", "/rest/api/2/search/jql"),  # every post-mortem's tickets at once
     ]
 
 

@@ -292,7 +292,7 @@ def test_the_real_process_masks_a_refused_token(harness: Harness) -> None:
         env=dict(os.environ),  # the harness's variables, known tokens included
     )
     assert done.returncode == 4, done.stderr
-    assert "jira GET /rest/api/3/search/jql answered 500" in done.stderr
+    assert "jira GET /rest/api/2/search/jql answered 500" in done.stderr
     outcome = Outcome(
         done.returncode,
         {

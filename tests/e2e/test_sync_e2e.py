@@ -366,7 +366,7 @@ def test_a_service_that_stays_down_is_a_clear_error_and_a_non_zero_exit(
     )
     assert main(["sync", "--config", str(config), "--repo", REPO]) == 4
     error = capsys.readouterr().err
-    assert "jira GET /rest/api/3/search/jql answered 503" in error
+    assert "jira GET /rest/api/2/search/jql answered 503" in error
     assert "gave up after 5 attempts" in error
     assert cloud.sandbox.env()["JIRA_API_TOKEN"] not in error
     assert cloud.tickets() == {}

@@ -140,7 +140,7 @@ def test_a_steady_state_with_the_cache_asks_three_questions_and_writes_nothing(
         ("github", "/repos/acme/payments/issues"),  # issues changed since the last sync
         ("github", "/repos/acme/payments/issues/comments"),  # comments changed since then
         ("github", "/user"),  # whose comments are pmsync's
-        ("jira", "/rest/api/3/search/jql"),  # tickets changed since then
+        ("jira", "/rest/api/2/search/jql"),  # tickets changed since then
     ]
     since = [r["query"]["since"] for r in world.requests() if "since" in r["query"]]
     # The last sync began at 10:00; each question starts five minutes before.
@@ -172,7 +172,7 @@ def test_how_a_steady_state_grows_with_the_number_of_post_mortems(
 def test_tickets_are_read_in_batches_not_one_query_per_post_mortem(world: World) -> None:
     settled(world, 12)
     world.sync(cached=False)
-    searches = [r for r in world.requests() if r["path"] == "/rest/api/3/search/jql"]
+    searches = [r for r in world.requests() if r["path"] == "/rest/api/2/search/jql"]
     assert len(searches) == 1  # 60 tickets of 12 post-mortems: one page
 
 

@@ -4,7 +4,7 @@ simulated applier until the plan is empty."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pmsync.config.schema import Config
@@ -31,13 +31,18 @@ def of_kind(result: Plan, kind: type[Change]) -> list[Any]:
 def with_cells(parsed: ParseResult, result: Plan) -> ParseResult:
     """What re-parsing the body finds after the plan filled Ticket cells."""
     cells: dict[int, str] = {}
+    dues: dict[int, date] = {}
     for change in of_kind(result, SetTicketCells):
         cells |= {cell.row: cell.text for cell in change.cells}
+        dues |= {cell.row: cell.due for cell in change.cells if cell.due is not None}
     if not cells or parsed.postmortem is None:
         return parsed
     keys = {row: re.match(r"\[([^\]]+)\]", text) for row, text in cells.items()}
     items = tuple(
-        item.model_copy(update={"ticket": keys[item.row].group(1)})  # type: ignore[union-attr]
+        item.model_copy(
+            update={"ticket": keys[item.row].group(1)}  # type: ignore[union-attr]
+            | ({"due": dues[item.row]} if item.row in dues else {})
+        )
         if item.row in keys
         else item
         for item in parsed.postmortem.action_items

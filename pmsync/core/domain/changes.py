@@ -37,6 +37,7 @@ _KIND_WORDS = {
     "create_tickets": ("post-mortem's new tickets created", "post-mortems' new tickets created"),
     "add_remote_link": ("ticket linked back to its issue", "tickets linked back to their issues"),
     "edit_ticket": ("ticket edited", "tickets edited"),
+    "rewrite_description": ("ticket description updated", "ticket descriptions updated"),
     "comment_on_ticket": ("comment on a ticket", "comments on tickets"),
     "close_duplicate": ("duplicate ticket closed", "duplicate tickets closed"),
     "link_tickets": ("link between tickets", "links between tickets"),
@@ -131,6 +132,25 @@ class EditTicket(Frozen):
         return f"edit {self.ticket}: {changed} ({self.reason})"
 
 
+class RewriteDescription(Frozen):
+    """Replace pmsync's marked part of a ticket's description (pmsync.core.planning.
+    descriptions); the applier re-reads the description right before writing, so text
+    people added around the part in the meantime stays. A description without a marked
+    part is replaced whole only when it equals one of the ``legacy`` texts."""
+
+    kind: Literal["rewrite_description"] = "rewrite_description"
+    ticket: str
+    part: str  # the marked part: start line, text, end line
+    legacy: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"description:{self.ticket}"
+
+    def describe(self) -> str:
+        return f"update {self.ticket}'s description to what the post-mortem says now"
+
+
 class CommentOnTicket(Frozen):
     """A Jira comment plus labels, sent in one edit so the comment is never written twice:
     the label records that it was written."""
@@ -188,6 +208,11 @@ class TicketCell(Frozen):
     action: str  # pmsync.core.domain.identity.normalise_action of the row's action
     occurrence: int = 1
     text: str  # e.g. "[OPS-12](https://…)"
+    # A due date changed in Jira, for the row's Due cell (issue #18), and the date the cell
+    # held when planned: a cell that holds another calendar date by the time the body is
+    # re-read was edited since, and keeps the author's date.
+    due: date | None = None
+    due_was: date | None = None
 
 
 class SetTicketCells(Frozen):
@@ -203,7 +228,10 @@ class SetTicketCells(Frozen):
         return f"cells:{self.repo}#{self.number}"
 
     def describe(self) -> str:
-        filled = ", ".join(f"row {cell.row}: {cell.text}" for cell in self.cells)
+        filled = ", ".join(
+            f"row {cell.row}: {cell.text}" + (f", due {cell.due}" if cell.due else "")
+            for cell in self.cells
+        )
         return f"fill the Ticket column of {self.repo}#{self.number} ({filled})"
 
 
@@ -300,6 +328,7 @@ Change = Annotated[
     CreateTickets
     | AddRemoteLink
     | EditTicket
+    | RewriteDescription
     | CommentOnTicket
     | CloseDuplicate
     | LinkTickets

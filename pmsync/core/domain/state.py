@@ -97,6 +97,8 @@ class TicketState(Frozen):
     resolved: datetime | None = None
     url: str  # the ticket's page in the browser (…/browse/KEY)
     links: tuple[TicketLink, ...] = ()  # Jira issue links, in either direction
+    # Wiki text (REST v2); None when empty or not read (pmsync.core.planning.descriptions).
+    description: Text | None = None
 
     def age_key(self) -> tuple[datetime, int, str]:
         """Sort key, oldest first: creation time, then the key's number (Jira stamps

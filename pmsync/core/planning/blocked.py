@@ -22,6 +22,7 @@ JIRA_KINDS = frozenset(
         "create_tickets",
         "add_remote_link",
         "edit_ticket",
+        "rewrite_description",
         "comment_on_ticket",
         "close_duplicate",
         "link_tickets",

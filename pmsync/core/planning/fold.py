@@ -17,6 +17,7 @@ from pmsync.core.domain.changes import (
     DeleteComment,
     EditTicket,
     LinkTickets,
+    RewriteDescription,
     SetIssueLabels,
     UpsertComment,
 )
@@ -29,6 +30,7 @@ from pmsync.core.domain.state import (
     TicketLink,
     TicketState,
 )
+from pmsync.core.planning.descriptions import spliced
 
 
 def is_this_issue(observed: ObservedPostMortem, repo: str, number: int) -> bool:
@@ -122,7 +124,7 @@ def ticket_of(observed: ObservedPostMortem, key: str) -> TicketState:
 
 def edited(ticket: TicketState, fields: Mapping[str, str | None]) -> TicketState:
     """``ticket`` after an edit of these Jira fields (``summary``, ``priority``,
-    ``assignee``, ``duedate``; the description is not observed)."""
+    ``assignee``, ``duedate``; the description changes by ``RewriteDescription``)."""
     update: dict[str, object] = {}
     for name, value in fields.items():
         if name == "duedate":
@@ -132,18 +134,25 @@ def edited(ticket: TicketState, fields: Mapping[str, str | None]) -> TicketState
     return ticket.model_copy(update=update)
 
 
+def with_description(ticket: TicketState, description: str | None) -> TicketState:
+    return ticket.model_copy(update={"description": description})
+
+
 def with_ticket_labels(ticket: TicketState, labels: Iterable[str]) -> TicketState:
     return ticket.model_copy(update={"labels": tuple(dict.fromkeys((*ticket.labels, *labels)))})
 
 
 def ticket_after(
-    ticket: TicketState, change: EditTicket | CommentOnTicket | CloseDuplicate
+    ticket: TicketState, change: EditTicket | RewriteDescription | CommentOnTicket | CloseDuplicate
 ) -> TicketState:
     """``ticket`` after ``change`` wrote to it: the edited fields, or the labels its Jira
     comment went with (a closed duplicate's keeps it out of later searches)."""
     match change:
         case EditTicket():
             return edited(ticket, change.fields)
+        case RewriteDescription():
+            now = spliced(ticket.description, change.part, change.legacy)
+            return ticket if now is None else with_description(ticket, now)
         case CommentOnTicket():
             return with_ticket_labels(ticket, change.add_labels)
         case CloseDuplicate():

@@ -10,6 +10,12 @@ table says now, what Jira says now, and what both said at the last sync (the sna
 - ``github``: the table wins whenever it differs from Jira.
 - ``jira``: table edits after the ticket exists are ignored.
 
+A due date changed only in Jira is also written back into the row's Due cell (issue #18),
+so the table shows what Jira holds: whenever the row's due date is the one the last sync
+recorded (the author has not edited it since), Jira's differs and is set, the direction
+is not ``github``, and no conflict on it is open. A due date changed on both sides stays
+a conflict as above, and the author's cell is left as it is.
+
 Status is never pushed from GitHub to Jira.
 """
 
@@ -121,6 +127,16 @@ class MergeOutcome(Frozen):
     push: dict[SyncField, Value]  # field -> the value to write to Jira
     conflicts: tuple[SyncField, ...]  # fields where Jira's value stands against the table
     after: FieldValues  # Jira's values once ``push`` is written
+    pull_due: date | None = None  # Jira's due date, to write into the row's Due cell
+
+
+def pulled_due(
+    table: FieldValues, jira: FieldValues, base: SnapshotItem | None, blocked: bool
+) -> date | None:
+    """Jira's due date when it belongs in the row's Due cell (see the module's note)."""
+    if base is None or blocked or jira.due is None or jira.due == table.due:
+        return None
+    return None if _table_changed(table, base.github, "due") else jira.due
 
 
 def merge_item(
@@ -158,7 +174,9 @@ def merge_item(
             elif table_changed or field in open_conflicts:
                 conflicts.append(field)
     after = jira.model_copy(update={str(name): value for name, value in push.items()})
-    return MergeOutcome(push=push, conflicts=tuple(conflicts), after=after)
+    blocked = config.jira.sync_direction.get("due") == "github" or "due" in open_conflicts
+    pull = pulled_due(table, jira, base, blocked)
+    return MergeOutcome(push=push, conflicts=tuple(conflicts), after=after, pull_due=pull)
 
 
 def jira_fields(push: Mapping[SyncField, Value]) -> dict[str, str | None]:

@@ -35,6 +35,7 @@ from pmsync.core.domain.site import Refusal
 from pmsync.core.domain.state import CommentState, ObservedPostMortem
 from pmsync.core.planning.blocked import JIRA_KINDS, blocked_changes, is_blocked
 from pmsync.core.planning.comments import delete_duplicates, upsert_comment
+from pmsync.core.planning.descriptions import description_changes, description_for
 from pmsync.core.planning.followup import followups
 from pmsync.core.planning.issue_labels import label_changes
 from pmsync.core.planning.matching import Board, Entry, match_items
@@ -51,13 +52,11 @@ from pmsync.core.planning.repeats import repeat_changes
 from pmsync.core.planning.status_view import StatusInputs, is_complete, status_view
 from pmsync.core.postmortem.labels import label_wishes, labels_to_record
 from pmsync.core.render import (
-    DescriptionView,
     StatusView,
     finding_views,
     render_approval,
     render_feedback,
     render_status,
-    render_ticket_description,
     render_ticket_duplicate,
     render_ticket_removed,
 )
@@ -210,9 +209,10 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
     return [
         duplicate_part(observed, board, ctx),
         edit_part(board, outcomes),
+        Part(changes=description_changes(observed.issue, pm, board, snapshot)),
         removal,
         link_part,
-        cells_part(observed, board),
+        cells_part(observed, board, outcomes),
         Part(changes=upsert_comment(observed.issue, markers.STATUS, body, status)),
         Part(labels={ctx.config.labels.complete: is_complete(view)}),
         followup_part(observed, pm, view, ctx),
@@ -257,23 +257,6 @@ def new_ticket(
     issue = observed.issue
     item = entry.item
     config = ctx.config
-    description = render_ticket_description(
-        DescriptionView(
-            action=item.action,
-            type=item.type.value,
-            priority=item.priority.value,
-            owner=f"@{item.owner}",
-            due=item.due,
-            title=pm.title or issue.title,
-            severity=pm.severity,
-            services=pm.services,
-            root_cause_category=pm.root_cause_category,
-            summary=pm.summary,
-            root_cause=pm.root_cause,
-            issue_ref=issue.ref,
-            issue_url=issue.html_url,
-        )
-    )
     project = config.project_for(pm.services)
     return NewTicket(
         item_id=entry.item_id,
@@ -281,7 +264,7 @@ def new_ticket(
         project=project,
         issue_type=config.jira.issue_type_for(project),
         summary=jira_summary(item.action),
-        description=description,
+        description=description_for(item, issue, pm),
         priority=config.jira.priorities.get(item.priority),
         due=item.due,
         labels=(
@@ -380,20 +363,24 @@ def ticket_cell(key: str, url: str) -> str:
     return f"[{key}]({url})"
 
 
-def cells_part(observed: ObservedPostMortem, board: Board) -> Part:
-    """The Ticket cells still to fill, each naming its row by the item's action text."""
+def cells_part(
+    observed: ObservedPostMortem, board: Board, outcomes: Mapping[str, MergeOutcome]
+) -> Part:
+    """The Ticket cells still to fill, and Due cells to set to a due date changed in Jira
+    (pmsync.core.planning.merge), each naming its row by the item's action text."""
     numbered = identity.numbered_actions(entry.item.action for entry in board.entries)
-    cells = tuple(
-        TicketCell(
-            row=entry.item.row,
-            action=action,
-            occurrence=occurrence,
-            text=ticket_cell(entry.ticket.key, entry.ticket.url),
-        )
-        for entry, (action, occurrence) in zip(board.entries, numbered, strict=True)
-        if entry.ticket is not None and entry.item.ticket != entry.ticket.key
-    )
+    cells = []
+    for entry, (action, occurrence) in zip(board.entries, numbered, strict=True):
+        if entry.ticket is None:
+            continue
+        due = outcomes[entry.ticket.key].pull_due
+        if entry.item.ticket != entry.ticket.key or due:
+            text = ticket_cell(entry.ticket.key, entry.ticket.url)
+            cell = TicketCell(row=entry.item.row, action=action, occurrence=occurrence, text=text)
+            if due:
+                cell = cell.model_copy(update={"due": due, "due_was": entry.item.due})
+            cells.append(cell)
     if not cells:
         return Part()
     issue = observed.issue
-    return Part(changes=(SetTicketCells(repo=issue.repo, number=issue.number, cells=cells),))
+    return Part(changes=(SetTicketCells(repo=issue.repo, number=issue.number, cells=tuple(cells)),))

@@ -24,6 +24,7 @@ from pmsync.core.domain.changes import (
     EnsureRepoLabel,
     LinkTickets,
     Plan,
+    RewriteDescription,
     SetIssueLabels,
     SetIssueState,
     SetTicketCells,
@@ -75,7 +76,7 @@ class Simulator:
                 return with_tickets(observed, self._invented_tickets(change, observed))
             case AddRemoteLink():
                 return with_remote_link(observed, change.ticket)
-            case EditTicket() | CommentOnTicket() | CloseDuplicate():
+            case EditTicket() | RewriteDescription() | CommentOnTicket() | CloseDuplicate():
                 ticket = ticket_after(ticket_of(observed, change.ticket), change)
                 return with_tickets(observed, [self._touched(ticket)])
             case LinkTickets():
@@ -114,6 +115,7 @@ class Simulator:
                 priority=new.priority,
                 assignee=new.assignee,
                 due=new.due,
+                description=new.description,
                 labels=new.labels,
                 created=self.now,
                 updated=self.now,

@@ -15,6 +15,7 @@ from typing import TypeVar
 from pmsync.core.domain.changes import TicketCell
 from pmsync.core.domain.identity import numbered_actions
 from pmsync.core.domain.model import ActionItem, Finding
+from pmsync.core.postmortem.due_cells import fill_due_column, unedited, with_due_attribute
 from pmsync.core.postmortem.form import (
     Form,
     SplitBody,
@@ -309,7 +310,14 @@ def fill_ticket_cells(body: str, cells: Iterable[TicketCell], form: Form | None 
         for cell in cells
         if (cell.action, cell.occurrence) in rows
     }
-    return _with_cells(body, block, by_row)
+    held = {item.row: item.values.get("due", "") for item in block.items}
+    dues = {
+        row: cell.due.isoformat()
+        for cell in cells
+        if cell.due is not None and (row := rows.get((cell.action, cell.occurrence)))
+        if unedited(held[row], cell.due_was)
+    }
+    return _with_cells(body, block, by_row, dues)
 
 
 def set_ticket_cells(body: str, cells: Mapping[int, str], form: Form | None = None) -> str:
@@ -323,14 +331,26 @@ def set_ticket_cells(body: str, cells: Mapping[int, str], form: Form | None = No
     return _with_cells(body, read_block(split_sections(body, form or default_form())), cells)
 
 
-def _with_cells(body: str, block: ActionBlock, cells: Mapping[int, str]) -> str:
-    if not cells:
+def _with_cells(
+    body: str, block: ActionBlock, cells: Mapping[int, str], dues: Mapping[int, str] = {}
+) -> str:
+    if not cells and not dues:
         return body
     parts = re.split(r"(\r\n|\r|\n)", body)
     lines, endings = parts[0::2], [*parts[1::2], ""]
+    ticket, due = block.columns.get("ticket"), block.columns.get("due")
     if block.table is not None:
-        _fill_table(block.table, block.columns.get("ticket"), cells, lines)
+        # The cell further right first: a cell changed on its left would move it.
+        if due is not None and (ticket is None or due > ticket):
+            fill_due_column(block.table, due, dues, lines)
+        _fill_table(block.table, ticket, cells, lines)
+        if due is not None and ticket is not None and due < ticket:
+            fill_due_column(block.table, due, dues, lines)
     else:
+        for item in block.items:
+            if item.row in dues:
+                current = item.values.get("due", "")
+                lines[item.line] = with_due_attribute(lines[item.line], current, dues[item.row])
         _fill_list(block.items, cells, lines)
     return "".join(line + ending for line, ending in zip(lines, endings, strict=True))
 
