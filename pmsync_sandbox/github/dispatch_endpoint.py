@@ -3,7 +3,9 @@ the events so created, as a workflow would receive them.
 
 What the endpoint takes, from GitHub's description of the operation ("Create a repository
 dispatch event", https://docs.github.com/rest/repos/repos#create-a-repository-dispatch-event,
-operation ``repos/create-dispatch-event``): a JSON body with ``event_type`` (required, a
+operation ``repos/create-dispatch-event`` of GitHub's OpenAPI description, kept in
+tests/data/openapi/github-rest-api.cut.json and checked against this endpoint by
+tests/sandbox/test_sandbox_fidelity_github.py): a JSON body with ``event_type`` (required, a
 custom webhook event name of 100 characters or fewer) and ``client_payload`` (an object of
 at most 10 top-level properties); the caller needs write access to the repository (for a
 fine-grained token, "Contents" write); the answer is ``204 No Content``, ``404`` for a
