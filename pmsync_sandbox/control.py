@@ -34,6 +34,8 @@ class GithubControls(Protocol):
     def add_app(self, slug: str, repos: list[str]) -> dict[str, Any]: ...
     def set_rate_limit(self, resource: str, limit: int, remaining: int | None) -> None: ...
     def set_limits(self, changes: Mapping[str, int]) -> dict[str, int]: ...
+    @property
+    def events(self) -> list[dict[str, Any]]: ...
 
 
 class JiraControls(Protocol):
@@ -72,6 +74,9 @@ class ControlledApp(Protocol):
     def reset(self) -> None: ...
     def state(self) -> dict[str, Any]: ...
     def restore(self, data: Mapping[str, Any]) -> None: ...
+    def send_web_request(
+        self, issue: str, url: str, headers: Mapping[str, str], body: str, origin: str
+    ) -> dict[str, Any]: ...
 
 
 class _Body(BaseModel):
@@ -137,6 +142,16 @@ class JiraUserBody(_Body):
     token: str | None = Field(default=None, min_length=1)
 
 
+class WebRequestBody(_Body):
+    """Jira automation's "Send web request" for one ticket: the rule's URL, headers and
+    custom body (smart values and all), as the rule's author wrote them."""
+
+    issue: str = Field(min_length=1)
+    url: str = Field(pattern=r"^https?://")
+    headers: dict[str, str] = Field(default_factory=dict)
+    body: str
+
+
 class BadBody(Exception):
     """The control request's body does not say what it must; answered with 400."""
 
@@ -185,10 +200,12 @@ class ControlApi:
             ("POST", "/github/apps", self.post_github_app),
             ("PUT", "/github/rate_limit", self.put_github_rate_limit),
             ("PUT", "/github/limits", self.put_github_limits),
+            ("GET", "/github/events", self.get_github_events),
             ("POST", "/jira/projects", self.post_jira_project),
             ("POST", "/jira/users", self.post_jira_user),
             ("GET", "/jira/profile", self.get_jira_profile),
             ("PUT", "/jira/profile", self.put_jira_profile),
+            ("POST", "/jira/automation/send", self.post_jira_web_request),
         ]
         for method, pattern, handler in routes:
             self.router.add(method, pattern, handler)
@@ -286,6 +303,18 @@ class ControlApi:
     def put_github_limits(self, request: SandboxRequest, params: Params) -> SandboxResponse:
         changes = parse(GithubLimitsBody, request).model_dump(exclude_none=True)
         return ok(self.app.github.set_limits(changes))
+
+    def get_github_events(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        return ok(list(self.app.github.events))
+
+    def post_jira_web_request(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        body = parse(WebRequestBody, request)
+        origin = request.base_url.rsplit("/", 1)[0]
+        try:
+            sent = self.app.send_web_request(body.issue, body.url, body.headers, body.body, origin)
+        except KeyError as exc:
+            return ok({"message": str(exc.args[0])}, 404)
+        return ok(sent)
 
     def post_jira_project(self, request: SandboxRequest, params: Params) -> SandboxResponse:
         body = parse(JiraProjectBody, request)

@@ -206,6 +206,25 @@ class SandboxControl:
         answer: dict[str, int] = self.call("PUT", "/github/limits", limits)
         return answer
 
+    def github_events(self) -> list[dict[str, Any]]:
+        """The events repository dispatches created, oldest first: ``{"event", "payload"}``,
+        the payload as a workflow gets it in GITHUB_EVENT_PATH."""
+        events: list[dict[str, Any]] = self.call("GET", "/github/events")
+        return events
+
+    def send_jira_web_request(
+        self, issue: str, url: str, body: str, headers: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Jira automation's "Send web request" for the ticket ``issue``: ``body`` with its
+        smart values filled in, POSTed to ``url`` (on this sandbox) with ``headers``;
+        ``{"url", "body", "status", "answer"}``."""
+        sent: dict[str, Any] = self.call(
+            "POST",
+            "/jira/automation/send",
+            {"issue": issue, "url": url, "headers": headers or {}, "body": body},
+        )
+        return sent
+
     def add_jira_project(self, key: str, name: str) -> None:
         self.call("POST", "/jira/projects", {"key": key, "name": name})
 

@@ -10,6 +10,7 @@ HTTP/1.1 with keep-alive as GitHub and Jira do.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -32,6 +33,7 @@ from pmsync_sandbox.control import ControlApi, JiraControls
 from pmsync_sandbox.faults import Fault, FaultPlan
 from pmsync_sandbox.github.service import GithubService
 from pmsync_sandbox.http import SandboxRequest, SandboxResponse
+from pmsync_sandbox.jira import automation
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,7 @@ class JiraLike(Service, JiraControls, Protocol):
         ...
 
     def credentials(self, account_id: str) -> tuple[str, str]: ...
+    def automation_fields(self, key: str) -> dict[str, str]: ...
 
 
 @dataclass
@@ -127,6 +130,20 @@ class SandboxApp:
         for name, service in self.services.items():
             if name in data:
                 service.restore(data[name])
+
+    def send_web_request(
+        self, issue: str, url: str, headers: Mapping[str, str], body: str, origin: str
+    ) -> dict[str, Any]:
+        """Jira automation's web request for the ticket ``issue`` (jira/automation.py)."""
+
+        def deliver(
+            method: str, target: str, headers: Mapping[str, str], body: bytes, host: str
+        ) -> tuple[int | None, Any]:
+            response = self.dispatch(method, target, headers, body, host).response
+            return (None, None) if response is None else (response.status, response.body)
+
+        fields = functools.partial(self.jira.automation_fields, issue)
+        return automation.send(deliver, fields, url, headers, body, origin)
 
     def save_state(self) -> None:
         if self.state_file is None:

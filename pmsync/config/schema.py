@@ -112,6 +112,17 @@ class LabelsConfig(ConfigSection):
         return self
 
 
+_POLICY_KEY = re.compile(r"(?:(p)\s*([0-3])|sev\s*[-_ ]?\s*([1-4]))", re.IGNORECASE)
+
+
+def policy_key(text: str) -> str | None:
+    """A ``followup.due_policy`` key as pmsync spells it (``P1``, ``SEV2``), or None."""
+    found = _POLICY_KEY.fullmatch(text.strip())
+    if found is None:
+        return None
+    return f"P{found.group(2)}" if found.group(1) else f"SEV{found.group(3)}"
+
+
 class FollowupConfig(ConfigSection):
     milestones_days: list[int] = Field(
         default_factory=lambda: [14, 28],
@@ -135,6 +146,48 @@ class FollowupConfig(ConfigSection):
         le=100,
         description="Share of action items that should be done by the last review, in percent.",
     )
+    due_policy: dict[str, int] = Field(
+        default_factory=dict,
+        description="Most days from the incident start to an item's due date, by the item's "
+        "priority (P0-P3) or the incident's severity (SEV1-SEV4), e.g. {P0: 7, P1: 14}; a row "
+        "due later gets a warning. Empty: no policy.",
+        json_schema_extra={
+            "propertyNames": {"pattern": r"^\s*(?:[Pp]\s*[0-3]|[Ss][Ee][Vv]\s*[-_ ]?\s*[1-4])\s*$"},
+            "additionalProperties": {"type": "integer", "minimum": 1},
+        },
+    )
+    remind_before_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="Post one reminder this many days before an open item's due date, "
+        "mentioning its owner (once per item and due date). null: no reminders.",
+    )
+
+    @field_validator("due_policy")
+    @classmethod
+    def _policy_keys(cls, value: dict[str, int]) -> dict[str, int]:
+        policy: dict[str, int] = {}
+        for key, days in value.items():
+            name = policy_key(key)
+            if name is None:
+                raise ValueError(
+                    f"{key!r} is neither a priority (P0, P1, P2, P3) nor a severity "
+                    "(SEV1, SEV2, SEV3, SEV4)"
+                )
+            if name in policy:
+                raise ValueError(f"{name} is listed twice")
+            if isinstance(days, bool) or days < 1:
+                raise ValueError(f"{key}: expected a positive number of days, e.g. 14")
+            policy[name] = days
+        return policy
+
+    def due_limit(self, priority: str, severity: int | None) -> tuple[int, str] | None:
+        """The most days the policy allows from the incident start to the due date of an
+        item of ``priority`` in an incident of ``severity``, and the key that sets it (the
+        stricter one when both the priority and the severity are listed); None: no limit."""
+        keys = [priority.upper(), *([f"SEV{severity}"] if severity is not None else [])]
+        limits = [(self.due_policy[key], key) for key in keys if key in self.due_policy]
+        return min(limits) if limits else None
 
     @field_validator("milestones_days")
     @classmethod

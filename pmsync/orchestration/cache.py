@@ -18,8 +18,8 @@ Why the outcome is the same as without it:
   own writes are in the kept state already); one whose tickets or pmsync comments changed
   is planned with the changes folded in.
 - Everything the planner decides by time (follow-up milestones, overdue items, nudges,
-  closing) follows from the date, and a kept state is planned again whenever the date
-  has changed since its plan was last found empty.
+  reminders before due dates, closing) follows from the date, and a kept state is planned
+  again whenever the date has changed since its plan was last found empty.
 - A repeat depends on earlier post-mortems: when one of them, or one of their tickets,
   changed, or a changed post-mortem could become an earlier one, the repeat is observed
   afresh.

@@ -28,6 +28,7 @@ from pmsync_sandbox.github.calls import (
     not_found,
 )
 from pmsync_sandbox.github.comment_endpoints import CommentEndpoints
+from pmsync_sandbox.github.dispatch_endpoint import DispatchEndpoint
 from pmsync_sandbox.github.issue_endpoints import IssueEndpoints
 from pmsync_sandbox.github.label_endpoints import LabelEndpoints
 from pmsync_sandbox.github.ratelimit import RateLimits
@@ -47,6 +48,8 @@ class GithubService:
         self.limits = RateLimits()
         self.secondary = SecondaryLimits()
         self._request_ids = 0
+        # The events repository dispatches created, as workflows would get them.
+        self.events: list[JSON] = []
         self.router: Router[Endpoint] = Router()
         self._add_routes()
         self.reset()
@@ -55,14 +58,16 @@ class GithubService:
 
     def reset(self) -> None:
         self.store.seed(timestamp(self._clock()))
+        self.events.clear()
         self.limits.reset()
         self.secondary.reset()
 
     def snapshot(self) -> dict[str, Any]:
-        return self.store.snapshot()
+        return {**self.store.snapshot(), "events": list(self.events)}
 
     def restore(self, data: dict[str, Any]) -> None:
         self.store.restore(data)
+        self.events[:] = list(data.get("events", []))
         self.limits.reset()
         self.secondary.forget_writes()
 
@@ -229,6 +234,7 @@ class GithubService:
         reactions = ReactionEndpoints(self.store)
         labels = LabelEndpoints(self.store)
         search = SearchEndpoint(self.store)
+        dispatches = DispatchEndpoint(self.store, self.events)
         repo = "/repos/{owner}/{repo}"
         issues_doc = f"{DOCS}/issues/issues"
         comments_doc = f"{DOCS}/issues/comments"
@@ -358,6 +364,12 @@ class GithubService:
                 f"{repo}/collaborators/{{login}}/permission",
                 accounts.get_permission,
                 f"{DOCS}/collaborators/collaborators#get-repository-permissions-for-a-user",
+            ),
+            (
+                "POST",
+                f"{repo}/dispatches",
+                dispatches.create_dispatch,
+                f"{DOCS}/repos/repos#create-a-repository-dispatch-event",
             ),
             (
                 "GET",

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from pmsync_sandbox.http import SandboxRequest, SandboxResponse
-from pmsync_sandbox.jira import issues, meta, remote_links, search, shapes
+from pmsync_sandbox.jira import catalog, issues, meta, remote_links, search, shapes
 from pmsync_sandbox.jira.http import JiraCall, JiraHttpError, error_body, respond
 from pmsync_sandbox.jira.profiles import (
     DEFAULT_PROFILE,
@@ -193,6 +193,19 @@ class JiraService:
         if user is None:
             raise KeyError(f"no Jira user {account_id!r}")
         return user.email, user.token
+
+    def automation_fields(self, key: str) -> dict[str, str]:
+        """What an automation rule's smart values read of one ticket (automation.py);
+        KeyError for a ticket the site does not have."""
+        ticket = self.store.ticket(key)
+        if ticket is None:
+            raise KeyError(f"no Jira ticket {key!r}")
+        return {
+            "issue.key": ticket.key,
+            "issue.summary": ticket.summary,
+            "issue.status.name": catalog.by_id(catalog.STATUSES, ticket.status).name,
+            "issue.description": ticket.description.wiki if ticket.description else "",
+        }
 
     def error_response(self, status: int, message: str) -> SandboxResponse:
         """Jira's error shape, for the faults the server injects."""

@@ -181,6 +181,12 @@ def test_every_fault_at_every_request_converges(
         lifecycle = lifecycle_for(sandbox, tmp_path, cached)
         recordings[cached] = record(lifecycle)
         lifecycle.people.close()
+    # The script reaches the once-only comments whose record is their own marker: reviews,
+    # nudges, reminders before a due date, closing.
+    repos = recordings[False].final["github"]["repos"].values()
+    bodies = [c["body"] for repo in repos for c in repo["comments"].values()]
+    for kind in ("followup", "nudge", "reminder", "closing"):
+        assert any(body.startswith(f"<!-- pmsync:{kind}") for body in bodies), kind
     todo = [case for cached, rec in recordings.items() for case in cases(rec, cached)]
     results = sweep(recordings, todo)
     line = summary(results)

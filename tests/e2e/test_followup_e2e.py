@@ -294,3 +294,27 @@ def test_the_worker_posts_the_review_too(story: Story) -> None:
     assert main(args) == 0
     assert main(args) == 0
     assert story.reviews() == [REVIEW_14]
+
+
+def test_a_row_born_late_is_warned_and_each_item_reminded_once_before_it_is_due(
+    story: Story,
+) -> None:
+    configure(story, "followup:\n  remind_before_days: 2\n  due_policy: {P1: 5, P2: 28}\n")
+    story.open(date(2026, 11, 21))
+    story.sync(date(2026, 11, 21))
+    # BOBS_P1 is due 27 November, 7 days after the incident: the policy gives P1 items 5.
+    (feedback,) = story.with_marker(markers.FEEDBACK)
+    assert "the team's due-date policy gives P1 items at most 5 days" in feedback
+    assert "on or before 2026-11-25" in feedback
+    story.sync(date(2026, 11, 24))  # three days ahead: no reminder yet
+    assert story.with_marker("<!-- pmsync:reminder:") == []
+    killed_after_posting(story, "<!-- pmsync:reminder:", date(2026, 11, 25))
+    for day in (25, 26, 27, 28):  # a rerun, then daily syncs up to and past the due date
+        story.sync(date(2026, 11, day))
+    key = story.ticket_key(BOBS_P1)
+    (reminder,) = story.with_marker("<!-- pmsync:reminder:")
+    (ticket,) = [t for t in story.tickets() if t.key == key]
+    (item,) = identity.item_ids_in(ticket.fields.labels)
+    assert reminder.startswith(markers.reminder_marker(item, date(2026, 11, 27)))
+    assert f"📅 @bob: the action item [{key}]" in reminder
+    assert set(story.exits) == {0}

@@ -322,3 +322,20 @@ def test_the_due_date_warning_can_be_switched_off(
         capsys, "--config", str(config), "--now", "2026-12-06T09:00:00Z", str(GOOD_EXAMPLE)
     )
     assert (code, out) == (0, "valid: no errors, no warnings\n")
+
+
+def test_a_row_born_late_under_the_due_date_policy_is_a_warning(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The example's incident is SEV2 and started 2026-11-20; its P2 rows are due 3 weeks
+    and 14 days after, its P1 rows 7 and 14 days after."""
+    config = write(tmp_path, "pmsync.yml", "followup:\n  due_policy: {P1: 10, SEV2: 20}\n")
+    code, out, _ = run(capsys, "--config", str(config), str(GOOD_EXAMPLE))
+    assert code == 0
+    late = [line for line in out.splitlines() if "due-date policy" in line]
+    assert [line.split(":", 1)[0] for line in late] == [
+        "warning  action_items, row 2",  # P1, 14 days: P1 items get 10
+        "warning  action_items, row 3",  # P2, 21 days: SEV2 incidents get 20
+    ]
+    assert "gives P1 items at most 10 days: set a date on or before 2026-11-30" in late[0]
+    assert "gives SEV2 incidents at most 20 days" in late[1]

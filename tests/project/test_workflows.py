@@ -341,3 +341,23 @@ def test_bad_inputs_stop_with_an_annotation(
     assert code == 2
     assert argv == []
     assert f"::error title=pmsync action::{problem}" in log
+
+
+def test_the_dispatch_run_waits_in_the_issues_queue_for_pmsyncs_event_only() -> None:
+    """A status change sent from Jira syncs its post-mortem in the same queue as the issue's
+    own events (postmortem.yml), so the two never run at once; only pmsync's event type
+    starts it, and the payload reaches nothing but that queue's name (pmsync validates
+    the reference itself, entry/commands/dispatch_event.py)."""
+    from pmsync.entry.commands.dispatch_event import EVENT_TYPE
+
+    path = ROOT / "workflows" / "postmortem-dispatch.yml"
+    workflow = load(path)
+    assert triggers(workflow) == {"repository_dispatch": {"types": [EVENT_TYPE]}}
+    (job,) = jobs(workflow).values()
+    issue_queue = ISSUE_GROUP.replace(
+        "github.event.issue.number", "github.event.client_payload.issue"
+    )
+    assert job["concurrency"] == {"group": issue_queue, "cancel-in-progress": False}
+    text = path.read_text(encoding="utf-8")
+    assert text.count("github.event.client_payload") == 1, "only the queue's name reads it"
+    assert [s["with"]["command"] for s in pmsync_steps(path)] == ["handle-event"]

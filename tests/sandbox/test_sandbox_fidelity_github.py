@@ -215,6 +215,8 @@ CASES = [
     ("POST", "/repos/acme/payments/labels", {"name": "bug", "color": "ffffff"}, f"{R}/labels", 422),
     ("POST", "/repos/acme/payments/issues", {"body": "no title"}, f"{R}/issues", 422),
     ("GET", "/search/issues?q=label:bug", None, "/search/issues", 422),
+    ("POST", "/repos/acme/payments/dispatches", {"event_type": ""}, f"{R}/dispatches", 422),
+    ("POST", "/repos/acme/nowhere/dispatches", {"event_type": "x"}, f"{R}/dispatches", 404),
 ]
 
 
@@ -232,6 +234,31 @@ def test_answer_matches_githubs_description(
     assert answer.status_code == status, answer.text
     schema, document = response_schema(template, method, status)
     assert check(answer.json(), schema, document) == []
+
+
+def test_a_dispatch_takes_what_githubs_description_allows_and_nothing_more(
+    sandbox: Sandbox, api: Api
+) -> None:
+    """The request body's schema (event_type 1 to 100 characters, client_payload at most 10
+    top-level properties) is what the sandbox enforces, and its example is accepted."""
+    operation = spec()["paths"]["/repos/{owner}/{repo}/dispatches"]["post"]
+    content = operation["requestBody"]["content"]["application/json"]
+    schema = content["schema"]
+    event_type = schema["properties"]["event_type"]
+    most = schema["properties"]["client_payload"]["maxProperties"]
+    assert schema["required"] == ["event_type"]
+    assert list(operation["responses"]) == ["204", "404", "422"]
+    path = "/repos/acme/payments/dispatches"
+    assert api("POST", path, content["examples"]["default"]["value"]).status_code == 204
+    longest = {"event_type": "x" * event_type["maxLength"]}
+    assert api("POST", path, longest).status_code == 204
+    assert api("POST", path, {"event_type": "x" * (event_type["maxLength"] + 1)}).status_code == 422
+    assert event_type["minLength"] == 1
+    fullest = {"event_type": "x", "client_payload": {str(n): n for n in range(most)}}
+    assert api("POST", path, fullest).status_code == 204
+    fullest["client_payload"][str(most)] = most
+    assert api("POST", path, fullest).status_code == 422
+    assert len(sandbox.github_events()) == 3
 
 
 def test_unauthenticated_answer_matches_githubs_description(sandbox: Sandbox) -> None:

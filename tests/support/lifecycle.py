@@ -128,12 +128,12 @@ def settings_for(sandbox: Sandbox) -> Settings:
 
 
 def config() -> Config:
-    """Everything on that a lifecycle can show: nudges, closing when complete."""
+    """Everything on that a lifecycle can show: nudges, reminders, closing when complete."""
     return Config(
         github=GitHubConfig(repositories=list(REPOS), throttle=False),
         jira=JiraConfig(deployment="cloud"),
         people={"bob": Person(jira_account="bob"), "alice": Person(jira_account="alice")},
-        followup=FollowupConfig(nudge_overdue=True, close_when_complete=True),
+        followup=FollowupConfig(nudge_overdue=True, remind_before_days=2, close_when_complete=True),
     )
 
 

@@ -28,6 +28,7 @@ _COMMENT_NAMES = {
     "followup": "{}-day follow-up review",
     "backlink": "back-link comment for {}",
     "nudge": "overdue nudge ({})",
+    "reminder": "due-date reminder ({})",
     "digest": "digest comment for {}",
 }
 

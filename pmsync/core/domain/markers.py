@@ -52,6 +52,11 @@ def nudge_marker(key: str, due: date) -> str:
     return marker(f"nudge:{key}:{due.isoformat()}")
 
 
+def reminder_marker(item: str, due: date) -> str:
+    """A due-date reminder's: one per action item (its identity) and due date."""
+    return marker(f"reminder:{item}:{due.isoformat()}")
+
+
 def has_marker(body: str, wanted: str) -> bool:
     """Whether a comment body begins with ``wanted`` (pmsync puts its marker first)."""
     return body.lstrip().startswith(wanted)

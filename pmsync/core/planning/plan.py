@@ -48,6 +48,7 @@ from pmsync.core.planning.merge import (
     jira_summary,
     merge_item,
 )
+from pmsync.core.planning.reminders import reminder_changes
 from pmsync.core.planning.repeats import repeat_changes
 from pmsync.core.planning.status_view import StatusInputs, is_complete, status_view
 from pmsync.core.postmortem.labels import label_wishes, labels_to_record
@@ -234,15 +235,13 @@ def repeat_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
 def followup_part(
     observed: ObservedPostMortem, pm: PostMortem, view: StatusView, ctx: PlanContext
 ) -> Part:
-    """Follow-up reviews, nudges, closing and the overdue label (pmsync.core.planning.followup)."""
+    """Follow-up reviews, nudges, closing and the overdue label (pmsync.core.planning.followup),
+    and reminders before due dates (pmsync.core.planning.reminders)."""
     found = followups(
-        observed,
-        view,
-        incident_start=pm.incident_start,
-        config=ctx.config,
-        today=ctx.today,
+        observed, view, incident_start=pm.incident_start, config=ctx.config, today=ctx.today
     )
-    return Part(changes=found.changes, labels=found.labels)
+    reminders = reminder_changes(observed, view, ctx.config, ctx.today)
+    return Part(changes=(*found.changes, *reminders), labels=found.labels)
 
 
 def _removed_keys(board: Board, removal: Part) -> frozenset[str]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, timedelta
 
-from pmsync.config.schema import Config, LintConfig
+from pmsync.config.schema import Config, FollowupConfig, LintConfig
 from pmsync.core.domain.model import ActionItem, Finding, ParseResult, TimelineEntry
 from pmsync.core.postmortem.blame import blame_phrases, people_names
 from pmsync.core.postmortem.form import Form
@@ -33,7 +33,10 @@ def check_postmortem(
     return ParseResult(
         postmortem=None if errors else draft.postmortem(),
         errors=errors,
-        warnings=lint_draft(draft, config.lint, people_names(config.people)),
+        warnings=(
+            *lint_draft(draft, config.lint, people_names(config.people)),
+            *born_late(draft, config.followup),
+        ),
     )
 
 
@@ -167,6 +170,33 @@ def _due_far(item: ActionItem, days: int, limit: int) -> Finding:
         f"{limit}); split the work so a first step lands within {limit} days",
         item.row,
     )
+
+
+def born_late(draft: Draft, policy: FollowupConfig) -> tuple[Finding, ...]:
+    """Rows due later than the due-date policy (``followup.due_policy``) allows for their
+    priority or the incident's severity, counted from the incident start."""
+    if not policy.due_policy or draft.incident_start is None:
+        return ()
+    start = draft.incident_start.date()
+    findings = []
+    for item in draft.action_items:
+        limit = policy.due_limit(item.priority, draft.severity)
+        days = (item.due - start).days
+        if limit is not None and days > limit[0]:
+            most, key = limit
+            findings.append(
+                warning(
+                    "due-after-policy",
+                    "action_items",
+                    f"due {item.due.isoformat()} is {days} days after the incident started; "
+                    f"the team's due-date policy gives {key} "
+                    f"{'items' if key.startswith('P') else 'incidents'} at most {most} days: "
+                    f"set a date on or before {(start + timedelta(days=most)).isoformat()}, "
+                    "or split the work so a first step lands by then",
+                    item.row,
+                )
+            )
+    return tuple(findings)
 
 
 def _many(count: int, threshold: int) -> Finding:

@@ -2,7 +2,9 @@
 
 The event is only a hint of which issue to look at: the issue itself is read again from
 the API, because a payload can be stale by the time the job runs. Handled: ``issues``
-(opened, edited, reopened, labeled) and ``issue_comment`` (created) whose comment is the
+(opened, edited, reopened, labeled), ``repository_dispatch`` of type
+``pmsync-ticket-changed`` (a Jira ticket changed status; its payload is validated in
+dispatch_event.py) and ``issue_comment`` (created) whose comment is the
 command ``/pmsync sync`` or ``/pmsync plan`` (the plan is shown, nothing else is written),
 from a commenter with write access to the repository, asked of GitHub's permission
 endpoint: the payload's ``author_association`` cannot say it (a private organisation
@@ -29,6 +31,7 @@ from pmsync.core import command_answers
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.state import CommentState, IssueState
 from pmsync.core.planning import repeats as repeats
+from pmsync.entry.commands import dispatch_event
 from pmsync.entry.commands.options import add_run_options
 from pmsync.entry.run import Run, repositories, start_run
 from pmsync.errors import UsageError
@@ -248,6 +251,8 @@ def hint_from_event(
     name: str, payload: dict[str, Any], config: Config, repo_given: str | None = None
 ) -> Hint | None:
     """The issue an event asks pmsync to look at, or None (logged) when it asks nothing."""
+    if name == dispatch_event.EVENT_NAME:
+        return _dispatch_hint(payload, config, repo_given)
     action = payload.get("action")
     issue = payload.get("issue")
     if not isinstance(issue, dict) or not isinstance(issue.get("number"), int):
@@ -296,6 +301,14 @@ def _comment_hint(
         command=unknown,
         comment_id=comment_id if isinstance(comment_id, int) else 0,
     )
+
+
+def _dispatch_hint(payload: dict[str, Any], config: Config, repo_given: str | None) -> Hint:
+    """A Jira ticket changed status: sync the post-mortem the dispatch names (validated)."""
+    own = _repository(payload, repo_given)
+    repo, number = dispatch_event.dispatched_issue(payload, own, config.github.repositories)
+    log.info("a Jira ticket of %s#%d changed; syncing that post-mortem", repo, number)
+    return Hint(repo, number, event="dispatch")
 
 
 def slash_command(body: str) -> str | None:
