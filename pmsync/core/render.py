@@ -169,6 +169,7 @@ class StatusRow(Frozen):
     status: str  # Jira's status name, or a word of ours when there is no ticket
     progress: str  # a pmsync.core.planning.progress.Progress value
     days_overdue: int = 0
+    item_id: str | None = None  # the item's identity (pmsync.core.domain.identity)
 
 
 class RemovedRow(Frozen):
