@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from support.lifecycle import Killed, kill_when
-from support.sandbox_pmsync import Site
+from support.sandbox_pmsync import BODY, REPO, Site, event_file, use_sandbox, write_config
 
 from pmsync.adapters.retry import RequestLog, RequestRecord
 from pmsync.config.schema import FollowupConfig
 from pmsync.core.domain import identity
+from pmsync.entry.cli import main
 from pmsync_sandbox.runner import Sandbox
 
 NUDGE = "<!-- pmsync:nudge:"
@@ -89,3 +91,67 @@ def test_two_runs_closing_one_duplicate_at_once_say_duplicate_once(site: Site) -
     assert closed
     for key in closed:
         assert len(duplicate_comments(site, key)) == 1, key
+
+
+# -- a person's edit saved between pmsync's read of the body and its write (defect 5) ------
+
+ADDED = "A sentence the author adds while pmsync fills the Ticket column."
+
+
+def fill_with_an_edit_in_between(site: Site) -> tuple[int, str]:
+    """The first sync, during which the author saves an edit right after pmsync read the
+    body to fill the Ticket column in (after the tickets exist) and before it writes."""
+    number = site.open("alice")
+    edited = BODY.replace("### Summary\n", f"### Summary\n\n{ADDED}\n", 1)
+    assert edited != BODY
+    log = RequestLog()
+
+    def edit_next(entry: RequestRecord) -> None:
+        if entry.method == "POST" and entry.path.endswith("/issue/bulk"):
+            site.sandbox.app.github.edit_after_next_read(REPO, number, edited)
+
+    log.listeners.append(edit_next)
+    assert site.run(requests=log).record.failures == []
+    return number, edited
+
+
+def body_of(site: Site, number: int) -> str:
+    return str(site.issue_state(number)["body"])
+
+
+def handle_edit(site: Site, folder: Path, number: int, before: str, after: str) -> int:
+    """`pmsync handle-event` for the author's edit, as GitHub delivers it."""
+    changes = {"body": {"from": before}}
+    event = event_file(folder, "issues/edited", number, issue={"body": after}, changes=changes)
+    config = write_config(folder, people=True)
+    args = ["handle-event", "--config", str(config), "--event-name", "issues"]
+    return main([*args, "--event-path", str(event)])
+
+
+def test_an_edit_overwritten_by_filling_the_ticket_column_is_put_back(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number, edited = fill_with_an_edit_in_between(site)
+    assert ADDED not in body_of(site, number)  # the write went over the edit
+    use_sandbox(site.sandbox, monkeypatch)
+    assert handle_edit(site, tmp_path, number, BODY, edited) == 0
+    body = body_of(site, number)
+    assert ADDED in body
+    assert len(re.findall(r"\[OPS-\d+\]\(", body)) == 4  # and the tickets are filled in again
+    # Run again (the job retried), or a later change since: nothing is put back over it.
+    assert handle_edit(site, tmp_path, number, BODY, edited) == 0
+    assert body_of(site, number) == body
+
+
+def test_an_edit_that_was_not_overwritten_is_left_alone(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = site.open("alice")
+    site.run()
+    filled = body_of(site, number)
+    later = filled.replace("### Summary\n", f"### Summary\n\n{ADDED}\n", 1)
+    site.as_("alice").get_repo(REPO).get_issue(number).edit(body=later)
+    use_sandbox(site.sandbox, monkeypatch)
+    # An older event (its edit since replaced by a later one) puts nothing back.
+    assert handle_edit(site, tmp_path, number, BODY, BODY + "\nold edit\n") == 0
+    assert body_of(site, number) == later

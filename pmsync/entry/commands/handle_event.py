@@ -27,6 +27,7 @@ from pmsync.core.domain import markers
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.state import CommentState, IssueState
 from pmsync.core.planning import repeats as repeats
+from pmsync.core.postmortem.lost_edit import overwritten_edit
 from pmsync.core.render import render_command_reply
 from pmsync.entry.commands.options import add_run_options
 from pmsync.entry.run import Run, repositories, start_run
@@ -57,6 +58,9 @@ class Hint:
     command: str | None = None  # the command as written, when it is one pmsync does not know
     # The command's comment, which a reply names in its marker (not what the hint asks).
     comment_id: int = field(default=0, compare=False)
+    # An edit's body before and after (``changes.body.from``, ``issue.body``): what the
+    # person saved, put back if pmsync's own write overwrote it (core.postmortem.lost_edit).
+    edited: tuple[str, str] | None = field(default=None, compare=False)
 
 
 def register(
@@ -140,6 +144,9 @@ def handle(hint: Hint, session: Run, config: Config, *, reply: bool = True) -> i
         log.info("%s has no %r label; ignored", issue.ref, config.labels.postmortem)
         return 0
 
+    if hint.edited is not None and not session.context.dry_run:
+        issue = _restore_overwritten_edit(hint, hint.edited, session)
+
     def check_repeats(
         issue: IssueState, parsed: ParseResult, bot_comments: Sequence[CommentState]
     ) -> bool:
@@ -147,6 +154,21 @@ def handle(hint: Hint, session: Run, config: Config, *, reply: bool = True) -> i
 
     reconcile.reconcile_all([issue], session.context, session.record, check_repeats=check_repeats)
     return session.finish()
+
+
+def _restore_overwritten_edit(hint: Hint, edited: tuple[str, str], session: Run) -> IssueState:
+    """The issue, with the edit this event reports put back if pmsync's filling of the
+    Ticket column overwrote it (read again just before writing)."""
+    context = session.context
+    before, after = edited
+
+    def restored(current: str) -> str:
+        return overwritten_edit(current, before, after, context.form) or current
+
+    issue, written = context.github.rewrite_body(hint.repo, hint.number, restored)
+    if written:
+        log.warning("%s: an edit pmsync's own write had overwritten is put back", issue.ref)
+    return issue
 
 
 def _answer(hint: Hint, login: str, session: Run, config: Config) -> str:
@@ -202,7 +224,10 @@ def hint_from_event(
         if action not in ISSUE_ACTIONS:
             log.info("issues.%s is not handled; ignored", action)
             return None
-        return Hint(repo, issue["number"], event=str(action))
+        before = ((payload.get("changes") or {}).get("body") or {}).get("from")
+        after = issue.get("body") or ""
+        edited = (before, after) if isinstance(before, str) and isinstance(after, str) else None
+        return Hint(repo, issue["number"], event=str(action), edited=edited)
     if name == "issue_comment":
         return _comment_hint(action, payload, issue, repo)
     log.info("%s events are not handled; ignored", name)
