@@ -410,6 +410,24 @@ def test_a_nudge_naming_a_duplicate_ticket_is_corrected_never_doubled() -> None:
     assert not [c for c in changes(plans, UpsertComment) if "nudge" in c.marker]
 
 
+def test_a_post_mortem_filed_late_gets_no_burst_of_reminders() -> None:
+    """Issue #18: filed 16 days after the incident, with three due dates passed, the first
+    sync gave three reminders at once. The status comment now says it, once."""
+    cfg = config(nudge_overdue=True)
+    filed = at(date(2026, 12, 7))
+    state, _ = sync(opened(created_at=filed), context(filed.date(), cfg))
+    assert comments_with(state, "nudge") == []
+    (status,) = comments_with(state, "status")
+    assert "**Already late when filed** (2026-12-07): 3 action items were past their due date" in (
+        status.body
+    )
+    assert "pm:overdue" in state.issue.labels  # still shown as overdue
+    for day in (8, 14):  # a due date passed since filing gets its reminder as usual
+        state, _ = sync(state, context(date(2026, 12, day), cfg))
+    (nudge,) = comments_with(state, "nudge")
+    assert nudge.body.splitlines()[0].endswith(":2026-12-11 -->")
+
+
 def test_no_nudges_unless_configured() -> None:
     state = synced(date(2026, 12, 2))
     assert comments_with(state, "nudge") == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,10 @@ def crash_after_the_bulk_create(site: Site, lag: int) -> int:
     """A post-mortem whose first run died right after Jira made its tickets, while Cloud's
     search does not show them for ``lag`` searches: the next run makes a second set."""
     site.sandbox.app.jira.search_lag = lag
+    now = site.sandbox.clock()
+    site.sandbox.set_clock(now - timedelta(days=7))  # filed before its first due date
     number = site.open("alice")
+    site.sandbox.set_clock(now)
     with pytest.raises(Killed):
         site.run(requests=kill_when(lambda r: r.method == "POST" and r.path.endswith("/bulk")))
     return number

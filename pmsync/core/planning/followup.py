@@ -24,7 +24,7 @@ from pmsync.core.domain.model import Frozen
 from pmsync.core.domain.state import ObservedPostMortem
 from pmsync.core.planning.comments import create_comment, upsert_comment
 from pmsync.core.planning.progress import Progress, count
-from pmsync.core.render import StatusRow, StatusView, render
+from pmsync.core.render import LateNote, StatusRow, StatusView, render
 
 CLOSING = markers.marker("closing")
 
@@ -113,6 +113,19 @@ def review_due(
         return None
     skipped = tuple(milestone for milestone in due[:-1] if milestone.days not in posted)
     return DueReview(milestone=latest, skipped=skipped)
+
+
+def filed_on(observed: ObservedPostMortem) -> date:
+    """The UTC day the post-mortem was filed (its issue opened)."""
+    return observed.issue.created_at.astimezone(UTC).date()
+
+
+def late_note(observed: ObservedPostMortem, view: StatusView) -> LateNote | None:
+    """The action items already past their due date when the post-mortem was filed, for the
+    status comment: they get no reminder for that due date."""
+    filed = filed_on(observed)
+    overdue = sum(1 for row in view.rows if row.due is not None and row.due < filed)
+    return LateNote(filed=filed, overdue=overdue) if overdue else None
 
 
 # --- what the reviews show ------------------------------------------------------------------------
@@ -209,10 +222,15 @@ def nudge_changes(
     observed: ObservedPostMortem, view: StatusView, config: Config, recorded: Collection[str] = ()
 ) -> tuple[Change, ...]:
     """One nudge per overdue item and due date: a new due date that passes gets a new one.
-    Keyed by the item, so a duplicate ticket never brings a second one."""
+    Keyed by the item, so a duplicate ticket never brings a second one. A due date that had
+    passed when the post-mortem was filed gets none: the status comment says so, once
+    (``late_note``), rather than a burst of reminders on the first sync."""
+    filed = filed_on(observed)
     changes: list[Change] = []
     for row in view.rows:
         if row.progress != Progress.OVERDUE.value or row.key is None or row.due is None:
+            continue
+        if row.due < filed:
             continue
         marker = markers.nudge_marker(row.item_id or row.key, row.due)
         existing = markers.find_comment(observed.bot_comments, marker)

@@ -34,7 +34,7 @@ from pmsync.core.domain.site import Refusal
 from pmsync.core.domain.state import CommentState, ObservedPostMortem
 from pmsync.core.planning.blocked import JIRA_KINDS, blocked_changes, is_blocked
 from pmsync.core.planning.comments import delete_duplicates, upsert_comment
-from pmsync.core.planning.followup import followups, once_only_posted
+from pmsync.core.planning.followup import followups, late_note, once_only_posted
 from pmsync.core.planning.issue_labels import label_changes
 from pmsync.core.planning.matching import Board, match_items
 from pmsync.core.planning.merge import (
@@ -202,7 +202,7 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
     )
     view = status_view(inputs, ctx.config, ctx.accounts)
     status = markers.find_comment(observed.bot_comments, markers.STATUS)
-    body = render_status(view)
+    body = render_status(view.model_copy(update={"late": late_note(observed, view)}))
     return [
         duplicate_part(observed, board, ctx),
         edit_part(board, outcomes),
