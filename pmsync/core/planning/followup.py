@@ -255,7 +255,8 @@ def closing_changes(
     recorded: Collection[str] = (),
 ) -> tuple[Change, ...]:
     """Close a finished post-mortem once its last review has been posted (in an earlier
-    round, so the review always comes first): the closing comment, then the close.
+    round, so the review always comes first): the closing comment, then (a round later) the
+    close.
 
     Once the closing comment exists, the (open) issue is closed unless it was closed after
     that comment was posted: then a person reopened it, and it stays open. So a run that
@@ -275,9 +276,11 @@ def closing_changes(
         return () if issue.closed_since(posted.created_at) else (close,)
     if CLOSING in recorded:
         return ()
+    # The close waits for the next round, which reads the comment back and records it in
+    # the status comment before closing: pmsync reads no closed post-mortem to record it.
     context = {"marker": CLOSING, "milestone": final, "total": len(view.rows)}
     body = render("closing.md.j2", context)
-    return (create_comment(observed.issue, CLOSING, body), close)
+    return (create_comment(observed.issue, CLOSING, body),)
 
 
 def followups(
