@@ -248,12 +248,18 @@ def test_nudges_once_per_overdue_item_and_due_date(story: Story) -> None:
     assert f"⏰ @bob: the action item [{key}]" in nudge
 
 
-def test_a_complete_post_mortem_is_closed_after_the_last_review(story: Story) -> None:
+def finished_before_the_last_review(story: Story) -> None:
+    """A post-mortem pmsync closes when complete, every item done, synced on 10 December
+    (the 4-week review is due on the 18th)."""
     configure(story, "followup:\n  close_when_complete: true\n")
     story.open(date(2026, 11, 21))
     story.sync(date(2026, 11, 21))
     story.finish_all()
     story.sync(date(2026, 12, 10))
+
+
+def test_a_complete_post_mortem_is_closed_after_the_last_review(story: Story) -> None:
+    finished_before_the_last_review(story)
     assert "pm:complete" in story.labels() and story.state() == "open"
     story.sync(date(2026, 12, 18))
     assert story.state() == "closed"
@@ -270,11 +276,7 @@ def test_a_complete_post_mortem_is_closed_after_the_last_review(story: Story) ->
 def test_a_run_killed_between_the_closing_comment_and_the_close_closes_next_time(
     story: Story,
 ) -> None:
-    configure(story, "followup:\n  close_when_complete: true\n")
-    story.open(date(2026, 11, 21))
-    story.sync(date(2026, 11, 21))
-    story.finish_all()
-    story.sync(date(2026, 12, 10))
+    finished_before_the_last_review(story)
     killed_after_posting(story, markers.marker("closing"), date(2026, 12, 18))
     assert story.state() == "open"
     story.sync(date(2026, 12, 18))
@@ -329,11 +331,7 @@ def test_a_deleted_review_or_nudge_is_not_posted_again(story: Story) -> None:
 def test_a_reopened_post_mortem_whose_closing_comment_was_deleted_stays_open(
     story: Story,
 ) -> None:
-    configure(story, "followup:\n  close_when_complete: true\n")
-    story.open(date(2026, 11, 21))
-    story.sync(date(2026, 11, 21))
-    story.finish_all()
-    story.sync(date(2026, 12, 10))
+    finished_before_the_last_review(story)
     story.sync(date(2026, 12, 18))
     assert story.state() == "closed"
     story.set_state("open")
