@@ -312,12 +312,14 @@ class JiraAdapter:
         return item_refusals(answer.get("errors") or [], sent)
 
     def close_as_duplicate(self, ticket: TicketState, comment: str) -> None:
-        """Close first, then comment and label: the planner leaves labelled tickets out, so a run
-        that died after labelling would have left the duplicate open for good. Closed but not yet
-        labelled, it is still found, and closing it again only comments and labels it."""
+        """Close first, then comment and label: the planner leaves labelled tickets out, so a
+        run that died after labelling would have left the duplicate open for good. Closed but
+        not yet labelled, it is still found, and closing it again only comments and labels it;
+        the label, read again just before, says whether another run did so since."""
         if ticket.status_category != "done":
             self._transition_to_done(ticket.key)
-        self.comment_and_label(ticket.key, comment, (DUPLICATE_LABEL,))
+        if DUPLICATE_LABEL not in self._labels(ticket.key):
+            self.comment_and_label(ticket.key, comment, (DUPLICATE_LABEL,))
 
     def _transition_to_done(self, key: str) -> None:
         path = f"/rest/api/2/issue/{key}/transitions"
@@ -334,15 +336,15 @@ class JiraAdapter:
             body["fields"] = {"resolution": {"name": resolution}}
 
         def closed() -> bool | None:
-            return True if self._status_category(key) == "done" else None
+            raw = self._read("GET", f"/rest/api/2/issue/{key}", {"fields": "status"})
+            status = raw.get("fields", {}).get("status") or {}
+            return True if (status.get("statusCategory") or {}).get("key") == "done" else None
 
         self._create("POST", path, body, closed)
 
-    def _status_category(self, key: str) -> str | None:
-        raw = self._read("GET", f"/rest/api/2/issue/{key}", {"fields": "status"})
-        status = raw.get("fields", {}).get("status") or {}
-        category: str | None = (status.get("statusCategory") or {}).get("key")
-        return category
+    def _labels(self, key: str) -> set[str]:
+        raw = self._read("GET", f"/rest/api/2/issue/{key}", {"fields": "labels"})
+        return set(raw.get("fields", {}).get("labels") or ())
 
     def add_remote_link(self, key: str, url: str, title: str) -> None:
         """Link ``key`` back to ``url``. The ``globalId`` makes a repeat update the same link
@@ -375,9 +377,7 @@ class JiraAdapter:
         }
 
         def labelled() -> bool | None:
-            raw = self._read("GET", path, {"fields": "labels"})
-            present = set(raw.get("fields", {}).get("labels") or ())
-            return True if set(add_labels) <= present else None
+            return True if set(add_labels) <= self._labels(key) else None
 
         self._create("PUT", path, {"update": update}, labelled)
 

@@ -169,6 +169,7 @@ class StatusRow(Frozen):
     status: str  # Jira's status name, or a word of ours when there is no ticket
     progress: str  # a pmsync.core.planning.progress.Progress value
     days_overdue: int = 0
+    item_id: str | None = None  # the item's identity (pmsync.core.domain.identity)
 
 
 class RemovedRow(Frozen):
@@ -206,6 +207,14 @@ class UnknownKeyNote(Frozen):
     held_by: int | None = None  # the row that holds the key, when it is this post-mortem's
 
 
+class LateNote(Frozen):
+    """What was late already when a post-mortem was filed: said in the status comment
+    instead of a reminder for each item on the first sync."""
+
+    filed: date
+    overdue: int  # action items past their due date then
+
+
 class StatusView(Frozen):
     summary: str
     rows: tuple[StatusRow, ...]
@@ -214,6 +223,7 @@ class StatusView(Frozen):
     unassigned: tuple[UnassignedNote, ...] = ()
     unknown_keys: tuple[UnknownKeyNote, ...] = ()
     snapshot_marker: str  # the encoded snapshot, see pmsync.core.domain.markers
+    late: LateNote | None = None
 
 
 class FindingView(Frozen):

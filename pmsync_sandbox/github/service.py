@@ -123,6 +123,12 @@ class GithubService:
             self.limits.configure("search", changes["search_per_minute"], None)
         return {**self.secondary.describe(), "search_per_minute": self.limits.limit("search")}
 
+    def edit_after_next_read(self, full_name: str, number: int, body: str) -> None:
+        """A person saves ``body`` as the issue's body right after the sandbox answers the
+        issue's next read (GET /repos/{owner}/{repo}/issues/{number}): the edit falls
+        between a reader's read and its write, as one can on GitHub."""
+        self.store.edits_after_read[(full_name, number)] = body
+
     def token_of(self, login: str) -> str:
         account = self.store.account(login)
         if account is None or account.token is None:

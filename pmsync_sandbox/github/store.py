@@ -176,6 +176,9 @@ class GithubStore:
         self.accounts: dict[str, Account] = {}
         self.repos: dict[str, Repository] = {}
         self.next_id = 1001
+        # A test control: (repository, issue) -> the body a person saves right after the
+        # issue's next read is answered (GithubService.edit_after_next_read).
+        self.edits_after_read: dict[tuple[str, int], str] = {}
 
     # --- ids, lookups ---------------------------------------------------------------
 
@@ -200,6 +203,7 @@ class GithubStore:
     def seed(self, now: str) -> None:
         self.accounts.clear()
         self.repos.clear()
+        self.edits_after_read.clear()
         self.next_id = 1001
         for login, name, _ in SEED_USERS:
             self.add_user(login, now, name=name)

@@ -540,7 +540,17 @@ def duplicate(status_category: str = "new") -> TicketState:
     )
 
 
-def expect_comment_and_label(mocked: responses.RequestsMock) -> None:
+def expect_comment_and_label(
+    mocked: responses.RequestsMock, labels: list[str] | None = None
+) -> None:
+    """The labels read again right before, then (unless labelled already) the comment."""
+    mocked.get(
+        f"{SITE}/rest/api/2/issue/OPS-7",
+        json={"key": "OPS-7", "fields": {"labels": labels or []}},
+        match=[matchers.query_param_matcher({"fields": "labels"})],
+    )
+    if labels and DUPLICATE_LABEL in labels:
+        return
     update = {
         "comment": [{"add": {"body": DUPLICATE_COMMENT}}],
         "labels": [{"add": DUPLICATE_LABEL}],
@@ -577,7 +587,7 @@ def test_a_duplicate_is_closed_as_duplicate_then_commented_and_labelled(
     expect_comment_and_label(mocked)
     adapter, request_log, _ = make_adapter()
     adapter.close_as_duplicate(duplicate(), DUPLICATE_COMMENT)
-    assert [c.request.method for c in mocked.calls] == ["GET", "POST", "PUT"]
+    assert [c.request.method for c in mocked.calls] == ["GET", "POST", "GET", "PUT"]
     assert request_log.count(write=True) == 2
 
 
@@ -600,7 +610,16 @@ def test_a_duplicate_closed_by_a_run_that_died_is_only_commented_and_labelled(
     expect_comment_and_label(mocked)
     adapter, request_log, _ = make_adapter()
     adapter.close_as_duplicate(duplicate("done"), DUPLICATE_COMMENT)
-    assert request_log.count() == 1
+    assert request_log.count() == 2 and request_log.count(write=True) == 1
+
+
+def test_a_duplicate_another_run_labelled_meanwhile_gets_no_second_comment(
+    mocked: responses.RequestsMock,
+) -> None:
+    expect_comment_and_label(mocked, labels=["postmortem", DUPLICATE_LABEL])
+    adapter, request_log, _ = make_adapter()
+    adapter.close_as_duplicate(duplicate("done"), DUPLICATE_COMMENT)
+    assert request_log.count() == 1 and request_log.count(write=True) == 0
 
 
 def test_a_ticket_another_row_claims_does_not_count_as_created(

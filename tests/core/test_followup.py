@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from support.factories import JIRA, issue, observed, sync
 
 from pmsync.config.schema import Config, FollowupConfig
-from pmsync.core.domain import markers
+from pmsync.core.domain import identity, markers
 from pmsync.core.domain.changes import (
     EnsureRepoLabel,
     Plan,
@@ -379,6 +379,55 @@ def test_a_dropped_item_is_not_overdue() -> None:
 # --- nudges --------------------------------------------------------------------------------------
 
 
+def test_a_nudge_naming_a_duplicate_ticket_is_corrected_never_doubled() -> None:
+    """A nudge posted by a run that saw a duplicate ticket of the item names it; the next
+    run edits that nudge to name the item's ticket (no second ping, no second nudge)."""
+    cfg = config(nudge_overdue=True)
+    state = synced(date(2026, 11, 28), cfg=cfg)
+    (nudge,) = comments_with(state, "nudge")
+    key = state.tickets[0].key
+    stale = nudge.model_copy(update={"body": nudge.body.replace(f"[{key}](", "[OPS-999](")})
+    state = state.model_copy(
+        update={"bot_comments": tuple(stale if c == nudge else c for c in state.bot_comments)}
+    )
+    state, plans = sync(state, context(date(2026, 11, 29), cfg))
+    (nudge,) = comments_with(state, "nudge")
+    assert f"[{key}](" in nudge.body and "OPS-999" not in nudge.body
+    nudges = [c for c in changes(plans, UpsertComment) if "nudge" in c.marker]
+    assert [c.comment_id for c in nudges] == [stale.id]
+    # An earlier nudge keyed by the ticket counts: no second one after an upgrade.
+    legacy = nudge.model_copy(
+        update={
+            "body": nudge.body.replace(
+                nudge.body.splitlines()[0], markers.nudge_marker(key, date(2026, 11, 27))
+            )
+        }
+    )
+    state = state.model_copy(
+        update={"bot_comments": tuple(legacy if c == nudge else c for c in state.bot_comments)}
+    )
+    state, plans = sync(state, context(date(2026, 11, 30), cfg))
+    assert not [c for c in changes(plans, UpsertComment) if "nudge" in c.marker]
+
+
+def test_a_post_mortem_filed_late_gets_no_burst_of_reminders() -> None:
+    """Issue #18: filed 16 days after the incident, with three due dates passed, the first
+    sync gave three reminders at once. The status comment now says it, once."""
+    cfg = config(nudge_overdue=True)
+    filed = at(date(2026, 12, 7))
+    state, _ = sync(opened(created_at=filed), context(filed.date(), cfg))
+    assert comments_with(state, "nudge") == []
+    (status,) = comments_with(state, "status")
+    assert "**Already late when filed** (2026-12-07): 3 action items were past their due date" in (
+        status.body
+    )
+    assert "pm:overdue" in state.issue.labels  # still shown as overdue
+    for day in (8, 14):  # a due date passed since filing gets its reminder as usual
+        state, _ = sync(state, context(date(2026, 12, day), cfg))
+    (nudge,) = comments_with(state, "nudge")
+    assert nudge.body.splitlines()[0].endswith(":2026-12-11 -->")
+
+
 def test_no_nudges_unless_configured() -> None:
     state = synced(date(2026, 12, 2))
     assert comments_with(state, "nudge") == []
@@ -389,7 +438,8 @@ def test_one_nudge_per_overdue_item_and_due_date_mentioning_the_owner() -> None:
     state = synced(date(2026, 11, 28), cfg=cfg)
     (nudge,) = comments_with(state, "nudge")
     key = state.tickets[0].key
-    assert nudge.body.startswith(f"<!-- pmsync:nudge:{key}:2026-11-27 -->")
+    (item,) = identity.item_ids_in(state.tickets[0].labels)  # keyed by item, not ticket
+    assert nudge.body.startswith(f"<!-- pmsync:nudge:{item}:2026-11-27 -->")
     assert f"⏰ @bob: the action item [{key}]" in nudge.body
     assert "1 day overdue" in nudge.body
     for days_later in range(1, 4):  # later syncs: no second nudge for the same due date
@@ -408,8 +458,8 @@ def test_one_nudge_per_overdue_item_and_due_date_mentioning_the_owner() -> None:
     assert len(comments_with(state, "nudge")) == 1
     state, _ = sync(state, context(date(2026, 12, 4), cfg))
     assert [c.body.splitlines()[0] for c in comments_with(state, "nudge")] == [
-        f"<!-- pmsync:nudge:{key}:2026-11-27 -->",
-        f"<!-- pmsync:nudge:{key}:2026-12-03 -->",
+        f"<!-- pmsync:nudge:{item}:2026-11-27 -->",
+        f"<!-- pmsync:nudge:{item}:2026-12-03 -->",
     ]
 
 
@@ -438,7 +488,10 @@ def test_complete_post_mortem_is_closed_after_the_last_review_when_configured() 
     assert not changes(plans, SetIssueState)
     state, plans = sync(state, context(FOUR_WEEKS, cfg))
     # The review comes first (round one), the closing comment and the close after it.
-    markers_in_order = [c.marker for c in changes(plans, UpsertComment)]
+    # (The status comment records each of them once it exists, in the round after.)
+    markers_in_order = [
+        c.marker for c in changes(plans, UpsertComment) if c.marker != markers.STATUS
+    ]
     assert markers_in_order[-2:] == ["<!-- pmsync:followup:28 -->", followup.CLOSING]
     assert changes(plans, SetIssueState) == [
         SetIssueState(repo=state.issue.repo, number=state.issue.number, state="closed")
@@ -449,6 +502,28 @@ def test_complete_post_mortem_is_closed_after_the_last_review_when_configured() 
     # Reopened by a person: follow-ups would resume, but pmsync never closes it again.
     state, plans = sync(with_state(state, "open"), context(FOUR_WEEKS + timedelta(days=1), cfg))
     assert state.issue.state == "open" and not changes(plans, SetIssueState)
+
+
+def test_a_once_only_comment_is_recorded_only_after_it_exists() -> None:
+    """The status snapshot records a review, nudge or closing comment only in a plan made
+    after the comment was read back: a run killed while posting it must post it next time
+    (the fault sweep found a rerun that never did, when the record came first)."""
+    cfg = config(close_when_complete=True)
+    state = finish(synced(date(2026, 12, 10), cfg=cfg))
+    seen = {m for c in state.bot_comments if (m := markers.leading_marker(c.body))}
+    state, plans = sync(state, context(FOUR_WEEKS, cfg))
+    for made in plans:
+        for change in made.changes:
+            if not isinstance(change, UpsertComment):
+                continue
+            if change.marker == markers.STATUS:
+                snapshot = markers.decode_snapshot(change.body)
+                assert snapshot is not None and set(snapshot.posted) <= seen
+        seen |= {c.marker for c in made.changes if isinstance(c, UpsertComment)}
+    assert set(markers.last_snapshot(state.bot_comments).posted) >= {
+        "<!-- pmsync:followup:28 -->",
+        followup.CLOSING,
+    }
 
 
 def test_a_run_that_died_between_the_closing_comment_and_the_close_closes_next_time() -> None:

@@ -576,7 +576,13 @@ def test_any_post_mortem_converges_and_a_rerun_plans_nothing(
     )
     parsed = parse_result(postmortem(action_items=items))
     state, parsed, plans = converge(observed(), parsed, ctx)
-    assert len(plans) == 2
+    # Create, then the rest; a third round only to record in the status comment a review
+    # or reminder the second posted (recorded once it exists, never before).
+    once_only = markers.last_snapshot(state.bot_comments).posted
+    assert len(plans) == (3 if once_only else 2)
+    if once_only:
+        (last,) = plans[2].changes
+        assert isinstance(last, UpsertComment) and last.marker == markers.STATUS
     assert len(state.tickets) == len(items)
     assert len([c for c in state.bot_comments if markers.has_marker(c.body, markers.STATUS)]) == 1
     assert all(i.ticket for i in parsed.postmortem.action_items)  # type: ignore[union-attr]

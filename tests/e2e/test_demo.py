@@ -208,8 +208,20 @@ def test_each_review_was_posted_exactly_once_and_overdue_is_flagged(told: Told) 
 
 
 def test_each_overdue_item_got_one_reminder_mentioning_its_owner(told: Told) -> None:
-    alert = told.comment(markers.nudge_marker("OPS-1", date(2026, 11, 27)))
-    checklist = told.comment(markers.nudge_marker("OPS-4", date(2026, 12, 4)))
+    def nudge(key: str, due: date) -> str:
+        """The one nudge naming ``key`` (nudges are keyed by item, not by ticket)."""
+        ends = f":{due.isoformat()} -->"
+        (found,) = [
+            body
+            for body in told.bot_comments()
+            if body.startswith("<!-- pmsync:nudge:")
+            and body.splitlines()[0].endswith(ends)
+            and f"[{key}](" in body
+        ]
+        return found
+
+    alert = nudge("OPS-1", date(2026, 11, 27))
+    checklist = nudge("OPS-4", date(2026, 12, 4))
     assert alert.splitlines()[1].startswith("⏰ @bob: the action item [OPS-1](")
     assert "was due on 2026-11-27 and is 3 days overdue" in alert
     assert checklist.splitlines()[1].startswith("⏰ @alice: the action item [OPS-4](")

@@ -243,16 +243,23 @@ def test_nudges_once_per_overdue_item_and_due_date(story: Story) -> None:
         story.sync(date(2026, 11, day))
     key = story.ticket_key(BOBS_P1)
     (nudge,) = story.with_marker("<!-- pmsync:nudge:")
-    assert nudge.startswith(markers.nudge_marker(key, date(2026, 11, 27)))
+    (item,) = identity.item_ids_in(story.jira.issue(key).fields.labels)
+    assert nudge.startswith(markers.nudge_marker(item, date(2026, 11, 27)))
     assert f"⏰ @bob: the action item [{key}]" in nudge
 
 
-def test_a_complete_post_mortem_is_closed_after_the_last_review(story: Story) -> None:
+def finished_before_the_last_review(story: Story) -> None:
+    """A post-mortem pmsync closes when complete, every item done, synced on 10 December
+    (the 4-week review is due on the 18th)."""
     configure(story, "followup:\n  close_when_complete: true\n")
     story.open(date(2026, 11, 21))
     story.sync(date(2026, 11, 21))
     story.finish_all()
     story.sync(date(2026, 12, 10))
+
+
+def test_a_complete_post_mortem_is_closed_after_the_last_review(story: Story) -> None:
+    finished_before_the_last_review(story)
     assert "pm:complete" in story.labels() and story.state() == "open"
     story.sync(date(2026, 12, 18))
     assert story.state() == "closed"
@@ -269,11 +276,7 @@ def test_a_complete_post_mortem_is_closed_after_the_last_review(story: Story) ->
 def test_a_run_killed_between_the_closing_comment_and_the_close_closes_next_time(
     story: Story,
 ) -> None:
-    configure(story, "followup:\n  close_when_complete: true\n")
-    story.open(date(2026, 11, 21))
-    story.sync(date(2026, 11, 21))
-    story.finish_all()
-    story.sync(date(2026, 12, 10))
+    finished_before_the_last_review(story)
     killed_after_posting(story, markers.marker("closing"), date(2026, 12, 18))
     assert story.state() == "open"
     story.sync(date(2026, 12, 18))
@@ -318,3 +321,46 @@ def test_a_row_born_late_is_warned_and_each_item_reminded_once_before_it_is_due(
     assert reminder.startswith(markers.reminder_marker(item, date(2026, 11, 27)))
     assert f"📅 @bob: the action item [{key}]" in reminder
     assert set(story.exits) == {0}
+
+
+# --- a person deletes a one-time comment (issue #16, defect 6) -----------------------------------
+
+
+def delete_marked(story: Story, marker: str) -> None:
+    """A person deletes pmsync's comment carrying ``marker`` (DELETE …/issues/comments/{id})."""
+    issue = story.github.get_repo(REPO).get_issue(story.number)
+    (comment,) = [c for c in issue.get_comments() if markers.has_marker(c.body, marker)]
+    comment.delete()
+
+
+def test_a_deleted_review_or_nudge_is_not_posted_again(story: Story) -> None:
+    configure(story, "followup:\n  nudge_overdue: true\n")
+    story.open(date(2026, 11, 21))
+    story.sync(date(2026, 11, 21))
+    story.sync(date(2026, 11, 28))
+    story.sync(date(2026, 12, 4))
+    nudges = [body.splitlines()[0] for body in story.with_marker("<!-- pmsync:nudge:")]
+    assert story.reviews() == [REVIEW_14] and nudges
+    for marker in [REVIEW_14, *nudges]:
+        delete_marked(story, marker)
+    story.sync(date(2026, 12, 5))
+    story.sync(date(2026, 12, 6))
+    assert story.reviews() == []
+    assert not [m for m in nudges if story.with_marker(m)]
+    before = len(story.writes())
+    story.sync(date(2026, 12, 6))
+    assert len(story.writes()) == before  # a rerun writes nothing
+
+
+def test_a_reopened_post_mortem_whose_closing_comment_was_deleted_stays_open(
+    story: Story,
+) -> None:
+    finished_before_the_last_review(story)
+    story.sync(date(2026, 12, 18))
+    assert story.state() == "closed"
+    story.set_state("open")
+    delete_marked(story, markers.marker("closing"))
+    story.sync(date(2026, 12, 21))
+    story.sync(date(2026, 12, 22))
+    assert story.state() == "open"
+    assert story.with_marker(markers.marker("closing")) == []

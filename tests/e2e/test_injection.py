@@ -121,8 +121,12 @@ def story(sandbox: Sandbox) -> Site:
     then synced again at the 2-week review, when two items are overdue."""
     site = Site(sandbox)
     site.config = site.config.model_copy(update={"followup": FollowupConfig(nudge_overdue=True)})
+    # Each filed the day after its incident: a due date passing later gets its reminder (one
+    # already passed at filing would get none).
+    sandbox.set_clock(datetime(2026, 10, 21, 9, 0, tzinfo=UTC))
     site.open("alice", earlier_body(), "Payments DB pool exhausted in October")
     site.run()
+    sandbox.set_clock(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
     site.open("alice", hostile_body(), HOSTILE_TITLE)
     site.open("bob", _rows(BODY, BROKEN_ROW), HOSTILE_TITLE)
     site.run()

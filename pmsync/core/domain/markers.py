@@ -48,8 +48,15 @@ def backlink_marker(ref: str) -> str:
     return marker(f"backlink:{ref}")
 
 
-def nudge_marker(key: str, due: date) -> str:
-    return marker(f"nudge:{key}:{due.isoformat()}")
+def nudge_marker(item: str, due: date) -> str:
+    """Keyed by the item (earlier versions used the ticket key, which a duplicate ticket
+    made two of); ``item`` may be a ticket key only to find such an earlier nudge."""
+    return marker(f"nudge:{item}:{due.isoformat()}")
+
+
+def is_once_only(wanted: str) -> bool:
+    """Whether a marker is a once-only comment's: a review, a nudge or the closing."""
+    return wanted.startswith((marker("followup:")[:-4], marker("nudge:")[:-4], marker("closing")))
 
 
 def reminder_marker(item: str, due: date) -> str:
@@ -162,6 +169,17 @@ class Snapshot(Frozen):
     labels: tuple[
         str, ...
     ] = ()  # form labels pmsync set (pmsync.core.postmortem.labels); only these go
+    # Markers of the once-only comments (reviews, nudges, closing) that existed: a person
+    # may delete one, and it must not come back. Left out when empty, so older snapshots
+    # read the same.
+    posted: tuple[str, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _leave_out_unposted(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data: dict[str, object] = handler(self)
+        if not self.posted:
+            data.pop("posted", None)
+        return data
 
     def item(self, key: str) -> SnapshotItem | None:
         return next((entry for entry in self.items if entry.key == key), None)

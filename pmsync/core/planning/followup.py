@@ -22,9 +22,9 @@ from pmsync.core.domain import markers
 from pmsync.core.domain.changes import Change, SetIssueState
 from pmsync.core.domain.model import Frozen
 from pmsync.core.domain.state import ObservedPostMortem
-from pmsync.core.planning.comments import create_comment
+from pmsync.core.planning.comments import create_comment, upsert_comment
 from pmsync.core.planning.progress import Progress, count
-from pmsync.core.render import StatusRow, StatusView, render
+from pmsync.core.render import LateNote, StatusRow, StatusView, render
 
 CLOSING = markers.marker("closing")
 
@@ -115,6 +115,19 @@ def review_due(
     return DueReview(milestone=latest, skipped=skipped)
 
 
+def filed_on(observed: ObservedPostMortem) -> date:
+    """The UTC day the post-mortem was filed (its issue opened)."""
+    return observed.issue.created_at.astimezone(UTC).date()
+
+
+def late_note(observed: ObservedPostMortem, view: StatusView) -> LateNote | None:
+    """The action items already past their due date when the post-mortem was filed, for the
+    status comment: they get no reminder for that due date."""
+    filed = filed_on(observed)
+    overdue = sum(1 for row in view.rows if row.due is not None and row.due < filed)
+    return LateNote(filed=filed, overdue=overdue) if overdue else None
+
+
 # --- what the reviews show ------------------------------------------------------------------------
 
 
@@ -173,8 +186,20 @@ def render_review(due: DueReview, view: StatusView, config: Config) -> str:
 # --- the changes --------------------------------------------------------------------------------
 
 
-def _exists(observed: ObservedPostMortem, marker: str) -> bool:
-    return markers.find_comment(observed.bot_comments, marker) is not None
+def once_only_posted(observed: ObservedPostMortem, recorded: Iterable[str]) -> frozenset[str]:
+    """The markers of every once-only comment posted so far: those recorded in the
+    snapshot, and those whose comment exists now, as read. A comment this plan creates is
+    recorded by a later round's status comment, once it exists: recording it beforehand
+    would count as posted a comment a killed run never posted."""
+    found = {markers.leading_marker(comment.body) for comment in observed.bot_comments}
+    existing = {m for m in found if m is not None and markers.is_once_only(m)}
+    return frozenset(recorded) | existing
+
+
+def _exists(observed: ObservedPostMortem, marker: str, recorded: Collection[str] = ()) -> bool:
+    """Whether the comment was ever posted: it exists, or the snapshot recorded it (a
+    person deleted it, and it must not come back)."""
+    return marker in recorded or markers.find_comment(observed.bot_comments, marker) is not None
 
 
 def review_changes(
@@ -183,8 +208,9 @@ def review_changes(
     reviews: Sequence[Milestone],
     config: Config,
     today: date,
+    recorded: Collection[str] = (),
 ) -> tuple[Change, ...]:
-    posted = {milestone.days for milestone in reviews if _exists(observed, milestone.marker)}
+    posted = {m.days for m in reviews if _exists(observed, m.marker, recorded)}
     due = review_due(reviews, today, posted)
     if due is None:
         return ()
@@ -193,19 +219,31 @@ def review_changes(
 
 
 def nudge_changes(
-    observed: ObservedPostMortem, view: StatusView, config: Config
+    observed: ObservedPostMortem, view: StatusView, config: Config, recorded: Collection[str] = ()
 ) -> tuple[Change, ...]:
-    """One nudge per overdue item and due date: a new due date that passes gets a new one."""
+    """One nudge per overdue item and due date: a new due date that passes gets a new one.
+    Keyed by the item, so a duplicate ticket never brings a second one. A due date that had
+    passed when the post-mortem was filed gets none: the status comment says so, once
+    (``late_note``), rather than a burst of reminders on the first sync."""
+    filed = filed_on(observed)
     changes: list[Change] = []
     for row in view.rows:
         if row.progress != Progress.OVERDUE.value or row.key is None or row.due is None:
             continue
-        marker = markers.nudge_marker(row.key, row.due)
-        if _exists(observed, marker):
+        if row.due < filed:
+            continue
+        marker = markers.nudge_marker(row.item_id or row.key, row.due)
+        existing = markers.find_comment(observed.bot_comments, marker)
+        if existing is not None and f"[{row.key}](" in existing.body:
+            continue
+        earlier = markers.nudge_marker(row.key, row.due)  # keyed by ticket, as once written
+        if existing is None and (marker in recorded or _exists(observed, earlier, recorded)):
             continue
         context = {"marker": marker, "row": row, "people": sorted(config.people)}
         body = render("nudge.md.j2", context)
-        changes.append(create_comment(observed.issue, marker, body))
+        # A nudge naming another ticket (a duplicate closed since) is corrected in place:
+        # an edit pings nobody again.
+        changes += upsert_comment(observed.issue, marker, body, existing)
     return tuple(changes)
 
 
@@ -214,28 +252,35 @@ def closing_changes(
     view: StatusView,
     reviews: Sequence[Milestone],
     config: Config,
+    recorded: Collection[str] = (),
 ) -> tuple[Change, ...]:
     """Close a finished post-mortem once its last review has been posted (in an earlier
-    round, so the review always comes first): the closing comment, then the close.
+    round, so the review always comes first): the closing comment, then (a round later) the
+    close.
 
     Once the closing comment exists, the (open) issue is closed unless it was closed after
     that comment was posted: then a person reopened it, and it stays open. So a run that
-    died between the comment and the close still closes it next time."""
+    died between the comment and the close still closes it next time. A closing comment
+    the snapshot recorded but that is gone was deleted by a person: nothing more."""
     if not config.followup.close_when_complete:
         return ()
     if not count(Progress(row.progress) for row in view.rows).complete:
         return ()
     final = reviews[-1] if reviews else None
-    if final is not None and not _exists(observed, final.marker):
+    if final is not None and not _exists(observed, final.marker, recorded):
         return ()
     issue = observed.issue
     close = SetIssueState(repo=issue.repo, number=issue.number, state="closed")
     posted = markers.find_comment(observed.bot_comments, CLOSING)
     if posted is not None:
         return () if issue.closed_since(posted.created_at) else (close,)
+    if CLOSING in recorded:
+        return ()
+    # The close waits for the next round, which reads the comment back and records it in
+    # the status comment before closing: pmsync reads no closed post-mortem to record it.
     context = {"marker": CLOSING, "milestone": final, "total": len(view.rows)}
     body = render("closing.md.j2", context)
-    return (create_comment(observed.issue, CLOSING, body), close)
+    return (create_comment(observed.issue, CLOSING, body),)
 
 
 def followups(
@@ -253,8 +298,9 @@ def followups(
     if observed.issue.state != "open":
         return Followups(labels=labels)
     reviews = milestones(incident_start, observed.issue.created_at, config.followup)
-    changes = review_changes(observed, view, reviews, config, today)
+    recorded = markers.last_snapshot(observed.bot_comments).posted
+    changes = review_changes(observed, view, reviews, config, today, recorded)
     if config.followup.nudge_overdue:
-        changes += nudge_changes(observed, view, config)
-    changes += closing_changes(observed, view, reviews, config)
+        changes += nudge_changes(observed, view, config, recorded)
+    changes += closing_changes(observed, view, reviews, config, recorded)
     return Followups(changes=changes, labels=labels)

@@ -24,7 +24,6 @@ from pmsync.core.domain.changes import (
     CommentOnTicket,
     CreateTickets,
     EditTicket,
-    NewTicket,
     Plan,
     SetTicketCells,
     TicketCell,
@@ -35,19 +34,18 @@ from pmsync.core.domain.site import Refusal
 from pmsync.core.domain.state import CommentState, ObservedPostMortem
 from pmsync.core.planning.blocked import JIRA_KINDS, blocked_changes, is_blocked
 from pmsync.core.planning.comments import delete_duplicates, upsert_comment
-from pmsync.core.planning.descriptions import description_changes, description_for
-from pmsync.core.planning.followup import followups
+from pmsync.core.planning.descriptions import description_changes
+from pmsync.core.planning.followup import followups, late_note, once_only_posted
 from pmsync.core.planning.issue_labels import label_changes
-from pmsync.core.planning.matching import Board, Entry, match_items
+from pmsync.core.planning.matching import Board, match_items
 from pmsync.core.planning.merge import (
     FIELDS,
     MergeOutcome,
     SyncField,
-    assignee_for,
     jira_fields,
-    jira_summary,
     merge_item,
 )
+from pmsync.core.planning.new_ticket import new_ticket
 from pmsync.core.planning.reminders import reminder_changes
 from pmsync.core.planning.repeats import repeat_changes
 from pmsync.core.planning.status_view import StatusInputs, is_complete, status_view
@@ -62,7 +60,6 @@ from pmsync.core.render import (
     render_ticket_removed,
 )
 
-JIRA_POSTMORTEM_LABEL = "postmortem"
 FEEDBACK_STATE = "feedback-state"  # data marker: which variant the feedback comment shows
 
 
@@ -203,10 +200,11 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
         removed=frozenset(snapshot.removed) | _removed_keys(board, removal),
         today=ctx.today,
         labels=labels_to_record(observed.issue, pm, ctx.config.labels, snapshot.labels),
+        posted=once_only_posted(observed, snapshot.posted),
     )
     view = status_view(inputs, ctx.config, ctx.accounts)
     status = markers.find_comment(observed.bot_comments, markers.STATUS)
-    body = render_status(view)
+    body = render_status(view.model_copy(update={"late": late_note(observed, view)}))
     return [
         duplicate_part(observed, board, ctx),
         edit_part(board, outcomes),
@@ -225,9 +223,8 @@ def repeat_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
     """Labels from the form (pmsync.core.postmortem.labels) and repeat incidents
     (pmsync.core.planning.repeats)."""
     found = repeat_changes(observed, pm, config=ctx.config, today=ctx.today)
-    recorded = previous_snapshot(observed).labels
     return [
-        Part(labels=label_wishes(pm, ctx.config.labels, recorded)),
+        Part(labels=label_wishes(pm, ctx.config.labels, previous_snapshot(observed).labels)),
         Part(changes=found.changes, labels=found.labels),
     ]
 
@@ -250,39 +247,13 @@ def _removed_keys(board: Board, removal: Part) -> frozenset[str]:
     return frozenset(told)
 
 
-def new_ticket(
-    entry: Entry, observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext
-) -> NewTicket:
-    issue = observed.issue
-    item = entry.item
-    config = ctx.config
-    project = config.project_for(pm.services)
-    return NewTicket(
-        item_id=entry.item_id,
-        row=item.row,
-        project=project,
-        issue_type=config.jira.issue_type_for(project),
-        summary=jira_summary(item.action),
-        description=description_for(item, issue, pm),
-        priority=config.jira.priorities.get(item.priority),
-        due=item.due,
-        labels=(
-            JIRA_POSTMORTEM_LABEL,
-            f"pm-type-{item.type.value.lower()}",
-            identity.postmortem_label(issue.repo, issue.number),
-            identity.item_label(entry.item_id),
-        ),
-        assignee=assignee_for(item, ctx.accounts),
-    )
-
-
 def create_part(
     observed: ObservedPostMortem, pm: PostMortem, board: Board, ctx: PlanContext
 ) -> Part:
     issue = observed.issue
     entries = board.to_create
     claimed = tuple(entry.ticket.key for entry in board.tracked if entry.ticket is not None)
-    tickets = tuple(new_ticket(entry, observed, pm, ctx) for entry in entries)
+    tickets = tuple(new_ticket(entry, observed, pm, ctx.config, ctx.accounts) for entry in entries)
     create = CreateTickets(repo=issue.repo, number=issue.number, tickets=tickets, claimed=claimed)
     return Part(changes=(create,))
 

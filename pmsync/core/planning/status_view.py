@@ -37,6 +37,7 @@ class StatusInputs(Frozen):
     labels: tuple[
         str, ...
     ] = ()  # form labels to remember as pmsync's (pmsync.core.postmortem.labels)
+    posted: frozenset[str] = frozenset()  # once-only comments' markers, ever seen
 
 
 def _owner_display(
@@ -90,6 +91,7 @@ def status_row(
             status=NO_TICKET_STATUS,
             progress=progress.value,
             days_overdue=days_overdue,
+            item_id=entry.item_id,
         )
     after = inputs.outcomes[entry.ticket.key].after
     owner, is_handle = _owner_display(entry, after.owner, config, accounts)
@@ -105,6 +107,7 @@ def status_row(
         status=shown_status(entry.ticket, progress),
         progress=progress.value,
         days_overdue=days_overdue,
+        item_id=entry.item_id,
     )
 
 
@@ -231,6 +234,7 @@ def next_snapshot(inputs: StatusInputs, accounts: Mapping[str, str | None]) -> S
         removed=_sorted(inputs.removed),
         conflicts=tuple(sorted(conflicts, key=lambda c: (c.key, c.field))),
         labels=inputs.labels,
+        posted=_sorted(inputs.posted),
     )
 
 

@@ -31,6 +31,7 @@ from pmsync.core import command_answers
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.state import CommentState, IssueState
 from pmsync.core.planning import repeats as repeats
+from pmsync.core.postmortem.lost_edit import overwritten_edit
 from pmsync.entry.commands import dispatch_event
 from pmsync.entry.commands.options import add_run_options
 from pmsync.entry.run import Run, repositories, start_run
@@ -61,6 +62,9 @@ class Hint:
     command: str | None = None  # the command as written, when it is one pmsync does not know
     # The command's comment, which a reply names in its marker (not what the hint asks).
     comment_id: int = field(default=0, compare=False)
+    # An edit's body before and after (``changes.body.from``, ``issue.body``): what the
+    # person saved, put back if pmsync's own write overwrote it (core.postmortem.lost_edit).
+    edited: tuple[str, str] | None = field(default=None, compare=False)
 
 
 def register(
@@ -163,6 +167,9 @@ def handle(
     if answering:
         command_reply.acknowledge(github, hint.repo, hint.number, hint.comment_id)
 
+    if hint.edited is not None and not session.context.dry_run:
+        issue = _restore_overwritten_edit(hint, hint.edited, session)
+
     def check_repeats(
         issue: IssueState, parsed: ParseResult, bot_comments: Sequence[CommentState]
     ) -> bool:
@@ -202,6 +209,21 @@ def _answer_run(hint: Hint, login: str, session: Run, shown: Shown) -> str:
     return command_reply.reply(
         github, hint.repo, hint.number, hint.comment_id, answer, replace=replace
     )
+
+
+def _restore_overwritten_edit(hint: Hint, edited: tuple[str, str], session: Run) -> IssueState:
+    """The issue, with the edit this event reports put back if pmsync's filling of the
+    Ticket column overwrote it (read again just before writing)."""
+    context = session.context
+    before, after = edited
+
+    def restored(current: str) -> str:
+        return overwritten_edit(current, before, after, context.form) or current
+
+    issue, written = context.github.rewrite_body(hint.repo, hint.number, restored)
+    if written:
+        log.warning("%s: an edit pmsync's own write had overwritten is put back", issue.ref)
+    return issue
 
 
 def _answer_unrun(hint: Hint, login: str, session: Run, config: Config) -> str:
@@ -263,7 +285,10 @@ def hint_from_event(
         if action not in ISSUE_ACTIONS:
             log.info("issues.%s is not handled; ignored", action)
             return None
-        return Hint(repo, issue["number"], event=str(action))
+        before = ((payload.get("changes") or {}).get("body") or {}).get("from")
+        after = issue.get("body") or ""
+        edited = (before, after) if isinstance(before, str) and isinstance(after, str) else None
+        return Hint(repo, issue["number"], event=str(action), edited=edited)
     if name == "issue_comment":
         return _comment_hint(action, payload, issue, repo)
     log.info("%s events are not handled; ignored", name)
