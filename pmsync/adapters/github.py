@@ -168,11 +168,15 @@ class GitHubAdapter:
         unlike search, shows an issue the moment it is created."""
         return self._issue_list(repo, self._repo(repo).get_issues(state=state, labels=[label]))
 
-    def issues_updated_since(self, repo: str, since: datetime) -> tuple[IssueState, ...]:
-        """Every issue (not pull request) updated at or after ``since``, in any state and
-        with any labels, 100 per request: what changed since a sync
-        (``pmsync.orchestration.cache``)."""
-        return self._issue_list(repo, self._repo(repo).get_issues(state="all", since=since))
+    def issues_updated_since(
+        self, repo: str, since: datetime, label: str
+    ) -> tuple[IssueState, ...]:
+        """Every issue (not pull request) carrying ``label`` updated at or after ``since``,
+        in any state, 100 per request: what changed since a sync
+        (``pmsync.orchestration.cache``). The label is asked of GitHub, so the pull requests
+        and other issues of a busy repository cost no pages."""
+        listing = self._repo(repo).get_issues(state="all", since=since, labels=[label])
+        return self._issue_list(repo, listing)
 
     def _issue_list(self, repo: str, listing: PaginatedList[Issue]) -> tuple[IssueState, ...]:
         """Every issue of a repository's issues list (``GET /repos/{repo}/issues``), page by

@@ -60,6 +60,7 @@ from pmsync.orchestration.cache_changes import (
     ask_what_changed,
     changed_postmortems,
     current_postmortems,
+    recheck_open,
 )
 
 log = logging.getLogger(__name__)
@@ -135,6 +136,7 @@ class FileCache:
                 due.append(issue)
             else:
                 self._kept[ref] = vouched
+        due = recheck_open(due, changes, self._open, run)
         log.info(
             "cache: %d issue(s), %d comment(s), %d ticket(s) changed; %d of %d open "
             "post-mortem(s) to reconcile",

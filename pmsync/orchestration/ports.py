@@ -53,7 +53,9 @@ class ChangeReader(Protocol):
         """pmsync's own login on GitHub."""
         ...
 
-    def issues_updated_since(self, repo: str, since: datetime) -> tuple[IssueState, ...]: ...
+    def issues_updated_since(
+        self, repo: str, since: datetime, label: str
+    ) -> tuple[IssueState, ...]: ...
 
     def comments_updated_since(
         self, repo: str, since: datetime
