@@ -290,16 +290,27 @@ class GitHubAdapter:
         return True
 
     def rewrite_body(
-        self, repo: str, number: int, rewrite: Callable[[str], str]
+        self,
+        repo: str,
+        number: int,
+        rewrite: Callable[[str], str],
+        relabel: Callable[[tuple[str, ...]], tuple[str, ...]] | None = None,
     ) -> tuple[IssueState, bool]:
         """Edit the issue's body by ``rewrite``; True when it was edited. ``rewrite`` is
         given the body as read right before the edit, so an edit the author made since the
-        run began is kept, and nothing is sent when it returns the body unchanged."""
+        run began is kept, and nothing is sent when it returns the body unchanged. With
+        ``relabel`` the same ``PATCH`` carries the labels: GitHub replaces the issue's
+        labels with the list given, so the list is ``relabel`` of the labels that same read
+        found (ADR 8)."""
         current = self.issue(repo, number)
         body = rewrite(current.body)
         if body == current.body:
             return current, False
-        return self._edit_issue(repo, number, lambda issue: issue.edit(body=body)), True
+        labels = current.labels if relabel is None else relabel(current.labels)
+        if labels == current.labels:
+            return self._edit_issue(repo, number, lambda issue: issue.edit(body=body)), True
+        edit = partial(Issue.edit, body=body, labels=list(labels))
+        return self._edit_issue(repo, number, edit), True
 
     def set_state(self, repo: str, number: int, state: Literal["open", "closed"]) -> IssueState:
         return self._edit_issue(repo, number, lambda issue: issue.edit(state=state))

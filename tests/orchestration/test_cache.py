@@ -541,3 +541,23 @@ def comment_id(world: World, number: int) -> int:
         for c in world.sandbox.state()["github"]["repos"][REPO]["comments"].values()
         if c["issue_number"] == number and markers.has_marker(c["body"], markers.STATUS)
     )
+
+
+# -- writes per post-mortem --------------------------------------------------------------------
+
+
+def test_a_first_sync_fills_the_cells_and_labels_the_issue_in_one_patch(world: World) -> None:
+    world.open(2)
+    issue = world.people.github("alice").get_repo(REPO).get_issue(1)
+    issue.add_to_labels("team:payments")  # someone's own label, before pmsync first looks
+    world.sync()
+    issue_writes = [(method, path) for method, path in world.writes() if "/issues/1" in path]
+    assert sorted(issue_writes) == [
+        ("PATCH", f"/repos/{REPO}/issues/1"),  # the Ticket cells and the labels
+        ("POST", f"/repos/{REPO}/issues/1/comments"),  # the status comment
+    ]
+    labels = world.sandbox.state()["github"]["repos"][REPO]["issues"]["1"]["labels"]
+    assert {"team:payments", "service:service-0", "postmortem"} <= set(labels)
+    world.later()
+    world.sync(cached=False)
+    assert world.writes() == []
