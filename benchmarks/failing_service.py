@@ -30,8 +30,9 @@ from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 
-import sync_cost
-from sync_cost import Count, github_client, jira_client, sizes_of
+import sync_world
+from sync_cost import sizes_of
+from sync_world import Count, github_client, jira_client
 
 from pmsync.config.schema import RepeatsConfig
 from pmsync.core.domain import identity
@@ -53,7 +54,7 @@ CONFIG = (
 def body(week: int) -> str:
     """The week's post-mortem: all on one service (``service-0``), 14:00 to 15:00 UTC."""
     start = FIRST_INCIDENT + timedelta(weeks=week)
-    return sync_cost.body(0, f"{start:%Y-%m-%d %H:%M} UTC", items=ITEMS)
+    return sync_world.body(0, f"{start:%Y-%m-%d %H:%M} UTC", items=ITEMS)
 
 
 @dataclass(frozen=True)

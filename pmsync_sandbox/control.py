@@ -32,6 +32,18 @@ class GithubControls(Protocol):
     ) -> dict[str, Any]: ...
     def add_repo(self, full_name: str) -> dict[str, Any]: ...
     def add_app(self, slug: str, repos: list[str]) -> dict[str, Any]: ...
+    def open_pull_request(
+        self,
+        repo: str,
+        title: str,
+        body: str | None = None,
+        merged: bool = False,
+        head: str | None = None,
+        author: str = "alice",
+    ) -> dict[str, Any]: ...
+    def add_comment(
+        self, repo: str, number: int, body: str, author: str = "alice"
+    ) -> dict[str, Any]: ...
     def set_rate_limit(self, resource: str, limit: int, remaining: int | None) -> None: ...
     def set_limits(self, changes: Mapping[str, int]) -> dict[str, int]: ...
     @property
@@ -109,6 +121,22 @@ class GithubRepoBody(_Body):
 class GithubAppBody(_Body):
     slug: str = Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,33})$")
     repos: list[str] = Field(default_factory=list)
+
+
+class GithubPullBody(_Body):
+    repo: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
+    title: str = Field(min_length=1)
+    body: str | None = None
+    merged: bool = False
+    head: str | None = Field(default=None, min_length=1)
+    author: str = "alice"
+
+
+class GithubCommentBody(_Body):
+    repo: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
+    number: int = Field(ge=1)
+    body: str = Field(min_length=1)
+    author: str = "alice"
 
 
 class GithubLimitsBody(_Body):
@@ -198,6 +226,8 @@ class ControlApi:
             ("POST", "/github/users", self.post_github_user),
             ("POST", "/github/repos", self.post_github_repo),
             ("POST", "/github/apps", self.post_github_app),
+            ("POST", "/github/pulls", self.post_github_pull),
+            ("POST", "/github/comments", self.post_github_comment),
             ("PUT", "/github/rate_limit", self.put_github_rate_limit),
             ("PUT", "/github/limits", self.put_github_limits),
             ("GET", "/github/events", self.get_github_events),
@@ -294,6 +324,17 @@ class ControlApi:
     def post_github_app(self, request: SandboxRequest, params: Params) -> SandboxResponse:
         body = parse(GithubAppBody, request)
         return ok(self.app.github.add_app(body.slug, body.repos), 201)
+
+    def post_github_pull(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        body = parse(GithubPullBody, request)
+        pull = self.app.github.open_pull_request(
+            body.repo, body.title, body.body, body.merged, body.head, body.author
+        )
+        return ok(pull, 201)
+
+    def post_github_comment(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        body = parse(GithubCommentBody, request)
+        return ok(self.app.github.add_comment(body.repo, body.number, body.body, body.author), 201)
 
     def put_github_rate_limit(self, request: SandboxRequest, params: Params) -> SandboxResponse:
         body = parse(GithubRateLimitBody, request)

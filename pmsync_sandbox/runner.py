@@ -177,6 +177,28 @@ class SandboxControl:
         app: dict[str, Any] = self.call("POST", "/github/apps", {"slug": slug, "repos": repos})
         return str(app["token"])
 
+    def open_pull_request(
+        self,
+        repo: str,
+        title: str,
+        body: str = "",
+        merged: bool = False,
+        head: str | None = None,
+        author: str = "alice",
+    ) -> int:
+        """Open a pull request (merged and closed at once when ``merged``); its number."""
+        wanted = {"repo": repo, "title": title, "body": body, "merged": merged, "author": author}
+        if head is not None:
+            wanted["head"] = head
+        pull: dict[str, Any] = self.call("POST", "/github/pulls", wanted)
+        return int(pull["number"])
+
+    def comment(self, repo: str, number: int, body: str, author: str = "alice") -> int:
+        """Comment on an issue or pull request as ``author``; the comment's id."""
+        wanted = {"repo": repo, "number": number, "body": body, "author": author}
+        found: dict[str, Any] = self.call("POST", "/github/comments", wanted)
+        return int(found["id"])
+
     def add_github_repo(self, full_name: str) -> None:
         self.call("POST", "/github/repos", {"full_name": full_name})
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import partial
 from typing import Literal
 
-from github import Auth, Github
+from github import Github
 from github.Issue import Issue
 from github.IssueComment import IssueComment
 from github.IssueEvent import IssueEvent
@@ -24,9 +24,9 @@ from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
 from pmsync.adapters.github_answers import Obj, T, comment_state, issue_state, read_page
-from pmsync.adapters.github_app import installation_token
+from pmsync.adapters.github_client import pygithub_client
 from pmsync.adapters.retry import Remote
-from pmsync.config.settings import GitHubAppAuth, GitHubAuth
+from pmsync.config.settings import GitHubAuth
 from pmsync.core.domain.markers import find_comment, has_marker
 from pmsync.core.domain.state import CommentState, IssueState
 from pmsync.errors import RemoteError, UnknownIdentity
@@ -34,14 +34,10 @@ from pmsync.errors import RemoteError, UnknownIdentity
 log = logging.getLogger(__name__)
 
 SERVICE = "github"
-PAGE_SIZE = 100
 # The login the workflow's own token (``github.token``) posts as.
 ACTIONS_BOT = "github-actions[bot]"
 # The setting that names pmsync's login when its token cannot say (an App's token).
 BOT_LOGIN_SETTING = "PMSYNC_BOT_LOGIN"
-# PyGithub's own pauses, which GitHub asks integrations to keep (off for the sandbox).
-SECONDS_BETWEEN_REQUESTS = 0.25
-SECONDS_BETWEEN_WRITES = 1.0
 
 
 class GitHubAdapter:
@@ -78,22 +74,14 @@ class GitHubAdapter:
         that covers ``repository``; the token minted for it is handed to ``on_token``.
         ``workflow_token`` is the workflow's own ``github.token``, when known: a token equal
         to it posts as the Actions bot."""
-        if isinstance(auth, GitHubAppAuth):
-            app = installation_token(
-                auth, repository=repository, remote=remote, on_token=on_token, timeout=timeout
-            )
-            token, identity = app.token, identity or app.login
-        else:
-            token = auth.token.get_secret_value()
-        client = Github(
-            auth=Auth.Token(token),
-            base_url=auth.api_url,
+        client, token, identity = pygithub_client(
+            auth,
+            remote=remote,
+            throttle=throttle,
+            identity=identity,
             timeout=timeout,
-            per_page=PAGE_SIZE,
-            retry=None,
-            seconds_between_requests=SECONDS_BETWEEN_REQUESTS if throttle else None,
-            seconds_between_writes=SECONDS_BETWEEN_WRITES if throttle else None,
-            lazy=True,
+            repository=repository,
+            on_token=on_token,
         )
         ours = workflow_token is not None and workflow_token == token
         return cls(client, remote, identity, workflow_token=ours)
@@ -168,11 +156,15 @@ class GitHubAdapter:
         unlike search, shows an issue the moment it is created."""
         return self._issue_list(repo, self._repo(repo).get_issues(state=state, labels=[label]))
 
-    def issues_updated_since(self, repo: str, since: datetime) -> tuple[IssueState, ...]:
-        """Every issue (not pull request) updated at or after ``since``, in any state and
-        with any labels, 100 per request: what changed since a sync
-        (``pmsync.orchestration.cache``)."""
-        return self._issue_list(repo, self._repo(repo).get_issues(state="all", since=since))
+    def issues_updated_since(
+        self, repo: str, since: datetime, label: str
+    ) -> tuple[IssueState, ...]:
+        """Every issue (not pull request) carrying ``label`` updated at or after ``since``,
+        in any state, 100 per request: what changed since a sync
+        (``pmsync.orchestration.cache``). The label is asked of GitHub, so the pull requests
+        and other issues of a busy repository cost no pages."""
+        listing = self._repo(repo).get_issues(state="all", since=since, labels=[label])
+        return self._issue_list(repo, listing)
 
     def _issue_list(self, repo: str, listing: PaginatedList[Issue]) -> tuple[IssueState, ...]:
         """Every issue of a repository's issues list (``GET /repos/{repo}/issues``), page by
@@ -295,16 +287,27 @@ class GitHubAdapter:
         self._remote.write("POST", f"/repos/{repo}/issues/comments/{comment_id}/reactions", post)
 
     def rewrite_body(
-        self, repo: str, number: int, rewrite: Callable[[str], str]
+        self,
+        repo: str,
+        number: int,
+        rewrite: Callable[[str], str],
+        relabel: Callable[[tuple[str, ...]], tuple[str, ...]] | None = None,
     ) -> tuple[IssueState, bool]:
         """Edit the issue's body by ``rewrite``; True when it was edited. ``rewrite`` is
         given the body as read right before the edit, so an edit the author made since the
-        run began is kept, and nothing is sent when it returns the body unchanged."""
+        run began is kept, and nothing is sent when it returns the body unchanged. With
+        ``relabel`` the same ``PATCH`` carries the labels: GitHub replaces the issue's
+        labels with the list given, so the list is ``relabel`` of the labels that same read
+        found (ADR 8)."""
         current = self.issue(repo, number)
         body = rewrite(current.body)
         if body == current.body:
             return current, False
-        return self._edit_issue(repo, number, lambda issue: issue.edit(body=body)), True
+        labels = current.labels if relabel is None else relabel(current.labels)
+        if labels == current.labels:
+            return self._edit_issue(repo, number, lambda issue: issue.edit(body=body)), True
+        edit = partial(Issue.edit, body=body, labels=list(labels))
+        return self._edit_issue(repo, number, edit), True
 
     def set_state(self, repo: str, number: int, state: Literal["open", "closed"]) -> IssueState:
         return self._edit_issue(repo, number, lambda issue: issue.edit(state=state))

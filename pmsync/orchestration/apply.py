@@ -14,6 +14,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Literal, Protocol
 
 from pmsync.core.domain.changes import (
@@ -38,6 +39,7 @@ from pmsync.core.domain.site import Refusal, TicketsRefused
 from pmsync.core.domain.state import CommentState, ObservedPostMortem
 from pmsync.core.planning.fold import (
     label_delta,
+    relabelled,
     ticket_after,
     ticket_of,
     with_comment,
@@ -218,12 +220,19 @@ class RemoteApplier:
         )
 
     def _set_ticket_cells(self, change: SetTicketCells, observed: ObservedPostMortem) -> _Result:
+        """One ``PATCH`` for the cells and, when the plan carries them, the labels (ADR 8).
+        Cells already filled leave the labels to the usual add and remove requests."""
+        labels = change.labels
         issue, written = self._github.rewrite_body(
             change.repo,
             change.number,
             lambda body: fill_ticket_cells(body, change.cells, self._form),
+            None if labels is None else partial(relabelled, labels),
         )
-        return with_issue(observed, issue), "applied" if written else "in_place"
+        observed = with_issue(observed, issue)
+        if written or labels is None:
+            return observed, "applied" if written else "in_place"
+        return self._set_issue_labels(labels, observed)
 
     def _write_comment(self, change: UpsertComment) -> CommentState:
         if change.comment_id is None:

@@ -3,12 +3,14 @@
 Without it a sync reads every open post-mortem's comments and every ticket, whether or not
 anything changed. With it (a directory named by ``--cache`` or ``$PMSYNC_CACHE_DIR``; the
 scheduled workflow keeps ``.pmsync-cache`` with actions/cache, the worker a directory of
-its own) a sync asks three questions instead: which issues and which comments changed
-since the last sync (GitHub's ``since=``, one listing each per repository) and which
-tickets (``updated >=`` in JQL, one query). It folds the answers into the state it kept of
-each post-mortem and plans that state with the real planner at this run's time; only
-post-mortems whose plan is not empty, or that it cannot vouch for, go to the reconcile loop, which
-observes them afresh. Nothing is ever written on the strength of the cache.
+its own) a sync asks three questions instead: which post-mortems and which comments
+changed since the last sync (GitHub's ``since=``, one listing each per repository; the
+issue listing asks for the post-mortem label, so pull requests and other issues cost
+nothing) and which tickets (``updated >=`` in JQL, one query). It folds the answers into
+the state it kept of each post-mortem and plans that state with the real planner at this
+run's time; only post-mortems whose plan is not empty, or that it cannot vouch for, go to
+the reconcile loop, which observes them afresh. Nothing is ever written on the strength
+of the cache.
 
 Why the outcome is the same as without it:
 
@@ -23,8 +25,14 @@ Why the outcome is the same as without it:
 - A repeat depends on earlier post-mortems: when one of them, or one of their tickets,
   changed, or a changed post-mortem could become an earlier one, the repeat is observed
   afresh.
+- A post-mortem that lost its label is not in the listing of changed post-mortems.
+  Before any post-mortem the listing did not show is reconciled, its repository's open
+  post-mortems are listed (``cache_changes.recheck_open``), so one that is no longer a
+  post-mortem is left alone as a full sync would leave it; until then it only stays in
+  the kept states, where nothing is written on its account.
 - What "changed since" cannot show (a deleted comment or ticket, a ticket moved out of
-  the projects pmsync uses) is caught by a full sync at least every ``MAX_AGE``.
+  the projects pmsync uses, an earlier post-mortem of a repeat that lost its label) is
+  caught by a full sync at least every ``MAX_AGE``.
 - A missing or unreadable cache, one of another format, configuration, form, pmsync
   version, site, identity or repository set, or a clock that went back, means a full sync.
 """
@@ -60,6 +68,7 @@ from pmsync.orchestration.cache_changes import (
     ask_what_changed,
     changed_postmortems,
     current_postmortems,
+    recheck_open,
 )
 
 log = logging.getLogger(__name__)
@@ -135,6 +144,7 @@ class FileCache:
                 due.append(issue)
             else:
                 self._kept[ref] = vouched
+        due = recheck_open(due, changes, self._open, run)
         log.info(
             "cache: %d issue(s), %d comment(s), %d ticket(s) changed; %d of %d open "
             "post-mortem(s) to reconcile",

@@ -29,13 +29,16 @@ class Changes:
 def ask_what_changed(
     since: datetime, repositories: Sequence[str], run: reconcile.RunContext
 ) -> Changes:
-    """Issues, pmsync's own comments and tickets changed at or after ``since``: one issue
-    listing and one comment listing per repository (those repeats may look in included),
-    and one JQL query over the configured projects."""
+    """Post-mortems, pmsync's own comments and tickets changed at or after ``since``: one
+    listing of post-mortems (issues with the post-mortem label) and one comment listing per
+    repository (those repeats may look in included), and one JQL query over the configured
+    projects. Pull requests and other issues are not asked for; one that lost the label
+    is not in the answer (``recheck_open`` looks before a reconcile)."""
     changes = Changes()
     me = run.github.identity()
+    label = run.config.labels.postmortem
     for repo in _watched(repositories, run):
-        for issue in run.github.issues_updated_since(repo, since):
+        for issue in run.github.issues_updated_since(repo, since, label):
             changes.issues[issue.ref] = issue
         for number, comment in run.github.comments_updated_since(repo, since):
             if comment.author == me:
@@ -80,3 +83,21 @@ def current_postmortems(
         else:
             current.pop(ref, None)
     return current
+
+
+def recheck_open(
+    due: list[IssueState], changes: Changes, known: dict[str, IssueState], run: reconcile.RunContext
+) -> list[IssueState]:
+    """The due post-mortems that are open post-mortems still. One that did not change since
+    the last sync may have lost its label (the listing of changes only shows labelled
+    issues): before it is reconciled, its repository's open post-mortems are listed once
+    (100 a page) and ``known`` is brought in step with that listing."""
+    label = run.config.labels.postmortem
+    unseen = {issue.repo for issue in due if issue.ref not in changes.issues}
+    for repo in sorted(unseen):
+        listed = {issue.ref: issue for issue in run.github.open_postmortems(repo, label)}
+        for ref in [ref for ref, issue in known.items() if issue.repo == repo]:
+            if ref not in listed:
+                del known[ref]
+        known.update(listed)
+    return [known[issue.ref] for issue in due if issue.ref in known]

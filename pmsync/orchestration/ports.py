@@ -53,7 +53,9 @@ class ChangeReader(Protocol):
         """pmsync's own login on GitHub."""
         ...
 
-    def issues_updated_since(self, repo: str, since: datetime) -> tuple[IssueState, ...]: ...
+    def issues_updated_since(
+        self, repo: str, since: datetime, label: str
+    ) -> tuple[IssueState, ...]: ...
 
     def comments_updated_since(
         self, repo: str, since: datetime
@@ -80,9 +82,15 @@ class IssueWriter(LabelMaker, Protocol):
         ...
 
     def rewrite_body(
-        self, repo: str, number: int, rewrite: Callable[[str], str]
+        self,
+        repo: str,
+        number: int,
+        rewrite: Callable[[str], str],
+        relabel: Callable[[tuple[str, ...]], tuple[str, ...]] | None = None,
     ) -> tuple[IssueState, bool]:
-        """Edit the body by ``rewrite`` of the body as read right before; True if edited."""
+        """Edit the body by ``rewrite`` of the body as read right before; True if edited.
+        With ``relabel``, the same edit sets the labels to ``relabel`` of the labels that
+        read found (when the body is not edited, the labels are not either)."""
         ...
 
     def set_state(self, repo: str, number: int, state: Literal["open", "closed"]) -> IssueState: ...

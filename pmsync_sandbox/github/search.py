@@ -74,7 +74,7 @@ class IssueQuery:
     def matches(self, repo: Repository, issue: Issue) -> bool:
         labels = {name.lower() for name in issue.labels}
         checks: list[Callable[[], bool]] = [
-            lambda: "issue" in self.kinds,  # there are no pull requests in the sandbox
+            lambda: ("pr" if issue.pull is not None else "issue") in self.kinds,
             lambda: self.state in (None, issue.state),
             lambda: all(group & labels for group in self.label_groups),
             lambda: not (self.labels_excluded & labels),

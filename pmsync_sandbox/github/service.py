@@ -35,13 +35,14 @@ from pmsync_sandbox.github.ratelimit import RateLimits
 from pmsync_sandbox.github.reaction_endpoints import ReactionEndpoints
 from pmsync_sandbox.github.search_endpoint import SearchEndpoint
 from pmsync_sandbox.github.secondary import LimitRefusal, SecondaryLimits
+from pmsync_sandbox.github.seeding import Seeding
 from pmsync_sandbox.github.shapes import JSON, Renderer
 from pmsync_sandbox.github.store import Account, GithubStore, timestamp
 from pmsync_sandbox.http import SandboxRequest, SandboxResponse
 from pmsync_sandbox.router import Miss, Router
 
 
-class GithubService:
+class GithubService(Seeding):
     def __init__(self, clock: Callable[[], datetime]) -> None:
         self._clock = clock
         self.store = GithubStore()

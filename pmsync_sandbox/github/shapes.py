@@ -282,7 +282,7 @@ class Renderer:
             "labels_url": f"{base}/labels{{/name}}",
             "comments_url": f"{base}/comments",
             "events_url": f"{base}/events",
-            "html_url": f"{self.web}/{repo.full_name}/issues/{issue.number}",
+            "html_url": self.issue_page(repo, issue.number),
             "id": issue.id,
             "node_id": node_id("I", issue.id),
             "number": issue.number,
@@ -314,6 +314,31 @@ class Renderer:
             "timeline_url": f"{base}/timeline",
             "performed_via_github_app": self.app_of(issue.user),
             "state_reason": issue.state_reason,
+            **self._pull_request(repo, issue),
+        }
+
+    def issue_page(self, repo: Repository, number: int) -> str:
+        """An issue's page; a pull request's is under ``/pull/`` (GitHub answers an issue
+        list's pull request with that ``html_url``)."""
+        issue = repo.issues.get(number)
+        kind = "pull" if issue is not None and issue.pull is not None else "issues"
+        return f"{self.web}/{repo.full_name}/{kind}/{number}"
+
+    def _pull_request(self, repo: Repository, issue: Issue) -> JSON:
+        """The ``pull_request`` key an issue answer has when it is a pull request (the
+        issue schema's ``pull_request``: url, html_url, diff_url, patch_url, merged_at)."""
+        if issue.pull is None:
+            return {}
+        page = self.issue_page(repo, issue.number)
+        return {
+            "draft": False,
+            "pull_request": {
+                "url": f"{self.api}/repos/{repo.full_name}/pulls/{issue.number}",
+                "html_url": page,
+                "diff_url": f"{page}.diff",
+                "patch_url": f"{page}.patch",
+                "merged_at": issue.pull["merged_at"],
+            },
         }
 
     def search_item(self, repo: Repository, issue: Issue) -> JSON:
@@ -327,8 +352,7 @@ class Renderer:
         return {
             "url": f"{base}/comments/{comment.id}",
             "html_url": (
-                f"{self.web}/{repo.full_name}/issues/{comment.issue_number}"
-                f"#issuecomment-{comment.id}"
+                f"{self.issue_page(repo, comment.issue_number)}#issuecomment-{comment.id}"
             ),
             "issue_url": f"{base}/{comment.issue_number}",
             "id": comment.id,

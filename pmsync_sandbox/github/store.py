@@ -133,6 +133,10 @@ class Issue:
     closed_at: str | None
     closed_by: str | None
     locked: bool = False
+    # A pull request is an issue with a branch ("Every pull request is an issue, but not
+    # every issue is a pull request", REST "Issues"): it shares the numbers, the issues list,
+    # the comments and the labels. ``{"head": branch, "merged_at": time or None}``.
+    pull: dict[str, str | None] | None = None
 
 
 @dataclass
@@ -338,6 +342,26 @@ class GithubStore:
             color = label.color if label else NEW_LABEL_COLOR
             self._event(repo, issue, actor, "labeled", now, label={"name": name, "color": color})
         return issue
+
+    def open_pull_request(
+        self,
+        repo: Repository,
+        actor: str,
+        now: str,
+        title: str,
+        body: str | None,
+        head: str,
+        merged: bool,
+    ) -> Issue:
+        """A pull request from ``head``; a merged one is closed, as GitHub closes a pull
+        request when it merges it (``merged_at`` and ``closed_at`` are then the same)."""
+        pull = self.create_issue(repo, actor, now, title, body, [], [])
+        pull.pull = {"head": head, "merged_at": None}
+        if merged:
+            self.set_state(repo, pull, "closed", None, actor, now)
+            pull.state_reason = None  # GitHub gives pull requests no state reason
+            pull.pull["merged_at"] = now
+        return pull
 
     def retitle(self, repo: Repository, issue: Issue, title: str, actor: str, now: str) -> None:
         if title == issue.title:

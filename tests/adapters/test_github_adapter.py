@@ -269,6 +269,66 @@ def test_a_body_rewrite_that_changes_nothing_sends_no_write(
     assert request_log.count(write=True) == 0
 
 
+def _labels(*names: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": n,
+            "node_id": f"LA_{n}",
+            "url": f"{API}/repos/{REPO}/labels/{name}",
+            "name": name,
+            "color": "ededed",
+            "default": False,
+            "description": None,
+        }
+        for n, name in enumerate(names, start=1)
+    ]
+
+
+def add_severity(labels: tuple[str, ...]) -> tuple[str, ...]:
+    return (*labels, "sev:2") if "sev:2" not in labels else labels
+
+
+def test_a_body_rewrite_carries_the_labels_in_the_same_patch(
+    mocked: responses.RequestsMock,
+) -> None:
+    # Someone added team:db since the run began: the list sent keeps it, because GitHub
+    # replaces the issue's labels with the list a PATCH gives.
+    mocked.get(ISSUE_URL, json=api_issue(body=BODY, labels=_labels("postmortem", "team:db")))
+    filled = fill_first_cell(BODY)
+    wanted = ["postmortem", "team:db", "sev:2"]
+    mocked.patch(
+        ISSUE_URL,
+        json=api_issue(body=filled, labels=_labels(*wanted)),
+        match=[matchers.json_params_matcher({"body": filled, "labels": wanted})],
+    )
+    adapter, request_log = make_adapter()
+    issue, written = adapter.rewrite_body(REPO, 1, fill_first_cell, add_severity)
+    assert (issue.labels, written) == (tuple(wanted), True)
+    assert request_log.count(write=True) == 1
+
+
+def test_labels_that_are_there_already_are_not_sent(mocked: responses.RequestsMock) -> None:
+    mocked.get(ISSUE_URL, json=api_issue(body=BODY, labels=_labels("sev:2")))
+    filled = fill_first_cell(BODY)
+    mocked.patch(
+        ISSUE_URL,
+        json=api_issue(body=filled, labels=_labels("sev:2")),
+        match=[matchers.json_params_matcher({"body": filled})],
+    )
+    adapter, _ = make_adapter()
+    assert adapter.rewrite_body(REPO, 1, fill_first_cell, add_severity)[1] is True
+
+
+def test_a_body_that_needs_no_rewrite_leaves_the_labels_too(
+    mocked: responses.RequestsMock,
+) -> None:
+    mocked.get(ISSUE_URL, json=api_issue(body=fill_first_cell(BODY), labels=_labels("postmortem")))
+    adapter, request_log = make_adapter()
+    issue, written = adapter.rewrite_body(REPO, 1, fill_first_cell, add_severity)
+    assert (issue.labels, written) == (("postmortem",), False)
+    assert request_log.count(write=True) == 0
+
+
 def test_labels_are_added_in_one_request_and_retried_after_a_5xx(
     mocked: responses.RequestsMock,
 ) -> None:

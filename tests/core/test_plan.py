@@ -109,15 +109,15 @@ def test_second_round_links_fills_cells_and_writes_the_status_comment() -> None:
     assert [type(change) for change in result.changes] == [
         AddRemoteLink,
         AddRemoteLink,
-        SetTicketCells,
+        EnsureRepoLabel,
+        EnsureRepoLabel,
+        EnsureRepoLabel,
+        SetTicketCells,  # with the labels: one PATCH (ADR 8)
         UpsertComment,
-        EnsureRepoLabel,
-        EnsureRepoLabel,
-        EnsureRepoLabel,
-        SetIssueLabels,
     ]
     form_labels = ("root-cause:capacity", "service:payments-db", "sev:2")
-    assert of_kind(result, SetIssueLabels)[0].add == form_labels
+    carried = of_kind(result, SetTicketCells)[0].labels
+    assert carried is not None and carried.add == form_labels
     links = of_kind(result, AddRemoteLink)
     assert [link.ticket for link in links] == ["NEW-1", "NEW-2"]
     assert links[0].url == "https://github.com/acme/payments/issues/42"

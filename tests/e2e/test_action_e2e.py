@@ -144,7 +144,8 @@ def test_dry_run_then_apply_then_nothing_left_to_do(sandbox: Sandbox, workspace:
     assert f"#### [{REPO}#1](" in plan and "): Payments outage\n" in plan
     assert "| planned | create 2 Jira ticket(s) for acme/payments#\u200d1:<br>" in plan
     assert f"row 1 in OPS: {ALERT_ROW}<br>row 2 in OPS: {CAP_ROW} |" in plan
-    assert f"| planned | label {REPO}#\u200d1: {LABELS_ADDED} |" in plan
+    # The labels ride in the PATCH that fills the Ticket column (ADR 8).
+    assert f") and label {REPO}#\u200d1: {LABELS_ADDED} |" in plan
     assert "| planned | create the status comment on acme/payments#" in plan
 
     assert step.run() == {"tickets_created": "2", "comments_written": "1"}
@@ -153,7 +154,7 @@ def test_dry_run_then_apply_then_nothing_left_to_do(sandbox: Sandbox, workspace:
     assert done.startswith("### pmsync: what was done\n")
     assert "| done | create 2 Jira ticket(s) for acme/payments#\u200d1:<br>" in done
     assert f"row 1 in OPS: {ALERT_ROW}<br>row 2 in OPS: {CAP_ROW} |" in done
-    assert f"| done | label {REPO}#\u200d1: {LABELS_ADDED} |" in done
+    assert f") and label {REPO}#\u200d1: {LABELS_ADDED} |" in done
     assert "| done | link OPS-1 back to " in done and "| done | link OPS-2 back to " in done
     assert "- post-mortems: 1 looked at, 0 with nothing to do\n" in done
 

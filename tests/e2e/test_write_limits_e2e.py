@@ -80,12 +80,20 @@ def no_write_after_a_refusal(sandbox: Sandbox) -> bool:
     return not refused or refused[0] == len(writes) - 1
 
 
+def distinct(n: int) -> str:
+    """The example post-mortem, about services of its own."""
+    return BODY.replace("payments-api", f"api-{n}").replace("payments-db", f"db-{n}")
+
+
 def test_a_first_sync_over_the_hourly_limit_finishes_over_several_runs(
     sandbox: Sandbox, cli: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     sandbox.set_github_limits(content_per_hour=40)
     site = Site(sandbox)
-    numbers = [site.open("alice", BODY, title=f"Post-mortem {n}") for n in range(15)]
+    # Each about services of its own, so none is a repeat of another: a first sync of them
+    # writes more than 40 times (a PATCH with the cells and labels, a status comment and two
+    # new service labels each).
+    numbers = [site.open("alice", distinct(n), title=f"Post-mortem {n}") for n in range(15)]
     sandbox.advance(timedelta(hours=1))  # opening them took writes of their own
     capsys.readouterr()
     sandbox.clear_requests()
@@ -103,7 +111,7 @@ def test_a_first_sync_over_the_hourly_limit_finishes_over_several_runs(
         out = capsys.readouterr().out
         assert no_write_after_a_refusal(sandbox)
         runs += 1
-    assert runs > 2
+    assert runs >= 2
     assert len(site.tickets()) == 60
     for number in numbers:
         assert len(site.tickets(number)) == 4

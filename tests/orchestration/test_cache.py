@@ -479,3 +479,91 @@ def test_no_cache_means_none(world: World, tmp_path: Path, monkeypatch: pytest.M
     assert main(["sync", "--config", str(config), "--repo", REPO, "--no-cache"]) == 0
     assert not world.folder.exists()
     assert not (tmp_path / ".pmsync-cache").exists()
+
+
+# -- a busy repository: pull requests ---------------------------------------------------------
+
+
+def busy(world: World, pulls: int, comments: int) -> None:
+    """Pull request traffic between two syncs: ``pulls`` pull requests (half merged), one of
+    them labelled as a post-mortem with a post-mortem's body, and ``comments`` comments on
+    them by bob."""
+    numbers = [
+        world.sandbox.open_pull_request(REPO, f"Change {n}", body(n), merged=n % 2 == 0)
+        for n in range(pulls)
+    ]
+    labelled = world.people.github("alice").get_repo(REPO).get_issue(numbers[0])
+    labelled.add_to_labels(world.config.labels.postmortem)
+    for n in range(comments):
+        world.sandbox.comment(REPO, numbers[n % pulls], f"Looks good ({n})", author="bob")
+
+
+def test_pull_requests_cost_a_steady_state_nothing_and_are_never_post_mortems(
+    world: World,
+) -> None:
+    settled(world, 3)
+    busy(world, pulls=150, comments=40)
+    world.later()
+    world.sync()
+    asked = sorted((r["service"], r["path"]) for r in world.requests())
+    assert asked == [
+        ("github", "/repos/acme/payments/issues"),  # post-mortems changed: one page
+        ("github", "/repos/acme/payments/issues/comments"),
+        ("github", "/user"),
+        ("jira", "/rest/api/2/search/jql"),
+    ]
+    assert world.writes() == []
+    # Without the cache the labelled pull request is not taken for a post-mortem either.
+    world.later()
+    world.sync(cached=False)
+    assert world.writes() == []
+    tickets = world.sandbox.state()["jira"]["issues"].values()
+    assert len(tickets) == 3 * ITEMS
+
+
+def test_a_post_mortem_that_lost_its_label_is_left_alone(world: World) -> None:
+    settled(world, 3)
+    issue = world.people.github("alice").get_repo(REPO).get_issue(2)
+    issue.remove_from_labels(world.config.labels.postmortem)
+    transition(world, 2, 1, "Start Progress")  # its plan is no longer empty
+    transition(world, 3, 1, "Start Progress")
+    world.later()
+    world.sync()
+    # Its repository's open post-mortems were listed once before reconciling: issue 2 is
+    # not one of them any more, so only issue 3's status comment changed.
+    listings = [r for r in world.requests() if r["path"] == f"/repos/{REPO}/issues"]
+    assert len(listings) == 2
+    assert [path for _, path in world.writes()] == [
+        f"/repos/{REPO}/issues/comments/{comment_id(world, 3)}"
+    ]
+    world.later()
+    world.sync()
+    assert world.writes() == []
+
+
+def comment_id(world: World, number: int) -> int:
+    return next(
+        c["id"]
+        for c in world.sandbox.state()["github"]["repos"][REPO]["comments"].values()
+        if c["issue_number"] == number and markers.has_marker(c["body"], markers.STATUS)
+    )
+
+
+# -- writes per post-mortem --------------------------------------------------------------------
+
+
+def test_a_first_sync_fills_the_cells_and_labels_the_issue_in_one_patch(world: World) -> None:
+    world.open(2)
+    issue = world.people.github("alice").get_repo(REPO).get_issue(1)
+    issue.add_to_labels("team:payments")  # someone's own label, before pmsync first looks
+    world.sync()
+    issue_writes = [(method, path) for method, path in world.writes() if "/issues/1" in path]
+    assert sorted(issue_writes) == [
+        ("PATCH", f"/repos/{REPO}/issues/1"),  # the Ticket cells and the labels
+        ("POST", f"/repos/{REPO}/issues/1/comments"),  # the status comment
+    ]
+    labels = world.sandbox.state()["github"]["repos"][REPO]["issues"]["1"]["labels"]
+    assert {"team:payments", "service:service-0", "postmortem"} <= set(labels)
+    world.later()
+    world.sync(cached=False)
+    assert world.writes() == []

@@ -11,54 +11,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
 from typing import Any
 
 import pytest
 import requests
-from support.openapi_schema import check, resolve
+from support.github_fidelity import Api, response_schema, spec
+from support.openapi_schema import check
 from support.realdata import REALDATA, data_files, load_json
 
 from pmsync_sandbox.runner import Sandbox
-
-# GitHub's description cut to the operations and examples these tests read
-# (scripts/cut-openapi; tests/data/SOURCES.md).
-GITHUB_OPENAPI = "openapi/github-rest-api.cut.json"
-
-
-@cache
-def spec() -> dict[str, Any]:
-    document: dict[str, Any] = load_json(GITHUB_OPENAPI)
-    return document
-
-
-def response_schema(
-    template: str, method: str, status: int
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The schema GitHub documents for this answer, and the document its $refs live in."""
-    document = spec()
-    operation = document["paths"].get(template, {}).get(method.lower())
-    if operation is None:
-        raise AssertionError(
-            f"{GITHUB_OPENAPI} has no {method} {template}: add it to"
-            " tests/data/openapi/cut.json and run scripts/cut-openapi"
-        )
-    answer = resolve(operation["responses"][str(status)], document)
-    return answer["content"]["application/json"]["schema"], document
-
-
-class Api:
-    """Raw HTTP to the emulator, so the test sees exactly what a client receives."""
-
-    def __init__(self, sandbox: Sandbox, token: str) -> None:
-        self.base = sandbox.github_url
-        self.session = requests.Session()
-        self.session.headers["Authorization"] = f"token {token}"
-
-    def __call__(
-        self, method: str, path: str, json: Any = None, params: dict[str, str] | None = None
-    ) -> requests.Response:
-        return self.session.request(method, f"{self.base}{path}", json=json, params=params)
 
 
 @pytest.fixture

@@ -217,12 +217,15 @@ class TicketCell(Frozen):
 
 
 class SetTicketCells(Frozen):
-    """Fill the Ticket column; the applier re-reads the body right before editing it."""
+    """Fill the Ticket column; the applier re-reads the body right before editing it.
+    ``labels``, when the same plan changes the issue's labels too, go in the same ``PATCH``
+    (ADR 8): the label set is computed from that same read."""
 
     kind: Literal["set_ticket_cells"] = "set_ticket_cells"
     repo: str
     number: int
     cells: tuple[TicketCell, ...]
+    labels: SetIssueLabels | None = None
 
     @property
     def key(self) -> str:
@@ -233,7 +236,10 @@ class SetTicketCells(Frozen):
             f"row {cell.row}: {cell.text}" + (f", due {cell.due}" if cell.due else "")
             for cell in self.cells
         )
-        return f"fill the Ticket column of {self.repo}#{self.number} ({filled})"
+        described = f"fill the Ticket column of {self.repo}#{self.number} ({filled})"
+        if self.labels is None:
+            return described
+        return f"{described} and {self.labels.describe()}"
 
 
 class UpsertComment(Frozen):
@@ -354,3 +360,6 @@ class Plan(Frozen):
         if not self.changes:
             return "nothing to do"
         return "\n".join(change.describe() for change in self.changes)
+
+
+SetTicketCells.model_rebuild()  # its labels are a SetIssueLabels, defined below it

@@ -58,11 +58,17 @@ def label_delta(
     return adding, removing
 
 
+def relabelled(change: SetIssueLabels, labels: tuple[str, ...]) -> tuple[str, ...]:
+    """The labels an issue carrying ``labels`` has after ``change``."""
+    adding, removing = label_delta(labels, change)
+    return tuple(label for label in labels if label not in removing) + adding
+
+
 def with_issue_labels(observed: ObservedPostMortem, change: SetIssueLabels) -> ObservedPostMortem:
     issue = observed.issue
-    adding, removing = label_delta(issue.labels, change)
-    kept = tuple(label for label in issue.labels if label not in removing)
-    return with_issue(observed, issue.model_copy(update={"labels": kept + adding}))
+    return with_issue(
+        observed, issue.model_copy(update={"labels": relabelled(change, issue.labels)})
+    )
 
 
 # --- comments -----------------------------------------------------------------------------------

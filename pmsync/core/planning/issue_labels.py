@@ -4,7 +4,8 @@ Planner steps say which labels they want present or absent; this module turns th
 into at most one ``SetIssueLabels`` per issue, preceded by an ``EnsureRepoLabel`` for each
 label about to be added (so it gets pmsync's colour and description). Applying one costs a
 request only for a label the repository lacks: the adapter lists the repository's labels
-once per run. Labels nobody asked about are never touched.
+once per run. Labels nobody asked about are never touched. When the same plan fills the
+Ticket column, the label change rides in that ``PATCH`` (``carry_labels_in_cells``, ADR 8).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from pmsync.config.schema import LabelsConfig
-from pmsync.core.domain.changes import Change, EnsureRepoLabel, SetIssueLabels
+from pmsync.core.domain.changes import Change, EnsureRepoLabel, SetIssueLabels, SetTicketCells
 from pmsync.core.domain.model import Frozen
 from pmsync.core.domain.state import IssueState
 
@@ -84,3 +85,31 @@ def label_changes(
             )
         )
     return changes
+
+
+def carry_labels_in_cells(changes: list[Change]) -> list[Change]:
+    """``changes`` with an issue's ``SetIssueLabels`` folded into the ``SetTicketCells`` of
+    the same issue, when there is one: GitHub's issue ``PATCH`` takes the body and the
+    labels together, so the post-mortem costs one write instead of two. The repository's
+    labels are made (``EnsureRepoLabel``) before that ``PATCH`` names them."""
+    cells = {(c.repo, c.number): c for c in changes if isinstance(c, SetTicketCells)}
+    labels = {
+        (c.repo, c.number): c
+        for c in changes
+        if isinstance(c, SetIssueLabels) and (c.repo, c.number) in cells
+    }
+    if not labels:
+        return changes
+    repos = {repo for repo, _ in labels}
+    ensure = [c for c in changes if isinstance(c, EnsureRepoLabel) and c.repo in repos]
+    carried: list[Change] = []
+    for change in changes:
+        if isinstance(change, SetTicketCells) and (change.repo, change.number) in labels:
+            carried += ensure
+            ensure = []
+            carried.append(change.model_copy(update={"labels": labels[change.repo, change.number]}))
+        elif change not in labels.values() and not (
+            isinstance(change, EnsureRepoLabel) and change.repo in repos
+        ):
+            carried.append(change)
+    return carried

@@ -36,7 +36,7 @@ from pmsync.core.planning.blocked import JIRA_KINDS, blocked_changes, is_blocked
 from pmsync.core.planning.comments import delete_duplicates, upsert_comment
 from pmsync.core.planning.descriptions import description_changes
 from pmsync.core.planning.followup import followups, late_note, once_only_posted
-from pmsync.core.planning.issue_labels import label_changes
+from pmsync.core.planning.issue_labels import carry_labels_in_cells, label_changes
 from pmsync.core.planning.matching import Board, match_items
 from pmsync.core.planning.merge import (
     FIELDS,
@@ -114,7 +114,7 @@ def assemble(observed: ObservedPostMortem, parts: Iterable[Part], ctx: PlanConte
         changes += part.changes
         wanted.update(part.labels)
     changes += label_changes(observed.issue, wanted, ctx.config.labels)
-    return Plan(changes=tuple(changes))
+    return Plan(changes=tuple(carry_labels_in_cells(changes)))
 
 
 # --- comments ----------------------------------------------------------------------------------

@@ -93,7 +93,10 @@ class Simulator:
         match change:
             case SetTicketCells():
                 body = fill_ticket_cells(issue.body, change.cells, self.form)
-                return with_issue(observed, self._touched(issue.model_copy(update={"body": body})))
+                filled = with_issue(observed, issue.model_copy(update={"body": body}))
+                if change.labels is not None:
+                    filled = with_issue_labels(filled, change.labels)
+                return self._touched_issue(filled)
             case SetIssueLabels():
                 return self._touched_issue(with_issue_labels(observed, change))
             case SetIssueState():

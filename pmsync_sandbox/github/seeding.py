@@ -1,0 +1,60 @@
+"""The GitHub emulator's control calls that open pull requests and comment as a person
+would (``POST /_sandbox/github/pulls``, ``POST /_sandbox/github/comments``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from pmsync_sandbox.github.shapes import JSON
+from pmsync_sandbox.github.store import Account, GithubStore, Repository, timestamp
+
+
+class Seeding:
+    store: GithubStore
+    _clock: Callable[[], datetime]
+
+    def open_pull_request(
+        self,
+        repo: str,
+        title: str,
+        body: str | None = None,
+        merged: bool = False,
+        head: str | None = None,
+        author: str = "alice",
+    ) -> JSON:
+        """A pull request opened by ``author`` from ``head`` (a branch name made from the
+        number when not given), merged and closed at once when ``merged``. GitHub's own
+        answers show it as an issue with ``pull_request`` (``shapes.Renderer.issue``)."""
+        found, account = self._seeded(repo, author)
+        now = timestamp(self._clock())
+        number = found.next_number
+        pull = self.store.open_pull_request(
+            found, account.login, now, title, body, head or f"change-{number}", merged
+        )
+        return {
+            "number": pull.number,
+            "state": pull.state,
+            "head": head or f"change-{number}",
+            "merged_at": None if pull.pull is None else pull.pull["merged_at"],
+        }
+
+    def add_comment(self, repo: str, number: int, body: str, author: str = "alice") -> JSON:
+        """A comment by ``author`` on an issue or pull request (both take issue comments)."""
+        found, account = self._seeded(repo, author)
+        issue = found.issues.get(number)
+        if issue is None:
+            raise ValueError(f"{repo} has no issue or pull request #{number}")
+        now = timestamp(self._clock())
+        comment = self.store.add_comment(found, issue, account.login, body, now)
+        return {"id": comment.id, "number": number}
+
+    def _seeded(self, repo: str, author: str) -> tuple[Repository, Account]:
+        owner, _, name = repo.partition("/")
+        found = self.store.repo(owner, name)
+        if found is None:
+            raise ValueError(f"no repository {repo!r} in the sandbox; add it first")
+        account = self.store.account(author)
+        if account is None:
+            raise ValueError(f"no GitHub user {author!r} in the sandbox; add them first")
+        return found, account
