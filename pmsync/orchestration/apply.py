@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Literal, Protocol
@@ -62,6 +62,8 @@ log = logging.getLogger(__name__)
 
 Status = Literal["applied", "in_place", "failed"]
 Fit = Callable[[Sequence[NewTicket]], tuple[NewTicket, ...]]
+# A ticket edit's fields (by ticket key) without those the site's screen cannot set.
+FitEdit = Callable[[str, Mapping[str, str | None]], dict[str, str | None]]
 
 
 @dataclass(frozen=True)
@@ -140,11 +142,13 @@ class RemoteApplier:
         jira: TicketWriter,
         form: Form | None = None,
         fit: Fit | None = None,
+        fit_edit: FitEdit | None = None,
     ):
         self._github = github
         self._jira = jira
         self._form = form
         self._fit = fit  # fits new tickets to the site's create screens (orchestration.screens)
+        self._fit_edit = fit_edit  # and edits of existing ones
 
     def apply(
         self, change: Change, observed: ObservedPostMortem
@@ -172,9 +176,7 @@ class RemoteApplier:
                 self._jira.add_remote_link(change.ticket, change.url, change.title)
                 return with_remote_link(observed, change.ticket), "applied"
             case EditTicket():
-                ticket = ticket_of(observed, change.ticket)
-                self._jira.edit_ticket(ticket.key, change.fields)
-                return with_tickets(observed, [ticket_after(ticket, change)]), "applied"
+                return self._edit_ticket(change, observed)
             case RewriteDescription():
                 return self._rewrite_description(change, observed)
             case CommentOnTicket():
@@ -202,6 +204,17 @@ class RemoteApplier:
             case SetIssueState():
                 issue = self._github.set_state(change.repo, change.number, change.state)
                 return with_issue(observed, issue), "applied"
+
+    def _edit_ticket(self, change: EditTicket, observed: ObservedPostMortem) -> _Result:
+        """Send the fields the site can set; what is left out is only in the description,
+        so the ticket is folded with what was sent, as Jira now holds it."""
+        ticket = ticket_of(observed, change.ticket)
+        fields = self._fit_edit(ticket.key, change.fields) if self._fit_edit else change.fields
+        if not fields:
+            return observed, "in_place"
+        sent = change.model_copy(update={"fields": dict(fields)})
+        self._jira.edit_ticket(ticket.key, sent.fields)
+        return with_tickets(observed, [ticket_after(ticket, sent)]), "applied"
 
     def _create_tickets(self, change: CreateTickets, observed: ObservedPostMortem) -> _Result:
         known = {t.key for t in observed.tickets}

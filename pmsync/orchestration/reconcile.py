@@ -20,6 +20,7 @@ from pmsync.core.domain.changes import CreateTickets, NewTicket, Plan
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.site import Refusal
 from pmsync.core.domain.state import CommentState, IssueState, ObservedPostMortem, TicketState
+from pmsync.core.planning.blocked import JIRA_KINDS
 from pmsync.core.planning.matching import without_closed_duplicates
 from pmsync.core.planning.plan import PlanContext, plan
 from pmsync.core.planning.simulate import Simulator
@@ -79,7 +80,12 @@ class RunContext:
     def applier(self) -> Applier:
         if self.dry_run:
             return SimulatedApplier(Simulator(self.now, self.jira_url, self.form))
-        return RemoteApplier(self.github, self.jira, self.form, self.screens.fit)
+        return RemoteApplier(self.github, self.jira, self.form, self.screens.fit, self._fit_edit)
+
+    def _fit_edit(self, key: str, fields: Mapping[str, str | None]) -> dict[str, str | None]:
+        project = key.rpartition("-")[0]
+        issue_type = self.config.jira.issue_type_for(project)
+        return self.screens.fit_edit(project, issue_type, fields)
 
     @property
     def jira_url(self) -> str:
@@ -192,8 +198,13 @@ def reconcile(
         for change in current.changes:
             observed, outcome = applier.apply(change, observed)
             record.summary.add(outcome)
-            failed = failed or outcome.status == "failed"
             refusals += outcome.refusals
+            if outcome.status == "failed":
+                failed = True
+                if change.kind in JIRA_KINDS:
+                    # The plan's later changes (the status comment's record of what Jira
+                    # holds among them) took this one as made: planned again, knowing not.
+                    break
         created |= {new.item_id for new in _creates(current)}
         if failed:
             # The next round would plan the refused change again; the next run retries it.

@@ -101,12 +101,38 @@ def test_without_a_due_date_field_the_description_carries_the_new_due_date(site:
     assert raw["due"] is None and "*Due:* 2026-11-27" in description(site, key)
 
     edit_first_row(site, number)
-    run = site.run()  # the due date cannot be set on this site: its edit is refused
+    # The due date cannot be set on this site: the edit leaves it out (as the create did)
+    # and sends the rest, and the description carries the new date.
+    run = site.run()
     text = description(site, key)
     assert "*Due:* 2026-12-04" in text and "2026-11-27" not in text
-    assert ("rewrite_description", "applied") in [
-        (o.change.kind, o.status) for o in run.record.summary.outcomes
-    ]
+    outcomes = [(o.change.kind, o.status) for o in run.record.summary.outcomes]
+    assert ("rewrite_description", "applied") in outcomes and ("edit_ticket", "applied") in outcomes
+    assert run.record.failures == [] and "pm:blocked" not in site.labels(number)
+    _, edited = first_ticket(site, number)
+    assert (edited["assignee"], edited["due"]) == ("alice", None), edited
+    assert edited["priority"] != raw["priority"]  # Critical (P1) became Blocker (P0)
     jira_writes = len(site.writes("jira"))
     site.run()
     assert len(site.writes("jira")) == jira_writes  # the description is not written again
+
+
+def test_an_edit_jira_refused_once_is_sent_again_on_the_next_run(site: Site) -> None:
+    """The status comment written after a refusal does not take the held-back edit as made:
+    the next run still sees the table's change and sends it."""
+    number = site.open("alice")
+    site.run()
+    key, raw = first_ticket(site, number)
+    edit_first_row(site, number)
+    site.sandbox.add_fault(
+        service="jira", method="PUT", path_regex=rf"/rest/api/2/issue/{key}$", status=400
+    )
+    refused = site.run()
+    assert refused.record.failures and "pm:blocked" in site.labels(number)
+    assert first_ticket(site, number)[1]["assignee"] == raw["assignee"]  # nothing reached Jira
+
+    site.run()
+    _, edited = first_ticket(site, number)
+    assert edited["assignee"] == "alice" and edited["priority"] != raw["priority"]
+    assert "*Due:* 2026-12-04" in description(site, key)
+    assert "pm:blocked" not in site.labels(number)

@@ -201,6 +201,7 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
         today=ctx.today,
         labels=labels_to_record(observed.issue, pm, ctx.config.labels, snapshot.labels),
         posted=once_only_posted(observed, snapshot.posted),
+        held_back=bool(ctx.refusals),
     )
     view = status_view(inputs, ctx.config, ctx.accounts)
     status = markers.find_comment(observed.bot_comments, markers.STATUS)

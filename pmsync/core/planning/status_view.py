@@ -10,7 +10,7 @@ from pmsync.config.schema import Config
 from pmsync.core.domain.markers import Conflict, Snapshot, SnapshotItem, encode_snapshot
 from pmsync.core.domain.model import Frozen
 from pmsync.core.planning.matching import Board, Entry
-from pmsync.core.planning.merge import MergeOutcome, owner_unmapped, table_values
+from pmsync.core.planning.merge import MergeOutcome, owner_unmapped, table_values, ticket_values
 from pmsync.core.planning.progress import Progress, count, progress_of, shown_status, summary_line
 from pmsync.core.render import (
     ConflictNote,
@@ -38,6 +38,9 @@ class StatusInputs(Frozen):
         str, ...
     ] = ()  # form labels to remember as pmsync's (pmsync.core.postmortem.labels)
     posted: frozenset[str] = frozenset()  # once-only comments' markers, ever seen
+    # Jira refused a change this run, so this plan's ticket edits are held back: the
+    # snapshot must not take them as made, or the next run would never send them again.
+    held_back: bool = False
 
 
 def _owner_display(
@@ -200,24 +203,36 @@ def is_complete(view: StatusView) -> bool:
     return count(Progress(row.progress) for row in view.rows).complete
 
 
+def _recorded(
+    entry: Entry, inputs: StatusInputs, accounts: Mapping[str, str | None]
+) -> SnapshotItem:
+    """One item as both sides hold it after this plan. An edit held back leaves the item
+    as the last snapshot had it on GitHub's side and as Jira holds it now, so the table's
+    change still differs from the record next run and is sent again."""
+    assert entry.ticket is not None
+    outcome = inputs.outcomes[entry.ticket.key]
+    github, jira = table_values(entry.item), outcome.after
+    if inputs.held_back and outcome.push:
+        previous = inputs.previous.item(entry.ticket.key)
+        github = previous.github if previous is not None else github
+        jira = ticket_values(entry.ticket)
+    return SnapshotItem(
+        key=entry.ticket.key,
+        jira_id=entry.ticket.id,
+        item_id=entry.item_id,
+        row=entry.item.row,
+        github=github,
+        jira=jira,
+        owner_unmapped=owner_unmapped(entry.item, accounts),
+    )
+
+
 def next_snapshot(inputs: StatusInputs, accounts: Mapping[str, str | None]) -> Snapshot:
     """The snapshot for the next run: every tracked item as both sides hold it after this
     plan. An earlier entry whose ticket Jira did not return this time is kept only when it
     has no Jira id (a snapshot from before ids were kept): the search named every id, so
     a ticket it still did not return is gone from this post-mortem, not lagging behind."""
-    items = [
-        SnapshotItem(
-            key=entry.ticket.key,
-            jira_id=entry.ticket.id,
-            item_id=entry.item_id,
-            row=entry.item.row,
-            github=table_values(entry.item),
-            jira=inputs.outcomes[entry.ticket.key].after,
-            owner_unmapped=owner_unmapped(entry.item, accounts),
-        )
-        for entry in inputs.board.tracked
-        if entry.ticket is not None
-    ]
+    items = [_recorded(entry, inputs, accounts) for entry in inputs.board.tracked if entry.ticket]
     items += [
         item
         for item in inputs.previous.items
