@@ -178,3 +178,13 @@ def test_a_reminder_for_an_owner_pmsync_does_not_know_mentions_nobody() -> None:
     state = synced(date(2026, 11, 25), cfg=config(people=("alice",), remind_before_days=2))
     (reminder,) = reminders(state)
     assert "@" + ZWJ + "bob" in reminder.body and "@bob" not in reminder.body
+
+
+def test_a_reminder_a_person_deleted_does_not_come_back() -> None:
+    state = synced(date(2026, 11, 25), date(2026, 11, 26))  # posted, then recorded
+    (reminder,) = reminders(state)
+    gone = tuple(c for c in state.bot_comments if c.id != reminder.id)
+    state = state.model_copy(update={"bot_comments": gone})
+    for day in (date(2026, 11, 26), FIRST_DUE):
+        state, _ = sync(state, context(day))
+    assert reminders(state) == []

@@ -55,8 +55,10 @@ def nudge_marker(item: str, due: date) -> str:
 
 
 def is_once_only(wanted: str) -> bool:
-    """Whether a marker is a once-only comment's: a review, a nudge or the closing."""
-    return wanted.startswith((marker("followup:")[:-4], marker("nudge:")[:-4], marker("closing")))
+    """Whether a marker is a once-only comment's: a review, a nudge, a reminder or the
+    closing."""
+    prefixes = (marker(f"{kind}:")[:-4] for kind in ("followup", "nudge", "reminder"))
+    return wanted.startswith((*prefixes, marker("closing")))
 
 
 def reminder_marker(item: str, due: date) -> str:

@@ -238,7 +238,8 @@ def followup_part(
     found = followups(
         observed, view, incident_start=pm.incident_start, config=ctx.config, today=ctx.today
     )
-    reminders = reminder_changes(observed, view, ctx.config, ctx.today)
+    posted = previous_snapshot(observed).posted
+    reminders = reminder_changes(observed, view, ctx.config, ctx.today, posted)
     return Part(changes=(*found.changes, *reminders), labels=found.labels)
 
 

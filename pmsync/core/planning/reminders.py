@@ -3,9 +3,10 @@
 An open action item whose due date is at most ``remind_before_days`` away (and not yet
 passed: after it, the overdue nudge is the one that speaks) gets one comment mentioning its
 owner. The comment's marker names the item and the due date
-(``markers.reminder_marker``), and is the only record that it was posted: it is found
-again among pmsync's comments on every later run, so the reminder is written once, and a
-run that died before writing it writes it on the next one. A new due date is a new
+(``markers.reminder_marker``): it is found again among pmsync's comments on every later
+run, and, once it exists, the status comment records it (a once-only comment, like the
+reviews and nudges), so the reminder is written once, one a person deleted does not come
+back, and a run that died before writing it writes it on the next one. A new due date is a new
 marker, so it gets a reminder of its own. The item is named by its identity (the item
 label its ticket carries, ADR 1), falling back to the ticket key for a ticket that carries
 none, so renumbering rows or rewording the action does not remind twice.
@@ -16,6 +17,7 @@ status comment's rows, so "open" and "due" mean what the status comment shows.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from pmsync.config.schema import Config
@@ -28,9 +30,15 @@ from pmsync.core.render import StatusRow, StatusView, render
 
 
 def reminder_changes(
-    observed: ObservedPostMortem, view: StatusView, config: Config, today: date
+    observed: ObservedPostMortem,
+    view: StatusView,
+    config: Config,
+    today: date,
+    recorded: Collection[str] = (),
 ) -> tuple[Change, ...]:
-    """The reminders due today that were not posted yet."""
+    """The reminders due today that were never posted: not among pmsync's comments, nor
+    in ``recorded`` (the status comment's record of once-only comments, so one a person
+    deleted does not come back)."""
     before = config.followup.remind_before_days
     if before is None or observed.issue.state != "open":
         return ()
@@ -42,7 +50,7 @@ def reminder_changes(
         if not 0 <= days_left <= before:
             continue
         marker = markers.reminder_marker(item_identity(observed, row), row.due)
-        if markers.find_comment(observed.bot_comments, marker) is not None:
+        if marker in recorded or markers.find_comment(observed.bot_comments, marker):
             continue
         context = {
             "marker": marker,
