@@ -9,9 +9,17 @@ from datetime import date
 from pmsync.config.schema import Config
 from pmsync.core.domain.markers import Conflict, Snapshot, SnapshotItem, encode_snapshot
 from pmsync.core.domain.model import Frozen
+from pmsync.core.domain.state import TicketState
 from pmsync.core.planning.matching import Board, Entry
 from pmsync.core.planning.merge import MergeOutcome, owner_unmapped, table_values, ticket_values
-from pmsync.core.planning.progress import Progress, count, progress_of, shown_status, summary_line
+from pmsync.core.planning.progress import (
+    Progress,
+    count,
+    is_dropped_resolution,
+    progress_of,
+    shown_status,
+    summary_line,
+)
 from pmsync.core.render import (
     ConflictNote,
     RemovedRow,
@@ -184,7 +192,7 @@ def status_view(
         summary=summary_line(counts),
         rows=rows,
         removed=tuple(
-            RemovedRow(key=t.key, url=t.url, action=t.summary, status=t.status)
+            RemovedRow(key=t.key, url=t.url, action=t.summary, status=_removed_status(t, config))
             for t in inputs.board.removed
         ),
         conflicts=_conflict_notes(inputs, config, accounts),
@@ -196,6 +204,14 @@ def status_view(
         ),
         snapshot_marker=encode_snapshot(next_snapshot(inputs, accounts)),
     )
+
+
+def _removed_status(ticket: TicketState, config: Config) -> str:
+    """A removed ticket's state in the words every comment uses: a Won't-Do ticket shows
+    its resolution, not "Done"."""
+    dropped = is_dropped_resolution(ticket.resolution, config.jira.dropped_resolutions)
+    closed = ticket.status_category == "done" and dropped
+    return shown_status(ticket, Progress.DROPPED if closed else Progress.OPEN)
 
 
 def is_complete(view: StatusView) -> bool:
