@@ -677,9 +677,7 @@ def test_a_snapshot_entry_without_a_jira_id_is_kept_while_search_misses_it() -> 
 def test_a_removed_row_whose_ticket_was_dropped_shows_wont_do_not_done() -> None:
     state, parsed, ctx = synced(action_items(2))
     assert parsed.postmortem is not None
-    state = set_ticket(
-        state, "NEW-2", status="Won't Do", status_category="done", resolution="Won't Do"
-    )
+    state = set_ticket(state, "NEW-2", status="Done", status_category="done", resolution="Won't Do")
     parsed = with_items(parsed, parsed.postmortem.action_items[0])
     final, _, _ = converge(state, parsed, ctx)
     body = status_body(final)

@@ -35,7 +35,7 @@ from pmsync_sandbox.demo.narrator import ChapterRecord
 from pmsync_sandbox.demo.story import CHAPTERS, DemoResult, run_demo, tell
 from pmsync_sandbox.demo.transcript import INDEX_FILE, JIRA_FILE, OWNED_MARK, thread_file
 from pmsync_sandbox.demo.world import BOT, NOTHING_WRITTEN
-from pmsync_sandbox.runner import Sandbox
+from pmsync_sandbox.runner import Sandbox, SandboxControl
 
 REPO = "acme/payments"
 
@@ -505,7 +505,7 @@ def test_a_failing_pmsync_run_stops_the_story_with_what_pmsync_said(
     assert any("$ pmsync handle-event" in line for line in printed)
 
 
-def test_keep_leaves_the_sandbox_up_with_its_configuration_to_try_pmsync_on(
+def test_keep_leaves_the_sandbox_up_with_its_configuration_to_try_pmsync_on_as_the_story_did(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     output = tmp_path / "demo-output"
@@ -520,6 +520,15 @@ def test_keep_leaves_the_sandbox_up_with_its_configuration_to_try_pmsync_on(
         assert command is not None, printed
         assert main(command.group(1).split()[1:]) == 0
         tried.append(capsys.readouterr().out)
+        # The printed variables are the story's pmsync: a sync finds its comments its own.
+        control = SandboxControl(printed.split("keeps running at ")[1].split()[0])
+        control.clear_requests()
+        sync = re.search(r"^   (pmsync --config \S+ --now \S+) sync --dry-run$", printed, re.M)
+        assert sync is not None, printed
+        assert main([*sync.group(1).split()[1:], "sync"]) == 0
+        writes = [r for r in control.requests("github") if r["method"] != "GET"]
+        assert writes == []
+        assert "source " in printed and "/bin/activate" in printed
 
     run_demo(output, show=None, keep=try_it)
     (report,) = tried
