@@ -314,6 +314,16 @@ def test_a_due_date_already_passed_is_a_warning(capsys: pytest.CaptureFixture[st
     assert out.splitlines()[-1] == "valid, with 3 warnings"
 
 
+def test_a_due_date_already_passed_is_named_while_other_parts_have_errors(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    broken = GOOD_EXAMPLE.read_text(encoding="utf-8").replace("SEV2", "very bad", 1)
+    body = write(tmp_path, "broken.md", broken)
+    code, out, _ = run(capsys, "--now", "2026-12-06T09:00:00Z", str(body))
+    assert code == 1
+    assert "severity" in out and "row 1: due 2026-11-27 has already passed (9 days ago)" in out
+
+
 def test_the_due_date_warning_can_be_switched_off(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -16,6 +16,7 @@ from pmsync.config.loading import load_config
 from pmsync.core.domain.model import Finding, ParseResult
 from pmsync.core.postmortem.form import form_for
 from pmsync.core.postmortem.lint import check_postmortem, due_passed
+from pmsync.core.postmortem.parse import read_draft
 from pmsync.errors import UsageError
 
 EXIT_CODES = """\
@@ -57,9 +58,13 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     form = form_for(config.form, Path.cwd())
     result = check_postmortem(body, form, config, title=args.title)
-    if config.lint.due_passed and result.postmortem is not None:
-        today = args.now.astimezone(UTC).date()
-        late = due_passed(result.postmortem.action_items, today)
+    if config.lint.due_passed:
+        # Every row that could be read, even while other parts have errors: the author
+        # fixes them all in one go.
+        draft, _ = read_draft(
+            body, form, title=args.title, max_action_items=config.lint.max_action_items
+        )
+        late = due_passed(draft.action_items, args.now.astimezone(UTC).date())
         result = result.model_copy(update={"warnings": (*result.warnings, *late)})
     print(as_json(result) if args.format == "json" else as_text(result))
     return 0 if not result.errors else 1
