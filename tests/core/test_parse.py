@@ -211,7 +211,7 @@ ROW = "| Add alert at 80% | Detect | P1 | @bob | 2026-12-01 | |"
         (
             "| Add alert at 80% | Detect | P1 | @bob | 2026-11-01 | |",
             "action-due-before-incident",
-            ["2026-11-01", "2026-11-20"],
+            ["2026-11-01", "2026-11-20", "such as 2026-12-04"],  # a date after the start
         ),
     ],
 )

@@ -274,7 +274,9 @@ def _due_date(
             error(
                 "action-due-before-incident",
                 f"due {resolved.isoformat()} lies before the incident started "
-                f"({started.isoformat()}); write {DUE_HINT}",
+                f"({started.isoformat()}); write a date after it, such as "
+                f"{(started + timedelta(weeks=2)).isoformat()}, or a span from the incident "
+                "start such as 2w",
                 row,
             )
         )
