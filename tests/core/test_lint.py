@@ -441,3 +441,11 @@ def test_a_body_that_is_not_the_forms_at_all_gets_its_error_not_a_warning_per_he
 def test_a_small_drift_in_a_heading_is_read_as_the_section_without_a_warning() -> None:
     result = check(good_body().replace("### Root cause\n", "### Root cuase\n"))
     assert result.ok and [f for f in result.warnings if f.code == "unknown-heading"] == []
+
+
+def test_the_missing_sections_error_names_the_heading_that_may_be_it() -> None:
+    result = check(good_body().replace("### Root cause\n", "### Cause\n"))
+    (missing,) = [f for f in result.errors if f.code == "required-missing"]
+    assert missing.message == (
+        "the body has no '### Root cause' section ('### Cause' may be it: rename it)"
+    )

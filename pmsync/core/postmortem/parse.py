@@ -259,8 +259,15 @@ def _missing(split: SplitBody, form: Form, field_id: str) -> Finding:
             "add the field to the form (see pmsync's own postmortem.yml)"
         )
     elif split.section(field_id) is None:
-        heading = "#" * split.heading_level
-        message = f"the body has no '{heading} {field.label}' section; add it back and {hint}"
+        heading = f"{'#' * split.heading_level} {field.label}"
+        message = f"the body has no '{heading}' section; add it back and {hint}"
+        present = {s.field_id for s in split.sections if s.field_id}
+        meant = [
+            h for h in split.unknown_headings if nearest_label(h, form, present) == field.label
+        ]
+        if meant:
+            written = f"{'#' * split.heading_level} {meant[0]}"
+            message = f"the body has no '{heading}' section ('{written}' may be it: rename it)"
     else:
         message = f"{field.label} is required but empty; {hint}"
     return error("required-missing", message, field_id=field_id)
