@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,7 +47,6 @@ class DemoResult:
     requests: list[RequestRow]
     runs: int  # pmsync commands run
     chapters: list[ChapterRecord]  # the story as told
-    env: dict[str, str]  # the variables pmsync ran with in the story
 
 
 KEPT_CONFIG = "pmsync.yml"  # the demo's configuration, in the output folder with --keep
@@ -75,21 +73,13 @@ def run_demo(
             shutil.copyfile(Path(workdir) / KEPT_CONFIG, config)
             Narrator(print, folder=str(output)).template(
                 "kept.txt.j2",
-                env=told.env,
+                env=sandbox.env(),
                 url=sandbox.url,
-                activate=activate_script(),
                 config=str(config),
                 now=sandbox.clock().strftime("%Y-%m-%dT%H:%M:%SZ"),
             )
             keep()
         return told
-
-
-def activate_script() -> str:
-    """How another shell gets this ``pmsync`` on its PATH: the virtual environment's
-    activate script when pmsync runs from one, else the one ``scripts/demo`` sets up."""
-    script = Path(sys.prefix) / "bin" / "activate"
-    return str(script) if sys.prefix != sys.base_prefix and script.is_file() else ".venv/bin/activate"
 
 
 def tell(
@@ -134,6 +124,4 @@ def tell(
     narrator.template(
         "outro.txt.j2", rows=rows, folder=str(output), index=transcript.INDEX_FILE, files=files
     )
-    return DemoResult(
-        files, dict(world.numbers), rows, world.runs, narrator.chapters, world.pmsync_env()
-    )
+    return DemoResult(files, dict(world.numbers), rows, world.runs, narrator.chapters)
