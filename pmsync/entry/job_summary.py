@@ -41,7 +41,7 @@ class PostMortemSection(Frozen):
 
 
 class Totals(Frozen):
-    counts: tuple[str, ...]  # e.g. "done: 1 post-mortem's new tickets created, 2 comments written"
+    counts: tuple[str, ...]  # e.g. "done: tickets created for 1 post-mortem, 2 comments written"
     postmortems: int
     unchanged: int
     failed: int

@@ -109,7 +109,7 @@ class RunSummary:
         return self.count("upsert_comment")
 
     def lines(self, *, failures: bool = True) -> list[str]:
-        """E.g. ``done: 1 post-mortem's new tickets created, 2 comments written; already in
+        """E.g. ``done: tickets created for 1 post-mortem, 2 comments written; already in
         place: 1 Ticket column filled``, then a ``failed: …`` line per refused change unless
         ``failures`` is off."""
         by_status: dict[Status, Counter[str]] = {}

@@ -188,7 +188,7 @@ def test_the_summary_of_a_dry_run_shows_the_plan_of_each_post_mortem(step_summar
     assert "| planned | label acme/payments#\u200d42: +sev:2 +service:payments |" in summary
     assert "Nothing changed here" not in summary, "a post-mortem left as it was has no section"
     assert "- post-mortems: 3 looked at, 1 with nothing to do\n" in summary
-    assert "- would do: 1 post-mortem's new tickets created, 1 issue's labels set\n" in summary
+    assert "- would do: tickets created for 1 post-mortem, labels set on 1 issue\n" in summary
 
 
 def test_the_summary_of_a_run_shows_what_was_done_and_what_failed(step_summary: Path) -> None:
@@ -216,7 +216,7 @@ def test_the_summary_of_a_run_shows_what_was_done_and_what_failed(step_summary: 
     assert "1 with nothing to do" not in summary
     assert "- post-mortems: 2 looked at, 0 with nothing to do, 2 with a failure\n" in summary
     assert (
-        "- done: 1 post-mortem's new tickets created\n- already in place: 1 comment written\n"
+        "- done: tickets created for 1 post-mortem\n- already in place: 1 comment written\n"
         in summary
     )
 

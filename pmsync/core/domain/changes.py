@@ -35,7 +35,7 @@ _COMMENT_NAMES = {
 
 # Each kind of change in the words a run summary counts it with: (one, several).
 _KIND_WORDS = {
-    "create_tickets": ("post-mortem's new tickets created", "post-mortems' new tickets created"),
+    "create_tickets": ("tickets created for {} post-mortem", "tickets created for {} post-mortems"),
     "add_remote_link": ("ticket linked back to its issue", "tickets linked back to their issues"),
     "edit_ticket": ("ticket edited", "tickets edited"),
     "rewrite_description": ("ticket description updated", "ticket descriptions updated"),
@@ -46,15 +46,17 @@ _KIND_WORDS = {
     "upsert_comment": ("comment written", "comments written"),
     "delete_comment": ("duplicate comment deleted", "duplicate comments deleted"),
     "ensure_repo_label": ("repository label made", "repository labels made"),
-    "set_issue_labels": ("issue's labels set", "issues' labels set"),
+    "set_issue_labels": ("labels set on {} issue", "labels set on {} issues"),
     "set_issue_state": ("issue closed or reopened", "issues closed or reopened"),
 }
 
 
 def counted(kind: str, count: int) -> str:
-    """``count`` changes of ``kind`` as a person would say it: ``2 comments written``."""
+    """``count`` changes of ``kind`` as a person would say it: ``2 comments written``,
+    ``tickets created for 1 post-mortem`` (the count goes where the words put ``{}``)."""
     one, several = _KIND_WORDS.get(kind, (kind.replace("_", " "), kind.replace("_", " ")))
-    return f"{count} {one if count == 1 else several}"
+    words = one if count == 1 else several
+    return words.format(count) if "{}" in words else f"{count} {words}"
 
 
 def comment_name(marker: str) -> str:
