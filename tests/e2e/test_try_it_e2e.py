@@ -3,13 +3,17 @@ would (`pmsync sandbox open-issue`), then handle it as an edit would (`handle-ev
 
 from __future__ import annotations
 
+import json
+import shlex
 from pathlib import Path
 
 import pytest
-from support.sandbox_pmsync import EXAMPLE, NOW, REPO, client, use_sandbox, write_config
+from support.sandbox_pmsync import BODY, EXAMPLE, NOW, REPO, client, use_sandbox, write_config
 
+from pmsync.config.loading import load_config
 from pmsync.core.domain import markers
 from pmsync.entry.cli import main
+from pmsync.entry.commands.handle_event import hint_from_event
 from pmsync_sandbox.runner import Sandbox
 
 
@@ -33,7 +37,10 @@ def test_open_an_issue_then_handle_it_by_its_number(
     assert main([*common, "sandbox", "open-issue", "--file", str(EXAMPLE)]) == 0
     out = capsys.readouterr().out
     number = opened_number(out)
-    assert f"next: pmsync handle-event --issue {number} --repo {REPO}" in out
+    # The next command keeps the configuration and the sandbox's standing clock.
+    stamp = NOW.strftime("%Y-%m-%dT%H:%M:%SZ")
+    hint = f"next: pmsync --config {config} --now {stamp} handle-event --issue {number} --repo"
+    assert hint in out
     github = client(sandbox)
     issue = github.get_repo(REPO).get_issue(number)
     assert [label.name for label in issue.get_labels()] == ["postmortem"]  # the form's
@@ -75,3 +82,92 @@ def test_without_a_sandbox_to_open_it_on_the_error_says_which_to_give(
     code = main(["--config", str(config), "sandbox", "open-issue", "--file", str(EXAMPLE)])
     assert code == 2
     assert "which sandbox? give --sandbox http://127.0.0.1:PORT" in capsys.readouterr().err
+
+
+def run_next(out: str) -> int:
+    """Run the printed ``next:`` command as a person pastes it."""
+    (line,) = [line for line in out.splitlines() if line.startswith("next: pmsync ")]
+    return main(shlex.split(line.removeprefix("next: "))[1:])
+
+
+def test_fix_the_issue_move_a_ticket_and_ask_for_the_plan_each_with_one_command(
+    sandbox: Sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    use_sandbox(sandbox, monkeypatch)
+    config = write_config(tmp_path, REPO, people=True)
+    monkeypatch.chdir(tmp_path)
+    common = ["--config", str(config)]
+    assert main([*common, "sandbox", "open-issue", "--file", str(EXAMPLE)]) == 0
+    out = capsys.readouterr().out
+    number = opened_number(out)
+    assert run_next(out) == 0
+    capsys.readouterr()
+    tickets = sandbox.state()["jira"]["issues"]
+    assert len(tickets) == 4
+
+    fixed = tmp_path / "fixed.md"
+    fixed.write_text(BODY + "\nEdited after the review.\n", encoding="utf-8")
+    edit = ["sandbox", "edit-issue", "--issue", str(number), "--file", str(fixed)]
+    assert main([*common, *edit, "--as", "alice"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"edited {REPO}#{number}: http://")
+    github = client(sandbox)
+    issue = github.get_repo(REPO).get_issue(number)
+    assert issue.body.endswith("Edited after the review.\n")
+    assert run_next(out) == 0
+    capsys.readouterr()
+
+    key = sorted(tickets)[0]
+    key = tickets[key].get("key", key)
+    assert main([*common, "sandbox", "move-ticket", key, "--to", "Done"]) == 0
+    out = capsys.readouterr().out
+    assert f"{key}: To Do -> Done" in out
+    assert main([*common, "sandbox", "move-ticket", key, "--to", "done"]) == 0
+    assert f"{key} is already Done; nothing to do" in capsys.readouterr().out  # twice: same
+    assert run_next(out) == 0
+    capsys.readouterr()
+    status = next(c.body for c in issue.get_comments() if c.body.startswith(markers.STATUS))
+    assert "1/4" in status or "1 of 4" in status, status
+
+    comment = ["sandbox", "comment", "--issue", str(number), "--as", "alice", "/pmsync plan"]
+    assert main([*common, *comment]) == 0
+    out = capsys.readouterr().out
+    event = json.loads((tmp_path / "issue_comment.json").read_text(encoding="utf-8"))
+    assert event["action"] == "created"
+    assert event["issue"]["number"] == number
+    assert event["comment"]["body"] == "/pmsync plan"
+    assert event["comment"]["user"] == {
+        **event["comment"]["user"],
+        "login": "alice",
+        "type": "User",
+    }
+    assert event["repository"]["full_name"] == REPO
+    hint = "handle-event --event-name issue_comment --event-path issue_comment.json"
+    assert hint in out
+    assert hint_from_event("issue_comment", event, load_config(config)) is not None
+    assert run_next(out) == 0
+    github.close()
+
+
+def test_a_move_the_ticket_cannot_make_names_the_moves_it_can(
+    sandbox: Sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    use_sandbox(sandbox, monkeypatch)
+    config = write_config(tmp_path, REPO, people=True)
+    monkeypatch.chdir(tmp_path)
+    common = ["--config", str(config), "--now", NOW.isoformat()]
+    assert main([*common, "sandbox", "open-issue", "--file", str(EXAMPLE)]) == 0
+    assert run_next(capsys.readouterr().out) == 0
+    tickets = sandbox.state()["jira"]["issues"]
+    key = sorted(tickets)[0]
+    key = tickets[key].get("key", key)
+    assert main([*common, "sandbox", "move-ticket", key, "--to", "Shipped"]) == 2
+    err = capsys.readouterr().err
+    assert f'{key} (To Do) cannot move to "Shipped"; it can move by:' in err
+    assert '"Done"' in err and '"Won\'t Do"' in err
