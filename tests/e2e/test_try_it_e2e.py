@@ -4,10 +4,12 @@ would (`pmsync sandbox open-issue`), then handle it as an edit would (`handle-ev
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from pathlib import Path
 
 import pytest
+import requests
 from support.sandbox_pmsync import BODY, EXAMPLE, NOW, REPO, client, use_sandbox, write_config
 
 from pmsync.config.loading import load_config
@@ -171,3 +173,38 @@ def test_a_move_the_ticket_cannot_make_names_the_moves_it_can(
     err = capsys.readouterr().err
     assert f'{key} (To Do) cannot move to "Shipped"; it can move by:' in err
     assert '"Done"' in err and '"Won\'t Do"' in err
+
+
+def test_the_issue_link_opens_a_page_with_its_labels_body_and_comments_in_order(
+    sandbox: Sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    use_sandbox(sandbox, monkeypatch)
+    config = write_config(tmp_path, REPO, people=True)
+    monkeypatch.chdir(tmp_path)
+    common = ["--config", str(config), "--now", NOW.isoformat()]
+    assert main([*common, "sandbox", "open-issue", "--file", str(EXAMPLE), "--title", "DB"]) == 0
+    out = capsys.readouterr().out
+    url = out.splitlines()[0].split(": ", 1)[1]
+    assert run_next(out) == 0
+    sandbox.comment(REPO, opened_number(out), "Thanks, looks right.", author="bob")
+
+    with requests.Session() as browser:
+        browser.trust_env = False
+        page = browser.get(url, timeout=10)
+        missing = browser.get(url.rsplit("/", 1)[0] + "/999", timeout=10)
+    assert page.status_code == 200
+    assert page.headers["Content-Type"] == "text/plain; charset=utf-8"
+    text = page.text
+    assert text.startswith(f"# DB · {REPO}#{opened_number(out)} (open)\n")
+    assert re.search(r"^labels: .*\bpostmortem\b", text, re.M)
+    github = client(sandbox)
+    body = github.get_repo(REPO).get_issue(opened_number(out)).body
+    github.close()
+    assert body.strip() in text  # the body as it stands (Ticket column filled), not rendered
+    status = text.index("---- alice commented at")  # pmsync ran as alice here
+    thanks = text.index("---- bob commented at")
+    assert status < thanks < text.index("Thanks, looks right.")
+    assert missing.status_code == 404
