@@ -16,6 +16,7 @@ from pmsync.config.loading import load_config
 from pmsync.core.domain import markers
 from pmsync.entry.cli import main
 from pmsync.entry.commands.handle_event import hint_from_event
+from pmsync_sandbox.demo.story import run_demo
 from pmsync_sandbox.runner import Sandbox
 
 
@@ -208,3 +209,67 @@ def test_the_issue_link_opens_a_page_with_its_labels_body_and_comments_in_order(
     thanks = text.index("---- bob commented at")
     assert status < thanks < text.index("Thanks, looks right.")
     assert missing.status_code == 404
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_steps() -> list[str]:
+    """The numbered commands of the README's "Try it on the sandbox first"."""
+    text = README.read_text(encoding="utf-8")
+    block = text[text.index("# 1. open a post-mortem") :]
+    block = block[: block.index("```")]
+    return [line for line in block.splitlines() if line.startswith("pmsync ")]
+
+
+def test_the_readme_path_on_the_kept_demo_runs_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    open_it, handle, edit, move, comment, report = readme_steps()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "examples").symlink_to(EXAMPLE.parent)
+    done: list[tuple[str, str]] = []
+
+    def follow_the_readme() -> None:
+        printed = capsys.readouterr().out
+        for name, value in re.findall(r"^   export (\w+)=(\S+)", printed, re.MULTILINE):
+            monkeypatch.setenv(name, value)
+
+        def run(line: str, **values: str) -> str:
+            for name, value in values.items():
+                line = line.replace(name, value)
+            assert main(shlex.split(line)[1:]) == 0, line
+            return capsys.readouterr().out
+
+        out = run(open_it)
+        number = str(opened_number(out))
+        url = out.splitlines()[0].split(": ", 1)[1]
+        # The README's step 2 is the next: line open-issue printed.
+        assert f"next: {handle.replace('NUMBER', number)}" in out
+        run(handle, NUMBER=number)
+        assert markers.FEEDBACK in page(url).split("---- pmsync-bot commented")[1]
+        out = run(edit, NUMBER=number)
+        run(out.splitlines()[-1].removeprefix("next: "))
+        body = page(url).split("---- ")[0]
+        keys = sorted(set(re.findall(r"\[(OPS-\d+)\]", body)), key=lambda k: int(k[4:]))
+        assert len(keys) == 4, page(url)  # the fixed table's rows got their tickets
+        out = run(move, KEY=keys[0])
+        assert f"{keys[0]}: To Do -> Done" in out
+        run(out.splitlines()[-1].removeprefix("next: "))
+        out = run(comment, NUMBER=number)
+        run(out.splitlines()[-1].removeprefix("next: "))
+        thread = page(url)
+        assert thread.rindex("---- pmsync-bot commented") > thread.index("/pmsync plan")
+        done.append((number, run(report)))
+
+    run_demo(tmp_path / "demo-output", show=None, keep=follow_the_readme)
+    ((number, report_text),) = done
+    assert f"#{number}" in report_text, report_text  # the newcomer's post-mortem is listed
+
+
+def page(url: str) -> str:
+    with requests.Session() as browser:
+        browser.trust_env = False
+        answer = browser.get(url, timeout=10)
+    answer.raise_for_status()
+    return answer.text
