@@ -19,6 +19,9 @@ from pmsync.entry.commands.handle_event import hint_from_event
 from pmsync_sandbox.demo.story import run_demo
 from pmsync_sandbox.runner import Sandbox
 
+DATA = Path(__file__).resolve().parents[1] / "data"
+WEBHOOK = DATA / "github-webhooks" / "issue_comment" / "created.payload.json"
+
 
 def opened_number(out: str) -> int:
     first = out.splitlines()[0]
@@ -148,6 +151,10 @@ def test_fix_the_issue_move_a_ticket_and_ask_for_the_plan_each_with_one_command(
         "type": "User",
     }
     assert event["repository"]["full_name"] == REPO
+    # GitHub's own issue_comment.created payload (a recorded copy) has the same parts.
+    real = json.loads(WEBHOOK.read_text(encoding="utf-8"))
+    assert set(event) == set(real)
+    assert {"id", "body", "user", "html_url", "created_at"} <= set(event["comment"])
     hint = "handle-event --event-name issue_comment --event-path issue_comment.json"
     assert hint in out
     assert hint_from_event("issue_comment", event, load_config(config)) is not None
