@@ -6,13 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
-
 from pmsync.core.postmortem.form import Form
 from pmsync.errors import UsageError
-from pmsync_sandbox.runner import SandboxControl, SandboxControlError
-
-TIMEOUT = 10  # seconds: the sandbox answers on this machine
+from pmsync_sandbox.acting import GithubActor, person
 
 
 @dataclass(frozen=True)
@@ -41,30 +37,16 @@ def open_issue(
     """Open the issue as ``author`` (made a sandbox user if new; else the sandbox's own
     user) and give it the form's labels, which GitHub adds to a form's issue whoever files
     it."""
-    control = SandboxControl(origin)
-    try:
-        env = control.env()
-        token = env["GITHUB_TOKEN"]
-        if author:
-            token = control.add_github_user(author)["token"]
-    except (SandboxControlError, requests.RequestException) as exc:
-        raise UsageError(f"no sandbox answers at {origin}: {exc}") from exc
-    api = env["GITHUB_API_URL"].rstrip("/")
-    created = requests.post(
-        f"{api}/repos/{repo}/issues",
-        headers={"Authorization": f"token {token}"},
-        json={"title": title, "body": body},
-        timeout=TIMEOUT,
-    )
+    actor = person(origin, author)
+    created = actor.call("POST", f"/repos/{repo}/issues", {"title": title, "body": body})
     if created.status_code != 201:
         raise UsageError(f"the sandbox refused the issue in {repo}: {created.text}")
     issue = created.json()
     if form.labels:
-        requests.post(
-            f"{api}/repos/{repo}/issues/{issue['number']}/labels",
-            headers={"Authorization": f"token {env['GITHUB_TOKEN']}"},
-            json={"labels": list(form.labels)},
-            timeout=TIMEOUT,
+        owner = GithubActor(actor.api, actor.env["GITHUB_TOKEN"], actor.env)
+        labels = {"labels": list(form.labels)}
+        owner.call(
+            "POST", f"/repos/{repo}/issues/{issue['number']}/labels", labels
         ).raise_for_status()
     return Opened(repo, issue["number"], issue["html_url"])
 

@@ -1,5 +1,5 @@
 """The sandbox's HTTP server: one port, GitHub under ``/github``, Jira under ``/jira``,
-test controls under ``/_sandbox``.
+test controls under ``/_sandbox``, an issue's page at its ``html_url`` (github/page.py).
 
 ``SandboxApp`` is everything but the sockets: it routes a request to a service, applies
 injected faults and latency, keeps the request log and saves the state file. The HTTP
@@ -31,6 +31,7 @@ from pmsync.errors import ConfigError
 from pmsync_sandbox.clock import SandboxClock
 from pmsync_sandbox.control import ControlApi, JiraControls
 from pmsync_sandbox.faults import Fault, FaultPlan
+from pmsync_sandbox.github.page import issue_page
 from pmsync_sandbox.github.service import GithubService
 from pmsync_sandbox.http import SandboxRequest, SandboxResponse
 from pmsync_sandbox.jira import automation
@@ -160,8 +161,7 @@ class SandboxApp:
             ) from exc
 
     def _save_after_change(self) -> None:
-        """The request was served either way: a state file that cannot be written is
-        logged, not turned into a broken answer."""
+        """Served either way: a state file that cannot be written is logged, not an error."""
         try:
             self.save_state()
         except ConfigError as exc:
@@ -189,10 +189,11 @@ class SandboxApp:
                     self._save_after_change()
             return DispatchOutcome(response)
         service = self.services.get(prefix)
-        if service is None:
-            return DispatchOutcome(
-                SandboxResponse(404, {"message": f"Not Found: no service at /{prefix}"})
-            )
+        if service is None:  # an issue's html_url opens its page; nothing else is there
+            with self.lock:
+                page = issue_page(self.github, SANDBOX_USER, method, split.path, host)
+            missing = SandboxResponse(404, {"message": f"Not Found: no service at /{prefix}"})
+            return DispatchOutcome(page or missing)
         with self.lock:
             return self._serve(prefix, service, request)
 

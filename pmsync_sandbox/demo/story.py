@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ class DemoResult:
     requests: list[RequestRow]
     runs: int  # pmsync commands run
     chapters: list[ChapterRecord]  # the story as told
+    env: dict[str, str]  # the variables pmsync ran with in the story
 
 
 KEPT_CONFIG = "pmsync.yml"  # the demo's configuration, in the output folder with --keep
@@ -73,13 +75,22 @@ def run_demo(
             shutil.copyfile(Path(workdir) / KEPT_CONFIG, config)
             Narrator(print, folder=str(output)).template(
                 "kept.txt.j2",
-                env=sandbox.env(),
+                env=told.env,
                 url=sandbox.url,
+                activate=activate_script(),
                 config=str(config),
                 now=sandbox.clock().strftime("%Y-%m-%dT%H:%M:%SZ"),
             )
             keep()
         return told
+
+
+def activate_script() -> str:
+    """How another shell gets this ``pmsync`` on its PATH: the virtual environment's
+    activate script when pmsync runs from one, else the one ``scripts/demo`` sets up."""
+    script = Path(sys.prefix) / "bin" / "activate"
+    in_venv = sys.prefix != sys.base_prefix and script.is_file()
+    return str(script) if in_venv else ".venv/bin/activate"
 
 
 def tell(
@@ -124,4 +135,6 @@ def tell(
     narrator.template(
         "outro.txt.j2", rows=rows, folder=str(output), index=transcript.INDEX_FILE, files=files
     )
-    return DemoResult(files, dict(world.numbers), rows, world.runs, narrator.chapters)
+    return DemoResult(
+        files, dict(world.numbers), rows, world.runs, narrator.chapters, world.pmsync_env()
+    )

@@ -117,6 +117,19 @@ class World:
         )
         self.tally.settle(self.sandbox, "setup")
 
+    def pmsync_env(self) -> dict[str, str]:
+        """The variables pmsync ran with in the story (as ``pmsync-bot``), so commands run
+        after it act as the same pmsync and find its comments its own."""
+        settings = self.settings
+        assert settings.github_token and settings.jira_api_token  # set just above
+        return {
+            "GITHUB_API_URL": str(settings.github_api_url),
+            "GITHUB_TOKEN": settings.github_token.get_secret_value(),
+            "JIRA_URL": str(settings.jira_url),
+            "JIRA_EMAIL": str(settings.jira_email),
+            "JIRA_API_TOKEN": settings.jira_api_token.get_secret_value(),
+        }
+
     # --- the people and the clock ---------------------------------------------------------
 
     def person(self, login: str) -> DemoPerson:

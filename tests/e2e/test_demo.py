@@ -35,7 +35,7 @@ from pmsync_sandbox.demo.narrator import ChapterRecord
 from pmsync_sandbox.demo.story import CHAPTERS, DemoResult, run_demo, tell
 from pmsync_sandbox.demo.transcript import INDEX_FILE, JIRA_FILE, OWNED_MARK, thread_file
 from pmsync_sandbox.demo.world import BOT, NOTHING_WRITTEN
-from pmsync_sandbox.runner import Sandbox
+from pmsync_sandbox.runner import Sandbox, SandboxControl
 
 REPO = "acme/payments"
 
@@ -507,7 +507,12 @@ def test_a_failing_pmsync_run_stops_the_story_with_what_pmsync_said(
     assert any("$ pmsync handle-event" in line for line in printed)
 
 
-def test_keep_leaves_the_sandbox_up_with_its_configuration_to_try_pmsync_on(
+def comments(control: SandboxControl) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = control.state()["github"]["repos"][REPO]["comments"]
+    return found
+
+
+def test_keep_leaves_the_sandbox_up_with_its_configuration_to_try_pmsync_on_as_the_story_did(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     output = tmp_path / "demo-output"
@@ -522,6 +527,24 @@ def test_keep_leaves_the_sandbox_up_with_its_configuration_to_try_pmsync_on(
         assert command is not None, printed
         assert main(command.group(1).split()[1:]) == 0
         tried.append(capsys.readouterr().out)
+        # The printed variables are the story's pmsync: a sync finds its comments its own
+        # (it may post what fell due since the story's last run, a nudge, but as pmsync-bot
+        # and never a second status or repeat comment), and a second sync writes nothing.
+        control = SandboxControl(printed.split("keeps running at ")[1].split()[0])
+        before = set(comments(control))
+        sync = re.search(r"^   (pmsync --config \S+ --now \S+) sync --dry-run$", printed, re.M)
+        assert sync is not None, printed
+        assert main([*sync.group(1).split()[1:], "sync"]) == 0
+        after = comments(control)
+        assert {after[id]["user"] for id in set(after) - before} <= {BOT}
+        for number in {c["issue_number"] for c in after.values()}:
+            bodies = [c["body"] for c in after.values() if c["issue_number"] == number]
+            for marker in (markers.STATUS, markers.REPEAT):
+                assert sum(body.startswith(marker) for body in bodies) <= 1, (number, marker)
+        control.clear_requests()
+        assert main([*sync.group(1).split()[1:], "sync"]) == 0
+        assert [r for r in control.requests("github") if r["method"] != "GET"] == []
+        assert "source " in printed and "/bin/activate" in printed
 
     run_demo(output, show=None, keep=try_it)
     (report,) = tried

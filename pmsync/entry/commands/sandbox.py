@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 from pathlib import Path
 
 from pmsync.config.loading import load_config
@@ -87,11 +88,70 @@ def register(
         "default: the sandbox's own user, the repository's owner",
     )
     opener.add_argument("--title", default="Post-mortem", help="the issue title")
-    opener.add_argument(
+    _where(opener)
+    opener.set_defaults(func=run_open_issue)
+    editor = actions.add_parser(
+        "edit-issue",
+        parents=[common],
+        help="replace an issue's body on a running sandbox, as its author would",
+        description="Replace the body of issue NUMBER with the one in FILE, as LOGIN, the "
+        "way a person edits an issue on GitHub; then `pmsync handle-event --issue NUMBER`.",
+    )
+    editor.add_argument("--issue", required=True, type=int, metavar="NUMBER")
+    editor.add_argument("--file", required=True, type=Path, metavar="BODY.md", help="the body")
+    _person(editor, "edit")
+    _where(editor)
+    editor.set_defaults(func=run_edit_issue)
+    commenter = actions.add_parser(
+        "comment",
+        parents=[common],
+        help="comment on an issue on a running sandbox and write the event GitHub would send",
+        description="Post TEXT as a comment on issue NUMBER as LOGIN, and write the "
+        "issue_comment event GitHub would send for it to a file, so `pmsync handle-event "
+        "--event-name issue_comment --event-path FILE` answers a slash command such as "
+        "`/pmsync plan` as the workflow would.",
+    )
+    commenter.add_argument("--issue", required=True, type=int, metavar="NUMBER")
+    commenter.add_argument("text", metavar="TEXT", help="the comment, e.g. '/pmsync plan'")
+    commenter.add_argument(
+        "--event-path",
+        type=Path,
+        default=Path("issue_comment.json"),
+        metavar="FILE",
+        help="where to write the event (default: issue_comment.json)",
+    )
+    _person(commenter, "comment")
+    _where(commenter)
+    commenter.set_defaults(func=run_comment)
+    mover = actions.add_parser(
+        "move-ticket",
+        parents=[common],
+        help="move a Jira ticket on a running sandbox, as a person would",
+        description="Move ticket KEY on the sandbox's Jira with the transition named STATUS "
+        "(or the one leading to the status of that name): Done, Won't Do, In Progress, "
+        "To Do. Then `pmsync sync` shows it on the post-mortem.",
+    )
+    mover.add_argument("key", metavar="KEY", help="the ticket, e.g. OPS-1")
+    mover.add_argument("--to", required=True, metavar="STATUS", help='e.g. "Done"')
+    mover.add_argument("--sandbox", metavar="URL", help="default: GITHUB_API_URL's origin")
+    mover.set_defaults(func=run_move_ticket)
+
+
+def _person(parser: argparse.ArgumentParser, doing: str) -> None:
+    parser.add_argument(
+        "--as",
+        dest="author",
+        metavar="LOGIN",
+        help=f"{doing} as this GitHub login (made a sandbox user with no role if new); "
+        "default: the sandbox's own user, the repository's owner",
+    )
+
+
+def _where(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--repo", metavar="OWNER/NAME", help="default: the first configured repository"
     )
-    opener.add_argument("--sandbox", metavar="URL", help="default: GITHUB_API_URL's origin")
-    opener.set_defaults(func=run_open_issue)
+    parser.add_argument("--sandbox", metavar="URL", help="default: GITHUB_API_URL's origin")
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -108,13 +168,70 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_open_issue(args: argparse.Namespace) -> int:
-    from pmsync_sandbox.open_issue import open_issue, read_body, sandbox_origin
+    from pmsync_sandbox.open_issue import open_issue, read_body
 
     config = load_config(args.config)
     repo = args.repo or repositories(None, config, doing="open an issue in")[0]
-    origin = sandbox_origin(os.environ.get("GITHUB_API_URL"), args.sandbox)
+    origin = _origin(args)
     form = form_for(config.form, Path.cwd())
     opened = open_issue(origin, repo, args.title, read_body(args.file), form, args.author)
     print(f"opened {opened.repo}#{opened.number}: {opened.url}")
-    print(f"next: pmsync handle-event --issue {opened.number} --repo {opened.repo}")
+    print(f"next: {_pmsync(args, origin)} handle-event --issue {opened.number} --repo {repo}")
     return 0
+
+
+def run_edit_issue(args: argparse.Namespace) -> int:
+    from pmsync_sandbox.acting import edit_issue
+    from pmsync_sandbox.open_issue import read_body
+
+    repo = args.repo or repositories(None, load_config(args.config), doing="edit an issue in")[0]
+    origin = _origin(args)
+    url = edit_issue(origin, repo, args.issue, read_body(args.file), args.author)
+    print(f"edited {repo}#{args.issue}: {url}")
+    print(f"next: {_pmsync(args, origin)} handle-event --issue {args.issue} --repo {repo}")
+    return 0
+
+
+def run_comment(args: argparse.Namespace) -> int:
+    from pmsync_sandbox.acting import comment, write_event
+
+    repo = args.repo or repositories(None, load_config(args.config), doing="comment in")[0]
+    origin = _origin(args)
+    event = comment(origin, repo, args.issue, args.text, args.author)
+    write_event(args.event_path, event)
+    print(f"commented on {repo}#{args.issue}: {event['comment']['html_url']}")
+    print(f"wrote the issue_comment event to {args.event_path}")
+    print(
+        f"next: {_pmsync(args, origin)} handle-event --event-name issue_comment "
+        f"--event-path {args.event_path}"
+    )
+    return 0
+
+
+def run_move_ticket(args: argparse.Namespace) -> int:
+    from pmsync_sandbox.acting import move_ticket
+
+    origin = _origin(args)
+    print(move_ticket(origin, args.key, args.to))
+    print(f"next: {_pmsync(args, origin)} sync")
+    return 0
+
+
+def _origin(args: argparse.Namespace) -> str:
+    from pmsync_sandbox.open_issue import sandbox_origin
+
+    return sandbox_origin(os.environ.get("GITHUB_API_URL"), args.sandbox)
+
+
+def _pmsync(args: argparse.Namespace, origin: str) -> str:
+    """``pmsync`` with the ``--config`` it was given and, when the sandbox's clock stands
+    still (the demo's does), its time as ``--now``, so the next command sees what it sees."""
+    from pmsync_sandbox.acting import frozen_now
+
+    words = ["pmsync"]
+    if args.config:
+        words += ["--config", shlex.quote(str(args.config))]
+    now = frozen_now(origin)
+    if now:
+        words += ["--now", now]
+    return " ".join(words)
