@@ -38,6 +38,8 @@ class StatusInputs(Frozen):
         str, ...
     ] = ()  # form labels to remember as pmsync's (pmsync.core.postmortem.labels)
     posted: frozenset[str] = frozenset()  # once-only comments' markers, ever seen
+    origin: str | None = None  # the ref the tickets were first made under (ADR 9)
+    ref: str | None = None  # the issue's ref now
 
 
 def _owner_display(
@@ -235,6 +237,8 @@ def next_snapshot(inputs: StatusInputs, accounts: Mapping[str, str | None]) -> S
         conflicts=tuple(sorted(conflicts, key=lambda c: (c.key, c.field))),
         labels=inputs.labels,
         posted=_sorted(inputs.posted),
+        origin=inputs.origin,
+        ref=inputs.ref,
     )
 
 
