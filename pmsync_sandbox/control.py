@@ -44,6 +44,7 @@ class GithubControls(Protocol):
     def add_comment(
         self, repo: str, number: int, body: str, author: str = "alice"
     ) -> dict[str, Any]: ...
+    def transfer_issue(self, repo: str, number: int, to: str) -> dict[str, Any]: ...
     def set_rate_limit(self, resource: str, limit: int, remaining: int | None) -> None: ...
     def set_limits(self, changes: Mapping[str, int]) -> dict[str, int]: ...
     @property
@@ -139,6 +140,12 @@ class GithubCommentBody(_Body):
     author: str = "alice"
 
 
+class GithubTransferBody(_Body):
+    repo: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
+    number: int = Field(ge=1)
+    to: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
+
+
 class GithubLimitsBody(_Body):
     content_per_minute: int | None = Field(default=None, ge=1)
     content_per_hour: int | None = Field(default=None, ge=1)
@@ -228,6 +235,7 @@ class ControlApi:
             ("POST", "/github/apps", self.post_github_app),
             ("POST", "/github/pulls", self.post_github_pull),
             ("POST", "/github/comments", self.post_github_comment),
+            ("POST", "/github/transfer", self.post_github_transfer),
             ("PUT", "/github/rate_limit", self.put_github_rate_limit),
             ("PUT", "/github/limits", self.put_github_limits),
             ("GET", "/github/events", self.get_github_events),
@@ -335,6 +343,10 @@ class ControlApi:
     def post_github_comment(self, request: SandboxRequest, params: Params) -> SandboxResponse:
         body = parse(GithubCommentBody, request)
         return ok(self.app.github.add_comment(body.repo, body.number, body.body, body.author), 201)
+
+    def post_github_transfer(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        body = parse(GithubTransferBody, request)
+        return ok(self.app.github.transfer_issue(body.repo, body.number, body.to))
 
     def put_github_rate_limit(self, request: SandboxRequest, params: Params) -> SandboxResponse:
         body = parse(GithubRateLimitBody, request)

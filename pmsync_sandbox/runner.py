@@ -199,6 +199,12 @@ class SandboxControl:
         found: dict[str, Any] = self.call("POST", "/github/comments", wanted)
         return int(found["id"])
 
+    def transfer_issue(self, repo: str, number: int, to: str) -> int:
+        """Transfer ``repo#number`` to ``to`` as GitHub does; its number there."""
+        wanted = {"repo": repo, "number": number, "to": to}
+        moved: dict[str, Any] = self.call("POST", "/github/transfer", wanted)
+        return int(moved["number"])
+
     def add_github_repo(self, full_name: str) -> None:
         self.call("POST", "/github/repos", {"full_name": full_name})
 

@@ -312,3 +312,8 @@ def render_ticket_removed(issue_ref: str, issue_url: str) -> str:
 def render_ticket_duplicate(original: str, issue_ref: str, issue_url: str) -> str:
     context = {"original": original, "issue_ref": issue_ref, "issue_url": issue_url}
     return render("ticket_duplicate.j2", context)
+
+
+def render_ticket_moved(origin: str, issue_ref: str, issue_url: str) -> str:
+    context = {"origin": origin, "issue_ref": issue_ref, "issue_url": issue_url}
+    return render("ticket_moved.j2", context)

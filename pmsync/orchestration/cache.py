@@ -51,7 +51,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pmsync import __version__
-from pmsync.core.domain import identity
+from pmsync.core.domain import identity, origin
 from pmsync.core.domain.model import Frozen, PostMortem
 from pmsync.core.domain.state import (
     EarlierPostMortem,
@@ -257,10 +257,10 @@ def fold(observed: ObservedPostMortem, changes: Changes) -> ObservedPostMortem:
     issue = observed.issue
     comments = {comment.id: comment for comment in observed.bot_comments}
     comments.update({c.id: c for c in changes.comments.get(issue.ref, [])})
-    label = identity.postmortem_label(issue.repo, issue.number)
+    labels = set(origin.postmortem_labels(observed))
     tickets = {ticket.key: ticket for ticket in observed.tickets}
     for ticket in changes.tickets:
-        if label in ticket.labels and not closed_as_duplicate(ticket):
+        if labels & set(ticket.labels) and not closed_as_duplicate(ticket):
             tickets[ticket.key] = ticket
         else:
             tickets.pop(ticket.key, None)  # no longer (or never) one of this post-mortem's

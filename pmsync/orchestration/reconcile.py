@@ -118,10 +118,14 @@ def observe(
     status comment's snapshot records are searched for by id too: read again when the
     batch missed one, as a Cloud search index lagging behind their creation does."""
     comments = run.github.bot_comments(issue.repo, issue.number)
-    known = markers.last_snapshot(comments).jira_ids
+    snapshot = markers.last_snapshot(comments)
+    known = snapshot.jira_ids
     if tickets is None or not set(known) <= {ticket.id for ticket in tickets}:
-        label = identity.postmortem_label(issue.repo, issue.number)
-        tickets = without_closed_duplicates(run.jira.tickets_with_labels([label], known_ids=known))
+        # A transferred post-mortem's tickets carry the label of the ref they were first
+        # made under, which its status comment records (ADR 9).
+        labels = [identity.label_for_ref(snapshot.origin)] if snapshot.origin else []
+        labels = list(dict.fromkeys([*labels, identity.postmortem_label(issue.repo, issue.number)]))
+        tickets = without_closed_duplicates(run.jira.tickets_with_labels(labels, known_ids=known))
     return ObservedPostMortem(issue=issue, bot_comments=comments, tickets=tuple(tickets))
 
 

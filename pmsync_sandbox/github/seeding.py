@@ -1,12 +1,13 @@
-"""The GitHub emulator's control calls that open pull requests and comment as a person
-would (``POST /_sandbox/github/pulls``, ``POST /_sandbox/github/comments``)."""
+"""The GitHub emulator's control calls that open pull requests, comment and transfer issues
+as a person would (``POST /_sandbox/github/pulls``, ``POST /_sandbox/github/comments``,
+``POST /_sandbox/github/transfer``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
-from pmsync_sandbox.github.shapes import JSON
+from pmsync_sandbox.github.shapes import JSON, node_id
 from pmsync_sandbox.github.store import Account, GithubStore, Repository, timestamp
 
 
@@ -48,6 +49,38 @@ class Seeding:
         now = timestamp(self._clock())
         comment = self.store.add_comment(found, issue, account.login, body, now)
         return {"id": comment.id, "number": number}
+
+    def transfer_issue(self, repo: str, number: int, to: str) -> JSON:
+        """Move an issue to repository ``to`` as GitHub's "Transfer issue" does (docs
+        "Transferring an issue to another repository"): it takes the target's next number,
+        keeps its id and so its ``node_id``, its comments and assignees; its labels are kept
+        where the target has a label of that name and dropped otherwise. The old number is
+        gone from the old repository (GitHub redirects the old page; this sandbox answers
+        404 for it). Pull requests cannot be transferred."""
+        source, _ = self._seeded(repo, "alice")
+        target, _ = self._seeded(to, "alice")
+        issue = source.issues.get(number)
+        if issue is None or issue.pull is not None:
+            raise ValueError(f"{repo} has no issue #{number} to transfer")
+        if target is source:
+            raise ValueError(f"{repo}#{number} is already in {to}")
+        now = timestamp(self._clock())
+        del source.issues[number]
+        issue.number = target.next_number
+        target.next_number += 1
+        issue.labels = [found.name for name in issue.labels if (found := target.label(name))]
+        issue.updated_at = now
+        target.issues[issue.number] = issue
+        for comment in [c for c in source.comments.values() if c.issue_number == number]:
+            del source.comments[comment.id]
+            comment.issue_number = issue.number
+            target.comments[comment.id] = comment
+        moved = [event for event in source.events if event.issue_number == number]
+        source.events = [event for event in source.events if event.issue_number != number]
+        for event in moved:
+            event.issue_number = issue.number
+        target.events.extend(moved)
+        return {"number": issue.number, "node_id": node_id("I", issue.id)}
 
     def _seeded(self, repo: str, author: str) -> tuple[Repository, Account]:
         owner, _, name = repo.partition("/")

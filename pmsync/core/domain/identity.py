@@ -56,7 +56,13 @@ def _digest(text: str, digits: int) -> str:
 
 def postmortem_label(repo: str, number: int) -> str:
     """The label every ticket of one post-mortem carries."""
-    return POSTMORTEM_LABEL_PREFIX + _digest(issue_ref(repo, number), _POSTMORTEM_DIGITS)
+    return label_for_ref(issue_ref(repo, number))
+
+
+def label_for_ref(ref: str) -> str:
+    """The post-mortem label for an ``owner/name#number`` ref: a transferred post-mortem's
+    tickets keep the label of the ref they were first made under (ADR 9)."""
+    return POSTMORTEM_LABEL_PREFIX + _digest(ref.lower(), _POSTMORTEM_DIGITS)
 
 
 def item_id(repo: str, number: int, action: str, occurrence: int = 1) -> str:
@@ -65,7 +71,12 @@ def item_id(repo: str, number: int, action: str, occurrence: int = 1) -> str:
     Two rows with the same normalised text are told apart by ``occurrence`` (1 for the
     first such row, 2 for the second, …), so each still gets its own ticket.
     """
-    source = f"{issue_ref(repo, number)}\n{normalise_action(action)}"
+    return item_id_for_ref(issue_ref(repo, number), action, occurrence)
+
+
+def item_id_for_ref(ref: str, action: str, occurrence: int = 1) -> str:
+    """``item_id`` for the post-mortem known by ``ref`` (its origin, once transferred)."""
+    source = f"{ref.lower()}\n{normalise_action(action)}"
     if occurrence > 1:
         source += f"\n{occurrence}"
     return _digest(source, _ITEM_DIGITS)

@@ -175,12 +175,20 @@ class Snapshot(Frozen):
     # may delete one, and it must not come back. Left out when empty, so older snapshots
     # read the same.
     posted: tuple[str, ...] = ()
+    # The ``owner/name#number`` the post-mortem's tickets were first made under, and the one
+    # the issue had when this snapshot was written: a transfer changes the issue's number and
+    # repository, but this comment moves with it, so the tickets' labels are still known and
+    # the links back to the old address are told apart (ADR 9). Left out when None, so older
+    # snapshots read the same.
+    origin: str | None = None
+    ref: str | None = None
 
     @model_serializer(mode="wrap")
     def _leave_out_unposted(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
         data: dict[str, object] = handler(self)
-        if not self.posted:
-            data.pop("posted", None)
+        for name in ("posted", "origin", "ref"):
+            if not data.get(name):
+                data.pop(name, None)
         return data
 
     def item(self, key: str) -> SnapshotItem | None:

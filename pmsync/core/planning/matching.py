@@ -88,8 +88,7 @@ def duplicates(
 
 
 def item_ids(
-    repo: str,
-    number: int,
+    ref: str,
     items: Iterable[ActionItem],
     claimed: Mapping[int, TicketState],
 ) -> dict[int, str]:
@@ -107,7 +106,7 @@ def item_ids(
         text = identity.normalise_action(item.action)
         while True:
             seen[text] += 1
-            found = identity.item_id(repo, number, item.action, seen[text])
+            found = identity.item_id_for_ref(ref, item.action, seen[text])
             if taken.get(found, item.row) == item.row:
                 break
         ids[item.row] = found
@@ -150,13 +149,20 @@ def without_closed_duplicates(tickets: Iterable[TicketState]) -> tuple[TicketSta
 
 
 def match_items(
-    repo: str, number: int, items: Iterable[ActionItem], tickets: Iterable[TicketState]
+    repo: str,
+    number: int,
+    items: Iterable[ActionItem],
+    tickets: Iterable[TicketState],
+    *,
+    origin: str | None = None,
 ) -> Board:
+    """Rows to tickets; item ids are made from ``origin``, the ref the post-mortem's
+    tickets were first made under (ADR 9), when it is not ``repo#number``."""
     rows = sorted(items, key=lambda item: item.row)
     ours = sorted(without_closed_duplicates(tickets), key=TicketState.age_key)
     by_key = {ticket.key: ticket for ticket in ours}
     first = by_ticket_cell(rows, by_key)
-    ids = item_ids(repo, number, rows, first)
+    ids = item_ids(origin or identity.issue_ref(repo, number), rows, first)
     kept, extra = duplicates(ours, held_elsewhere(first, ids))
     # A cell naming a duplicate stands for its original.
     named = {ticket.key: ticket for ticket in kept}

@@ -8,6 +8,7 @@ from pmsync.config.schema import Config
 from pmsync.core.domain import identity
 from pmsync.core.domain.changes import NewTicket
 from pmsync.core.domain.model import PostMortem
+from pmsync.core.domain.origin import postmortem_labels
 from pmsync.core.domain.state import ObservedPostMortem
 from pmsync.core.planning.descriptions import description_for
 from pmsync.core.planning.matching import Entry
@@ -38,7 +39,7 @@ def new_ticket(
         labels=(
             JIRA_POSTMORTEM_LABEL,
             f"pm-type-{item.type.value.lower()}",
-            identity.postmortem_label(issue.repo, issue.number),
+            *postmortem_labels(observed),
             identity.item_label(entry.item_id),
         ),
         assignee=assignee_for(item, accounts),

@@ -30,6 +30,7 @@ from pmsync.core.domain.changes import (
 )
 from pmsync.core.domain.markers import Snapshot
 from pmsync.core.domain.model import Frozen, ParseResult, PostMortem
+from pmsync.core.domain.origin import current_ref, origin_ref
 from pmsync.core.domain.site import Refusal
 from pmsync.core.domain.state import CommentState, ObservedPostMortem
 from pmsync.core.planning.blocked import JIRA_KINDS, blocked_changes, is_blocked
@@ -45,6 +46,7 @@ from pmsync.core.planning.merge import (
     jira_fields,
     merge_item,
 )
+from pmsync.core.planning.moved import moved_changes
 from pmsync.core.planning.new_ticket import new_ticket
 from pmsync.core.planning.reminders import reminder_changes
 from pmsync.core.planning.repeats import repeat_changes
@@ -179,16 +181,25 @@ def previous_snapshot(observed: ObservedPostMortem) -> Snapshot:
     return markers.last_snapshot(observed.bot_comments)
 
 
+def links_to_here(observed: ObservedPostMortem, snapshot: Snapshot) -> tuple[str, ...]:
+    """The keys the snapshot records as linked back to the issue, unless they were linked
+    to the address it had before a transfer: those get a link to the new one (ADR 9)."""
+    written_at = snapshot.ref
+    return () if written_at and written_at != current_ref(observed.issue) else snapshot.linked
+
+
 def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext) -> list[Part]:
     """Round one creates missing tickets and nothing else, so the cells and the status
     comment are written once, with the new keys; later rounds reconcile the rest."""
     issue = observed.issue
-    board = match_items(issue.repo, issue.number, pm.action_items, observed.tickets)
+    board = match_items(
+        issue.repo, issue.number, pm.action_items, observed.tickets, origin=origin_ref(observed)
+    )
     if board.to_create and not ctx.refusals:
         return [create_part(observed, pm, board, ctx)]
     snapshot = previous_snapshot(observed)
     outcomes = merge_outcomes(board, snapshot, ctx)
-    linked = frozenset(observed.remote_linked) | frozenset(snapshot.linked)
+    linked = frozenset(observed.remote_linked) | frozenset(links_to_here(observed, snapshot))
     link_part = remote_link_part(observed, board, linked)
     removal = removal_part(observed, board, snapshot, ctx)
     inputs = StatusInputs(
@@ -202,11 +213,14 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
         labels=labels_to_record(observed.issue, pm, ctx.config.labels, snapshot.labels),
         posted=once_only_posted(observed, snapshot.posted),
         held_back=bool(ctx.refusals),
+        origin=origin_ref(observed),
+        ref=current_ref(issue),
     )
     view = status_view(inputs, ctx.config, ctx.accounts)
     status = markers.find_comment(observed.bot_comments, markers.STATUS)
     body = render_status(view.model_copy(update={"late": late_note(observed, view)}))
     return [
+        Part(changes=moved_changes(observed)),
         duplicate_part(observed, board, ctx),
         edit_part(board, outcomes),
         Part(changes=description_changes(observed.issue, pm, board, snapshot)),

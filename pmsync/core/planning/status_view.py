@@ -49,6 +49,8 @@ class StatusInputs(Frozen):
     # Jira refused a change this run, so this plan's ticket edits are held back: the
     # snapshot must not take them as made, or the next run would never send them again.
     held_back: bool = False
+    origin: str | None = None  # the ref the tickets were first made under (ADR 9)
+    ref: str | None = None  # the ref now
 
 
 def _owner_display(
@@ -266,6 +268,8 @@ def next_snapshot(inputs: StatusInputs, accounts: Mapping[str, str | None]) -> S
         conflicts=tuple(sorted(conflicts, key=lambda c: (c.key, c.field))),
         labels=inputs.labels,
         posted=_sorted(inputs.posted),
+        origin=inputs.origin,
+        ref=inputs.ref,
     )
 
 
