@@ -54,7 +54,7 @@ class JiraLike(Service, JiraControls, Protocol):
 
     @property
     def deployment(self) -> str:
-        """"Cloud" or "Server" (Data Center): which credentials the site takes."""
+        """ "Cloud" or "Server" (Data Center): which credentials the site takes."""
         ...
 
     def credentials(self, account_id: str) -> tuple[str, str]: ...

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from pydantic import SerializerFunctionWrapHandler, ValidationError, model_serializer
 
 from pmsync.core.domain.model import Frozen
-from pmsync.core.domain.state import CommentState
+from pmsync.core.domain.state import CommentState, ShippedRecord
 
 _PREFIX = "pmsync:"
 _DATA_VALUE = re.compile(r"[A-Za-z0-9+/=._:-]*")
@@ -173,12 +173,16 @@ class Snapshot(Frozen):
     # may delete one, and it must not come back. Left out when empty, so older snapshots
     # read the same.
     posted: tuple[str, ...] = ()
+    # Done tickets searched for merged pull requests, with what was found. Left out when
+    # empty, like ``posted``.
+    shipped: tuple[ShippedRecord, ...] = ()
 
     @model_serializer(mode="wrap")
     def _leave_out_unposted(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
         data: dict[str, object] = handler(self)
-        if not self.posted:
-            data.pop("posted", None)
+        for name in ("posted", "shipped"):
+            if not getattr(self, name):
+                data.pop(name, None)
         return data
 
     def item(self, key: str) -> SnapshotItem | None:

@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import date
 
+from pydantic import Field
+
 from pmsync.config.schema import Config
 from pmsync.core.domain.markers import Conflict, Snapshot, SnapshotItem, encode_snapshot
 from pmsync.core.domain.model import Frozen
+from pmsync.core.domain.state import ShippedRecord
 from pmsync.core.planning.matching import Board, Entry
 from pmsync.core.planning.merge import MergeOutcome, owner_unmapped, table_values
 from pmsync.core.planning.progress import Progress, count, progress_of, shown_status, summary_line
@@ -38,6 +41,8 @@ class StatusInputs(Frozen):
         str, ...
     ] = ()  # form labels to remember as pmsync's (pmsync.core.postmortem.labels)
     posted: frozenset[str] = frozenset()  # once-only comments' markers, ever seen
+    # Done tickets' merged pull requests, by key (pmsync.core.planning.shipped.shipped_records)
+    shipped: dict[str, ShippedRecord] = Field(default_factory=dict)
 
 
 def _owner_display(
@@ -95,6 +100,7 @@ def status_row(
         )
     after = inputs.outcomes[entry.ticket.key].after
     owner, is_handle = _owner_display(entry, after.owner, config, accounts)
+    record = inputs.shipped.get(entry.ticket.key)
     return StatusRow(
         row=entry.item.row,
         key=entry.ticket.key,
@@ -108,6 +114,8 @@ def status_row(
         progress=progress.value,
         days_overdue=days_overdue,
         item_id=entry.item_id,
+        shipped=record.pulls if record else (),
+        no_change=record is not None and not record.pulls,
     )
 
 
@@ -235,6 +243,7 @@ def next_snapshot(inputs: StatusInputs, accounts: Mapping[str, str | None]) -> S
         conflicts=tuple(sorted(conflicts, key=lambda c: (c.key, c.field))),
         labels=inputs.labels,
         posted=_sorted(inputs.posted),
+        shipped=tuple(inputs.shipped[key] for key in sorted(inputs.shipped)),
     )
 
 
