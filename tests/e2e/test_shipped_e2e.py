@@ -11,8 +11,11 @@ from pathlib import Path
 import jira
 import pytest
 from github import Github
+from support.lifecycle import Killed, Pmsync, kill_when
 from support.sandbox_pmsync import BODY, REPO, close_ticket, use_sandbox, write_config
 
+from pmsync.adapters.retry import RequestRecord
+from pmsync.config.loading import load_config
 from pmsync.core.domain import identity, markers
 from pmsync.entry.cli import main
 from pmsync_sandbox.runner import Sandbox
@@ -119,4 +122,36 @@ def test_done_tickets_show_their_merged_pull_request_or_are_flagged(story: Story
     assert shipped in _line(review, ALERT) and "verified in production" in _line(review, ALERT)
     assert NO_CHANGE in _line(review, POOL)
     story.sync(date(2026, 12, 19))
+    assert story.pull_searches() == []
+
+
+def test_a_run_killed_after_the_search_searches_again_and_records_once(story: Story) -> None:
+    """The record rides in the status comment that shows it: a run that dies after the
+    search and before that comment is written leaves no record, so the next one searches
+    again; after that, none does."""
+    story.open(date(2026, 11, 21))
+    story.sync(date(2026, 11, 21))
+    alert = story.key(ALERT)
+    story.travel(date(2026, 11, 25))
+    pull = story.sandbox.open_pull_request(REPO, f"Fix {alert}", "", merged=True)
+    close_ticket(story.jira, alert)
+
+    moment = story.travel(date(2026, 11, 26))
+    story.sandbox.clear_requests()
+
+    def searched(entry: RequestRecord) -> bool:
+        return (
+            entry.method == "GET"
+            and entry.path.endswith("/search/issues")
+            and (len(story.pull_searches()) == 1)
+        )
+
+    with pytest.raises(Killed):
+        Pmsync(story.sandbox, load_config(story.config)).sync(moment, kill_when(searched))
+    assert f"{REPO}#{pull}" not in story.comment(markers.STATUS)
+
+    story.sync(date(2026, 11, 26), 11)
+    assert len(story.pull_searches()) == 1
+    assert f"shipped in [{REPO}#{pull}](" in _line(story.comment(markers.STATUS), ALERT)
+    story.sync(date(2026, 11, 27))
     assert story.pull_searches() == []
