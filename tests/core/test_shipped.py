@@ -115,7 +115,14 @@ def test_a_result_counts_only_when_it_is_a_merged_pull_request_naming_the_key() 
     pulls = merged_pulls("OPS-12", results)
     assert [pull.ref for pull in pulls] == ["acme/payments#1", "acme/payments#2"]
     assert pulls[0].merged == date(2026, 11, 25)
-    assert names_key("(OPS-12)", "OPS-12") and not names_key("OPS-12a", "OPS-12")
+    assert names_key("(OPS-12)", "OPS-12") and names_key("fix-OPS-12", "OPS-12")
+    assert not names_key("OPS-12a", "OPS-12")
+    many = [found(number, f"OPS-12 part {number}") for number in range(10, 15)]
+    assert [p.ref for p in merged_pulls("OPS-12", many)] == [
+        "acme/payments#12",
+        "acme/payments#13",
+        "acme/payments#14",
+    ]
 
 
 def test_records_shown_are_this_runs_search_else_the_snapshots_for_done_items_only() -> None:

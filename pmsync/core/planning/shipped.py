@@ -29,13 +29,16 @@ from pmsync.core.planning.progress import Progress, progress_of
 # (docs.github.com, "Filtering and searching issues and pull requests", Using boolean
 # operators), so five keys take four ORs.
 KEYS_PER_QUERY = 5
+# Pull requests kept per key (the latest merged): enough to show that the work shipped,
+# while the status comment and its snapshot stay within GitHub's comment size.
+MAX_PULLS_PER_KEY = 3
 _KEY = re.compile(r"[A-Z][A-Z0-9_]*-[0-9]+")
 
 
 def names_key(text: str, key: str) -> bool:
     """Whether ``text`` names ``key`` as a whole word: OPS-12 is not named by OPS-123 or
     XOPS-12 (GitHub's search matches words, so those come back for a similar key)."""
-    pattern = rf"(?<![A-Za-z0-9_-]){re.escape(key)}(?![A-Za-z0-9_])"
+    pattern = rf"(?<![A-Za-z0-9_]){re.escape(key)}(?![A-Za-z0-9_])"
     return re.search(pattern, text, re.IGNORECASE) is not None
 
 
@@ -134,7 +137,8 @@ def shipped_records(
 
 def merged_pulls(key: str, found: Iterable[IssueState]) -> tuple[MergedPull, ...]:
     """The merged pull requests among a search's results whose title or body names
-    ``key`` (the search matches words, so it returns near misses too), oldest first. A
+    ``key`` (the search matches words, so it returns near misses too), oldest first, the
+    latest ``MAX_PULLS_PER_KEY`` of them. A
     merged pull request is closed at the moment it is merged (REST API "Pulls": a merged
     pull request's ``closed_at`` is its ``merged_at``), so ``closed_at`` is its merge date."""
     pulls = {
@@ -144,4 +148,5 @@ def merged_pulls(key: str, found: Iterable[IssueState]) -> tuple[MergedPull, ...
         and "/pull/" in issue.html_url
         and (names_key(issue.title, key) or names_key(issue.body, key))
     }
-    return tuple(sorted(pulls.values(), key=lambda pull: (pull.merged, pull.ref)))
+    ordered = sorted(pulls.values(), key=lambda pull: (pull.merged, pull.ref))
+    return tuple(ordered[-MAX_PULLS_PER_KEY:])
