@@ -190,7 +190,8 @@ class GitHubAdapter:
 
     def search_postmortems(self, query: str) -> tuple[IssueState, ...]:
         """Issues matching a search query (``GET /search/issues``), oldest first, 100 per
-        request. The query must say ``is:issue``; each result names its repository."""
+        request. The query says ``is:issue`` or ``is:pr`` (shipped evidence searches merged
+        pull requests: their ``closed_at`` is the merge); each result names its repository."""
         listing = self._client.search_issues(query, sort="created", order="asc")
 
         def found(issue: Issue) -> IssueState:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from pmsync.config.evidence_schema import EvidenceConfig
 from pmsync.config.field_types import (
     AuthorAssociation,
     GitHubLogin,
@@ -161,6 +162,10 @@ class FollowupConfig(ConfigSection):
         ge=1,
         description="Post one reminder this many days before an open item's due date, "
         "mentioning its owner (once per item and due date). null: no reminders.",
+    )
+    evidence: EvidenceConfig = Field(
+        default_factory=EvidenceConfig,
+        description="Shipped evidence: merged pull requests that name a done item's Jira key.",
     )
 
     @field_validator("due_policy")

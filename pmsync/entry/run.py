@@ -61,7 +61,11 @@ class Run:
     @property
     def warnings(self) -> list[str]:
         """What the run could not do but that fails nothing (a refused repeat search)."""
-        return [*self.context.repeats.warnings, *self.context.screens.warnings]
+        return [
+            *self.context.repeats.warnings,
+            *self.context.shipped.warnings,
+            *self.context.screens.warnings,
+        ]
 
     def heard(self, reconciled: Reconciled) -> None:
         """A post-mortem the run is done with: its failures where people look, its section

@@ -32,6 +32,7 @@ from pmsync.orchestration.apply import Applier, RemoteApplier, RunSummary, Simul
 from pmsync.orchestration.ports import GitHub, Jira
 from pmsync.orchestration.repeat_search import RepeatFinder
 from pmsync.orchestration.screens import ScreenBook
+from pmsync.orchestration.shipped_search import ShippedFinder
 from pmsync.orchestration.trust import Trust
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,11 @@ class RunContext:
     def repeats(self) -> RepeatFinder:
         """Earlier post-mortems for repeat detection, searched once for the whole run."""
         return RepeatFinder(self.github, self.jira, self.config, lambda issue: parse(issue, self))
+
+    @cached_property
+    def shipped(self) -> ShippedFinder:
+        """Merged pull requests naming done tickets' keys (pmsync.core.planning.shipped)."""
+        return ShippedFinder(self.github, self.config)
 
     @cached_property
     def screens(self) -> ScreenBook:
@@ -186,6 +192,9 @@ def reconcile(
     if ctx.trusted and check_repeats(observed.issue, parsed, observed.bot_comments):
         found = run.repeats.observe(observed.issue, parsed, observed.bot_comments)
         observed = observed.model_copy(update={"repeats": found})
+    if ctx.trusted:
+        shipped = run.shipped.observe(observed, parsed, ctx.today)
+        observed = observed.model_copy(update={"shipped": shipped})
     created: set[str] = set()  # item ids this reconcile made tickets for
     for round_number in range(1, MAX_ROUNDS + 1):
         current = plan(observed, parsed, ctx)

@@ -7,8 +7,11 @@ and its tests use:
 qualifiers must all hold), ``-label:x``, ``no:label``, ``no:assignee``, ``author:``,
 ``assignee:``, ``created:``/``updated:``/``closed:`` with ``>=``, ``>``, ``<=``, ``<``, a
 ``from..to`` range or a single date, ``in:title``/``in:body``/``in:comments`` and free words
-(every word must appear). Anything else is refused with a clear message rather than
-silently matched as text.
+(every word must appear), ``is:merged``/``is:unmerged`` (pull requests), and ``OR``
+between free words or phrases (any side may match; docs.github.com, "Filtering and
+searching issues and pull requests": "Using boolean operators", and "Searching issues and
+pull requests": "Search based on whether a pull request is merged or unmerged"). Anything
+else is refused with a clear message rather than silently matched as text.
 """
 
 from __future__ import annotations
@@ -64,6 +67,8 @@ class IssueQuery:
     assignees: set[str] = field(default_factory=set)
     ranges: list[TimeRange] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
+    alternatives: list[list[str]] = field(default_factory=list)  # word groups ORed with words
+    merged: bool | None = None  # is:merged / is:unmerged
     places: set[str] = field(default_factory=set)  # title, body, comments
 
     def selects_repo(self, repo: Repository) -> bool:
@@ -75,6 +80,7 @@ class IssueQuery:
         labels = {name.lower() for name in issue.labels}
         checks: list[Callable[[], bool]] = [
             lambda: ("pr" if issue.pull is not None else "issue") in self.kinds,
+            lambda: self.merged is None or self.merged == _is_merged(issue),
             lambda: self.state in (None, issue.state),
             lambda: all(group & labels for group in self.label_groups),
             lambda: not (self.labels_excluded & labels),
@@ -88,7 +94,8 @@ class IssueQuery:
         return all(check() for check in checks)
 
     def _words_match(self, repo: Repository, issue: Issue) -> bool:
-        if not self.words:
+        groups = [group for group in (self.words, *self.alternatives) if group]
+        if not groups:
             return True
         places = self.places or {"title", "body", "comments"}
         texts = []
@@ -99,7 +106,11 @@ class IssueQuery:
         if "comments" in places:
             texts += [c.body for c in repo.comments.values() if c.issue_number == issue.number]
         haystack = "\n".join(texts).lower()
-        return all(word in haystack for word in self.words)
+        return any(all(word in haystack for word in group) for group in groups)
+
+
+def _is_merged(issue: Issue) -> bool:
+    return issue.pull is not None and issue.pull.get("merged_at") is not None
 
 
 def _lower(values: list[str]) -> set[str]:
@@ -117,8 +128,11 @@ def parse_query(text: str) -> IssueQuery:
         if found["key"]:
             values = [quoted or plain for quoted, plain in _LIST_ITEM.findall(found["value"])]
             _qualifier(query, found["key"].lower(), values, negated=bool(found["neg"]))
+        elif found["word"] == "OR":
+            query.alternatives.append([])  # the words after it form the next alternative
         elif found["phrase"] is not None or found["word"]:
-            query.words.append((found["phrase"] or found["word"]).lower())
+            group = query.alternatives[-1] if query.alternatives else query.words
+            group.append((found["phrase"] or found["word"]).lower())
     if not query.kinds:
         raise QueryError("Query must include 'is:issue' or 'is:pull-request'")
     return query
@@ -162,6 +176,8 @@ def _kind_or_state(query: IssueQuery, key: str, value: str) -> None:
         query.kinds.add(kinds[value])
     elif key in ("is", "state") and value in ("open", "closed"):
         query.state = value
+    elif key == "is" and value in ("merged", "unmerged"):
+        query.merged = value == "merged"
     else:
         raise QueryError(f"the sandbox does not support the search qualifier {key}:{value}")
 

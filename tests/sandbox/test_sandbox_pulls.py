@@ -82,6 +82,23 @@ def test_search_tells_pull_requests_from_issues(sandbox: Sandbox, github_client:
     assert (found("issue"), found("pr")) == ([1], [2])
 
 
+def test_search_finds_merged_pull_requests_naming_any_of_several_keys(
+    sandbox: Sandbox, github_client: Github
+) -> None:
+    sandbox.open_pull_request("acme/payments", "OPS-12: fix the pool", merged=True)
+    sandbox.open_pull_request("acme/payments", "Retries", "Part of OPS-13", merged=True)
+    sandbox.open_pull_request("acme/payments", "OPS-12 follow-up")  # open, not merged
+    sandbox.open_pull_request("acme/payments", "Unrelated", merged=True)
+
+    def found(query: str) -> list[int]:
+        return sorted(i.number for i in github_client.search_issues(f"repo:acme/payments {query}"))
+
+    assert found('is:pr is:merged "OPS-12" OR "OPS-13"') == [1, 2]
+    assert found('is:pr is:unmerged "OPS-12" OR "OPS-13"') == [3]
+    assert found('is:pr "OPS-12"') == [1, 3]
+    assert found("is:pr is:merged") == [1, 2, 4]
+
+
 def test_the_control_call_checks_what_it_is_given(sandbox: Sandbox) -> None:
     with pytest.raises(SandboxControlError, match="no repository"):
         sandbox.open_pull_request("acme/nowhere", "Fix")

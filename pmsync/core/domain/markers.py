@@ -21,7 +21,7 @@ from datetime import date, datetime
 from pydantic import SerializerFunctionWrapHandler, ValidationError, model_serializer
 
 from pmsync.core.domain.model import Frozen
-from pmsync.core.domain.state import CommentState
+from pmsync.core.domain.state import CommentState, ShippedRecord
 
 _PREFIX = "pmsync:"
 _DATA_VALUE = re.compile(r"[A-Za-z0-9+/=._:-]*")
@@ -182,11 +182,14 @@ class Snapshot(Frozen):
     # snapshots read the same.
     origin: str | None = None
     ref: str | None = None
+    # Done tickets searched for merged pull requests, with what was found. Left out when
+    # empty, like ``posted``.
+    shipped: tuple[ShippedRecord, ...] = ()
 
     @model_serializer(mode="wrap")
     def _leave_out_unposted(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
         data: dict[str, object] = handler(self)
-        for name in ("posted", "origin", "ref"):
+        for name in ("posted", "shipped", "origin", "ref"):
             if not data.get(name):
                 data.pop(name, None)
         return data

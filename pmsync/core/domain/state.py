@@ -122,6 +122,29 @@ class RepeatObservation(Frozen):
     candidates: tuple[EarlierPostMortem, ...] = ()
 
 
+class MergedPull(Frozen):
+    """A merged pull request that names a ticket's key: the evidence that its work shipped."""
+
+    ref: str  # owner/name#number
+    url: str
+    merged: date
+
+
+class ShippedRecord(Frozen):
+    """What the search for a done ticket's merged pull requests found (none: nothing). The
+    status comment's snapshot keeps these, so that later runs do not search again
+    (pmsync.core.planning.shipped)."""
+
+    key: str
+    pulls: tuple[MergedPull, ...] = ()
+
+
+class ShippedObservation(Frozen):
+    """What this run's search for merged pull requests found, for the keys it searched."""
+
+    found: tuple[ShippedRecord, ...] = ()
+
+
 class ObservedPostMortem(Frozen):
     """Everything the planner needs to know about one post-mortem, read in one go.
 
@@ -136,3 +159,6 @@ class ObservedPostMortem(Frozen):
     # Earlier post-mortems for repeat detection; None: not checked in this run, so the
     # planner leaves the repeat label and comments as they are.
     repeats: RepeatObservation | None = None
+    # Merged pull requests naming the done tickets' keys, searched in this run; None: no
+    # search in this run (the status comment's snapshot keeps what earlier runs found).
+    shipped: ShippedObservation | None = None

@@ -50,6 +50,7 @@ from pmsync.core.planning.moved import moved_changes
 from pmsync.core.planning.new_ticket import new_ticket
 from pmsync.core.planning.reminders import reminder_changes
 from pmsync.core.planning.repeats import repeat_changes
+from pmsync.core.planning.shipped import shipped_records
 from pmsync.core.planning.status_view import StatusInputs, is_complete, status_view
 from pmsync.core.postmortem.labels import label_wishes, labels_to_record
 from pmsync.core.render import (
@@ -215,6 +216,7 @@ def ticket_parts(observed: ObservedPostMortem, pm: PostMortem, ctx: PlanContext)
         held_back=bool(ctx.refusals),
         origin=origin_ref(observed),
         ref=current_ref(issue),
+        shipped=shipped_records(observed, board, snapshot.shipped, ctx.config, ctx.today),
     )
     view = status_view(inputs, ctx.config, ctx.accounts)
     status = markers.find_comment(observed.bot_comments, markers.STATUS)

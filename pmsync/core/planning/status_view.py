@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import date
 
+from pydantic import Field
+
 from pmsync.config.schema import Config
 from pmsync.core.domain.markers import Conflict, Snapshot, SnapshotItem, encode_snapshot
 from pmsync.core.domain.model import Frozen
-from pmsync.core.domain.state import TicketState
+from pmsync.core.domain.state import ShippedRecord, TicketState
 from pmsync.core.planning.matching import Board, Entry
 from pmsync.core.planning.merge import MergeOutcome, owner_unmapped, table_values, ticket_values
 from pmsync.core.planning.progress import (
@@ -51,6 +53,8 @@ class StatusInputs(Frozen):
     held_back: bool = False
     origin: str | None = None  # the ref the tickets were first made under (ADR 9)
     ref: str | None = None  # the issue's ref now
+    # Done tickets' merged pull requests, by key (pmsync.core.planning.shipped.shipped_records)
+    shipped: dict[str, ShippedRecord] = Field(default_factory=dict)
 
 
 def _owner_display(
@@ -108,6 +112,7 @@ def status_row(
         )
     after = inputs.outcomes[entry.ticket.key].after
     owner, is_handle = _owner_display(entry, after.owner, config, accounts)
+    record = inputs.shipped.get(entry.ticket.key)
     return StatusRow(
         row=entry.item.row,
         key=entry.ticket.key,
@@ -121,6 +126,8 @@ def status_row(
         progress=progress.value,
         days_overdue=days_overdue,
         item_id=entry.item_id,
+        shipped=record.pulls if record else (),
+        no_change=record is not None and not record.pulls,
     )
 
 
@@ -270,6 +277,7 @@ def next_snapshot(inputs: StatusInputs, accounts: Mapping[str, str | None]) -> S
         posted=_sorted(inputs.posted),
         origin=inputs.origin,
         ref=inputs.ref,
+        shipped=tuple(inputs.shipped[key] for key in sorted(inputs.shipped)),
     )
 
 

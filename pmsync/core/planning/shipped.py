@@ -1,0 +1,152 @@
+"""Shipped evidence (issue #20): the merged pull requests that name a done item's Jira key.
+
+A ticket moved to Done with no change behind it is the quietest way an action item dies,
+so the status comment and the reviews show, for each done item, the merged pull requests
+that name its key, or "done in Jira, no change found". The search costs GitHub search
+requests (30 a minute), so it runs only when needed: for a done ticket the status
+comment's snapshot has no record of, and again at a review for one whose record holds
+nothing. What a search found is recorded by the status comment that shows it, so the
+record exists only once the comment does (a killed run searches again).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date
+
+from pmsync.config.schema import Config
+from pmsync.core.domain import markers
+from pmsync.core.domain.model import PostMortem
+from pmsync.core.domain.state import IssueState, MergedPull, ObservedPostMortem, ShippedRecord
+from pmsync.core.github_search import REPOS_PER_QUERY
+from pmsync.core.planning.batches import batches
+from pmsync.core.planning.followup import milestones, review_due
+from pmsync.core.planning.matching import Board, Entry, match_items
+from pmsync.core.planning.progress import Progress, progress_of
+
+# Keys named in one search: GitHub allows at most five AND/OR/NOT operators per query
+# (docs.github.com, "Filtering and searching issues and pull requests", Using boolean
+# operators), so five keys take four ORs.
+KEYS_PER_QUERY = 5
+# Pull requests kept per key (the latest merged): enough to show that the work shipped,
+# while the status comment and its snapshot stay within GitHub's comment size.
+MAX_PULLS_PER_KEY = 3
+_KEY = re.compile(r"[A-Z][A-Z0-9_]*-[0-9]+")
+
+
+def names_key(text: str, key: str) -> bool:
+    """Whether ``text`` names ``key`` as a whole word: OPS-12 is not named by OPS-123 or
+    XOPS-12 (GitHub's search matches words, so those come back for a similar key)."""
+    pattern = rf"(?<![A-Za-z0-9_]){re.escape(key)}(?![A-Za-z0-9_])"
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
+def needs_evidence(entry: Entry, config: Config, today: date) -> bool:
+    """A tracked item whose ticket is done (not dropped) and whose type is not exempt."""
+    ticket = entry.ticket
+    if ticket is None or entry.item.type in config.followup.evidence.exempt_types:
+        return False
+    progress = progress_of(ticket, None, today, config.jira.dropped_resolutions)
+    return progress is Progress.DONE
+
+
+def review_is_due(
+    observed: ObservedPostMortem, pm: PostMortem, config: Config, today: date
+) -> bool:
+    """Whether this run posts a follow-up review (pmsync.core.planning.followup)."""
+    if observed.issue.state != "open":
+        return False
+    reviews = milestones(pm.incident_start, observed.issue.created_at, config.followup)
+    recorded = markers.last_snapshot(observed.bot_comments).posted
+    posted = {
+        m.days
+        for m in reviews
+        if m.marker in recorded or markers.find_comment(observed.bot_comments, m.marker)
+    }
+    return review_due(reviews, today, posted) is not None
+
+
+def keys_to_search(
+    observed: ObservedPostMortem, pm: PostMortem, config: Config, today: date
+) -> tuple[str, ...]:
+    """The done tickets' keys to search for: those the snapshot has no record of (the
+    ticket became done since), and at a review those whose record found nothing."""
+    if not config.followup.evidence.enabled:
+        return ()
+    issue = observed.issue
+    board = match_items(issue.repo, issue.number, pm.action_items, observed.tickets)
+    records = {r.key: r for r in markers.last_snapshot(observed.bot_comments).shipped}
+    review = None  # computed only when a record without evidence asks for it
+    wanted = []
+    for entry in board.tracked:
+        if entry.ticket is None or not needs_evidence(entry, config, today):
+            continue
+        record = records.get(entry.ticket.key)
+        if record is None:
+            wanted.append(entry.ticket.key)
+        elif not record.pulls:
+            if review is None:
+                review = review_is_due(observed, pm, config, today)
+            if review:
+                wanted.append(entry.ticket.key)
+    return tuple(sorted(wanted))
+
+
+def search_queries(keys: Sequence[str], repositories: Iterable[str]) -> list[str]:
+    """One search per batch of keys and repositories: merged pull requests whose title or
+    body names any of the keys. Only well-formed Jira keys are ever searched
+    for (a key is Jira's, never text from the issue)."""
+    safe = [key for key in keys if _KEY.fullmatch(key)]
+    unique: dict[str, str] = {}
+    for repo in repositories:
+        unique.setdefault(repo.casefold(), repo)  # GitHub compares names case-blind
+    repos = sorted(unique.values(), key=str.casefold)
+    queries = []
+    for repo_set in batches(repos, REPOS_PER_QUERY):
+        repo_part = " ".join(f"repo:{repo}" for repo in repo_set)
+        for key_set in batches(safe, KEYS_PER_QUERY):
+            names = " OR ".join(f'"{key}"' for key in key_set)
+            queries.append(f"is:pr is:merged in:title,body {repo_part} {names}")
+    return queries
+
+
+def shipped_records(
+    observed: ObservedPostMortem,
+    board: Board,
+    previous: Collection[ShippedRecord],
+    config: Config,
+    today: date,
+) -> dict[str, ShippedRecord]:
+    """What to show and record for each done item: this run's search where it ran, else
+    the snapshot's record. A ticket no longer done loses its record, so it is searched
+    for again when it is done again."""
+    if not config.followup.evidence.enabled:
+        return {}
+    found: dict[str, ShippedRecord] = {r.key: r for r in previous}
+    if observed.shipped is not None:
+        found.update({r.key: r for r in observed.shipped.found})
+    return {
+        entry.ticket.key: found[entry.ticket.key]
+        for entry in board.tracked
+        if entry.ticket is not None
+        and entry.ticket.key in found
+        and needs_evidence(entry, config, today)
+    }
+
+
+def merged_pulls(key: str, found: Iterable[IssueState]) -> tuple[MergedPull, ...]:
+    """The merged pull requests among a search's results whose title or body names
+    ``key`` (the search matches words, so it returns near misses too), oldest first, the
+    latest ``MAX_PULLS_PER_KEY`` of them. A
+    merged pull request is closed at the moment it is merged (REST API "Pulls": a merged
+    pull request's ``closed_at`` is its ``merged_at``), so ``closed_at`` is its merge date."""
+    pulls = {
+        issue.ref: MergedPull(ref=issue.ref, url=issue.html_url, merged=issue.closed_at.date())
+        for issue in found
+        if issue.closed_at is not None
+        and "/pull/" in issue.html_url
+        and (names_key(issue.title, key) or names_key(issue.body, key))
+    }
+    ordered = sorted(pulls.values(), key=lambda pull: (pull.merged, pull.ref))
+    return tuple(ordered[-MAX_PULLS_PER_KEY:])

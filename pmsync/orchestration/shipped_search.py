@@ -1,0 +1,76 @@
+"""Finding the merged pull requests that name done tickets' keys (the observe side of
+pmsync.core.planning.shipped).
+
+Few requests: a post-mortem is searched for only when one of its done tickets has no
+record in the status comment's snapshot (it became done since the last run) or, at a
+follow-up review, has a record with nothing found; one GitHub search then covers five
+keys and twenty repositories. A search GitHub refuses leaves the evidence for a later
+run and does not stop tickets and status.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date
+
+from pmsync.config.schema import Config
+from pmsync.core.domain.model import ParseResult
+from pmsync.core.domain.state import (
+    IssueState,
+    ObservedPostMortem,
+    ShippedObservation,
+    ShippedRecord,
+)
+from pmsync.core.planning.shipped import keys_to_search, merged_pulls, search_queries
+from pmsync.errors import RemoteError
+from pmsync.orchestration.ports import IssueSearch
+
+log = logging.getLogger(__name__)
+
+
+class ShippedFinder:
+    """Merged pull requests by Jira key; each search runs at most once per run."""
+
+    def __init__(self, github: IssueSearch, config: Config) -> None:
+        self._github = github
+        self._config = config
+        self._results: dict[str, tuple[IssueState, ...]] = {}  # query -> its results
+        self.searches = 0  # searches sent in this run
+        # What the run should tell its user (it reports them where it reports the rest).
+        self.warnings: list[str] = []
+
+    def observe(
+        self, observed: ObservedPostMortem, parsed: ParseResult, today: date
+    ) -> ShippedObservation | None:
+        """What the search finds for the done tickets that need one; None when none does
+        (or GitHub refused the search: the snapshot's records stand, a later run retries)."""
+        pm = parsed.postmortem
+        if pm is None:
+            return None
+        keys = keys_to_search(observed, pm, self._config, today)
+        if not keys:
+            return None
+        evidence = self._config.followup.evidence
+        repositories = [*(evidence.repositories or self._config.github.repositories)]
+        repositories.append(observed.issue.repo)
+        try:
+            found = self._search_all(search_queries(keys, repositories))
+        except RemoteError as exc:
+            if not exc.refused:
+                raise
+            self.warnings.append(f"shipped evidence not searched for in this run: {exc}")
+            return None
+        log.debug("%s: searched for merged pull requests naming %s", observed.issue.ref, keys)
+        return ShippedObservation(
+            found=tuple(ShippedRecord(key=key, pulls=merged_pulls(key, found)) for key in keys)
+        )
+
+    def _search_all(self, queries: Sequence[str]) -> list[IssueState]:
+        found: list[IssueState] = []
+        for query in queries:
+            if query not in self._results:
+                self._results[query] = self._github.search_postmortems(query)
+                self.searches += 1
+            found += self._results[query]
+        return found
