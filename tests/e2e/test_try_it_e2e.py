@@ -23,6 +23,17 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 WEBHOOK = DATA / "github-webhooks" / "issue_comment" / "created.payload.json"
 
 
+def on_the_sandbox(
+    sandbox: Sandbox, folder: Path, monkeypatch: pytest.MonkeyPatch, *, people: bool = False
+) -> Path:
+    """As a newcomer works: the sandbox's variables set, in ``folder``, with a pmsync.yml
+    for the sandbox there; its path."""
+    use_sandbox(sandbox, monkeypatch)
+    config = write_config(folder, REPO, people=people)
+    monkeypatch.chdir(folder)
+    return config
+
+
 def opened_number(out: str) -> int:
     first = out.splitlines()[0]
     assert first.startswith(f"opened {REPO}#"), out
@@ -35,9 +46,7 @@ def test_open_an_issue_then_handle_it_by_its_number(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    use_sandbox(sandbox, monkeypatch)
-    config = write_config(tmp_path, REPO, people=True)
-    monkeypatch.chdir(tmp_path)
+    config = on_the_sandbox(sandbox, tmp_path, monkeypatch, people=True)
     common = ["--config", str(config), "--now", NOW.isoformat()]
 
     assert main([*common, "sandbox", "open-issue", "--file", str(EXAMPLE)]) == 0
@@ -65,9 +74,7 @@ def test_opened_as_an_outsider_it_waits_for_approval(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    use_sandbox(sandbox, monkeypatch)
-    config = write_config(tmp_path, REPO)
-    monkeypatch.chdir(tmp_path)
+    config = on_the_sandbox(sandbox, tmp_path, monkeypatch)
     common = ["--config", str(config), "--now", NOW.isoformat()]
 
     assert main([*common, "sandbox", "open-issue", "--file", str(EXAMPLE), "--as", "zoe"]) == 0
@@ -102,9 +109,7 @@ def test_fix_the_issue_move_a_ticket_and_ask_for_the_plan_each_with_one_command(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    use_sandbox(sandbox, monkeypatch)
-    config = write_config(tmp_path, REPO, people=True)
-    monkeypatch.chdir(tmp_path)
+    config = on_the_sandbox(sandbox, tmp_path, monkeypatch, people=True)
     common = ["--config", str(config)]
     assert main([*common, "sandbox", "open-issue", "--file", str(EXAMPLE)]) == 0
     out = capsys.readouterr().out
@@ -168,9 +173,7 @@ def test_a_move_the_ticket_cannot_make_names_the_moves_it_can(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    use_sandbox(sandbox, monkeypatch)
-    config = write_config(tmp_path, REPO, people=True)
-    monkeypatch.chdir(tmp_path)
+    config = on_the_sandbox(sandbox, tmp_path, monkeypatch, people=True)
     common = ["--config", str(config), "--now", NOW.isoformat()]
     assert main([*common, "sandbox", "open-issue", "--file", str(EXAMPLE)]) == 0
     assert run_next(capsys.readouterr().out) == 0
@@ -189,9 +192,7 @@ def test_the_issue_link_opens_a_page_with_its_labels_body_and_comments_in_order(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    use_sandbox(sandbox, monkeypatch)
-    config = write_config(tmp_path, REPO, people=True)
-    monkeypatch.chdir(tmp_path)
+    config = on_the_sandbox(sandbox, tmp_path, monkeypatch, people=True)
     common = ["--config", str(config), "--now", NOW.isoformat()]
     assert main([*common, "sandbox", "open-issue", "--file", str(EXAMPLE), "--title", "DB"]) == 0
     out = capsys.readouterr().out

@@ -13,6 +13,7 @@ import shlex
 from pathlib import Path
 
 from pmsync.config.loading import load_config
+from pmsync.config.schema import Config
 from pmsync.core.postmortem.form import form_for
 from pmsync.entry.run import repositories
 
@@ -171,12 +172,12 @@ def run_open_issue(args: argparse.Namespace) -> int:
     from pmsync_sandbox.open_issue import open_issue, read_body
 
     config = load_config(args.config)
-    repo = args.repo or repositories(None, config, doing="open an issue in")[0]
+    repo = _repo(args, "open an issue in", config)
     origin = _origin(args)
     form = form_for(config.form, Path.cwd())
     opened = open_issue(origin, repo, args.title, read_body(args.file), form, args.author)
     print(f"opened {opened.repo}#{opened.number}: {opened.url}")
-    print(f"next: {_pmsync(args, origin)} handle-event --issue {opened.number} --repo {repo}")
+    _next_handle(args, origin, repo, opened.number)
     return 0
 
 
@@ -184,18 +185,18 @@ def run_edit_issue(args: argparse.Namespace) -> int:
     from pmsync_sandbox.acting import edit_issue
     from pmsync_sandbox.open_issue import read_body
 
-    repo = args.repo or repositories(None, load_config(args.config), doing="edit an issue in")[0]
+    repo = _repo(args, "edit an issue in")
     origin = _origin(args)
     url = edit_issue(origin, repo, args.issue, read_body(args.file), args.author)
     print(f"edited {repo}#{args.issue}: {url}")
-    print(f"next: {_pmsync(args, origin)} handle-event --issue {args.issue} --repo {repo}")
+    _next_handle(args, origin, repo, args.issue)
     return 0
 
 
 def run_comment(args: argparse.Namespace) -> int:
     from pmsync_sandbox.acting import comment, write_event
 
-    repo = args.repo or repositories(None, load_config(args.config), doing="comment in")[0]
+    repo = _repo(args, "comment in")
     origin = _origin(args)
     event = comment(origin, repo, args.issue, args.text, args.author)
     write_event(args.event_path, event)
@@ -215,6 +216,17 @@ def run_move_ticket(args: argparse.Namespace) -> int:
     print(move_ticket(origin, args.key, args.to))
     print(f"next: {_pmsync(args, origin)} sync")
     return 0
+
+
+def _repo(args: argparse.Namespace, doing: str, config: Config | None = None) -> str:
+    """``--repo``, else the first configured repository (an error saying what to give)."""
+    found = config if config is not None else load_config(args.config)
+    return str(args.repo or repositories(None, found, doing=doing)[0])
+
+
+def _next_handle(args: argparse.Namespace, origin: str, repo: str, number: int) -> None:
+    """The command that shows what pmsync does with the issue just opened or edited."""
+    print(f"next: {_pmsync(args, origin)} handle-event --issue {number} --repo {repo}")
 
 
 def _origin(args: argparse.Namespace) -> str:
