@@ -17,7 +17,6 @@ from pmsync.core.planning.merge import MergeOutcome, owner_unmapped, table_value
 from pmsync.core.planning.progress import (
     Progress,
     count,
-    is_dropped_resolution,
     progress_of,
     shown_status,
     summary_line,
@@ -201,7 +200,12 @@ def status_view(
         summary=summary_line(counts),
         rows=rows,
         removed=tuple(
-            RemovedRow(key=t.key, url=t.url, action=t.summary, status=_removed_status(t, config))
+            RemovedRow(
+                key=t.key,
+                url=t.url,
+                action=t.summary,
+                status=_removed_status(t, inputs.today, config),
+            )
             for t in inputs.board.removed
         ),
         conflicts=_conflict_notes(inputs, config, accounts),
@@ -215,12 +219,11 @@ def status_view(
     )
 
 
-def _removed_status(ticket: TicketState, config: Config) -> str:
-    """A removed ticket's state in the words every comment uses: a Won't-Do ticket shows
-    its resolution, not "Done"."""
-    dropped = is_dropped_resolution(ticket.resolution, config.jira.dropped_resolutions)
-    closed = ticket.status_category == "done" and dropped
-    return shown_status(ticket, Progress.DROPPED if closed else Progress.OPEN)
+def _removed_status(ticket: TicketState, today: date, config: Config) -> str:
+    """A removed ticket's state in the words every comment uses (a Won't-Do ticket shows
+    its resolution, not "Done"); its due date no longer counts."""
+    progress = progress_of(ticket, None, today, config.jira.dropped_resolutions)
+    return shown_status(ticket, progress)
 
 
 def is_complete(view: StatusView) -> bool:
