@@ -8,9 +8,10 @@ job run again for the same command edits its reply in place instead of adding an
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from pmsync.core.domain import markers
+from pmsync.core.domain.state import CommentState
 from pmsync.errors import RemoteError
 from pmsync.orchestration.ports import GitHub
 
@@ -40,13 +41,16 @@ def reply(
     answer: Callable[[str], str],
     *,
     replace: bool = True,
+    known: Sequence[CommentState] | None = None,
 ) -> str:
     """Post ``answer(marker)`` as the reply to the command comment ``comment_id``, or edit
-    the reply there is when its text differs and ``replace`` is True. What was done, for
-    the log."""
+    the reply there is when its text differs and ``replace`` is True. ``known`` are
+    pmsync's comments on the issue when the run has them as they are now (else they are
+    read). What was done, for the log."""
     marker = markers.marker(f"reply:{comment_id}")
     body = answer(marker)
-    existing = markers.find_comment(github.bot_comments(repo, number), marker)
+    comments = known if known is not None else github.bot_comments(repo, number)
+    existing = markers.find_comment(comments, marker)
     if existing is None:
         github.create_comment(repo, number, body, marker)
         return "answered"

@@ -103,8 +103,12 @@ def test_a_sync_says_what_it_did_and_a_rerun_keeps_that_answer(
 ) -> None:
     number = site.open("alice")
     event = command(site, tmp_path, number, "/pmsync sync")
+    site.sandbox.clear_requests()
     assert handle(cli_env, event) == 0
     assert len(site.tickets(number)) == 4
+    # The reply is looked for among the comments the run ended with, not read again.
+    listed = [r for r in site.sandbox.requests("github") if r["method"] == "GET"]
+    assert [r["path"] for r in listed].count(f"/repos/{REPO}/issues/{number}/comments") == 1
     (reply,) = replies(site, number)
     assert "`/pmsync sync` ran:" in reply["body"]
     assert "- done: " in reply["body"] and "created" in reply["body"]

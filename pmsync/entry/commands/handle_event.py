@@ -29,7 +29,7 @@ from pmsync.config.loading import load_config
 from pmsync.config.schema import Config
 from pmsync.core import command_answers
 from pmsync.core.domain.model import ParseResult
-from pmsync.core.domain.state import CommentState, IssueState
+from pmsync.core.domain.state import CommentState, IssueState, ObservedPostMortem
 from pmsync.core.planning import repeats as repeats
 from pmsync.core.postmortem.lost_edit import overwritten_edit
 from pmsync.entry.commands import dispatch_event
@@ -175,14 +175,26 @@ def handle(
     ) -> bool:
         return repeats.should_check(hint.event, issue, parsed, config, bot_comments)
 
-    reconcile.reconcile_all([issue], session.context, session.record, check_repeats=check_repeats)
+    # A run that ended in step hands over pmsync's comments as they now are: the reply is
+    # looked for there instead of reading them again.
+    ended: list[ObservedPostMortem] = []
+    reconcile.reconcile_all(
+        [issue], session.context, session.record, settled=ended.append, check_repeats=check_repeats
+    )
     if answering and hint.commenter is not None:
-        answered = _answer_run(hint, hint.commenter, session, shown or Shown())
+        known = ended[0].bot_comments if ended else None
+        answered = _answer_run(hint, hint.commenter, session, shown or Shown(), known)
         log.info("%s from %s on %s: %s", _written(hint), hint.commenter, issue.ref, answered)
     return session.finish()
 
 
-def _answer_run(hint: Hint, login: str, session: Run, shown: Shown) -> str:
+def _answer_run(
+    hint: Hint,
+    login: str,
+    session: Run,
+    shown: Shown,
+    known: Sequence[CommentState] | None = None,
+) -> str:
     """Reply to a command that ran: the plan it showed, or what it did. A sync run again
     that did nothing keeps the reply saying what the first run did."""
     command = _written(hint)
@@ -207,7 +219,7 @@ def _answer_run(hint: Hint, login: str, session: Run, shown: Shown) -> str:
         replace = bool(failures) or any(o.status != "in_place" for o in summary.outcomes)
     github = session.context.github
     return command_reply.reply(
-        github, hint.repo, hint.number, hint.comment_id, answer, replace=replace
+        github, hint.repo, hint.number, hint.comment_id, answer, replace=replace, known=known
     )
 
 
