@@ -134,7 +134,7 @@ class CheckedSearch(IssueSearch, Protocol):
         ...
 
 
-class ReportReads(CheckedSearch, PermissionReader, Protocol):
+class ReportReads(CheckedSearch, PermissionReader, CommentReader, Protocol):
     """What gathering the report reads (``pmsync.orchestration.report.gather``)."""
 
 

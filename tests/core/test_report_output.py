@@ -83,6 +83,7 @@ def test_json_has_the_same_numbers_under_the_documented_keys() -> None:
         "on_time",
         "repeats",
         "preventable_repeat_rate",
+        "shipped_evidence",
         "time_to_postmortem",
         "action_items",
         "overdue",

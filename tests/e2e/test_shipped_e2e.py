@@ -5,6 +5,7 @@ seen done or at a review."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -155,3 +156,35 @@ def test_a_run_killed_after_the_search_searches_again_and_records_once(story: St
     assert f"shipped in [{REPO}#{pull}](" in _line(story.comment(markers.STATUS), ALERT)
     story.sync(date(2026, 11, 27))
     assert story.pull_searches() == []
+
+
+def test_the_report_gives_the_rate_the_status_comments_record(
+    story: Story, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story.open(date(2026, 11, 21))
+    story.sync(date(2026, 11, 21))
+    alert, pool, checklist = story.key(ALERT), story.key(POOL), story.key(CHECKLIST)
+    story.travel(date(2026, 11, 25))
+    story.sandbox.open_pull_request(REPO, f"Fix {alert}", "", merged=True)
+    for key in (alert, pool, checklist):
+        close_ticket(story.jira, key)
+    story.sync(date(2026, 11, 26))
+
+    moment = story.travel(date(2026, 12, 1))
+    story.sandbox.clear_requests()
+    capsys.readouterr()
+    period = ["--since", "2026-11-01", "--until", "2026-11-30"]
+    args = ["report", "--config", str(story.config), "--now", moment.isoformat(), *period]
+    assert main([*args, "--format", "json"]) == 0
+    rate = json.loads(capsys.readouterr().out)["shipped_evidence"]
+    # The alert shipped, the pool has no change; the checklist is a Process item: exempt.
+    assert (rate["numerator"], rate["denominator"], rate["pending"]) == (1, 2, 0)
+    assert [item["key"] for item in rate["no_change"]] == [pool]
+    # The report searched for nothing: it read the status comment's record.
+    assert story.pull_searches() == []
+    assert main(args) == 0
+    markdown = capsys.readouterr().out
+    assert (
+        "| Done items with shipped evidence (of done items searched for) | **50%** (1 of 2)"
+        in markdown
+    )

@@ -12,9 +12,10 @@ import pytest
 from support import factories as f
 
 from pmsync.config.schema import Config
-from pmsync.core.domain import identity
+from pmsync.core.domain import identity, markers
+from pmsync.core.domain.markers import Snapshot
 from pmsync.core.domain.model import ParseResult
-from pmsync.core.domain.state import IssueState, TicketState
+from pmsync.core.domain.state import CommentState, IssueState, ShippedRecord, TicketState
 from pmsync.core.github_search import SEARCH_RESULT_LIMIT
 from pmsync.core.report.contents import Period
 from pmsync.errors import RemoteError, UsageError
@@ -78,6 +79,8 @@ class GitHub:
     approvers: dict[int, str] = field(default_factory=dict)
     writers: set[str] = field(default_factory=set)
     reads: list[str] = field(default_factory=list)
+    comments: dict[int, tuple[CommentState, ...]] = field(default_factory=dict)
+    refuse_comments: set[int] = field(default_factory=set)
 
     def search_postmortems(self, query: str) -> tuple[IssueState, ...]:
         return tuple(self.found)
@@ -93,16 +96,24 @@ class GitHub:
     def repo_labels(self, repo: str) -> set[str]:
         return set()  # every repository is readable
 
+    def bot_comments(self, repo: str, number: int) -> tuple[CommentState, ...]:
+        self.reads.append(f"comments #{number}")
+        if number in self.refuse_comments:
+            path = f"/repos/{repo}/issues/{number}/comments"
+            raise RemoteError("github", "GET", path, 403, "Resource not accessible")
+        return self.comments.get(number, ())
+
 
 @dataclass
 class Jira:
     asked: list[list[str]] = field(default_factory=list)
+    tickets: tuple[TicketState, ...] = ()
 
     def tickets_with_labels(
         self, labels: Sequence[str], *, known_ids: Collection[str] = ()
     ) -> tuple[TicketState, ...]:
         self.asked.append(list(labels))
-        return ()
+        return tuple(t for t in self.tickets if set(t.labels) & set(labels))
 
 
 def _issue(
@@ -246,3 +257,40 @@ def test_other_refusals_are_reported_as_github_gave_them(
 ) -> None:
     with pytest.raises(RemoteError, match=expected):
         _find(Refusing(status, labels_status))
+
+
+# --- shipped evidence, as the status comments record it ---------------------------------------
+
+
+def _done_ticket(number: int, key: str) -> TicketState:
+    label = identity.postmortem_label("acme/payments", number)
+    return f.ticket(key, status="Done", status_category="done", labels=("postmortem", label))
+
+
+def _status_comment(*records: ShippedRecord) -> CommentState:
+    return f.comment(f"{markers.STATUS}\n{markers.encode_snapshot(Snapshot(shipped=records))}")
+
+
+def test_with_evidence_on_the_status_comments_of_postmortems_with_done_tickets_are_read() -> None:
+    found = ShippedRecord(key="OPS-1")
+    github = GitHub(
+        [_issue(n, FORM_LABELS) for n in (1, 2, 3)],
+        comments={1: (_status_comment(found),)},
+        refuse_comments={3},
+    )
+    open_ticket = _done_ticket(2, "OPS-2").model_copy(update={"status_category": "new"})
+    jira = Jira(tickets=(_done_ticket(1, "OPS-1"), open_ticket, _done_ticket(3, "OPS-3")))
+    config = Config.model_validate({"followup": {"evidence": {"enabled": True}}})
+    done = gather(github, jira, config, ["acme/payments"], OCTOBER, _parse)
+    # #2 has no done ticket: nothing to read. #3's read is refused: pending, with a warning.
+    assert github.reads == ["comments #1", "comments #3"]
+    assert [entry.shipped for entry in done.inputs] == [(found,), None, None]
+    (warning,) = done.warnings
+    assert "acme/payments#3" in warning and "pending" in warning
+    # Off (the default), no comment is read at all.
+    github.reads.clear()
+    assert all(
+        e.shipped is None
+        for e in gather(github, jira, Config(), ["acme/payments"], OCTOBER, _parse).inputs
+    )
+    assert github.reads == []

@@ -27,6 +27,7 @@ from pmsync.core.report.metrics import (
 )
 from pmsync.core.report.periods import utc_date
 from pmsync.core.report.postmortem_rows import postmortem_rows, waiting_rows
+from pmsync.core.report.shipped_evidence import shipped_evidence
 
 
 def build_report(
@@ -63,6 +64,7 @@ def build_report(
         on_time=on_time(scope),
         repeats=repeat_rate(scope),
         preventable_repeat_rate=preventable_repeat_rate(scope),
+        shipped_evidence=shipped_evidence(scope),
         time_to_postmortem=time_to_postmortem(scope),
         action_items=action_item_counts(scope),
         overdue=overdue(scope),

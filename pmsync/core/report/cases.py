@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from pmsync.config.schema import Config
-from pmsync.core.domain.model import Frozen, PostMortem
-from pmsync.core.domain.state import EarlierPostMortem, IssueState, TicketState
+from pmsync.core.domain.model import ActionType, Frozen, PostMortem
+from pmsync.core.domain.state import EarlierPostMortem, IssueState, ShippedRecord, TicketState
 from pmsync.core.planning.matching import match_items
 from pmsync.core.planning.preventable import PreventingItem, preventing_items
 from pmsync.core.planning.progress import Progress, progress_of
@@ -25,16 +25,19 @@ DISMISSED_REASONS = frozenset({"not_planned", "duplicate"})
 
 class ReportInput(Frozen):
     """One post-mortem as gathered: the issue, its parsed body (None when the body has
-    errors) and every ticket carrying its post-mortem label."""
+    errors), every ticket carrying its post-mortem label and, where read, what its status
+    comment records of shipped evidence (None: not read)."""
 
     issue: IssueState
     postmortem: PostMortem | None
     tickets: tuple[TicketState, ...] = ()
+    shipped: tuple[ShippedRecord, ...] | None = None
 
 
 @dataclass(frozen=True)
 class Item:
     ref: ItemRef
+    type: ActionType
     progress: Progress
     done_on: date | None  # the day it was done or dropped
     resolution: str | None
@@ -55,6 +58,8 @@ class Case:
     repeat_services: tuple[str, ...] = ()
     # Earlier items planned and not done when its incident started (a preventable repeat).
     preventing: tuple[PreventingItem, ...] = ()
+    # Shipped evidence by ticket key, as its status comment records it (None: not read).
+    shipped: dict[str, ShippedRecord] | None = None
 
     @property
     def incident_date(self) -> date:
@@ -106,7 +111,7 @@ def items_of(
         )
         progress = progress_of(ticket, due, today, config.jira.dropped_resolutions)
         resolution = ticket.resolution if ticket else None
-        items.append(Item(ref, progress, _done_on(ticket), resolution))
+        items.append(Item(ref, entry.item.type, progress, _done_on(ticket), resolution))
     return tuple(items)
 
 
@@ -122,13 +127,14 @@ def shared_services(
 def cases_of(inputs: Sequence[ReportInput], today: date, config: Config) -> list[Case]:
     """Every readable post-mortem with its items and whether (and in which services) it is
     a repeat, and a preventable one."""
-    readable = [(i.issue, i.postmortem, i.tickets) for i in inputs if i.postmortem is not None]
+    readable = [(i, i.issue, i.postmortem) for i in inputs if i.postmortem is not None]
     candidates = [
-        EarlierPostMortem(issue=issue, postmortem=pm, tickets=tickets)
-        for issue, pm, tickets in readable
+        EarlierPostMortem(issue=issue, postmortem=pm, tickets=given.tickets)
+        for given, issue, pm in readable
     ]
     cases = []
-    for issue, pm, tickets in readable:
+    for given, issue, pm in readable:
+        tickets = given.tickets
         matches = find_matches(issue, pm, candidates, config)
         cases.append(
             Case(
@@ -138,6 +144,7 @@ def cases_of(inputs: Sequence[ReportInput], today: date, config: Config) -> list
                 repeat=bool(matches),
                 repeat_services=shared_services(service_values(pm), matches, config),
                 preventing=preventing_items(pm, (m.earlier for m in matches), config),
+                shipped=None if given.shipped is None else {r.key: r for r in given.shipped},
             )
         )
     return cases

@@ -118,6 +118,14 @@ class ItemRef(Frozen):
     ticket_url: str | None
 
 
+class ShippedEvidenceRate(Rate):
+    """Of the done action items (types not exempt), those with a merged pull request or a
+    commit naming their Jira key, as the status comments recorded it (issue #20)."""
+
+    enabled: bool  # followup.evidence.enabled: measured at all
+    no_change: tuple[ItemRef, ...]  # done items whose search found no change
+
+
 class OverdueItem(ItemRef):
     days_overdue: int
 
@@ -240,6 +248,7 @@ class Report(Frozen):
     on_time: Rate
     repeats: Rate
     preventable_repeat_rate: PreventableRate
+    shipped_evidence: ShippedEvidenceRate
     time_to_postmortem: TimeToPostmortem
     action_items: ActionItemCounts
     overdue: Overdue

@@ -113,7 +113,7 @@ class Scope:
         )
 
 
-def _rate(
+def rate_of(
     scope: Scope,
     key: str,
     title: str,
@@ -173,7 +173,7 @@ def _completion(scope: Scope, key: str, title: str, counts: str, pending_note: s
     closed = [case for case in scope.cases if case.window_end(config) < scope.today]
     items = [(case, item) for case in closed for item in case.items]
     done = [item for case, item in items if item.done_by(case.window_end(config))]
-    return _rate(
+    return rate_of(
         scope,
         key,
         title,
@@ -200,7 +200,7 @@ def on_time(scope: Scope) -> Rate:
         if item.progress in (Progress.DONE, Progress.DROPPED) or item.ref.due < scope.today
     ]
     punctual = [item for _, item in decided if item.done_by(item.ref.due)]
-    return _rate(
+    return rate_of(
         scope,
         "p0_p1_on_time",
         "P0/P1 items done on time",
@@ -217,7 +217,7 @@ def on_time(scope: Scope) -> Rate:
 
 def repeat_rate(scope: Scope) -> Rate:
     config = scope.config
-    return _rate(
+    return rate_of(
         scope,
         "repeat_incidents",
         "Repeat incidents",
@@ -242,7 +242,7 @@ def preventable_repeat_rate(scope: Scope) -> PreventableRate:
         for case in repeats
         if case.preventing
     )
-    rate = _rate(
+    rate = rate_of(
         scope,
         "preventable_repeat_rate",
         "Preventable repeats",

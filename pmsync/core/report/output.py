@@ -252,6 +252,7 @@ def csv_rows(report: Report) -> Iterator[Row]:
         report.on_time,
         report.repeats,
         report.preventable_repeat_rate,
+        report.shipped_evidence,
     )
     for rate in headline:
         yield _rate_row("overall", "", rate)

@@ -14,7 +14,9 @@ only for an unreadable issue of the period that carries the approved label and w
 is not trusted). What pmsync refused is in no number; an open, readable post-mortem of the
 period that waits for approval is listed apart (its author's permission is read once).
 
-Nothing is read per post-mortem, so the cost grows with pages, not with post-mortems.
+Nothing else is read per post-mortem, so the cost grows with pages, not with
+post-mortems; with shipped evidence on, the status comments of the period's post-mortems
+that have a done ticket are read for their records (``shipped_reads``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from pmsync.core.report.periods import data_since, utc_date
 from pmsync.errors import RemoteError, UsageError
 from pmsync.orchestration.ports import CheckedSearch, ReportReads, TicketReader
 from pmsync.orchestration.repeat_search import carries_form_labels
+from pmsync.orchestration.report.shipped_reads import recorded_evidence
 from pmsync.orchestration.trust import Trust
 
 log = logging.getLogger(__name__)
@@ -163,8 +166,9 @@ def gather(
             kept.append((issue, None))  # listed as unreadable
         elif pm is not None and in_period and issue.state == "open" and not trust.trusted(issue):
             waiting.append(issue)
-    readable = [issue for issue, pm in kept if pm is not None]
-    tickets = tickets_by_postmortem(jira, readable)
+    readable = [(issue, pm) for issue, pm in kept if pm is not None]
+    tickets = tickets_by_postmortem(jira, (issue for issue, _ in readable))
+    evidence = recorded_evidence(github, readable, tickets, period, config)
     log.info(
         "report: %d post-mortem(s) opened since %s, %d taken on by pmsync and readable, "
         "%d ticket(s)",
@@ -174,7 +178,12 @@ def gather(
         sum(len(found) for found in tickets.values()),
     )
     inputs = [
-        ReportInput(issue=issue, postmortem=pm, tickets=tickets.get(issue.ref, ()))
+        ReportInput(
+            issue=issue,
+            postmortem=pm,
+            tickets=tickets.get(issue.ref, ()),
+            shipped=evidence.by_postmortem.get(issue.ref),
+        )
         for issue, pm in kept
     ]
-    return Gathered(inputs, warnings, waiting)
+    return Gathered(inputs, warnings + evidence.warnings, waiting)
