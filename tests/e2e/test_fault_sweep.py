@@ -187,6 +187,9 @@ def test_every_fault_at_every_request_converges(
     bodies = [c["body"] for repo in repos for c in repo["comments"].values()]
     for kind in ("followup", "nudge", "reminder", "closing"):
         assert any(body.startswith(f"<!-- pmsync:{kind}") for body in bodies), kind
+    # ... and the shipped-evidence search, finding a change and finding none.
+    for words in ("shipped in [", "done in Jira, no change found"):
+        assert any(words in body for body in bodies), words
     todo = [case for cached, rec in recordings.items() for case in cases(rec, cached)]
     results = sweep(recordings, todo)
     line = summary(results)

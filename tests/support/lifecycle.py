@@ -35,6 +35,7 @@ from github import Auth, Github
 from pydantic import SecretStr
 
 from pmsync.adapters.retry import RequestLog, RequestRecord, RetryPolicy
+from pmsync.config.evidence_schema import EvidenceConfig
 from pmsync.config.schema import Config, FollowupConfig, GitHubConfig, JiraConfig, Person
 from pmsync.config.settings import Settings
 from pmsync.core.domain import identity
@@ -128,12 +129,18 @@ def settings_for(sandbox: Sandbox) -> Settings:
 
 
 def config() -> Config:
-    """Everything on that a lifecycle can show: nudges, reminders, closing when complete."""
+    """Everything on that a lifecycle can show: nudges, reminders, closing when complete,
+    shipped evidence."""
     return Config(
         github=GitHubConfig(repositories=list(REPOS), throttle=False),
         jira=JiraConfig(deployment="cloud"),
         people={"bob": Person(jira_account="bob"), "alice": Person(jira_account="alice")},
-        followup=FollowupConfig(nudge_overdue=True, remind_before_days=2, close_when_complete=True),
+        followup=FollowupConfig(
+            nudge_overdue=True,
+            remind_before_days=2,
+            close_when_complete=True,
+            evidence=EvidenceConfig(enabled=True),
+        ),
     )
 
 
@@ -314,6 +321,11 @@ class People:
                 return
         raise LookupError(f"{key} offers no transition {transition!r}")
 
+    def ship(self, repo: str, number: int, action: str, where: str) -> None:
+        """Merge a pull request in ``where`` whose title names the ticket of this action item."""
+        key = self.ticket(repo, number, action)
+        self.sandbox.open_pull_request(where, f"{key}: {action}", merged=True)
+
 
 # -- the script -----------------------------------------------------------------------------
 
@@ -479,6 +491,16 @@ def _moves(*moves: tuple[Postmortem, str, str]) -> Callable[[People], None]:
     return act
 
 
+def _ships(*ships: tuple[Postmortem, str, str]) -> Callable[[People], None]:
+    """Merged pull requests naming these items' tickets, each in the repository given."""
+
+    def act(people: People) -> None:
+        for pm, action, where in ships:
+            people.ship(pm.repo, pm.number, action, where)
+
+    return act
+
+
 B_ACTIONS = (
     "Validate gateway config in CI before each deploy",
     "Alert when the gateway 5xx rate stays above 1% for 5 minutes",
@@ -521,13 +543,16 @@ def script() -> tuple[Step, ...]:
         Step("sync: D late, A overdue", at("2026-12-08", 10), runs=_sync),
         Step("sync: A's 2-week review", at("2026-12-11"), runs=_sync),
         Step(
-            "owners finish A, reopen B's dropped item",
+            "owners finish A (the alert and the cap ship), reopen B's dropped item",
             at("2026-12-14"),
-            people=_moves(
-                (A, A_ACTIONS["alert"], "Done"),
-                (A, A_ACTIONS["runtime"], "Done"),
-                (B, B_ACTIONS[1], "Reopen"),
-                (C, C_ACTION, "Start Progress"),
+            people=_both(
+                _moves(
+                    (A, A_ACTIONS["alert"], "Done"),
+                    (A, A_ACTIONS["runtime"], "Done"),
+                    (B, B_ACTIONS[1], "Reopen"),
+                    (C, C_ACTION, "Start Progress"),
+                ),
+                _ships((A, A_ACTIONS["alert"], A.repo), (A, A_ACTIONS["cap"], PLATFORM)),
             ),
         ),
         Step("sync: B's 2-week review", at("2026-12-14", 10), runs=_sync),
