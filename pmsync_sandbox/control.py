@@ -41,6 +41,7 @@ class GithubControls(Protocol):
         head: str | None = None,
         author: str = "alice",
     ) -> dict[str, Any]: ...
+    def push_commit(self, repo: str, message: str, author: str = "alice") -> dict[str, Any]: ...
     def add_comment(
         self, repo: str, number: int, body: str, author: str = "alice"
     ) -> dict[str, Any]: ...
@@ -130,6 +131,12 @@ class GithubPullBody(_Body):
     body: str | None = None
     merged: bool = False
     head: str | None = Field(default=None, min_length=1)
+    author: str = "alice"
+
+
+class GithubCommitBody(_Body):
+    repo: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
+    message: str = Field(min_length=1)
     author: str = "alice"
 
 
@@ -234,6 +241,7 @@ class ControlApi:
             ("POST", "/github/repos", self.post_github_repo),
             ("POST", "/github/apps", self.post_github_app),
             ("POST", "/github/pulls", self.post_github_pull),
+            ("POST", "/github/commits", self.post_github_commit),
             ("POST", "/github/comments", self.post_github_comment),
             ("POST", "/github/transfer", self.post_github_transfer),
             ("PUT", "/github/rate_limit", self.put_github_rate_limit),
@@ -339,6 +347,10 @@ class ControlApi:
             body.repo, body.title, body.body, body.merged, body.head, body.author
         )
         return ok(pull, 201)
+
+    def post_github_commit(self, request: SandboxRequest, params: Params) -> SandboxResponse:
+        body = parse(GithubCommitBody, request)
+        return ok(self.app.github.push_commit(body.repo, body.message, body.author), 201)
 
     def post_github_comment(self, request: SandboxRequest, params: Params) -> SandboxResponse:
         body = parse(GithubCommentBody, request)

@@ -193,6 +193,15 @@ class SandboxControl:
         pull: dict[str, Any] = self.call("POST", "/github/pulls", wanted)
         return int(pull["number"])
 
+    def push_commit(self, repo: str, message: str, author: str | None = None) -> str:
+        """Push a commit to the repository's default branch (as ``alice`` unless
+        ``author`` is given); its sha."""
+        wanted = {"repo": repo, "message": message}
+        if author is not None:
+            wanted["author"] = author
+        commit: dict[str, Any] = self.call("POST", "/github/commits", wanted)
+        return str(commit["sha"])
+
     def comment(self, repo: str, number: int, body: str, author: str = "alice") -> int:
         """Comment on an issue or pull request as ``author``; the comment's id."""
         wanted = {"repo": repo, "number": number, "body": body, "author": author}

@@ -10,7 +10,7 @@ that fetched them, so completing a lazy object can never send an uncounted reque
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Literal
@@ -23,8 +23,9 @@ from github.Label import Label
 from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
-from pmsync.adapters.github_answers import Obj, T, comment_state, issue_state, read_page
+from pmsync.adapters.github_answers import comment_state, issue_state
 from pmsync.adapters.github_client import pygithub_client
+from pmsync.adapters.github_searches import GitHubReading
 from pmsync.adapters.retry import Remote
 from pmsync.config.settings import GitHubAuth
 from pmsync.core.domain.markers import find_comment, has_marker
@@ -40,7 +41,7 @@ ACTIONS_BOT = "github-actions[bot]"
 BOT_LOGIN_SETTING = "PMSYNC_BOT_LOGIN"
 
 
-class GitHubAdapter:
+class GitHubAdapter(GitHubReading):
     def __init__(
         self,
         client: Github,
@@ -97,21 +98,6 @@ class GitHubAdapter:
     def _paths(self, repo: str, number: int | None = None) -> str:
         base = f"/repos/{repo}"
         return base if number is None else f"{base}/issues/{number}"
-
-    def _pages(
-        self, method: str, path: str, listing: PaginatedList[Obj], convert: Callable[[Obj], T]
-    ) -> Iterator[T]:
-        """Page after page while GitHub's ``Link`` header names a next one; each page is one
-        counted request, and a list that fills its last page exactly costs no empty page."""
-        index = 0
-        while True:
-            items, more = self._remote.read(
-                method, path, partial(read_page, listing, index, convert)
-            )
-            yield from items
-            if not more:
-                return
-            index += 1
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -187,17 +173,6 @@ class GitHubAdapter:
         return tuple(
             self._pages("GET", f"/repos/{repo}/issues/comments", listing, with_issue_number)
         )
-
-    def search_postmortems(self, query: str) -> tuple[IssueState, ...]:
-        """Issues matching a search query (``GET /search/issues``), oldest first, 100 per
-        request. The query says ``is:issue`` or ``is:pr`` (shipped evidence searches merged
-        pull requests: their ``closed_at`` is the merge); each result names its repository."""
-        listing = self._client.search_issues(query, sort="created", order="asc")
-
-        def found(issue: Issue) -> IssueState:
-            return issue_state(issue.repository_url.split("/repos/", 1)[1], issue)
-
-        return tuple(self._pages("GET", "/search/issues", listing, found))
 
     def bot_comments(self, repo: str, number: int) -> tuple[CommentState, ...]:
         """The issue's comments written by pmsync's own identity, oldest first."""

@@ -9,13 +9,14 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from github import GithubException
+from github.Commit import CommitSearchResult
 from github.GithubObject import GithubObject
 from github.Issue import Issue
 from github.IssueComment import IssueComment
 from github.PaginatedList import PaginatedList
 
 from pmsync.adapters.retry import Failure, connection_failure
-from pmsync.core.domain.state import CommentState, IssueState
+from pmsync.core.domain.state import CommentState, CommitState, IssueState
 
 T = TypeVar("T")
 Obj = TypeVar("Obj", bound=GithubObject)
@@ -73,6 +74,20 @@ def comment_state(comment: IssueComment) -> CommentState:
         body=comment.body or "",
         created_at=comment.created_at,
         updated_at=comment.updated_at,
+    )
+
+
+def commit_state(found: CommitSearchResult) -> CommitState:
+    """A commit search result. Its committer date is when it reached the branch; GitHub
+    may give no committer (``nullable-git-user``), and then the author's date stands."""
+    git = found.commit
+    when = (git.committer or git.author).date
+    return CommitState(
+        repo=found.repository.full_name,
+        sha=found.sha,
+        message=git.message or "",
+        html_url=found.html_url,
+        committed_at=when,
     )
 
 

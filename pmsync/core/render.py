@@ -28,7 +28,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
 from pmsync.core.comment_budget import at_most, shorten, within_budget
 from pmsync.core.domain.model import Finding, Frozen
-from pmsync.core.domain.state import MergedPull
+from pmsync.core.domain.state import ShippedChange
 
 # Placed inside what GitHub would read as a mention, a reference or an autolink ("@bob",
 # "#12", "GH-12", "https://", "www."), so it reads none; readers see nothing.
@@ -171,8 +171,8 @@ class StatusRow(Frozen):
     progress: str  # a pmsync.core.planning.progress.Progress value
     days_overdue: int = 0
     item_id: str | None = None  # the item's identity (pmsync.core.domain.identity)
-    shipped: tuple[MergedPull, ...] = ()  # merged pull requests naming a done item's key
-    no_change: bool = False  # done, searched for, and no merged pull request found
+    shipped: tuple[ShippedChange, ...] = ()  # merged pull requests or commits naming its key
+    no_change: bool = False  # done, searched for, and no change found
 
 
 class RemovedRow(Frozen):

@@ -15,7 +15,7 @@ from typing import Any, Literal, Protocol
 
 from pmsync.core.domain.changes import NewTicket
 from pmsync.core.domain.site import CreateScreen, IssueTypeRef, ProjectInfo
-from pmsync.core.domain.state import CommentState, IssueState, TicketState
+from pmsync.core.domain.state import CommentState, CommitState, IssueState, TicketState
 
 # -- GitHub ------------------------------------------------------------------------------------
 
@@ -26,6 +26,18 @@ class IssueSearch(Protocol):
     def search_postmortems(self, query: str) -> tuple[IssueState, ...]:
         """Issues matching ``query`` (which says ``is:issue``), oldest first."""
         ...
+
+
+class CommitSearch(Protocol):
+    """GitHub's commit search (shipped evidence), which looks only at default branches."""
+
+    def search_commits(self, query: str) -> tuple[CommitState, ...]:
+        """Commits matching ``query``, oldest committer date first."""
+        ...
+
+
+class ShippedReads(IssueSearch, CommitSearch, Protocol):
+    """What shipped evidence reads of GitHub (``pmsync.orchestration.shipped_search``)."""
 
 
 class CommentReader(Protocol):
@@ -104,7 +116,7 @@ class IssueWriter(LabelMaker, Protocol):
         ...
 
 
-class GitHub(PermissionReader, RepeatReads, ChangeReader, IssueWriter, Protocol):
+class GitHub(PermissionReader, RepeatReads, ShippedReads, ChangeReader, IssueWriter, Protocol):
     """Everything a sync or an event run asks of GitHub."""
 
     def issue(self, repo: str, number: int) -> IssueState: ...

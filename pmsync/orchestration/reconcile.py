@@ -75,7 +75,8 @@ class RunContext:
 
     @cached_property
     def shipped(self) -> ShippedFinder:
-        """Merged pull requests naming done tickets' keys (pmsync.core.planning.shipped)."""
+        """Merged pull requests, else commits, naming done tickets' keys
+        (pmsync.core.planning.shipped)."""
         return ShippedFinder(self.github, self.config)
 
     @cached_property

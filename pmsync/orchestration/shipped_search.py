@@ -1,41 +1,54 @@
-"""Finding the merged pull requests that name done tickets' keys (the observe side of
-pmsync.core.planning.shipped).
+"""Finding the merged pull requests, else the default-branch commits, that name done
+tickets' keys (the observe side of pmsync.core.planning.shipped).
 
 Few requests: a post-mortem is searched for only when one of its done tickets has no
 record in the status comment's snapshot (it became done since the last run) or, at a
 follow-up review, has a record with nothing found; one GitHub search then covers five
-keys and twenty repositories. A search GitHub refuses leaves the evidence for a later
-run and does not stop tickets and status.
+keys and twenty repositories, and the commit search runs only for the keys the
+pull-request search found nothing for. A search GitHub refuses leaves the evidence for a
+later run and does not stop tickets and status.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TypeVar
 
 from pmsync.config.schema import Config
 from pmsync.core.domain.model import ParseResult
 from pmsync.core.domain.state import (
+    CommitState,
     IssueState,
     ObservedPostMortem,
     ShippedObservation,
     ShippedRecord,
 )
-from pmsync.core.planning.shipped import keys_to_search, merged_pulls, search_queries
+from pmsync.core.planning.shipped import (
+    commit_queries,
+    commits_naming,
+    keys_to_search,
+    merged_pulls,
+    search_queries,
+    without_changes,
+)
 from pmsync.errors import RemoteError
-from pmsync.orchestration.ports import IssueSearch
+from pmsync.orchestration.ports import ShippedReads
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ShippedFinder:
-    """Merged pull requests by Jira key; each search runs at most once per run."""
+    """Merged pull requests, else commits, by Jira key; each search runs at most once per
+    run."""
 
-    def __init__(self, github: IssueSearch, config: Config) -> None:
+    def __init__(self, github: ShippedReads, config: Config) -> None:
         self._github = github
         self._config = config
         self._results: dict[str, tuple[IssueState, ...]] = {}  # query -> its results
+        self._commits: dict[str, tuple[CommitState, ...]] = {}  # likewise, commit search
         self.searches = 0  # searches sent in this run
         # What the run should tell its user (it reports them where it reports the rest).
         self.warnings: list[str] = []
@@ -56,21 +69,40 @@ class ShippedFinder:
         repositories.append(observed.issue.repo)
         try:
             found = self._search_all(search_queries(keys, repositories))
+            records = [ShippedRecord(key=key, pulls=merged_pulls(key, found)) for key in keys]
+            bare = without_changes(records)
+            commits = self._commits_all(commit_queries(bare, repositories)) if bare else []
         except RemoteError as exc:
             if not exc.refused:
                 raise
             self.warnings.append(f"shipped evidence not searched for in this run: {exc}")
             return None
-        log.debug("%s: searched for merged pull requests naming %s", observed.issue.ref, keys)
+        log.debug("%s: searched for changes naming %s", observed.issue.ref, keys)
         return ShippedObservation(
-            found=tuple(ShippedRecord(key=key, pulls=merged_pulls(key, found)) for key in keys)
+            found=tuple(
+                record
+                if record.pulls
+                else ShippedRecord(key=record.key, pulls=commits_naming(record.key, commits))
+                for record in records
+            )
         )
 
     def _search_all(self, queries: Sequence[str]) -> list[IssueState]:
-        found: list[IssueState] = []
+        return self._run(queries, self._results, self._github.search_postmortems)
+
+    def _commits_all(self, queries: Sequence[str]) -> list[CommitState]:
+        return self._run(queries, self._commits, self._github.search_commits)
+
+    def _run(
+        self,
+        queries: Sequence[str],
+        results: dict[str, tuple[T, ...]],
+        search: Callable[[str], tuple[T, ...]],
+    ) -> list[T]:
+        found: list[T] = []
         for query in queries:
-            if query not in self._results:
-                self._results[query] = self._github.search_postmortems(query)
+            if query not in results:
+                results[query] = search(query)
                 self.searches += 1
-            found += self._results[query]
+            found += results[query]
         return found

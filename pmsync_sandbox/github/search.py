@@ -17,7 +17,7 @@ else is refused with a clear message rather than silently matched as text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -37,6 +37,55 @@ _DATE_FIELDS = {"created": "created_at", "updated": "updated_at", "closed": "clo
 
 class QueryError(ValueError):
     """The query cannot be run; the message is what GitHub (or the sandbox) says."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One part of a search query: a qualifier (``key`` and its comma-separated
+    ``values``), the ``OR`` operator (``key`` "OR"), or a free word or phrase (``key``
+    None, the text in ``values``)."""
+
+    key: str | None
+    values: list[str]
+    negated: bool = False
+
+
+def terms(text: str) -> Iterator[Term]:
+    """The query's parts in order, as every kind of GitHub search reads them."""
+    position = 0
+    while position < len(text):
+        found = _TOKEN.match(text, position)
+        if found is None or found.end() == position:
+            return
+        position = found.end()
+        if found["key"]:
+            values = [quoted or plain for quoted, plain in _LIST_ITEM.findall(found["value"])]
+            yield Term(found["key"].lower(), values, negated=bool(found["neg"]))
+        elif found["word"] == "OR":
+            yield Term("OR", [])
+        elif found["phrase"] is not None or found["word"]:
+            yield Term(None, [found["phrase"] or found["word"]])
+
+
+@dataclass
+class Words:
+    """Free words and phrases: every word of one group must appear, and ``OR`` starts
+    another group that may match instead (docs.github.com, "Understanding the search
+    syntax" and "Filtering and searching issues and pull requests", Using boolean
+    operators). Words are matched lower-cased, anywhere in the text."""
+
+    groups: list[list[str]] = field(default_factory=lambda: [[]])
+
+    def add(self, term: Term) -> None:
+        if term.key == "OR":
+            self.groups.append([])  # the words after it form the next alternative
+        else:
+            self.groups[-1].append(term.values[0].lower())
+
+    def match(self, text: str) -> bool:
+        groups = [group for group in self.groups if group]
+        haystack = text.lower()
+        return not groups or any(all(word in haystack for word in group) for group in groups)
 
 
 @dataclass
@@ -66,8 +115,7 @@ class IssueQuery:
     authors: set[str] = field(default_factory=set)
     assignees: set[str] = field(default_factory=set)
     ranges: list[TimeRange] = field(default_factory=list)
-    words: list[str] = field(default_factory=list)
-    alternatives: list[list[str]] = field(default_factory=list)  # word groups ORed with words
+    words: Words = field(default_factory=Words)
     merged: bool | None = None  # is:merged / is:unmerged
     places: set[str] = field(default_factory=set)  # title, body, comments
 
@@ -94,9 +142,6 @@ class IssueQuery:
         return all(check() for check in checks)
 
     def _words_match(self, repo: Repository, issue: Issue) -> bool:
-        groups = [group for group in (self.words, *self.alternatives) if group]
-        if not groups:
-            return True
         places = self.places or {"title", "body", "comments"}
         texts = []
         if "title" in places:
@@ -105,8 +150,7 @@ class IssueQuery:
             texts.append(issue.body or "")
         if "comments" in places:
             texts += [c.body for c in repo.comments.values() if c.issue_number == issue.number]
-        haystack = "\n".join(texts).lower()
-        return any(all(word in haystack for word in group) for group in groups)
+        return self.words.match("\n".join(texts))
 
 
 def _is_merged(issue: Issue) -> bool:
@@ -119,20 +163,11 @@ def _lower(values: list[str]) -> set[str]:
 
 def parse_query(text: str) -> IssueQuery:
     query = IssueQuery()
-    position = 0
-    while position < len(text):
-        found = _TOKEN.match(text, position)
-        if found is None or found.end() == position:
-            break
-        position = found.end()
-        if found["key"]:
-            values = [quoted or plain for quoted, plain in _LIST_ITEM.findall(found["value"])]
-            _qualifier(query, found["key"].lower(), values, negated=bool(found["neg"]))
-        elif found["word"] == "OR":
-            query.alternatives.append([])  # the words after it form the next alternative
-        elif found["phrase"] is not None or found["word"]:
-            group = query.alternatives[-1] if query.alternatives else query.words
-            group.append((found["phrase"] or found["word"]).lower())
+    for term in terms(text):
+        if term.key is None or term.key == "OR":
+            query.words.add(term)
+        else:
+            _qualifier(query, term.key, term.values, negated=term.negated)
     if not query.kinds:
         raise QueryError("Query must include 'is:issue' or 'is:pull-request'")
     return query

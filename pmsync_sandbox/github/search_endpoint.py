@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from pmsync_sandbox.github.calls import (
     GitHubCall,
     GithubError,
@@ -18,6 +20,7 @@ from pmsync_sandbox.github.search import QueryError, parse_query
 from pmsync_sandbox.http import SandboxResponse
 
 MAX_SEARCH_RESULTS = 1000
+T = TypeVar("T")
 
 
 class SearchEndpoint(Lookups):
@@ -29,8 +32,30 @@ class SearchEndpoint(Lookups):
             query = parse_query(text)
         except QueryError as exc:
             raise GithubError(422, str(exc)) from exc
-        missing = [name for name in query.repos if name not in self.store.repos]
-        if missing:
+        self.check_repos(query.repos)
+        found = [
+            (repo, issue)
+            for repo in self.store.repos.values()
+            if query.selects_repo(repo)
+            for issue in repo.issues.values()
+            if query.matches(repo, issue)
+        ]
+        key = issue_sort_field(call.arg("sort"))
+        descending = (call.arg("order") or "desc") != "asc"
+        found.sort(key=lambda pair: (getattr(pair[1], key), pair[1].id), reverse=descending)
+        page, headers = self.first_results(call, found)
+        body = {
+            "total_count": len(found),
+            "incomplete_results": False,
+            "search_type": "lexical",
+            "items": [call.render.search_item(repo, issue) for repo, issue in page],
+        }
+        return json_response(body, 200, headers)
+
+    def check_repos(self, names: list[str]) -> None:
+        """A ``repo:`` naming a repository that does not exist (or the caller cannot see)
+        makes GitHub refuse the whole search."""
+        if any(name not in self.store.repos for name in names):
             raise GithubError(
                 422,
                 "Validation Failed",
@@ -46,24 +71,11 @@ class SearchEndpoint(Lookups):
                     }
                 ],
             )
-        found = [
-            (repo, issue)
-            for repo in self.store.repos.values()
-            if query.selects_repo(repo)
-            for issue in repo.issues.values()
-            if query.matches(repo, issue)
-        ]
-        key = issue_sort_field(call.arg("sort"))
-        descending = (call.arg("order") or "desc") != "asc"
-        found.sort(key=lambda pair: (getattr(pair[1], key), pair[1].id), reverse=descending)
+
+    @staticmethod
+    def first_results(call: GitHubCall, found: list[T]) -> tuple[list[T], dict[str, str]]:
+        """The page asked for of the first 1000 results, as GitHub serves no more."""
         page_number, per_page = page_numbers(call)
         if (page_number - 1) * per_page >= MAX_SEARCH_RESULTS:
             raise GithubError(422, "Only the first 1000 search results are available")
-        page, headers = page_of(call, found[:MAX_SEARCH_RESULTS])
-        body = {
-            "total_count": len(found),
-            "incomplete_results": False,
-            "search_type": "lexical",
-            "items": [call.render.search_item(repo, issue) for repo, issue in page],
-        }
-        return json_response(body, 200, headers)
+        return page_of(call, found[:MAX_SEARCH_RESULTS])

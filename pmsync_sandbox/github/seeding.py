@@ -1,5 +1,6 @@
-"""The GitHub emulator's control calls that open pull requests, comment and transfer issues
-as a person would (``POST /_sandbox/github/pulls``, ``POST /_sandbox/github/comments``,
+"""The GitHub emulator's control calls that open pull requests, push commits, comment and
+transfer issues as a person would (``POST /_sandbox/github/pulls``,
+``POST /_sandbox/github/commits``, ``POST /_sandbox/github/comments``,
 ``POST /_sandbox/github/transfer``)."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from pmsync_sandbox.github.commits import Commit, add_commit, branch_tip, merge_message
 from pmsync_sandbox.github.shapes import JSON, node_id
 from pmsync_sandbox.github.store import Account, GithubStore, Repository, timestamp
 
@@ -26,19 +28,38 @@ class Seeding:
     ) -> JSON:
         """A pull request opened by ``author`` from ``head`` (a branch name made from the
         number when not given), merged and closed at once when ``merged``. GitHub's own
-        answers show it as an issue with ``pull_request`` (``shapes.Renderer.issue``)."""
+        answers show it as an issue with ``pull_request`` (``shapes.Renderer.issue``).
+        Merging puts GitHub's default merge commit on the default branch
+        (``commits.merge_message``), made by ``author``."""
         found, account = self._seeded(repo, author)
         now = timestamp(self._clock())
         number = found.next_number
-        pull = self.store.open_pull_request(
-            found, account.login, now, title, body, head or f"change-{number}", merged
-        )
-        return {
+        branch = head or f"change-{number}"
+        pull = self.store.open_pull_request(found, account.login, now, title, body, branch, merged)
+        answer: JSON = {
             "number": pull.number,
             "state": pull.state,
-            "head": head or f"change-{number}",
+            "head": branch,
             "merged_at": None if pull.pull is None else pull.pull["merged_at"],
         }
+        if merged:
+            message = merge_message(number, found.owner, branch, title)
+            tip = branch_tip(found.full_name, branch, number)
+            answer["merge_commit_sha"] = self._commit(found, account, message, now, tip).sha
+        return answer
+
+    def push_commit(self, repo: str, message: str, author: str = "alice") -> JSON:
+        """A commit by ``author`` pushed to the repository's default branch."""
+        found, account = self._seeded(repo, author)
+        commit = self._commit(found, account, message, timestamp(self._clock()))
+        return {"sha": commit.sha, "repo": found.full_name}
+
+    @staticmethod
+    def _commit(
+        repo: Repository, account: Account, message: str, now: str, tip: str | None = None
+    ) -> Commit:
+        identity = (account.name or account.login, account.email or "")
+        return add_commit(repo.commits, account.login, identity, message, now, tip)
 
     def add_comment(self, repo: str, number: int, body: str, author: str = "alice") -> JSON:
         """A comment by ``author`` on an issue or pull request (both take issue comments)."""

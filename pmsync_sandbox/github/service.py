@@ -28,12 +28,12 @@ from pmsync_sandbox.github.calls import (
     not_found,
 )
 from pmsync_sandbox.github.comment_endpoints import CommentEndpoints
+from pmsync_sandbox.github.commit_search import CommitSearchEndpoint
 from pmsync_sandbox.github.dispatch_endpoint import DispatchEndpoint
 from pmsync_sandbox.github.issue_endpoints import IssueEndpoints
 from pmsync_sandbox.github.label_endpoints import LabelEndpoints
 from pmsync_sandbox.github.ratelimit import RateLimits
 from pmsync_sandbox.github.reaction_endpoints import ReactionEndpoints
-from pmsync_sandbox.github.search_endpoint import SearchEndpoint
 from pmsync_sandbox.github.secondary import LimitRefusal, SecondaryLimits
 from pmsync_sandbox.github.seeding import Seeding
 from pmsync_sandbox.github.shapes import JSON, Renderer
@@ -240,7 +240,7 @@ class GithubService(Seeding):
         comments = CommentEndpoints(self.store)
         reactions = ReactionEndpoints(self.store)
         labels = LabelEndpoints(self.store)
-        search = SearchEndpoint(self.store)
+        search = CommitSearchEndpoint(self.store)  # issues and commits
         dispatches = DispatchEndpoint(self.store, self.events)
         repo = "/repos/{owner}/{repo}"
         issues_doc = f"{DOCS}/issues/issues"
@@ -383,6 +383,12 @@ class GithubService(Seeding):
                 "/search/issues",
                 search.search_issues,
                 f"{DOCS}/search/search#search-issues-and-pull-requests",
+            ),
+            (
+                "GET",
+                "/search/commits",
+                search.search_commits,
+                f"{DOCS}/search/search#search-commits",
             ),
         ]
         for method, pattern, handler, doc in table:

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from pmsync_sandbox.github.commits import Commit
+
 # A role is what GitHub shows of a person (``author_association``) and what they may do
 # (the permission endpoint's answer), which are not the same thing: an organisation
 # member whose membership is private (GitHub's default) shows as CONTRIBUTOR or NONE, and
@@ -152,6 +154,7 @@ class Repository:
     comments: dict[int, Comment] = field(default_factory=dict)
     events: list[IssueEvent] = field(default_factory=list)
     next_number: int = 1
+    commits: list[Commit] = field(default_factory=list)  # the default branch, oldest first
 
     @property
     def full_name(self) -> str:
@@ -487,4 +490,5 @@ def _repo_from_json(data: dict[str, Any]) -> Repository:
         comments={int(key): Comment(**value) for key, value in data["comments"].items()},
         events=[IssueEvent(**value) for value in data["events"]],
         next_number=data["next_number"],
+        commits=[Commit(**value) for value in data.get("commits", ())],
     )

@@ -14,13 +14,13 @@ from support.report_history import HISTORY, NOW, OCTOBER, report_input
 from pmsync.config.evidence_schema import EvidenceConfig
 from pmsync.config.schema import Config, FollowupConfig
 from pmsync.core.domain.model import ActionType
-from pmsync.core.domain.state import MergedPull, ShippedRecord
+from pmsync.core.domain.state import ShippedChange, ShippedRecord
 from pmsync.core.report.build import build_report
 from pmsync.core.report.cases import ReportInput
 from pmsync.core.report.contents import Report
 from pmsync.core.report.output import csv_rows, render_report
 
-SHIPPED = MergedPull(
+SHIPPED = ShippedChange(
     ref="acme/payments#431",
     url="https://github.com/acme/payments/pull/431",
     merged=date(2026, 10, 20),

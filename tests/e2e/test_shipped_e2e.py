@@ -1,11 +1,14 @@
 """Shipped evidence end to end (issue #20): `pmsync sync` on the sandbox finds the merged
-pull requests that name a done ticket's key, shows them in the status comment and the
-4-week review, flags a done ticket without one, and searches only when a ticket is first
-seen done or at a review."""
+pull requests that name a done ticket's key, else the default-branch commits whose message
+names it (a pushed commit, or the merge commit of a pull request whose branch carries the
+key), shows them in the status comment and the 4-week review, flags a done ticket without
+one, and searches only when a ticket is first seen done or at a review, commits only for
+the keys no pull request names."""
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -26,6 +29,7 @@ ALERT = "Alert when payments-db pool usage stays above 80% for 5 minutes"  # Det
 POOL = "Give report queries their own pool, capped at 20 connections"  # Prevent
 CHECKLIST = "Add database connections to the capacity checklist run 5 days before each campaign"
 EVIDENCE = "followup:\n  evidence: {enabled: true, exempt_types: [Process]}\n"
+EVERY_TYPE = "followup:\n  evidence: {enabled: true}\n"
 NO_CHANGE = "done in Jira, no change found"
 
 
@@ -65,6 +69,10 @@ class Story:
         queries = [r["query"]["q"][0] for r in log if r["path"] == "/search/issues"]
         return [query for query in queries if "is:pr" in query]
 
+    def commit_searches(self) -> list[str]:
+        log = self.sandbox.requests("github")
+        return [r["query"]["q"][0] for r in log if r["path"] == "/search/commits"]
+
 
 @pytest.fixture
 def story(
@@ -73,9 +81,11 @@ def story(
     jira_client: jira.JIRA,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> Story:
     use_sandbox(sandbox, monkeypatch)
-    config = write_config(tmp_path, REPO, people=True, extra=EVIDENCE)
+    extra = getattr(request, "param", EVIDENCE)
+    config = write_config(tmp_path, REPO, people=True, extra=extra)
     return Story(sandbox, github_client, jira_client, config)
 
 
@@ -101,6 +111,9 @@ def test_done_tickets_show_their_merged_pull_request_or_are_flagged(story: Story
 
     story.sync(date(2026, 11, 26))
     assert len(story.pull_searches()) == 1  # one query for the batch of keys
+    # Commits are searched only for the key no merged pull request names.
+    assert len(story.commit_searches()) == 1 and pool in story.commit_searches()[0]
+    assert alert not in story.commit_searches()[0]
     status = story.comment(markers.STATUS)
     shipped = f"shipped in [{REPO}#{pull}]("
     assert shipped in _line(status, ALERT) and "(merged 2026-11-25)" in _line(status, ALERT)
@@ -111,7 +124,7 @@ def test_done_tickets_show_their_merged_pull_request_or_are_flagged(story: Story
     # Later syncs read the record in the status comment: no search, the same comment.
     story.sync(date(2026, 11, 27))
     story.sync(date(2026, 11, 28))
-    assert story.pull_searches() == []
+    assert story.pull_searches() == [] and story.commit_searches() == []
     assert story.comment(markers.STATUS) == status
 
     # At the 4-week review the item without evidence is searched for again, and the
@@ -153,9 +166,57 @@ def test_a_run_killed_after_the_search_searches_again_and_records_once(story: St
 
     story.sync(date(2026, 11, 26), 11)
     assert len(story.pull_searches()) == 1
+    assert story.commit_searches() == []  # the pull request named the only done key
     assert f"shipped in [{REPO}#{pull}](" in _line(story.comment(markers.STATUS), ALERT)
     story.sync(date(2026, 11, 27))
     assert story.pull_searches() == []
+
+
+@pytest.mark.parametrize("story", [EVERY_TYPE], indirect=True)
+def test_a_key_only_in_a_commit_message_or_a_branch_name_is_found_through_its_commit(
+    story: Story,
+) -> None:
+    story.open(date(2026, 11, 21))
+    story.sync(date(2026, 11, 21))
+    alert, pool, checklist = story.key(ALERT), story.key(POOL), story.key(CHECKLIST)
+
+    story.travel(date(2026, 11, 25))
+    story.sandbox.open_pull_request(REPO, f"{alert}: page on pool usage", "", merged=True)
+    sha = story.sandbox.push_commit(REPO, f"Cap report queries at 20 connections\n\n{pool}")
+    story.sandbox.push_commit(REPO, f"{checklist}9: another ticket")  # a near miss
+    # The key is only in the branch name: GitHub's merge commit names the branch.
+    branch = f"{checklist.lower()}-capacity-checklist"
+    story.sandbox.open_pull_request(REPO, "Capacity checklist", "", merged=True, head=branch)
+    for key in (alert, pool, checklist):
+        close_ticket(story.jira, key)
+
+    story.sync(date(2026, 11, 26))
+    assert len(story.pull_searches()) == 1
+    (query,) = story.commit_searches()
+    assert f'"{pool}"' in query and f'"{checklist}"' in query and alert not in query
+    status = story.comment(markers.STATUS)
+    assert f"shipped in [{REPO}#" in _line(status, ALERT) and "(merged 2026-11-25)" in status
+    commit = re.compile(
+        rf"shipped in \[{REPO}@([0-9a-f]{{7}})\]\(http[^)]*/{REPO}/commit/([0-9a-f]{{40}})\) "
+        r"\(committed 2026-11-25\)"
+    )
+    pushed = commit.search(_line(status, POOL))
+    assert pushed is not None and pushed.groups() == (sha[:7], sha)
+    merged = commit.search(_line(status, CHECKLIST))
+    assert merged is not None and merged[2] != sha
+    assert NO_CHANGE not in status
+
+    story.sync(date(2026, 11, 27))
+    assert story.pull_searches() == [] and story.commit_searches() == []
+
+    # The 4-week review shows the commits too, and searches nothing again.
+    story.sync(date(2026, 12, 18))
+    assert story.pull_searches() == [] and story.commit_searches() == []
+    review = story.comment(markers.followup_marker(28))
+    line = _line(review, POOL)
+    assert f"[{REPO}@{sha[:7]}](" in line and line.endswith(
+        "(committed 2026-11-25): verified in production"
+    )
 
 
 def test_the_report_gives_the_rate_the_status_comments_record(

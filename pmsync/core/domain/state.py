@@ -122,25 +122,46 @@ class RepeatObservation(Frozen):
     candidates: tuple[EarlierPostMortem, ...] = ()
 
 
-class MergedPull(Frozen):
-    """A merged pull request that names a ticket's key: the evidence that its work shipped."""
+class CommitState(Frozen):
+    """A commit on a repository's default branch, as GitHub's commit search finds it
+    (it searches only default branches, so a commit it finds has shipped)."""
 
-    ref: str  # owner/name#number
+    repo: str  # owner/name
+    sha: str
+    message: Text
+    html_url: str
+    committed_at: datetime  # the committer's date: when it reached the branch
+
+    @property
+    def ref(self) -> str:
+        """GitHub's short autolink form, ``owner/name@1a2b3c4``."""
+        return f"{self.repo}@{self.sha[:7]}"
+
+
+class ShippedChange(Frozen):
+    """A change that names a ticket's key and reached a default branch: a merged pull
+    request or a commit. The evidence that the ticket's work shipped."""
+
+    # Snapshots written before commits were searched hold pull requests only.
+    kind: Literal["pull", "commit"] = "pull"
+    ref: str  # owner/name#number, or owner/name@sha7 for a commit
     url: str
-    merged: date
+    merged: date  # the pull request's merge, or the commit's committer date
 
 
 class ShippedRecord(Frozen):
-    """What the search for a done ticket's merged pull requests found (none: nothing). The
-    status comment's snapshot keeps these, so that later runs do not search again
+    """What the search for a done ticket's changes found (none: nothing). The status
+    comment's snapshot keeps these, so that later runs do not search again
     (pmsync.core.planning.shipped)."""
 
     key: str
-    pulls: tuple[MergedPull, ...] = ()
+    # Named for what it first held; commits found by commit search are kept here too.
+    pulls: tuple[ShippedChange, ...] = ()
 
 
 class ShippedObservation(Frozen):
-    """What this run's search for merged pull requests found, for the keys it searched."""
+    """What this run's searches for merged pull requests and commits found, for the keys
+    they searched."""
 
     found: tuple[ShippedRecord, ...] = ()
 
@@ -159,6 +180,6 @@ class ObservedPostMortem(Frozen):
     # Earlier post-mortems for repeat detection; None: not checked in this run, so the
     # planner leaves the repeat label and comments as they are.
     repeats: RepeatObservation | None = None
-    # Merged pull requests naming the done tickets' keys, searched in this run; None: no
+    # Changes naming the done tickets' keys, searched in this run; None: no
     # search in this run (the status comment's snapshot keeps what earlier runs found).
     shipped: ShippedObservation | None = None
