@@ -215,7 +215,11 @@ class LateNote(Frozen):
     instead of a reminder for each item on the first sync."""
 
     filed: date
-    overdue: int  # action items past their due date then
+    items: tuple[str, ...]  # those past their due date then: ticket keys, else "row N"
+
+    @property
+    def overdue(self) -> int:
+        return len(self.items)
 
 
 class StatusView(Frozen):

@@ -85,7 +85,7 @@ def test_a_due_date_changed_on_both_sides_stays_a_conflict_and_the_table_keeps_i
     assert due_cells(result) == {}
     final, parsed, _ = converge(state, parsed, ctx)
     status = markers.find_comment(final.bot_comments, markers.STATUS)
-    assert status is not None and "the due was changed both" in status.body
+    assert status is not None and "the due date was changed both" in status.body
     assert parsed.postmortem is not None
     assert parsed.postmortem.action_items[0].due == date(2026, 12, 24)
 

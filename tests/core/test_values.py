@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from pmsync.core.postmortem.values import Unreadable, read_due, read_time
+from pmsync.core.postmortem.values import Unreadable, read_due, read_priority, read_time
 
 
 @pytest.mark.parametrize(
@@ -26,3 +26,25 @@ def test_a_due_date_outside_the_sane_years_is_unreadable(text: str) -> None:
 def test_dates_inside_the_range_are_read() -> None:
     assert read_time("1970-01-01 00:00 UTC").year == 1970
     assert read_due("2199-12-31") == date(2199, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "jira_name"),
+    [("High", "P1", "High"), ("highest", "P0", "Highest"), ("LOWEST", "P3", "Low")],
+)
+def test_a_jira_priority_name_is_answered_with_the_level_to_write(
+    text: str, level: str, jira_name: str
+) -> None:
+    with pytest.raises(Unreadable) as raised:
+        read_priority(text)
+    assert str(raised.value) == (
+        f"priority {text!r} is not one of P0, P1, P2, P3; write {level} "
+        f"(pmsync sends it to Jira as {jira_name} unless jira.priorities says otherwise)"
+    )
+
+
+def test_other_words_get_no_guess() -> None:
+    with pytest.raises(Unreadable) as raised:
+        read_priority("urgent")
+    assert str(raised.value) == "priority 'urgent' is not one of P0, P1, P2, P3"
+    assert read_priority("p 2").value == "P2"

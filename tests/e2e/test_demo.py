@@ -127,7 +127,7 @@ def test_the_invalid_postmortem_got_feedback_and_the_needs_fix_label(told: Told)
     assert ("labeled", "pm:needs-fix", BOT) in told.label_events()
     kept = told.file("feedback-before-the-fix.md")
     assert "needs a few fixes" in kept
-    assert "priority 'High' is not one of P0, P1, P2, P3" in kept
+    assert "priority 'High' is not one of P0, P1, P2, P3; write P1" in kept
     assert "due 'next sprint' cannot be read" in kept
 
 

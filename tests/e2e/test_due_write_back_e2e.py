@@ -78,7 +78,7 @@ def test_a_due_date_changed_on_both_sides_keeps_the_authors_cell(site: Site) -> 
     site.run()
     assert "| 2026-12-24 |" in first_row(site, number)
     [status] = site.bot_comments(number, markers.STATUS)
-    assert f"**{key}**: the due was changed both in the table (2026-12-24)" in status
+    assert f"**{key}**: the due date was changed both in the table (2026-12-24)" in status
     settled(site)
 
 

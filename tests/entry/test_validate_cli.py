@@ -57,7 +57,8 @@ def test_bad_example_lists_one_line_per_finding(capsys: pytest.CaptureFixture[st
     assert lines[:3] == [
         "error    action_items, row 1: the row has no owner; "
         "write one person as @github-handle (a team as @org/team)",
-        "error    action_items, row 2: priority 'High' is not one of P0, P1, P2, P3",
+        "error    action_items, row 2: priority 'High' is not one of P0, P1, P2, P3; write P1 "
+        "(pmsync sends it to Jira as High unless jira.priorities says otherwise)",
         "error    action_items, row 3: due 'next sprint' cannot be read; write a date such as "
         "2026-12-01, or a span from the incident start such as 3 days, 1 week, 2w",
     ]

@@ -124,8 +124,10 @@ def late_note(observed: ObservedPostMortem, view: StatusView) -> LateNote | None
     """The action items already past their due date when the post-mortem was filed, for the
     status comment: they get no reminder for that due date."""
     filed = filed_on(observed)
-    overdue = sum(1 for row in view.rows if row.due is not None and row.due < filed)
-    return LateNote(filed=filed, overdue=overdue) if overdue else None
+    late = tuple(
+        row.key or f"row {row.row}" for row in view.rows if row.due is not None and row.due < filed
+    )
+    return LateNote(filed=filed, items=late) if late else None
 
 
 # --- what the reviews show ------------------------------------------------------------------------

@@ -174,10 +174,29 @@ _PRIORITY = re.compile(r"^p\s*([0-3])$", re.IGNORECASE)
 PRIORITY_HINT = "one of P0, P1, P2, P3"
 
 
+# Jira's default priority names (Highest … Lowest) and the levels pmsync maps them from by
+# default (``jira.priorities``): an author who writes Jira's word is told the level to write.
+_JIRA_DEFAULT_PRIORITIES = {
+    "highest": ("P0", "Highest"),
+    "high": ("P1", "High"),
+    "medium": ("P2", "Medium"),
+    "low": ("P3", "Low"),
+    "lowest": ("P3", "Low"),  # pmsync's lowest level
+}
+
+
 def read_priority(text: str) -> Priority:
     match = _PRIORITY.match(plain(text))
     if not match:
-        raise Unreadable(f"priority {quoted(text)} is not {PRIORITY_HINT}")
+        problem = f"priority {quoted(text)} is not {PRIORITY_HINT}"
+        suggestion = _JIRA_DEFAULT_PRIORITIES.get(plain(text).casefold())
+        if suggestion is not None:
+            level, jira_name = suggestion
+            problem += (
+                f"; write {level} (pmsync sends it to Jira as {jira_name} unless "
+                "jira.priorities says otherwise)"
+            )
+        raise Unreadable(problem)
     return Priority(f"P{match.group(1)}")
 
 
