@@ -165,7 +165,8 @@ class FollowupConfig(ConfigSection):
     )
     evidence: EvidenceConfig = Field(
         default_factory=EvidenceConfig,
-        description="Shipped evidence: merged pull requests that name a done item's Jira key.",
+        description="Shipped evidence: merged pull requests, else default-branch commits, "
+        "that name a done item's Jira key.",
     )
 
     @field_validator("due_policy")

@@ -114,7 +114,7 @@ def test_markdown_json_and_csv_show_the_rate_and_the_items_without_a_change() ->
         "| Done items with shipped evidence (of done items searched for) | **66.7%** (4 of 6)"
         in markdown
     )
-    assert "pending: 3 (done items no sync has searched for yet)" in markdown
+    assert "pending: 3 (done items not searched for yet: done since the last sync" in markdown
     section = markdown.split("### Done in Jira, no change found", 1)[1].split("###", 1)[0]
     assert "PAY3-2" in section and "SEA3-1" in section and "PAY3-1" not in section
     assert '"shipped_evidence"' in render_report(report, "json")

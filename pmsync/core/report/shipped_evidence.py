@@ -5,7 +5,8 @@ The report does not search GitHub itself: it reads what each post-mortem's statu
 records (``pmsync.core.planning.shipped``), so the rate agrees with what owners and managers
 saw on the issues. A done item the status comment has no record of yet (it became done
 after the last sync, or before evidence was switched on and no sync has run since) is
-pending, not counted as missing.
+pending, not counted as missing; so is one of a post-mortem closed before evidence was
+switched on, which no sync reads again.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def shipped_evidence(scope: Scope) -> ShippedEvidenceRate:
         numerator=sum(bool(record.pulls) for _, record in searched),
         denominator=len(searched),
         pending=len(done) - len(searched),
-        pending_note="done items no sync has searched for yet",
+        pending_note="done items not searched for yet: done since the last sync, or on a "
+        "post-mortem closed before shipped evidence was on",
     )
     return ShippedEvidenceRate(
         **rate.model_dump(),
