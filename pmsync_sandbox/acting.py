@@ -5,7 +5,8 @@ Each goes through the public REST API as that person, the way a browser would, s
 sees the same traces as on GitHub and Jira: ``PATCH /repos/{owner}/{repo}/issues/{number}``
 and ``POST /repos/{owner}/{repo}/issues/{number}/comments`` (GitHub REST, "Issues" and
 "Issue comments"), ``GET`` and ``POST /rest/api/2/issue/{key}/transitions`` (Jira REST,
-"Transitions").
+"Transitions"); and what the documented Jira automation rule sends when a ticket changes
+status (docs/jira-site.md, "Status in seconds").
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,9 @@ from pmsync.errors import UsageError
 from pmsync_sandbox.runner import SandboxControl, SandboxControlError
 
 TIMEOUT = 10  # seconds: the sandbox answers on this machine
+# The rule's custom data, as docs/jira-site.md shows it for users to paste (a test holds the
+# two equal).
+DISPATCH_RULE_BODY = files("pmsync_sandbox.jira") / "dispatch_rule_body.json"
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,29 @@ def move_ticket(origin: str, key: str, to: str) -> str:
     if moved.status_code != 204:
         raise UsageError(f"the sandbox's Jira refused to move {key}: {moved.text}")
     return f'{key}: {status} -> {chosen["to"]["name"]} (by "{chosen["name"]}")'
+
+
+def send_dispatch(origin: str, key: str, repo: str) -> dict[str, Any]:
+    """What the documented Jira automation rule does when ``key`` changes status: its web
+    request to ``repo``'s dispatches, with the sandbox user's token; the
+    ``repository_dispatch`` event GitHub then records (the payload a workflow gets)."""
+    env = person(origin, None).env
+    headers = {
+        "Accept": "application/vnd.github+json",
+        "Authorization": f"Bearer {env['GITHUB_TOKEN']}",
+        "X-GitHub-Api-Version": "2022-11-28",
+    }
+    url = f"{env['GITHUB_API_URL'].rstrip('/')}/repos/{repo}/dispatches"
+    control = SandboxControl(origin)
+    try:
+        sent = control.send_jira_web_request(key, url, DISPATCH_RULE_BODY.read_text(), headers)
+        events = control.github_events()
+    except SandboxControlError as exc:
+        raise UsageError(f"the sandbox's Jira could not send the rule for {key}: {exc}") from exc
+    if sent["status"] != 204:
+        raise UsageError(f"GitHub refused the dispatch for {key}: {sent['answer']}")
+    payload: dict[str, Any] = events[-1]["payload"]
+    return payload
 
 
 @dataclass(frozen=True)

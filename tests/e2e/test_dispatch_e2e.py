@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from support.sandbox_pmsync import (
 
 from pmsync.core.domain import identity, markers
 from pmsync.entry.cli import main
+from pmsync_sandbox.acting import DISPATCH_RULE_BODY
 from pmsync_sandbox.runner import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,3 +168,23 @@ def test_github_refuses_a_dispatch_from_a_token_without_write_access(setup: Setu
     )
     assert sent["status"] == 403
     assert setup.sandbox.github_events() == []
+
+
+def test_the_sandbox_sends_the_documented_rule_itself(
+    setup: Setup, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pmsync sandbox move-ticket KEY --to Done --dispatch` sends the very custom data the
+    docs show, and its next: line is the event run the dispatch workflow makes."""
+    assert DISPATCH_RULE_BODY.read_text() == rule_body()
+    key = setup.keys()[0]
+    monkeypatch.chdir(setup.folder)
+    capsys.readouterr()
+    move = ["sandbox", "move-ticket", key, "--to", "Done", "--dispatch"]
+    assert main(["--config", str(setup.config), *move]) == 0
+    out = capsys.readouterr().out
+    assert f"{key}: To Do -> Done" in out
+    assert f"'repository': '{REPO}', 'issue': '{setup.number}'" in out
+    (line,) = [line for line in out.splitlines() if line.startswith("next: pmsync ")]
+    assert "handle-event --event-name repository_dispatch --event-path" in line
+    assert main(shlex.split(line.removeprefix("next: "))[1:]) == 0
+    assert "1 of 4 done" in setup.status()

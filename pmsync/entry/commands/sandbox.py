@@ -134,6 +134,22 @@ def register(
     )
     mover.add_argument("key", metavar="KEY", help="the ticket, e.g. OPS-1")
     mover.add_argument("--to", required=True, metavar="STATUS", help='e.g. "Done"')
+    mover.add_argument(
+        "--dispatch",
+        action="store_true",
+        help="then do what the Jira automation rule of docs/jira-site.md does (a repository "
+        "dispatch naming the post-mortem) and write the event for handle-event",
+    )
+    mover.add_argument(
+        "--repo", metavar="OWNER/NAME", help="with --dispatch: default: the first configured one"
+    )
+    mover.add_argument(
+        "--event-path",
+        type=Path,
+        default=Path("repository_dispatch.json"),
+        metavar="FILE",
+        help="with --dispatch: where to write the event (default: repository_dispatch.json)",
+    )
     mover.add_argument("--sandbox", metavar="URL", help="default: GITHUB_API_URL's origin")
     mover.set_defaults(func=run_move_ticket)
 
@@ -210,11 +226,22 @@ def run_comment(args: argparse.Namespace) -> int:
 
 
 def run_move_ticket(args: argparse.Namespace) -> int:
-    from pmsync_sandbox.acting import move_ticket
+    from pmsync_sandbox.acting import move_ticket, send_dispatch, write_event
 
     origin = _origin(args)
     print(move_ticket(origin, args.key, args.to))
-    print(f"next: {_pmsync(args, origin)} sync")
+    if not args.dispatch:
+        print(f"next: {_pmsync(args, origin)} sync")
+        return 0
+    repo = _repo(args, "send the dispatch to")
+    event = send_dispatch(origin, args.key, repo)
+    write_event(args.event_path, event)
+    print(f"Jira's automation rule sent {repo} a repository dispatch: {event['client_payload']}")
+    print(f"wrote the repository_dispatch event to {args.event_path}")
+    print(
+        f"next: {_pmsync(args, origin)} handle-event --event-name repository_dispatch "
+        f"--event-path {args.event_path}"
+    )
     return 0
 
 
