@@ -66,9 +66,27 @@ def test_check_example_prints_summary(capsys: pytest.CaptureFixture[str]) -> Non
         "  jira deployment: auto; site: https://acme.atlassian.net",
         "  people mapped: 2",
         "  follow-ups: 14 and 28 days after the incident",
+        "  due-date policy: none",
+        "  reminders: none",
+        "  shipped evidence: off",
         "  repeats: same service within 180 days",
         "  environment variables set: (none)",
     ]
+
+
+def test_check_names_the_follow_up_extras_that_are_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chosen = tmp_path / "pmsync.yml"
+    chosen.write_text(
+        "followup:\n  due_policy: {P0: 7, SEV1: 3}\n  remind_before_days: 2\n"
+        "  evidence: {enabled: true, exempt_types: [Process]}\n"
+    )
+    code, out, _ = run(capsys, "config", "check", str(chosen))
+    assert code == 0
+    assert "  due-date policy: P0 7 days, SEV1 3 days\n" in out
+    assert "  reminders: 2 days before each due date\n" in out
+    assert "  shipped evidence: on (exempt: Process)\n" in out
 
 
 def test_check_reports_which_variables_are_set_never_their_values(

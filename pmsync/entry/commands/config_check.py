@@ -66,12 +66,21 @@ def summary(config: Config, settings: Settings) -> list[str]:
         "root-cause": "same root-cause category",
     }[config.repeats.rule]
     given = [name for name, is_set in settings.is_set().items() if is_set]
+    followup = config.followup
+    policy = ", ".join(f"{key} {days} days" for key, days in followup.due_policy.items())
+    remind = followup.remind_before_days
+    evidence = followup.evidence
+    exempt = ", ".join(t.value for t in evidence.exempt_types)
     return [
         f"repositories: {', '.join(config.github.repositories) or '(none)'}",
         f"jira project: {jira.project}" + (f" ({routes})" if routes else ""),
         f"jira deployment: {jira.deployment}; site: {jira.url or 'from JIRA_URL'}",
         f"people mapped: {len(config.people)}",
         f"follow-ups: {milestones + ' days after the incident' if milestones else 'none'}",
+        f"due-date policy: {policy or 'none'}",
+        f"reminders: {f'{remind} days before each due date' if remind else 'none'}",
+        "shipped evidence: "
+        + ("off" if not evidence.enabled else "on" + (f" (exempt: {exempt})" if exempt else "")),
         f"repeats: {rule} within {config.repeats.lookback_days} days",
         f"environment variables set: {', '.join(given) or '(none)'}",
     ]
