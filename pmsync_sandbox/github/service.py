@@ -34,10 +34,12 @@ from pmsync_sandbox.github.issue_endpoints import IssueEndpoints
 from pmsync_sandbox.github.label_endpoints import LabelEndpoints
 from pmsync_sandbox.github.ratelimit import RateLimits
 from pmsync_sandbox.github.reaction_endpoints import ReactionEndpoints
+from pmsync_sandbox.github.records import Account, timestamp
+from pmsync_sandbox.github.renderer import Renderer
 from pmsync_sandbox.github.secondary import LimitRefusal, SecondaryLimits
 from pmsync_sandbox.github.seeding import Seeding
-from pmsync_sandbox.github.shapes import JSON, Renderer
-from pmsync_sandbox.github.store import Account, GithubStore, timestamp
+from pmsync_sandbox.github.shapes import JSON
+from pmsync_sandbox.github.store import GithubStore
 from pmsync_sandbox.http import SandboxRequest, SandboxResponse
 from pmsync_sandbox.router import Miss, Router
 
