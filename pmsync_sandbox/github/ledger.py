@@ -9,7 +9,7 @@ from pmsync_sandbox.github.records import Issue, IssueEvent, Repository
 
 
 class StoreLedger:
-    next_id: int  # the last id given out plus one; the store sets and restores it
+    next_id: int  # the next id to give out; the store sets and restores it
 
     def new_id(self) -> int:
         self.next_id += 1
