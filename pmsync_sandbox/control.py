@@ -5,12 +5,28 @@ and seeding users, repositories and projects. Documented in docs/sandbox.md.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
-from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Any, Protocol, runtime_checkable
 
 from pmsync_sandbox.clock import SandboxClock
+from pmsync_sandbox.control_bodies import (
+    BadBody,
+    ClockBody,
+    GithubAppBody,
+    GithubCommentBody,
+    GithubCommitBody,
+    GithubLimitsBody,
+    GithubPullBody,
+    GithubRateLimitBody,
+    GithubRepoBody,
+    GithubTransferBody,
+    GithubUserBody,
+    JiraProfileBody,
+    JiraProjectBody,
+    JiraUserBody,
+    LatencyBody,
+    WebRequestBody,
+    parse,
+)
 from pmsync_sandbox.faults import FaultPlan, FaultSpec
 from pmsync_sandbox.http import SandboxRequest, SandboxResponse
 from pmsync_sandbox.router import Miss, Params, Router
@@ -91,125 +107,6 @@ class ControlledApp(Protocol):
     def send_web_request(
         self, issue: str, url: str, headers: Mapping[str, str], body: str, origin: str
     ) -> dict[str, Any]: ...
-
-
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ClockBody(_Body):
-    now: datetime | None
-
-
-class LatencyBody(_Body):
-    ms: int = Field(ge=0, le=60_000)
-
-
-Role = Literal["OWNER", "MEMBER", "COLLABORATOR", "PRIVATE_MEMBER", "READ_MEMBER", "NONE"]
-
-
-class GithubUserBody(_Body):
-    login: str = Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
-    token: str | None = Field(default=None, min_length=1)
-    repos: dict[str, Role] = Field(default_factory=dict)
-    name: str | None = None
-    email: str | None = None
-
-
-class GithubRepoBody(_Body):
-    full_name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
-
-
-class GithubAppBody(_Body):
-    slug: str = Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,33})$")
-    repos: list[str] = Field(default_factory=list)
-
-
-class GithubPullBody(_Body):
-    repo: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
-    title: str = Field(min_length=1)
-    body: str | None = None
-    merged: bool = False
-    head: str | None = Field(default=None, min_length=1)
-    author: str = "alice"
-
-
-class GithubCommitBody(_Body):
-    repo: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
-    message: str = Field(min_length=1)
-    author: str = "alice"
-
-
-class GithubCommentBody(_Body):
-    repo: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
-    number: int = Field(ge=1)
-    body: str = Field(min_length=1)
-    author: str = "alice"
-
-
-class GithubTransferBody(_Body):
-    repo: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
-    number: int = Field(ge=1)
-    to: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
-
-
-class GithubLimitsBody(_Body):
-    content_per_minute: int | None = Field(default=None, ge=1)
-    content_per_hour: int | None = Field(default=None, ge=1)
-    search_per_minute: int | None = Field(default=None, ge=1)
-
-
-class GithubRateLimitBody(_Body):
-    resource: Literal["core", "search"] = "core"
-    limit: int = Field(ge=1)
-    remaining: int | None = Field(default=None, ge=0)
-
-
-class JiraProjectBody(_Body):
-    key: str = Field(pattern=r"^[A-Z][A-Z0-9_]{1,9}$")
-    name: str = Field(min_length=1)
-
-
-class JiraProfileBody(_Body):
-    name: str = Field(min_length=1)
-
-
-class JiraUserBody(_Body):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    account_id: str = Field(alias="accountId", min_length=1)
-    name: str | None = None
-    display_name: str | None = Field(default=None, alias="displayName")
-    email: str | None = Field(default=None, alias="emailAddress")
-    token: str | None = Field(default=None, min_length=1)
-
-
-class WebRequestBody(_Body):
-    """Jira automation's "Send web request" for one ticket: the rule's URL, headers and
-    custom body (smart values and all), as the rule's author wrote them."""
-
-    issue: str = Field(min_length=1)
-    url: str = Field(pattern=r"^https?://")
-    headers: dict[str, str] = Field(default_factory=dict)
-    body: str
-
-
-class BadBody(Exception):
-    """The control request's body does not say what it must; answered with 400."""
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def parse(model: type[M], request: SandboxRequest) -> M:
-    try:
-        return model.model_validate_json(request.body or b"{}")
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
-            for error in exc.errors()
-        )
-        raise BadBody(problems) from exc
 
 
 def ok(body: Any, status: int = 200) -> SandboxResponse:

@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from pmsync_sandbox.github.shapes import JSON, Renderer
-from pmsync_sandbox.github.store import Account, timestamp
+from pmsync_sandbox.github.records import Account, timestamp
+from pmsync_sandbox.github.renderer import Renderer
+from pmsync_sandbox.github.shapes import JSON
 from pmsync_sandbox.http import SandboxRequest, SandboxResponse
 from pmsync_sandbox.router import Params
 

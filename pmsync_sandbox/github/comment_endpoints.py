@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pmsync_sandbox.github.calls import GitHubCall, json_response, page_of, since_arg
 from pmsync_sandbox.github.lookups import Lookups, body_text
-from pmsync_sandbox.github.store import Account, Repository
+from pmsync_sandbox.github.records import Account, Repository
 from pmsync_sandbox.http import SandboxResponse
 
 

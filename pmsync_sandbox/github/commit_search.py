@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from pmsync_sandbox.github.calls import GitHubCall, GithubError, invalid, json_response
 from pmsync_sandbox.github.commits import Commit
+from pmsync_sandbox.github.records import Repository
 from pmsync_sandbox.github.search import QueryError, Words, terms
 from pmsync_sandbox.github.search_endpoint import SearchEndpoint
 from pmsync_sandbox.github.shapes import JSON, node_id
-from pmsync_sandbox.github.store import Repository
 from pmsync_sandbox.http import SandboxResponse
 
 _SORTS = ("author-date", "committer-date")  # the description's enum for ``sort``

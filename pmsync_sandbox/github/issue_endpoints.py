@@ -19,7 +19,7 @@ from pmsync_sandbox.github.calls import (
     since_arg,
 )
 from pmsync_sandbox.github.lookups import Lookups, body_text, issue_sort_field, label_names
-from pmsync_sandbox.github.store import Issue
+from pmsync_sandbox.github.records import Issue
 from pmsync_sandbox.http import SandboxResponse
 
 STATE_REASONS = frozenset({"completed", "not_planned", "reopened", "duplicate"})

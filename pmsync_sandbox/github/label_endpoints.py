@@ -16,7 +16,7 @@ from pmsync_sandbox.github.calls import (
     too_long,
 )
 from pmsync_sandbox.github.lookups import Lookups, check_label_name, label_names
-from pmsync_sandbox.github.store import Issue, Repository
+from pmsync_sandbox.github.records import Issue, Repository
 from pmsync_sandbox.http import SandboxResponse
 
 MAX_LABEL_DESCRIPTION = 100

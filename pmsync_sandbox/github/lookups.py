@@ -15,7 +15,8 @@ from pmsync_sandbox.github.calls import (
     not_found,
     too_long,
 )
-from pmsync_sandbox.github.store import Account, Comment, GithubStore, Issue, Label, Repository
+from pmsync_sandbox.github.records import Account, Comment, Issue, Label, Repository
+from pmsync_sandbox.github.store import GithubStore
 
 MAX_BODY = 65536  # characters, for issue and comment bodies
 MAX_LABEL_NAME = 50

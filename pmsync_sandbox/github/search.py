@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from pmsync_sandbox.github.store import Issue, Repository, timestamp
+from pmsync_sandbox.github.records import Issue, Repository, timestamp
 
 _TOKEN = re.compile(
     r"""\s*(?:

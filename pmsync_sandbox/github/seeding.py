@@ -9,8 +9,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from pmsync_sandbox.github.commits import Commit, add_commit, branch_tip, merge_message
+from pmsync_sandbox.github.records import Account, Repository, timestamp
 from pmsync_sandbox.github.shapes import JSON, node_id
-from pmsync_sandbox.github.store import Account, GithubStore, Repository, timestamp
+from pmsync_sandbox.github.store import GithubStore
 
 
 class Seeding:
@@ -28,7 +29,7 @@ class Seeding:
     ) -> JSON:
         """A pull request opened by ``author`` from ``head`` (a branch name made from the
         number when not given), merged and closed at once when ``merged``. GitHub's own
-        answers show it as an issue with ``pull_request`` (``shapes.Renderer.issue``).
+        answers show it as an issue with ``pull_request`` (``issue_shapes.IssueShapes.issue``).
         Merging puts GitHub's default merge commit on the default branch
         (``commits.merge_message``), made by ``author``."""
         found, account = self._seeded(repo, author)

@@ -2,10 +2,11 @@
 codes, error bodies, pagination ``Link`` headers, rate-limit headers and ETags.
 
 Each request is authenticated by its token (``Authorization: token ...`` or ``Bearer ...``),
-routed to one handler, and the answer then gets the headers GitHub adds to every answer.
-Permissions follow the caller's role in the repository: people without write access may
-open issues and comment, but labels they ask for are dropped (as GitHub does) and they
-cannot touch other people's issues or the repository's labels.
+routed to one handler (the table is in routes.py), and the answer then gets the headers
+GitHub adds to every answer. Permissions follow the caller's role in the repository:
+people without write access may open issues and comment, but labels they ask for are
+dropped (as GitHub does) and they cannot touch other people's issues or the repository's
+labels.
 """
 
 from __future__ import annotations
@@ -17,29 +18,17 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from pmsync_sandbox.github.account_endpoints import AccountEndpoints
-from pmsync_sandbox.github.calls import (
-    DOCS,
-    Endpoint,
-    GitHubCall,
-    GithubError,
-    Handler,
-    json_response,
-    not_found,
-)
-from pmsync_sandbox.github.comment_endpoints import CommentEndpoints
-from pmsync_sandbox.github.commit_search import CommitSearchEndpoint
-from pmsync_sandbox.github.dispatch_endpoint import DispatchEndpoint
-from pmsync_sandbox.github.issue_endpoints import IssueEndpoints
-from pmsync_sandbox.github.label_endpoints import LabelEndpoints
+from pmsync_sandbox.github.calls import DOCS, GitHubCall, GithubError, json_response, not_found
 from pmsync_sandbox.github.ratelimit import RateLimits
-from pmsync_sandbox.github.reaction_endpoints import ReactionEndpoints
+from pmsync_sandbox.github.records import Account, timestamp
+from pmsync_sandbox.github.renderer import Renderer
+from pmsync_sandbox.github.routes import github_routes
 from pmsync_sandbox.github.secondary import LimitRefusal, SecondaryLimits
 from pmsync_sandbox.github.seeding import Seeding
-from pmsync_sandbox.github.shapes import JSON, Renderer
-from pmsync_sandbox.github.store import Account, GithubStore, timestamp
+from pmsync_sandbox.github.shapes import JSON
+from pmsync_sandbox.github.store import GithubStore
 from pmsync_sandbox.http import SandboxRequest, SandboxResponse
-from pmsync_sandbox.router import Miss, Router
+from pmsync_sandbox.router import Miss
 
 
 class GithubService(Seeding):
@@ -51,8 +40,7 @@ class GithubService(Seeding):
         self._request_ids = 0
         # The events repository dispatches created, as workflows would get them.
         self.events: list[JSON] = []
-        self.router: Router[Endpoint] = Router()
-        self._add_routes()
+        self.router = github_routes(self.store, self.limits, self._clock, self.events)
         self.reset()
 
     # --- the service contract -------------------------------------------------------
@@ -229,170 +217,6 @@ class GithubService(Seeding):
             headers["x-accepted-oauth-scopes"] = "repo"
             headers["Cache-Control"] = "private, max-age=60, s-maxage=60"
         return headers
-
-    # --- routes ---------------------------------------------------------------------
-
-    def _add_routes(self) -> None:
-        # Each family of endpoints works on the same store; the table keeps GitHub's paths
-        # in one place, in the order they are tried (the first that fits wins).
-        accounts = AccountEndpoints(self.store, self.limits, self._clock)
-        issues = IssueEndpoints(self.store)
-        comments = CommentEndpoints(self.store)
-        reactions = ReactionEndpoints(self.store)
-        labels = LabelEndpoints(self.store)
-        search = CommitSearchEndpoint(self.store)  # issues and commits
-        dispatches = DispatchEndpoint(self.store, self.events)
-        repo = "/repos/{owner}/{repo}"
-        issues_doc = f"{DOCS}/issues/issues"
-        comments_doc = f"{DOCS}/issues/comments"
-        labels_doc = f"{DOCS}/issues/labels"
-        table: list[tuple[str, str, Handler, str]] = [
-            ("GET", "/rate_limit", accounts.get_rate_limit, f"{DOCS}/rate-limit/rate-limit"),
-            ("GET", "/user", accounts.get_viewer, f"{DOCS}/users/users#get-the-authenticated-user"),
-            ("GET", "/users/{login}", accounts.get_user, f"{DOCS}/users/users#get-a-user"),
-            ("GET", repo, accounts.get_repo, f"{DOCS}/repos/repos#get-a-repository"),
-            ("GET", "/repositories/{id}", accounts.get_repo_by_id, f"{DOCS}/repos/repos"),
-            ("GET", f"{repo}/issues", issues.list_issues, f"{issues_doc}#list-repository-issues"),
-            ("POST", f"{repo}/issues", issues.create_issue, f"{issues_doc}#create-an-issue"),
-            (
-                "GET",
-                f"{repo}/issues/comments",
-                comments.list_repo_comments,
-                f"{comments_doc}#list-issue-comments-for-a-repository",
-            ),
-            (
-                "GET",
-                f"{repo}/issues/comments/{{id}}",
-                comments.get_comment,
-                f"{comments_doc}#get-an-issue-comment",
-            ),
-            (
-                "PATCH",
-                f"{repo}/issues/comments/{{id}}",
-                comments.edit_comment,
-                f"{comments_doc}#update-an-issue-comment",
-            ),
-            (
-                "DELETE",
-                f"{repo}/issues/comments/{{id}}",
-                comments.delete_comment,
-                f"{comments_doc}#delete-an-issue-comment",
-            ),
-            (
-                "GET",
-                f"{repo}/issues/comments/{{id}}/reactions",
-                reactions.list_comment_reactions,
-                f"{DOCS}/reactions/reactions#list-reactions-for-an-issue-comment",
-            ),
-            (
-                "POST",
-                f"{repo}/issues/comments/{{id}}/reactions",
-                reactions.create_comment_reaction,
-                f"{DOCS}/reactions/reactions#create-reaction-for-an-issue-comment",
-            ),
-            (
-                "GET",
-                f"{repo}/issues/events/{{id}}",
-                issues.get_issue_event,
-                f"{DOCS}/issues/events#get-an-issue-event",
-            ),
-            ("GET", f"{repo}/issues/{{number}}", issues.get_issue, f"{issues_doc}#get-an-issue"),
-            (
-                "PATCH",
-                f"{repo}/issues/{{number}}",
-                issues.edit_issue,
-                f"{issues_doc}#update-an-issue",
-            ),
-            (
-                "GET",
-                f"{repo}/issues/{{number}}/comments",
-                comments.list_issue_comments,
-                f"{comments_doc}#list-issue-comments",
-            ),
-            (
-                "POST",
-                f"{repo}/issues/{{number}}/comments",
-                comments.create_comment,
-                f"{comments_doc}#create-an-issue-comment",
-            ),
-            (
-                "GET",
-                f"{repo}/issues/{{number}}/labels",
-                labels.list_issue_labels,
-                f"{labels_doc}#list-labels-for-an-issue",
-            ),
-            (
-                "POST",
-                f"{repo}/issues/{{number}}/labels",
-                labels.add_issue_labels,
-                f"{labels_doc}#add-labels-to-an-issue",
-            ),
-            (
-                "PUT",
-                f"{repo}/issues/{{number}}/labels",
-                labels.set_issue_labels,
-                f"{labels_doc}#set-labels-for-an-issue",
-            ),
-            (
-                "DELETE",
-                f"{repo}/issues/{{number}}/labels",
-                labels.clear_issue_labels,
-                f"{labels_doc}#remove-all-labels-from-an-issue",
-            ),
-            (
-                "DELETE",
-                f"{repo}/issues/{{number}}/labels/{{name}}",
-                labels.remove_issue_label,
-                f"{labels_doc}#remove-a-label-from-an-issue",
-            ),
-            (
-                "GET",
-                f"{repo}/issues/{{number}}/events",
-                issues.list_issue_events,
-                f"{DOCS}/issues/events#list-issue-events",
-            ),
-            (
-                "GET",
-                f"{repo}/labels",
-                labels.list_labels,
-                f"{labels_doc}#list-labels-for-a-repository",
-            ),
-            ("POST", f"{repo}/labels", labels.create_label, f"{labels_doc}#create-a-label"),
-            ("GET", f"{repo}/labels/{{name}}", labels.get_label, f"{labels_doc}#get-a-label"),
-            ("PATCH", f"{repo}/labels/{{name}}", labels.edit_label, f"{labels_doc}#update-a-label"),
-            (
-                "DELETE",
-                f"{repo}/labels/{{name}}",
-                labels.delete_label,
-                f"{labels_doc}#delete-a-label",
-            ),
-            (
-                "GET",
-                f"{repo}/collaborators/{{login}}/permission",
-                accounts.get_permission,
-                f"{DOCS}/collaborators/collaborators#get-repository-permissions-for-a-user",
-            ),
-            (
-                "POST",
-                f"{repo}/dispatches",
-                dispatches.create_dispatch,
-                f"{DOCS}/repos/repos#create-a-repository-dispatch-event",
-            ),
-            (
-                "GET",
-                "/search/issues",
-                search.search_issues,
-                f"{DOCS}/search/search#search-issues-and-pull-requests",
-            ),
-            (
-                "GET",
-                "/search/commits",
-                search.search_commits,
-                f"{DOCS}/search/search#search-commits",
-            ),
-        ]
-        for method, pattern, handler, doc in table:
-            self.router.add(method, pattern, Endpoint(handler, doc))
 
 
 _JSON_TYPE = {"Content-Type": "application/json; charset=utf-8"}
