@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jira
 import pytest
+import requests
 from github import Github
 from support.lifecycle import Killed, Pmsync, kill_when
 from support.sandbox_pmsync import BODY, REPO, close_ticket, use_sandbox, write_config
@@ -249,3 +250,32 @@ def test_the_report_gives_the_rate_the_status_comments_record(
         "| Done items with shipped evidence (of done items searched for) | **50%** (1 of 2)"
         in markdown
     )
+
+
+def test_the_evidence_links_open_their_pages_on_the_sandbox(story: Story) -> None:
+    """The status comment's links to a merged pull request and a commit lead to the
+    sandbox's read-only pages for them, as they would lead to github.com."""
+    story.open(date(2026, 11, 21))
+    story.sync(date(2026, 11, 21))
+    alert, pool = story.key(ALERT), story.key(POOL)
+    story.travel(date(2026, 11, 25))
+    story.sandbox.open_pull_request(REPO, f"{alert}: page on pool usage", "Adds it.", merged=True)
+    story.sandbox.push_commit(REPO, f"Cap report queries\n\n{pool}")
+    for key in (alert, pool):
+        close_ticket(story.jira, key)
+    story.sync(date(2026, 11, 26))
+    status = story.comment(markers.STATUS)
+    links = {
+        summary: re.findall(r"shipped in \[[^\]]+\]\(([^)]+)\)", _line(status, summary))
+        for summary in (ALERT, POOL)
+    }
+    with requests.Session() as browser:
+        browser.trust_env = False
+        (pull,) = [browser.get(url, timeout=10) for url in links[ALERT]]
+        (commit,) = [browser.get(url, timeout=10) for url in links[POOL]]
+        missing = browser.get(links[POOL][0][:-40] + "0" * 40, timeout=10)
+    assert pull.status_code == 200 and f"# {alert}: page on pool usage · {REPO}#" in pull.text
+    assert "Adds it." in pull.text
+    assert commit.status_code == 200 and commit.text.startswith("# commit ")
+    assert f"Cap report queries\n\n{pool}" in commit.text
+    assert missing.status_code == 404
