@@ -50,6 +50,11 @@ def good_body(**changes: str) -> str:
     return render({**GOOD, **changes})
 
 
+def row(action: str = "Alert at 80%", owner: str = "@bob", due: str = "1w") -> str:
+    """One action-table row (type Detect, priority P1)."""
+    return f"| {action} | Detect | P1 | {owner} | {due} | |"
+
+
 def actions(*rows: str) -> str:
     """An action-item table with these rows under the form's header."""
     return "\n".join([ACTION_HEADER, *rows])
