@@ -69,15 +69,22 @@ class ShippedFinder:
         repositories.append(observed.issue.repo)
         try:
             found = self._search_all(search_queries(keys, repositories))
-            records = [ShippedRecord(key=key, pulls=merged_pulls(key, found)) for key in keys]
-            bare = without_changes(records)
-            commits = self._commits_all(commit_queries(bare, repositories)) if bare else []
         except RemoteError as exc:
-            if not exc.refused:
-                raise
-            self.warnings.append(f"shipped evidence not searched for in this run: {exc}")
+            self._refused(exc)
             return None
+        records = [ShippedRecord(key=key, pulls=merged_pulls(key, found)) for key in keys]
+        bare = without_changes(records)
         log.debug("%s: searched for changes naming %s", observed.issue.ref, keys)
+        if not bare:
+            return ShippedObservation(found=tuple(records))
+        try:
+            commits = self._commits_all(commit_queries(bare, repositories))
+        except RemoteError as exc:
+            # What the pull requests showed stands; the keys they do not cover get no
+            # record, so a later run searches for them again.
+            self._refused(exc)
+            covered = tuple(record for record in records if record.pulls)
+            return ShippedObservation(found=covered) if covered else None
         return ShippedObservation(
             found=tuple(
                 record
@@ -86,6 +93,12 @@ class ShippedFinder:
                 for record in records
             )
         )
+
+    def _refused(self, exc: RemoteError) -> None:
+        """A search GitHub refused: a warning for the run (anything else is raised)."""
+        if not exc.refused:
+            raise exc
+        self.warnings.append(f"shipped evidence not searched for in this run: {exc}")
 
     def _search_all(self, queries: Sequence[str]) -> list[IssueState]:
         return self._run(queries, self._results, self._github.search_postmortems)

@@ -99,7 +99,7 @@ def test_only_the_keys_without_a_pull_request_go_to_the_commit_search() -> None:
 
 
 @pytest.mark.parametrize("pulls", [(), (pull(7, "OPS-1: alert"),)])
-def test_a_refused_commit_search_leaves_the_evidence_for_a_later_run(
+def test_a_refused_commit_search_keeps_the_pull_requests_and_leaves_the_rest_for_later(
     pulls: tuple[IssueState, ...],
 ) -> None:
     github = FakeGitHub(pulls=pulls)
@@ -110,7 +110,14 @@ def test_a_refused_commit_search_leaves_the_evidence_for_a_later_run(
         f.ticket(f"OPS-{n}", summary=PM.action_items[n - 1].action, status_category="done")
         for n in (1, 2, 3)
     )
-    assert finder.observe(f.observed(tickets=tickets), f.parse_result(PM), TODAY) is None
+    found = finder.observe(f.observed(tickets=tickets), f.parse_result(PM), TODAY)
+    if pulls:  # what the pull request showed is recorded; the other keys wait
+        assert found is not None
+        assert [(r.key, [c.ref for c in r.pulls]) for r in found.found] == [
+            ("OPS-1", [f"{f.REPO}#7"])
+        ]
+    else:
+        assert found is None
     (warning,) = finder.warnings
     assert warning.startswith("shipped evidence not searched for in this run: github GET ")
     assert "/search/commits answered 422" in warning
