@@ -78,10 +78,13 @@ def comment_state(comment: IssueComment) -> CommentState:
 
 
 def commit_state(found: CommitSearchResult) -> CommitState:
-    """A commit search result. Its committer date is when it reached the branch; GitHub
-    may give no committer (``nullable-git-user``), and then the author's date stands."""
+    """A commit search result, dated by its committer (for a merge commit, a squash or a
+    rebase: when the change reached the branch). GitHub's description lets the committer,
+    the author and their dates be absent (``nullable-git-user``): the first date given
+    stands, and a commit with none has no date."""
     git = found.commit
-    when = (git.committer or git.author).date
+    people = (git.committer, git.author)
+    when = next((p.date for p in people if p is not None and p.date is not None), None)
     return CommitState(
         repo=found.repository.full_name,
         sha=found.sha,

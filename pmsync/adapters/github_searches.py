@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from functools import partial
 
 from github import Github
-from github.Commit import CommitSearchResult
 from github.Issue import Issue
 from github.PaginatedList import PaginatedList
 
@@ -53,8 +52,4 @@ class GitHubReading:
         (``GET /search/commits``), oldest committer date first, 100 per request; paged,
         retried and counted like the issue search, against the same search limit."""
         listing = self._client.search_commits(query, sort="committer-date", order="asc")
-
-        def found(commit: CommitSearchResult) -> CommitState:
-            return commit_state(commit)
-
-        return tuple(self._pages("GET", "/search/commits", listing, found))
+        return tuple(self._pages("GET", "/search/commits", listing, commit_state))

@@ -41,15 +41,32 @@ def test_commits_are_read_from_the_answer_in_one_request(mocked: responses.Reque
     assert request_log.count() == 1  # reading the commit completes nothing
 
 
-def test_a_commit_without_a_committer_takes_the_authors_date(
+AUTHORS_DATE = datetime(2014, 2, 4, 22, 38, 36, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("committer", "author_date", "expected"),
+    [
+        (None, True, AUTHORS_DATE),  # nullable-git-user
+        ({"name": "The Octocat", "email": "octocat@nowhere.com"}, True, AUTHORS_DATE),  # no date
+        (None, False, None),  # no date at all: read, not a crash
+    ],
+)
+def test_a_commit_without_a_committers_date_takes_the_authors(
     mocked: responses.RequestsMock,
+    committer: dict[str, str] | None,
+    author_date: bool,
+    expected: datetime | None,
 ) -> None:
     body = answer()
-    body["items"][0]["commit"]["committer"] = None  # nullable-git-user
+    git = body["items"][0]["commit"]
+    git["committer"] = committer
+    if not author_date:
+        del git["author"]["date"]
     mocked.get(SEARCH, json=body)
     adapter, request_log = make_adapter()
     (found,) = adapter.search_commits(QUERY)
-    assert found.committed_at == datetime(2014, 2, 4, 22, 38, 36, tzinfo=UTC)
+    assert found.committed_at == expected
     assert request_log.count() == 1
 
 

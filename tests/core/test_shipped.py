@@ -187,6 +187,9 @@ def test_a_commit_counts_when_its_message_names_the_key_as_a_whole_word() -> Non
         commit("3" * 40, "OPS-123: unrelated", 24),
         commit("4" * 40, "XOPS-12 unrelated", 24),
         commit("1a2b3c4d5e6f" + "0" * 28, "Page on pool usage\n\nFixes OPS-12.", 25),  # again
+        # A revert undoes the change; a commit without a date cannot say when it shipped.
+        commit("5" * 40, 'Revert "Page on pool usage"\n\nFixes OPS-12.', 27),
+        commit("6" * 40, "OPS-12 undated", 27).model_copy(update={"committed_at": None}),
     ]
     changes = commits_naming("OPS-12", found)
     assert [(c.kind, c.ref, c.merged) for c in changes] == [
@@ -220,6 +223,10 @@ def test_a_snapshot_written_before_commits_were_searched_reads_as_pull_requests(
     )
     again = markers.decode_snapshot(markers.encode_snapshot(Snapshot(shipped=stored)))
     assert again is not None and again.shipped == stored
+    # A pull request is written as before commits were searched (no "kind"), so a pmsync
+    # that predates commits still reads the snapshot; a commit says what it is.
+    assert Snapshot.model_validate(old).model_dump(mode="json")["shipped"] == old["shipped"]
+    assert stored[0].pulls[0].model_dump(mode="json")["kind"] == "commit"
 
 
 def test_a_pull_request_shows_its_merge_and_a_commit_its_commit_date() -> None:

@@ -10,7 +10,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, SerializerFunctionWrapHandler, model_serializer
 
 from pmsync.core.domain.model import Frozen, PostMortem
 
@@ -130,7 +130,9 @@ class CommitState(Frozen):
     sha: str
     message: Text
     html_url: str
-    committed_at: datetime  # the committer's date: when it reached the branch
+    # The committer's date (for a merge commit, a squash or a rebase: when the change
+    # reached the branch; a merged branch's own commits keep theirs); None: GitHub gave none.
+    committed_at: datetime | None
 
     @property
     def ref(self) -> str:
@@ -142,11 +144,19 @@ class ShippedChange(Frozen):
     """A change that names a ticket's key and reached a default branch: a merged pull
     request or a commit. The evidence that the ticket's work shipped."""
 
-    # Snapshots written before commits were searched hold pull requests only.
+    # Snapshots written before commits were searched hold pull requests only. Left out of
+    # the snapshot for a pull request, so a pmsync that predates commits reads it still.
     kind: Literal["pull", "commit"] = "pull"
     ref: str  # owner/name#number, or owner/name@sha7 for a commit
     url: str
     merged: date  # the pull request's merge, or the commit's committer date
+
+    @model_serializer(mode="wrap")
+    def _leave_out_pull(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data: dict[str, object] = handler(self)
+        if self.kind == "pull":
+            data.pop("kind", None)
+        return data
 
 
 class ShippedRecord(Frozen):

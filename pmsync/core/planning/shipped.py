@@ -42,7 +42,7 @@ from pmsync.core.planning.progress import Progress, progress_of
 KEYS_PER_QUERY = 5
 # Changes kept per key (the latest): enough to show that the work shipped,
 # while the status comment and its snapshot stay within GitHub's comment size.
-MAX_PULLS_PER_KEY = 3
+MAX_CHANGES_PER_KEY = 3
 _KEY = re.compile(r"[A-Z][A-Z0-9_]*-[0-9]+")
 
 
@@ -166,7 +166,7 @@ def shipped_records(
 def merged_pulls(key: str, found: Iterable[IssueState]) -> tuple[ShippedChange, ...]:
     """The merged pull requests among a search's results whose title or body names
     ``key`` (the search matches words, so it returns near misses too), oldest first, the
-    latest ``MAX_PULLS_PER_KEY`` of them. A
+    latest ``MAX_CHANGES_PER_KEY`` of them. A
     merged pull request is closed at the moment it is merged (REST API "Pulls": a merged
     pull request's ``closed_at`` is its ``merged_at``), so ``closed_at`` is its merge date."""
     return _latest(
@@ -180,17 +180,21 @@ def merged_pulls(key: str, found: Iterable[IssueState]) -> tuple[ShippedChange, 
 
 def commits_naming(key: str, found: Iterable[CommitState]) -> tuple[ShippedChange, ...]:
     """The commits among a commit search's results whose message names ``key`` as a
-    whole word, oldest first by committer date, the latest ``MAX_PULLS_PER_KEY``."""
+    whole word, oldest first by committer date, the latest ``MAX_CHANGES_PER_KEY``. A
+    revert (git's default message: ``Revert "…"``) undoes a change rather than ships one,
+    and a commit GitHub gives no date for cannot say when it shipped: neither counts."""
     return _latest(
         ShippedChange(
             kind="commit", ref=commit.ref, url=commit.html_url, merged=commit.committed_at.date()
         )
         for commit in found
-        if names_key(commit.message, key)
+        if commit.committed_at is not None
+        and not commit.message.startswith('Revert "')
+        and names_key(commit.message, key)
     )
 
 
 def _latest(changes: Iterable[ShippedChange]) -> tuple[ShippedChange, ...]:
     unique = {change.ref: change for change in changes}
     ordered = sorted(unique.values(), key=lambda change: (change.merged, change.ref))
-    return tuple(ordered[-MAX_PULLS_PER_KEY:])
+    return tuple(ordered[-MAX_CHANGES_PER_KEY:])
