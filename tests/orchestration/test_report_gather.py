@@ -273,20 +273,33 @@ def _status_comment(*records: ShippedRecord) -> CommentState:
 
 def test_with_evidence_on_the_status_comments_of_postmortems_with_done_tickets_are_read() -> None:
     found = ShippedRecord(key="OPS-1")
+    not_planned = _issue(6, FORM_LABELS, state="closed", state_reason="not_planned")
     github = GitHub(
-        [_issue(n, FORM_LABELS) for n in (1, 2, 3)],
-        comments={1: (_status_comment(found),)},
+        [*(_issue(n, FORM_LABELS) for n in (1, 2, 3, 4, 5)), not_planned],
+        comments={1: (_status_comment(found),), 4: (f.comment("Thanks!"),)},
         refuse_comments={3},
     )
     open_ticket = _done_ticket(2, "OPS-2").model_copy(update={"status_category": "new"})
-    jira = Jira(tickets=(_done_ticket(1, "OPS-1"), open_ticket, _done_ticket(3, "OPS-3")))
+    wont_do = _done_ticket(5, "OPS-5").model_copy(update={"resolution": "Won't Do"})
+    jira = Jira(
+        tickets=(
+            _done_ticket(1, "OPS-1"),
+            open_ticket,
+            *(_done_ticket(n, f"OPS-{n}") for n in (3, 4, 6)),
+            wont_do,
+        )
+    )
     config = Config.model_validate({"followup": {"evidence": {"enabled": True}}})
     done = gather(github, jira, config, ["acme/payments"], OCTOBER, _parse)
-    # #2 has no done ticket: nothing to read. #3's read is refused: pending, with a warning.
-    assert github.reads == ["comments #1", "comments #3"]
-    assert [entry.shipped for entry in done.inputs] == [(found,), None, None]
-    (warning,) = done.warnings
-    assert "acme/payments#3" in warning and "pending" in warning
+    # #2 has no done ticket, #5 only a dropped one, #6 counts nowhere: nothing to read.
+    assert github.reads == ["comments #1", "comments #3", "comments #4"]
+    assert [entry.shipped for entry in done.inputs] == [(found,), None, None, (), None, None]
+    refused, unrecorded = done.warnings
+    # #3's read is refused: pending, with a warning.
+    assert "acme/payments#3" in refused and "pending" in refused
+    # #4 has no status comment of this identity (another token's report): said, with the fix.
+    assert unrecorded.startswith("1 post-mortem(s) with done tickets have no status comment")
+    assert "(acme/payments#4)" in unrecorded and "PMSYNC_BOT_LOGIN" in unrecorded
     # Off (the default), no comment is read at all.
     github.reads.clear()
     assert all(
