@@ -106,9 +106,10 @@ def write_event(path: Path, payload: dict[str, Any]) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
-def move_ticket(origin: str, key: str, to: str) -> str:
+def move_ticket(origin: str, key: str, to: str) -> tuple[str, bool]:
     """Move ``key`` with the transition named ``to`` (or the one leading to the status of
-    that name), as the sandbox's own Jira user; what happened, in words."""
+    that name), as the sandbox's own Jira user; what happened, in words, and whether the
+    ticket moved (it is left alone when already there)."""
     env = person(origin, None).env
     jira = JiraActor(env)
     ticket = jira.call("GET", f"/issue/{key}?fields=status,resolution")
@@ -119,7 +120,7 @@ def move_ticket(origin: str, key: str, to: str) -> str:
     resolution = (fields.get("resolution") or {}).get("name")
     wanted = to.casefold()
     if wanted in {status.casefold(), str(resolution).casefold()}:
-        return f"{key} is already {resolution or status}; nothing to do"
+        return f"{key} is already {resolution or status}; nothing to do", False
     offered = jira.call("GET", f"/issue/{key}/transitions").json()["transitions"]
     chosen = next((t for t in offered if t["name"].casefold() == wanted), None) or next(
         (t for t in offered if t["to"]["name"].casefold() == wanted), None
@@ -130,7 +131,7 @@ def move_ticket(origin: str, key: str, to: str) -> str:
     moved = jira.call("POST", f"/issue/{key}/transitions", {"transition": {"id": chosen["id"]}})
     if moved.status_code != 204:
         raise UsageError(f"the sandbox's Jira refused to move {key}: {moved.text}")
-    return f'{key}: {status} -> {chosen["to"]["name"]} (by "{chosen["name"]}")'
+    return f'{key}: {status} -> {chosen["to"]["name"]} (by "{chosen["name"]}")', True
 
 
 def send_dispatch(origin: str, key: str, repo: str) -> dict[str, Any]:

@@ -183,8 +183,15 @@ def test_the_sandbox_sends_the_documented_rule_itself(
     assert main(["--config", str(setup.config), *move]) == 0
     out = capsys.readouterr().out
     assert f"{key}: To Do -> Done" in out
-    assert f"'repository': '{REPO}', 'issue': '{setup.number}'" in out
+    sent = out.split("a repository dispatch: ", 1)[1].splitlines()[0]
+    assert json.loads(sent) == {"repository": REPO, "issue": str(setup.number)}
     (line,) = [line for line in out.splitlines() if line.startswith("next: pmsync ")]
     assert "handle-event --event-name repository_dispatch --event-path" in line
     assert main(shlex.split(line.removeprefix("next: "))[1:]) == 0
     assert "1 of 4 done" in setup.status()
+    # Already there, the ticket does not move, so no rule fires: no dispatch is sent.
+    events = setup.sandbox.github_events()
+    assert main(["--config", str(setup.config), *move]) == 0
+    out = capsys.readouterr().out
+    assert f"{key} is already Done; nothing to do" in out and "dispatch" not in out
+    assert setup.sandbox.github_events() == events

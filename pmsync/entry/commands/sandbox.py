@@ -8,6 +8,7 @@ from the first five lines.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shlex
 from pathlib import Path
@@ -229,14 +230,16 @@ def run_move_ticket(args: argparse.Namespace) -> int:
     from pmsync_sandbox.acting import move_ticket, send_dispatch, write_event
 
     origin = _origin(args)
-    print(move_ticket(origin, args.key, args.to))
-    if not args.dispatch:
+    said, moved = move_ticket(origin, args.key, args.to)
+    print(said)
+    if not (args.dispatch and moved):  # the rule fires on a transition only
         print(f"next: {_pmsync(args, origin)} sync")
         return 0
     repo = _repo(args, "send the dispatch to")
     event = send_dispatch(origin, args.key, repo)
     write_event(args.event_path, event)
-    print(f"Jira's automation rule sent {repo} a repository dispatch: {event['client_payload']}")
+    payload = json.dumps(event["client_payload"])
+    print(f"Jira's automation rule sent {repo} a repository dispatch: {payload}")
     print(f"wrote the repository_dispatch event to {args.event_path}")
     print(
         f"next: {_pmsync(args, origin)} handle-event --event-name repository_dispatch "
