@@ -79,13 +79,13 @@ def test_check_names_the_follow_up_extras_that_are_on(
 ) -> None:
     chosen = tmp_path / "pmsync.yml"
     chosen.write_text(
-        "followup:\n  due_policy: {P0: 7, SEV1: 3}\n  remind_before_days: 2\n"
+        "followup:\n  due_policy: {P0: 7, SEV1: 1}\n  remind_before_days: 1\n"
         "  evidence: {enabled: true, exempt_types: [Process]}\n"
     )
     code, out, _ = run(capsys, "config", "check", str(chosen))
     assert code == 0
-    assert "  due-date policy: P0 7 days, SEV1 3 days\n" in out
-    assert "  reminders: 2 days before each due date\n" in out
+    assert "  due-date policy: P0 7 days, SEV1 1 day\n" in out
+    assert "  reminders: 1 day before each due date\n" in out
     assert "  shipped evidence: on (exempt: Process)\n" in out
 
 

@@ -67,7 +67,7 @@ def summary(config: Config, settings: Settings) -> list[str]:
     }[config.repeats.rule]
     given = [name for name, is_set in settings.is_set().items() if is_set]
     followup = config.followup
-    policy = ", ".join(f"{key} {days} days" for key, days in followup.due_policy.items())
+    policy = ", ".join(f"{key} {_days(days)}" for key, days in followup.due_policy.items())
     remind = followup.remind_before_days
     evidence = followup.evidence
     exempt = ", ".join(t.value for t in evidence.exempt_types)
@@ -78,12 +78,16 @@ def summary(config: Config, settings: Settings) -> list[str]:
         f"people mapped: {len(config.people)}",
         f"follow-ups: {milestones + ' days after the incident' if milestones else 'none'}",
         f"due-date policy: {policy or 'none'}",
-        f"reminders: {f'{remind} days before each due date' if remind else 'none'}",
+        f"reminders: {f'{_days(remind)} before each due date' if remind else 'none'}",
         "shipped evidence: "
         + ("off" if not evidence.enabled else "on" + (f" (exempt: {exempt})" if exempt else "")),
         f"repeats: {rule} within {config.repeats.lookback_days} days",
         f"environment variables set: {', '.join(given) or '(none)'}",
     ]
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
 
 
 def run_schema(args: argparse.Namespace) -> int:
