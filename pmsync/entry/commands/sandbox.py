@@ -12,6 +12,7 @@ import json
 import os
 import shlex
 from pathlib import Path
+from typing import Any
 
 from pmsync.config.loading import load_config
 from pmsync.config.schema import Config
@@ -115,13 +116,7 @@ def register(
     )
     commenter.add_argument("--issue", required=True, type=int, metavar="NUMBER")
     commenter.add_argument("text", metavar="TEXT", help="the comment, e.g. '/pmsync plan'")
-    commenter.add_argument(
-        "--event-path",
-        type=Path,
-        default=Path("issue_comment.json"),
-        metavar="FILE",
-        help="where to write the event (default: issue_comment.json)",
-    )
+    _event_file(commenter, "issue_comment")
     _person(commenter, "comment")
     _where(commenter)
     commenter.set_defaults(func=run_comment)
@@ -141,17 +136,8 @@ def register(
         help="then do what the Jira automation rule of docs/jira-site.md does (a repository "
         "dispatch naming the post-mortem) and write the event for handle-event",
     )
-    mover.add_argument(
-        "--repo", metavar="OWNER/NAME", help="with --dispatch: default: the first configured one"
-    )
-    mover.add_argument(
-        "--event-path",
-        type=Path,
-        default=Path("repository_dispatch.json"),
-        metavar="FILE",
-        help="with --dispatch: where to write the event (default: repository_dispatch.json)",
-    )
-    mover.add_argument("--sandbox", metavar="URL", help="default: GITHUB_API_URL's origin")
+    _event_file(mover, "repository_dispatch", "with --dispatch: ")
+    _where(mover)
     mover.set_defaults(func=run_move_ticket)
 
 
@@ -162,6 +148,16 @@ def _person(parser: argparse.ArgumentParser, doing: str) -> None:
         metavar="LOGIN",
         help=f"{doing} as this GitHub login (made a sandbox user with no role if new); "
         "default: the sandbox's own user, the repository's owner",
+    )
+
+
+def _event_file(parser: argparse.ArgumentParser, event: str, when: str = "") -> None:
+    parser.add_argument(
+        "--event-path",
+        type=Path,
+        default=Path(f"{event}.json"),
+        metavar="FILE",
+        help=f"{when}where to write the event (default: {event}.json)",
     )
 
 
@@ -211,23 +207,18 @@ def run_edit_issue(args: argparse.Namespace) -> int:
 
 
 def run_comment(args: argparse.Namespace) -> int:
-    from pmsync_sandbox.acting import comment, write_event
+    from pmsync_sandbox.acting import comment
 
     repo = _repo(args, "comment in")
     origin = _origin(args)
     event = comment(origin, repo, args.issue, args.text, args.author)
-    write_event(args.event_path, event)
     print(f"commented on {repo}#{args.issue}: {event['comment']['html_url']}")
-    print(f"wrote the issue_comment event to {args.event_path}")
-    print(
-        f"next: {_pmsync(args, origin)} handle-event --event-name issue_comment "
-        f"--event-path {args.event_path}"
-    )
+    _next_event(args, origin, "issue_comment", event)
     return 0
 
 
 def run_move_ticket(args: argparse.Namespace) -> int:
-    from pmsync_sandbox.acting import move_ticket, send_dispatch, write_event
+    from pmsync_sandbox.acting import move_ticket, send_dispatch
 
     origin = _origin(args)
     said, moved = move_ticket(origin, args.key, args.to)
@@ -237,14 +228,9 @@ def run_move_ticket(args: argparse.Namespace) -> int:
         return 0
     repo = _repo(args, "send the dispatch to")
     event = send_dispatch(origin, args.key, repo)
-    write_event(args.event_path, event)
     payload = json.dumps(event["client_payload"])
     print(f"Jira's automation rule sent {repo} a repository dispatch: {payload}")
-    print(f"wrote the repository_dispatch event to {args.event_path}")
-    print(
-        f"next: {_pmsync(args, origin)} handle-event --event-name repository_dispatch "
-        f"--event-path {args.event_path}"
-    )
+    _next_event(args, origin, "repository_dispatch", event)
     return 0
 
 
@@ -257,6 +243,18 @@ def _repo(args: argparse.Namespace, doing: str, config: Config | None = None) ->
 def _next_handle(args: argparse.Namespace, origin: str, repo: str, number: int) -> None:
     """The command that shows what pmsync does with the issue just opened or edited."""
     print(f"next: {_pmsync(args, origin)} handle-event --issue {number} --repo {repo}")
+
+
+def _next_event(args: argparse.Namespace, origin: str, name: str, event: dict[str, Any]) -> None:
+    """Write ``event`` where ``--event-path`` says and print the run the workflow makes of it."""
+    from pmsync_sandbox.acting import write_event
+
+    write_event(args.event_path, event)
+    print(f"wrote the {name} event to {args.event_path}")
+    print(
+        f"next: {_pmsync(args, origin)} handle-event --event-name {name} "
+        f"--event-path {args.event_path}"
+    )
 
 
 def _origin(args: argparse.Namespace) -> str:
