@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pmsync_sandbox.github.calls import GitHubCall, GithubError, invalid, json_response
+from pmsync_sandbox.github.calls import GitHubCall, invalid, json_response
 from pmsync_sandbox.github.commits import Commit
 from pmsync_sandbox.github.records import Repository
-from pmsync_sandbox.github.search import QueryError, Words, terms
+from pmsync_sandbox.github.search import QueryError, RepoScope, Words, terms
 from pmsync_sandbox.github.search_endpoint import SearchEndpoint
 from pmsync_sandbox.github.shapes import JSON, node_id
 from pmsync_sandbox.http import SandboxResponse
@@ -25,17 +25,10 @@ _SORTS = ("author-date", "committer-date")  # the description's enum for ``sort`
 
 
 @dataclass
-class CommitQuery:
-    repos: list[str] = field(default_factory=list)  # lower-case full names
-    owners: list[str] = field(default_factory=list)
+class CommitQuery(RepoScope):
     authors: set[str] = field(default_factory=set)
     merge: bool | None = None
     words: Words = field(default_factory=Words)
-
-    def selects_repo(self, repo: Repository) -> bool:
-        if self.repos and repo.full_name.lower() not in self.repos:
-            return False
-        return not self.owners or repo.owner.lower() in self.owners
 
     def matches(self, commit: Commit) -> bool:
         if self.authors and commit.author.lower() not in self.authors:
@@ -67,17 +60,10 @@ def parse_commit_query(text: str) -> CommitQuery:
 
 class CommitSearchEndpoint(SearchEndpoint):
     def search_commits(self, call: GitHubCall) -> SandboxResponse:
-        text = call.arg("q")
-        if not text:
-            raise invalid("Search", "q", "missing")
+        query = self.read_query(call, parse_commit_query)
         sort = call.arg("sort")
         if sort is not None and sort not in _SORTS:
             raise invalid("Search", "sort")
-        try:
-            query = parse_commit_query(text)
-        except QueryError as exc:
-            raise GithubError(422, str(exc)) from exc
-        self.check_repos(query.repos)
         found = [
             (repo, commit)
             for repo in self.store.repos.values()

@@ -104,9 +104,20 @@ class TimeRange:
 
 
 @dataclass
-class IssueQuery:
+class RepoScope:
+    """The repositories a search looks in (``repo:``, ``user:``/``org:``; none: all)."""
+
     repos: list[str] = field(default_factory=list)  # lower-case full names
     owners: list[str] = field(default_factory=list)
+
+    def selects_repo(self, repo: Repository) -> bool:
+        if self.repos and repo.full_name.lower() not in self.repos:
+            return False
+        return not self.owners or repo.owner.lower() in self.owners
+
+
+@dataclass
+class IssueQuery(RepoScope):
     kinds: set[str] = field(default_factory=set)
     state: str | None = None
     label_groups: list[set[str]] = field(default_factory=list)  # each: any of these
@@ -118,11 +129,6 @@ class IssueQuery:
     words: Words = field(default_factory=Words)
     merged: bool | None = None  # is:merged / is:unmerged
     places: set[str] = field(default_factory=set)  # title, body, comments
-
-    def selects_repo(self, repo: Repository) -> bool:
-        if self.repos and repo.full_name.lower() not in self.repos:
-            return False
-        return not self.owners or repo.owner.lower() in self.owners
 
     def matches(self, repo: Repository, issue: Issue) -> bool:
         labels = {name.lower() for name in issue.labels}

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from pmsync_sandbox.github.calls import (
@@ -16,23 +17,30 @@ from pmsync_sandbox.github.calls import (
     page_of,
 )
 from pmsync_sandbox.github.lookups import Lookups, issue_sort_field
-from pmsync_sandbox.github.search import QueryError, parse_query
+from pmsync_sandbox.github.search import QueryError, RepoScope, parse_query
 from pmsync_sandbox.http import SandboxResponse
 
 MAX_SEARCH_RESULTS = 1000
 T = TypeVar("T")
+Q = TypeVar("Q", bound=RepoScope)
 
 
 class SearchEndpoint(Lookups):
-    def search_issues(self, call: GitHubCall) -> SandboxResponse:
+    def read_query(self, call: GitHubCall, parse: Callable[[str], Q]) -> Q:
+        """The search's ``q``, parsed: ``422`` for a missing one, a qualifier the sandbox
+        does not know, or a repository it cannot search."""
         text = call.arg("q")
         if not text:
             raise invalid("Search", "q", "missing")
         try:
-            query = parse_query(text)
+            query = parse(text)
         except QueryError as exc:
             raise GithubError(422, str(exc)) from exc
         self.check_repos(query.repos)
+        return query
+
+    def search_issues(self, call: GitHubCall) -> SandboxResponse:
+        query = self.read_query(call, parse_query)
         found = [
             (repo, issue)
             for repo in self.store.repos.values()
