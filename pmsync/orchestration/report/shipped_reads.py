@@ -18,7 +18,7 @@ from pmsync.config.schema import Config
 from pmsync.core.domain import markers
 from pmsync.core.domain.model import PostMortem
 from pmsync.core.domain.state import IssueState, ShippedRecord, TicketState
-from pmsync.core.planning.progress import is_dropped_resolution
+from pmsync.core.planning.progress import Progress, progress_of
 from pmsync.core.report.cases import dismissed
 from pmsync.core.report.contents import Period
 from pmsync.core.report.periods import utc_date
@@ -47,13 +47,9 @@ def needs_reading(
         config.followup.evidence.enabled
         and period.contains(utc_date(pm.incident_start))
         and not dismissed(issue)
-        and any(is_done(ticket, dropped) for ticket in tickets)
-    )
-
-
-def is_done(ticket: TicketState, dropped_resolutions: Iterable[str]) -> bool:
-    return ticket.status_category == "done" and not is_dropped_resolution(
-        ticket.resolution, dropped_resolutions
+        and any(
+            progress_of(ticket, None, period.until, dropped) is Progress.DONE for ticket in tickets
+        )
     )
 
 
