@@ -10,6 +10,7 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pmsync.config.jira_schema import JiraConfig
 from pmsync.core.domain.model import ActionType, Priority
 
 MAX_SPAN_DAYS = 3650  # a due date ten years out is a typo, not a plan
@@ -174,15 +175,13 @@ _PRIORITY = re.compile(r"^p\s*([0-3])$", re.IGNORECASE)
 PRIORITY_HINT = "one of P0, P1, P2, P3"
 
 
-# Jira's default priority names (Highest … Lowest) and the levels pmsync maps them from by
-# default (``jira.priorities``): an author who writes Jira's word is told the level to write.
-_JIRA_DEFAULT_PRIORITIES = {
-    "highest": ("P0", "Highest"),
-    "high": ("P1", "High"),
-    "medium": ("P2", "Medium"),
-    "low": ("P3", "Low"),
-    "lowest": ("P3", "Low"),  # pmsync's lowest level
+# Jira's default priority names and the levels pmsync sends them for by default
+# (``jira.priorities``): an author who writes Jira's word is told the level to write. Jira's
+# default scheme also has Lowest, which pmsync's four levels fold into P3.
+_DEFAULT_JIRA_NAMES = {
+    name.casefold(): (level.value, name) for level, name in JiraConfig().priorities.items()
 }
+_JIRA_DEFAULT_PRIORITIES = {**_DEFAULT_JIRA_NAMES, "lowest": _DEFAULT_JIRA_NAMES["low"]}
 
 
 def read_priority(text: str) -> Priority:
