@@ -204,6 +204,28 @@ def _exists(observed: ObservedPostMortem, marker: str, recorded: Collection[str]
     return marker in recorded or markers.find_comment(observed.bot_comments, marker) is not None
 
 
+def due_review(
+    observed: ObservedPostMortem, incident_start: datetime | None, config: Config, today: date
+) -> DueReview | None:
+    """The follow-up review this run posts for the post-mortem, if any (none while it is
+    closed)."""
+    if observed.issue.state != "open":
+        return None
+    reviews = milestones(incident_start, observed.issue.created_at, config.followup)
+    recorded = markers.last_snapshot(observed.bot_comments).posted
+    return _due_of(observed, reviews, today, recorded)
+
+
+def _due_of(
+    observed: ObservedPostMortem,
+    reviews: Sequence[Milestone],
+    today: date,
+    recorded: Collection[str],
+) -> DueReview | None:
+    posted = {m.days for m in reviews if _exists(observed, m.marker, recorded)}
+    return review_due(reviews, today, posted)
+
+
 def review_changes(
     observed: ObservedPostMortem,
     view: StatusView,
@@ -212,8 +234,7 @@ def review_changes(
     today: date,
     recorded: Collection[str] = (),
 ) -> tuple[Change, ...]:
-    posted = {m.days for m in reviews if _exists(observed, m.marker, recorded)}
-    due = review_due(reviews, today, posted)
+    due = _due_of(observed, reviews, today, recorded)
     if due is None:
         return ()
     body = render_review(due, view, config)

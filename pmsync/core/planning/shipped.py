@@ -31,7 +31,7 @@ from pmsync.core.domain.state import (
 )
 from pmsync.core.github_search import REPOS_PER_QUERY
 from pmsync.core.planning.batches import batches
-from pmsync.core.planning.followup import milestones, review_due
+from pmsync.core.planning.followup import due_review
 from pmsync.core.planning.matching import Board, Entry, match_items
 from pmsync.core.planning.progress import Progress, progress_of
 
@@ -62,22 +62,6 @@ def needs_evidence(entry: Entry, config: Config, today: date) -> bool:
     return progress is Progress.DONE
 
 
-def review_is_due(
-    observed: ObservedPostMortem, pm: PostMortem, config: Config, today: date
-) -> bool:
-    """Whether this run posts a follow-up review (pmsync.core.planning.followup)."""
-    if observed.issue.state != "open":
-        return False
-    reviews = milestones(pm.incident_start, observed.issue.created_at, config.followup)
-    recorded = markers.last_snapshot(observed.bot_comments).posted
-    posted = {
-        m.days
-        for m in reviews
-        if m.marker in recorded or markers.find_comment(observed.bot_comments, m.marker)
-    }
-    return review_due(reviews, today, posted) is not None
-
-
 def keys_to_search(
     observed: ObservedPostMortem, pm: PostMortem, config: Config, today: date
 ) -> tuple[str, ...]:
@@ -98,7 +82,7 @@ def keys_to_search(
             wanted.append(entry.ticket.key)
         elif not record.pulls:
             if review is None:
-                review = review_is_due(observed, pm, config, today)
+                review = due_review(observed, pm.incident_start, config, today) is not None
             if review:
                 wanted.append(entry.ticket.key)
     return tuple(sorted(wanted))
